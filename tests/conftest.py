@@ -1,29 +1,14 @@
-"""Test-wide setup: no network, offline plotly maps, browser requirement."""
+"""Shared fixtures: the chromium requirement for browser and export tests.
+
+The network guard is installed by the repository's top-level ``conftest.py``.
+"""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
-
-NETBLOCK_DIR = Path(__file__).parent / "netblock"
-
-# Outbound sockets are blocked for this process and, through PYTHONPATH, for every Python
-# subprocess the tests start (nbval kernels, the report CLI, the wheel venv).
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    [str(NETBLOCK_DIR), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-)
-if "cloudgeo_netblock" not in sys.modules:
-    _spec = importlib.util.spec_from_file_location("cloudgeo_netblock", NETBLOCK_DIR / "sitecustomize.py")
-    assert _spec is not None
-    assert _spec.loader is not None
-    _mod = importlib.util.module_from_spec(_spec)
-    sys.modules["cloudgeo_netblock"] = _mod
-    _spec.loader.exec_module(_mod)  # installs the socket guard in this process
 
 REQUIRE_BROWSER = os.environ.get("CLOUDGEO_REQUIRE_BROWSER", "") == "1"
 

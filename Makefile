@@ -1,0 +1,47 @@
+# cloudgeo developer commands. `make report` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.cloudgeo-installed
+REPORT ?= out/cloudgeo-report.html
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+
+.PHONY: report test lint venv browser-deps notebooks clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,export,dev,dask]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## The main job: the offline HTML report on the shipped data.
+report: $(STAMP)
+	$(BIN)/cloudgeo report --out $(REPORT)
+
+## Debian chromium for static export and the real-browser tests (skipped with a reason without it).
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium not installed and not root: browser and export tests will be skipped" \
+	  "(install it with: sudo apt-get install -y chromium)"; fi
+
+## The tests: unit, property and browser tests, then the tutorial notebooks under nbval.
+test: $(STAMP) browser-deps
+	$(BIN)/pytest tests
+	$(BIN)/pytest $(NBVAL) notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check cloudgeo tests benchmarks scripts
+	$(BIN)/ruff format --check cloudgeo
+	$(BIN)/mypy
+
+## Re-run the tutorials and store their outputs (after a deliberate change of numbers).
+notebooks: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.store_widget_state=False notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV) out dist build
