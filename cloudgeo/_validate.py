@@ -120,8 +120,7 @@ def coordinate_problems(
                     )
             shown = ", ".join(f"{v:g}" for v in arr[out][:_MAX_LISTED])
             problems.append(
-                f"{name} outside [-{bound:g}, {bound:g}] in row(s) {_rows(index, out)} "
-                f"(values {shown}){hint}"
+                f"{name} outside [-{bound:g}, {bound:g}] in row(s) {_rows(index, out)} (values {shown}){hint}"
             )
     return problems
 
