@@ -94,8 +94,13 @@ def close_matches(name: str, options: Iterable[str], n: int = 3) -> list[str]:
     """
     opts = list(options)
     lowered = {o.lower(): o for o in opts}
-    hits = difflib.get_close_matches(str(name).lower(), list(lowered), n=n, cutoff=0.6)
-    return [lowered[h] for h in hits]
+    typed = str(name).lower()
+    # characters people confuse when typing codes: l/1, o/0, i/1
+    lookalike = str.maketrans({"l": "1", "i": "1", "o": "0"})
+    same = [o for low, o in lowered.items() if low.translate(lookalike) == typed.translate(lookalike)]
+    hits = difflib.get_close_matches(typed, list(lowered), n=n, cutoff=0.6)
+    ranked = same + [lowered[h] for h in hits if lowered[h] not in same]
+    return ranked[:n]
 
 
 class UnknownNameError(CloudGeoError, KeyError):
