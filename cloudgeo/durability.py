@@ -320,7 +320,7 @@ def _storage_class_row(storage_class: object) -> pd.Series:
     if not isinstance(storage_class, str):
         msg = f"storage_class must be a catalogue id string such as 's3-standard', got {storage_class!r}."
         raise InvalidTypeError(msg)
-    from cloudgeo import catalog  # noqa: PLC0415  (catalog is loaded only when needed)
+    from cloudgeo import catalog  # loaded only when needed
 
     row: pd.Series = catalog.get_storage_class(storage_class)
     return row
@@ -352,7 +352,7 @@ def _storage_class_q(storage_class: object) -> tuple[float, str]:
 
 
 def _nonneg_values(value: object, name: str) -> tuple[FloatOrArray, pd.Index | None]:
-    """A non-negative finite scalar or array (list, ndarray, Series); keeps a Series index."""
+    """Validate a non-negative finite scalar or array (list, ndarray, Series); keep a Series index."""
     if isinstance(value, (bool, np.bool_)):
         msg = f"{name} must be a number or an array of numbers, got {value!r}."
         raise InvalidTypeError(msg)
@@ -369,9 +369,7 @@ def _nonneg_values(value: object, name: str) -> tuple[FloatOrArray, pd.Index | N
     bad = ~np.isfinite(arr) | (arr < 0)
     if bad.any():
         where = np.flatnonzero(bad.ravel())[:5].tolist()
-        msg = (
-            f"{name} must be finite and >= 0; got {arr.ravel()[where].tolist()} at position(s) {where}."
-        )
+        msg = f"{name} must be finite and >= 0; got {arr.ravel()[where].tolist()} at position(s) {where}."
         raise InvalidInputError(msg)
     return arr, index
 
@@ -426,7 +424,7 @@ class LossResult:
 
     @property
     def loss_probability_per_year(self) -> float:
-        """Alias of :attr:`annual_loss_probability`. [1/yr]"""
+        """Return :attr:`annual_loss_probability` (an alias). [1/yr]."""
         return self.annual_loss_probability
 
     @property
@@ -437,7 +435,7 @@ class LossResult:
         ``1 - exp(-N q T)``, which agrees with :attr:`probability_any_loss` to relative order
         ``q`` (the rare-event limit of the binomial). [objects]
         """
-        from scipy import stats  # noqa: PLC0415
+        from scipy import stats
 
         return stats.poisson(self.expected_losses)
 
@@ -491,7 +489,7 @@ class LossResult:
         return pd.DataFrame({k: data[k] for k in order}, index=index)
 
     def summary(self) -> pd.DataFrame:
-        """A long table ``quantity, value, unit, text`` (scalar inputs; first case of arrays)."""
+        """Return a long table ``quantity, value, unit, text`` (scalar inputs; first case of arrays)."""
         first = self.to_frame().iloc[0]
         q = self.annual_loss_probability
         rows = [
@@ -515,7 +513,9 @@ class LossResult:
         if np.ndim(self.objects) or np.ndim(self.years):
             return f"<b>Expected object losses</b> ({html.escape(self.source)})" + self.to_frame().to_html()
         s = self.summary()
-        rows = [(str(r.quantity) + f" [{r.unit}]", _fmt(float(r.value)), str(r.text)) for r in s.itertuples()]
+        rows = [
+            (f"{qn} [{unit}]", _fmt(float(val)), str(text)) for qn, val, unit, text in s.to_numpy().tolist()
+        ]
         title = f"Expected object losses ({self.source})"
         note = f"<p>{html.escape(self.notes)}</p>" if self.notes else ""
         return _html_table(title, rows) + note
@@ -529,7 +529,7 @@ def expected_losses(
     loss_probability_per_year: float | None = None,
     years: float | npt.ArrayLike = 1.0,
 ) -> LossResult:
-    """Expected object losses, probability of any loss and nines for a stored population.
+    """Compute expected object losses, probability of any loss and nines for a stored population.
 
     ``expected_losses = N q T``; ``probability_any_loss = 1 - D**(N T)`` computed as
     ``-expm1(N T log1p(-q))`` (the naive form returns 0 at 11 nines);
@@ -715,11 +715,11 @@ class ErasureCodingResult:
         """Small HTML table for notebooks."""
         rows = [
             (
-                f"{r.quantity} [{r.unit}]" if r.unit else str(r.quantity),
-                _fmt(r.value) if isinstance(r.value, (int, float)) else str(r.value),
-                str(r.text),
+                f"{qn} [{unit}]" if unit else str(qn),
+                _fmt(val) if isinstance(val, (int, float)) else str(val),
+                str(text),
             )
-            for r in self.summary().itertuples()
+            for qn, val, unit, text in self.summary().to_numpy().tolist()
         ]
         return _html_table(f"Erasure-coding loss ({self.model})", rows)
 
@@ -764,7 +764,9 @@ def shard_failure_rate_from_drive_afr(drive_afr: float, *, afr_is: str = "rate")
         return check_nonnegative(drive_afr, "drive_afr", "per drive-year")
     p = _check_fraction(drive_afr, "drive_afr")
     if p >= 1:
-        msg = f"drive_afr as a probability must be < 1 (a drive failing surely has no finite rate), got {p!r}."
+        msg = (
+            f"drive_afr as a probability must be < 1 (a drive failing surely has no finite rate), got {p!r}."
+        )
         raise InvalidInputError(msg)
     return -math.log1p(-p)
 
@@ -785,9 +787,7 @@ def _backblaze(s: int, p_tol: int, rate: float, replace_days: float, year_days: 
     p = -math.expm1(-f)
     log_p = math.log(p)
     log_1mp = -f  # log(1 - p) exactly
-    terms = [
-        math.log(math.comb(s, k)) + k * log_p + (s - k) * log_1mp for k in range(p_tol + 1, s + 1)
-    ]
+    terms = [math.log(math.comb(s, k)) + k * log_p + (s - k) * log_1mp for k in range(p_tol + 1, s + 1)]
     log_l = _logsumexp(terms)
     big_l = min(math.exp(log_l), 1.0)
     q = 1.0 if big_l >= 1 else -math.expm1(n_periods * math.log1p(-big_l))
@@ -795,7 +795,9 @@ def _backblaze(s: int, p_tol: int, rate: float, replace_days: float, year_days: 
     return {"L": big_l, "q": q, "p": p, "n": n_periods, "mttdl": mttdl}
 
 
-def _birth_death_rates(s: int, m: int, lam: float, mu: float, serial: bool) -> tuple[list[float], list[float]]:
+def _birth_death_rates(
+    s: int, m: int, lam: float, mu: float, serial: bool
+) -> tuple[list[float], list[float]]:
     births = [(s - i) * lam for i in range(m + 1)]
     deaths = [0.0] + [(mu if serial else i * mu) for i in range(1, m + 1)]
     return births, deaths
@@ -1442,7 +1444,7 @@ def ebs_expected_failures(
     years: float = 1.0,
     annual_failure_rate: float | tuple[float, float] | None = None,
 ) -> EBSFailureResult:
-    """Expected failed volumes in an EBS fleet from the type's published AFR range.
+    """Compute expected failed volumes in an EBS fleet from the type's published AFR range.
 
     Parameters
     ----------
@@ -1490,7 +1492,9 @@ def ebs_expected_failures(
         hi = _check_fraction(float(hi_raw), "annual_failure_rate_high")
     elif isinstance(annual_failure_rate, tuple):
         if len(annual_failure_rate) != 2:
-            msg = f"annual_failure_rate must be one number or a (low, high) pair, got {annual_failure_rate!r}."
+            msg = (
+                f"annual_failure_rate must be one number or a (low, high) pair, got {annual_failure_rate!r}."
+            )
             raise InvalidInputError(msg)
         lo = _check_fraction(annual_failure_rate[0], "annual_failure_rate")
         hi = _check_fraction(annual_failure_rate[1], "annual_failure_rate")
