@@ -1,0 +1,807 @@
+"""Interactive explorers: controls wired to one compute call and one plot call.
+
+Each ``*_explorer`` factory returns an :class:`ipywidgets.VBox` subclass holding
+
+* ``controls`` - a dict of the input widgets by name (set ``.value`` to drive it),
+* ``figure`` - a :class:`plotly.graph_objects.FigureWidget` with the main plot,
+* ``table`` - an :class:`ipywidgets.HTML` with the numbers behind the plot,
+* ``status`` - an :class:`ipywidgets.HTML` that shows a validation error instead of a blank cell,
+* ``result`` - the table of the last successful render (a DataFrame).
+
+The factories never call ``display()``; leave the explorer as the last expression of a cell.
+Every explorer follows the same split: the control values form a small frozen *state*
+dataclass, a pure ``_render_*(state, context)`` function turns the state into ``(table,
+figure)`` with exactly one compute call and one plot call, and the widget only maps controls
+-> state -> render -> outputs. What does not depend on a control (shipped catalogues, the
+user population, per-site latency tables) is computed once and cached in the context, so a
+control change with 34,000 world cities as users stays interactive.
+
+This module imports :mod:`ipywidgets`; ``import cloudgeo`` never imports it. Use it as
+``from cloudgeo import widgets``. In JupyterLab without internet, run
+:func:`cloudgeo.plotting.enable_offline_maps` once per page so the maps draw their land.
+
+References
+----------
+ipywidgets 8 documentation, "Widget Events" (observers, ``continuous_update``).
+plotly.py documentation, "Interactive Data Analysis with FigureWidget ipywidgets"
+(``FigureWidget.batch_update``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import html
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+import plotly.graph_objects as go
+
+from cloudgeo.errors import CloudGeoError
+
+__all__ = [
+    "AvailabilityState",
+    "DurabilityState",
+    "Explorer",
+    "InfrastructureState",
+    "LatencyState",
+    "PlacementState",
+    "availability_explorer",
+    "durability_explorer",
+    "infrastructure_explorer",
+    "latency_explorer",
+    "placement_explorer",
+]
+
+_CACHE_SIZE = 32
+
+
+class _LRU:
+    """A tiny least-recently-used cache of computed values (keyed by control values)."""
+
+    def __init__(self, size: int = _CACHE_SIZE) -> None:
+        self._size = size
+        self._items: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """Return the cached value for ``key``, computing it with ``make()`` on a miss."""
+        value = self._items.pop(key) if key in self._items else make()
+        self._items[key] = value
+        while len(self._items) > self._size:
+            self._items.pop(next(iter(self._items)))
+        return value
+
+
+def _table_html(df: pd.DataFrame, *, caption: str = "", float_format: str = "{:,.2f}") -> str:
+    """Render a small table as escaped HTML (user text in it is escaped)."""
+    body = df.to_html(
+        escape=True,
+        border=0,
+        classes="cloudgeo-table",
+        float_format=float_format.format,
+        na_rep="",
+    )
+    cap = f"<div><b>{html.escape(caption)}</b></div>" if caption else ""
+    return cap + body
+
+
+def _replace_figure(target: go.FigureWidget, new: go.Figure) -> None:
+    """Swap the traces and layout of ``target`` for those of ``new`` in one front-end update."""
+    with target.batch_update():
+        target.data = ()
+        target.add_traces(list(new.data))
+        target.layout = new.layout
+
+
+class Explorer(widgets.VBox):  # type: ignore[misc]
+    """A control panel, a status line, a table and one or more figures (base of every explorer).
+
+    Parameters
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        The input widgets by name, in display order.
+    render : callable
+        ``render(state) -> (table, figures)`` where ``figures`` is a tuple of
+        :class:`plotly.graph_objects.Figure`, one per figure widget.
+    make_state : callable
+        ``make_state(controls) -> state``, reading the control values.
+    n_figures : int, default 1
+        Number of figure widgets (``figure`` is the first, ``figures`` holds all).
+    caption : callable, optional
+        ``caption(state, table) -> str`` - a one-line summary shown above the table (plain text,
+        escaped).
+    kind : str, default "explorer"
+        Short name; the widget gets the CSS classes ``cloudgeo-explorer`` and
+        ``cloudgeo-explorer-<kind>``.
+
+    Notes
+    -----
+    Attributes ``controls``, ``figure``, ``figures``, ``table``, ``status``, ``state`` and
+    ``result`` are what tests and notebooks poke at. Render errors from cloudgeo (bad
+    combinations of controls, e.g. more must-include regions than regions to place) are shown
+    in ``status`` and keep the previous figure.
+    """
+
+    def __init__(
+        self,
+        controls: Mapping[str, widgets.Widget],
+        render: Callable[[Any], tuple[pd.DataFrame, tuple[go.Figure, ...]]],
+        make_state: Callable[[Mapping[str, widgets.Widget]], Any],
+        *,
+        n_figures: int = 1,
+        caption: Callable[[Any, pd.DataFrame], str] | None = None,
+        kind: str = "explorer",
+    ) -> None:
+        self.controls: dict[str, widgets.Widget] = dict(controls)
+        self._render = render
+        self._make_state = make_state
+        self._caption = caption
+        self.figures: tuple[go.FigureWidget, ...] = tuple(go.FigureWidget() for _ in range(n_figures))
+        self.figure: go.FigureWidget = self.figures[0]
+        self.table = widgets.HTML(value="")
+        self.status = widgets.HTML(value="")
+        self.state: Any = None
+        self.result: pd.DataFrame | None = None
+        panel = widgets.HBox(
+            [widgets.VBox(list(self.controls.values())), self.table],
+            layout=widgets.Layout(align_items="flex-start", grid_gap="24px"),
+        )
+        super().__init__(children=[panel, self.status, *self.figures])
+        self.add_class("cloudgeo-explorer")
+        self.add_class(f"cloudgeo-explorer-{kind}")
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    def _on_change(self, change: Mapping[str, Any]) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the controls, render, and update the table and figures."""
+        try:
+            state = self._make_state(self.controls)
+            table, figures = self._render(state)
+        except CloudGeoError as exc:
+            self.status.value = (
+                '<div class="cloudgeo-error" style="color:#b00020">'
+                f"{html.escape(str(exc))} (the figure still shows the previous choice)</div>"
+            )
+            return
+        self.state = state
+        self.result = table
+        self.status.value = ""
+        caption = self._caption(state, table) if self._caption else ""
+        self.table.value = _table_html(table, caption=caption)
+        for target, new in zip(self.figures, figures, strict=True):
+            _replace_figure(target, new)
+
+
+def _values(control: widgets.Widget) -> tuple[str, ...]:
+    return tuple(str(v) for v in control.value)
+
+
+# --------------------------------------------------------------------------------------------
+# placement
+
+
+@dataclass(frozen=True)
+class PlacementState:
+    """Control values of :func:`placement_explorer`.
+
+    Parameters
+    ----------
+    population : {"world", "user"}
+        Users are the shipped world cities or the user-supplied points.
+    k : int
+        Number of regions to place. [count]
+    objective : str
+        Objective passed to :func:`cloudgeo.placement.optimize_placement`.
+    must_include : tuple of str
+        Region codes that must be chosen.
+    exclude : tuple of str
+        Region codes that may not be chosen.
+    """
+
+    population: str = "world"
+    k: int = 3
+    objective: str = "mean"
+    must_include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+def _placement_objectives() -> tuple[str, ...]:
+    from cloudgeo import placement
+
+    found = getattr(placement, "OBJECTIVES", None)
+    if found:
+        return tuple(str(o) for o in found)
+    return ("mean", "p95", "max", "coverage")
+
+
+def _default_candidates() -> pd.DataFrame:
+    from cloudgeo import catalog
+
+    regions = catalog.load_regions()
+    if "partition" in regions.columns:
+        regions = regions[regions["partition"] == "aws"]
+    return regions
+
+
+class _PlacementContext:
+    """What does not depend on the controls: populations, candidates, cached optimizations."""
+
+    def __init__(self, users: pd.DataFrame | None, candidates: pd.DataFrame | None) -> None:
+        self._user_users = users
+        self.candidates = _default_candidates() if candidates is None else candidates
+        self._world: pd.DataFrame | None = None
+        self.cache = _LRU()
+
+    def users(self, population: str) -> pd.DataFrame:
+        if population == "user":
+            if self._user_users is None:
+                from cloudgeo.errors import InvalidInputError
+
+                msg = "population 'user' needs users=...; pass a DataFrame of lat, lon (weight) points."
+                raise InvalidInputError(msg)
+            return self._user_users
+        if self._world is None:
+            from cloudgeo import population as pop
+
+            self._world = pop.load_world_cities()
+        return self._world
+
+
+def _render_placement(state: PlacementState, ctx: _PlacementContext) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+    from cloudgeo import placement, plotting
+
+    users = ctx.users(state.population)
+    key = dataclasses.astuple(state)
+
+    def compute() -> Any:
+        return placement.optimize_placement(
+            users,
+            ctx.candidates,
+            state.k,
+            objective=state.objective,
+            must_include=state.must_include,
+            exclude=state.exclude,
+        )
+
+    result = ctx.cache.get(key, compute)
+    fig = plotting.plot_placement(result, users, ctx.candidates)
+    return _placement_table(result), (fig,)
+
+
+def _placement_table(result: Any) -> pd.DataFrame:
+    summary = getattr(result, "summary", None)
+    if isinstance(summary, pd.DataFrame):
+        return summary
+    return pd.DataFrame({"site": list(result.sites)})
+
+
+def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFrame | None = None) -> Explorer:
+    """Choose k regions for a user population and see the map and latency summary.
+
+    Controls: population (world cities or the ``users`` given), number of regions, objective,
+    must-include and exclude regions. One call to
+    :func:`cloudgeo.placement.optimize_placement` and one to
+    :func:`cloudgeo.plotting.plot_placement` per change; results are cached per control
+    combination.
+
+    Parameters
+    ----------
+    users : DataFrame, optional
+        User points with ``lat``, ``lon`` and optionally ``weight`` columns. When given, the
+        population control starts on these users. [deg]
+    candidates : DataFrame, optional
+        Candidate sites (``lat``, ``lon``, indexed by code). Default: the current regions of
+        the standard ``aws`` partition from :func:`cloudgeo.catalog.load_regions`. [deg]
+
+    Returns
+    -------
+    Explorer
+        The widget; ``controls`` has ``population``, ``k``, ``objective``, ``must_include``
+        and ``exclude``.
+
+    References
+    ----------
+    Hakimi, S. L. (1964), "Optimum locations of switching centers and the absolute centers
+    and medians of a graph", Operations Research 12(3) - the p-median problem solved by
+    :func:`cloudgeo.placement.optimize_placement`.
+    """
+    ctx = _PlacementContext(users, candidates)
+    codes = [str(c) for c in ctx.candidates.index]
+    population_options = [("World cities", "world")]
+    if users is not None:
+        population_options.insert(0, ("Your users", "user"))
+    style = {"description_width": "120px"}
+    controls: dict[str, widgets.Widget] = {
+        "population": widgets.Dropdown(
+            options=population_options, value=population_options[0][1], description="Users", style=style
+        ),
+        "k": widgets.IntSlider(
+            value=min(3, len(codes)),
+            min=1,
+            max=max(1, min(10, len(codes))),
+            description="Regions",
+            continuous_update=False,
+            style=style,
+        ),
+        "objective": widgets.Dropdown(
+            options=list(_placement_objectives()), value="mean", description="Objective", style=style
+        ),
+        "must_include": widgets.SelectMultiple(
+            options=codes, value=(), rows=6, description="Must include", style=style
+        ),
+        "exclude": widgets.SelectMultiple(
+            options=codes, value=(), rows=6, description="Exclude", style=style
+        ),
+    }
+
+    def make_state(c: Mapping[str, widgets.Widget]) -> PlacementState:
+        return PlacementState(
+            population=str(c["population"].value),
+            k=int(c["k"].value),
+            objective=str(c["objective"].value),
+            must_include=_values(c["must_include"]),
+            exclude=_values(c["exclude"]),
+        )
+
+    def caption(state: PlacementState, table: pd.DataFrame) -> str:
+        return f"{state.k} region(s), objective {state.objective}"
+
+    return Explorer(
+        controls, lambda s: _render_placement(s, ctx), make_state, caption=caption, kind="placement"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# latency
+
+
+@dataclass(frozen=True)
+class LatencyState:
+    """Control values of :func:`latency_explorer`.
+
+    Parameters
+    ----------
+    regions : tuple of str
+        Region codes serving the users (each user goes to the nearest one).
+    cloudfront : bool
+        Serve through CloudFront: users go to the nearest edge location instead.
+    access : str
+        Access ("last-mile") technology of the users, e.g. ``"fibre"``.
+    """
+
+    regions: tuple[str, ...] = ("us-east-1",)
+    cloudfront: bool = False
+    access: str = "fibre"
+
+
+def _access_options() -> tuple[str, ...]:
+    from cloudgeo import latency
+
+    for name in ("ACCESS_TECHNOLOGIES", "ACCESS_RTT_MS", "ACCESS"):
+        found = getattr(latency, name, None)
+        if found:
+            return tuple(str(a) for a in found)
+    return ("fibre", "cable", "dsl", "mobile", "datacentre")
+
+
+def _latency_model(access: str) -> Any:
+    from cloudgeo import latency
+
+    return dataclasses.replace(latency.LatencyModel(), access=access)
+
+
+class _LatencyContext:
+    def __init__(self, users: pd.DataFrame | None, regions: pd.DataFrame | None) -> None:
+        from cloudgeo import catalog, population
+
+        self.users = population.load_world_cities() if users is None else users
+        self.regions = catalog.load_regions() if regions is None else regions
+        self._edges: pd.DataFrame | None = None
+        self.cache = _LRU()
+
+    def edges(self) -> pd.DataFrame:
+        if self._edges is None:
+            from cloudgeo import catalog
+
+            self._edges = catalog.load_edge_locations()
+        return self._edges
+
+    def sites(self, state: LatencyState) -> pd.DataFrame:
+        if state.cloudfront:
+            return self.edges()
+        if not state.regions:
+            from cloudgeo.errors import InvalidInputError
+
+            msg = "no region selected; select at least one region (or switch CloudFront on)."
+            raise InvalidInputError(msg)
+        return self.regions.loc[list(state.regions)]
+
+
+def _latency_label(state: LatencyState) -> str:
+    if state.cloudfront:
+        return f"CloudFront edge ({state.access})"
+    return f"{', '.join(state.regions)} ({state.access})"
+
+
+def _render_latency(
+    state: LatencyState, ctx: _LatencyContext
+) -> tuple[pd.DataFrame, tuple[go.Figure, go.Figure]]:
+    from cloudgeo import latency, plotting
+
+    sites = ctx.sites(state)
+    key = dataclasses.astuple(state)
+    df: pd.DataFrame = ctx.cache.get(
+        key, lambda: latency.user_latency(ctx.users, sites, model=_latency_model(state.access))
+    )
+    label = _latency_label(state)
+    table = latency.latency_summary(df)
+    if isinstance(table, pd.Series):
+        table = table.to_frame(label).T
+    fig_map = plotting.plot_user_latency_map(df)
+    fig_cdf = plotting.plot_latency_cdf({label: df})
+    return table, (fig_map, fig_cdf)
+
+
+def latency_explorer(
+    users: pd.DataFrame | None = None,
+    *,
+    regions: pd.DataFrame | None = None,
+    initial_regions: Sequence[str] = ("us-east-1",),
+) -> Explorer:
+    """Pick regions, CloudFront on/off and the access technology; see users' latency.
+
+    One call to :func:`cloudgeo.latency.user_latency` per change (cached per control
+    combination) and one plot of each output: the users map
+    (:func:`cloudgeo.plotting.plot_user_latency_map`) and the latency CDF
+    (:func:`cloudgeo.plotting.plot_latency_cdf`); the table holds the percentiles from
+    :func:`cloudgeo.latency.latency_summary`.
+
+    Parameters
+    ----------
+    users : DataFrame, optional
+        User points (``lat``, ``lon``, optional ``weight``). Default: the shipped world
+        cities weighted by population. [deg]
+    regions : DataFrame, optional
+        Regions to choose from (``lat``, ``lon``, indexed by code). Default:
+        :func:`cloudgeo.catalog.load_regions`. [deg]
+    initial_regions : sequence of str, default ("us-east-1",)
+        Regions selected at start.
+
+    Returns
+    -------
+    Explorer
+        ``controls`` has ``regions``, ``cloudfront`` and ``access``; ``figures`` holds the map
+        and the CDF.
+
+    References
+    ----------
+    Latency model and access-technology terms: see :class:`cloudgeo.latency.LatencyModel`.
+    """
+    ctx = _LatencyContext(users, regions)
+    codes = [str(c) for c in ctx.regions.index]
+    style = {"description_width": "120px"}
+    start = tuple(r for r in initial_regions if r in codes) or tuple(codes[:1])
+    controls: dict[str, widgets.Widget] = {
+        "regions": widgets.SelectMultiple(
+            options=codes, value=start, rows=8, description="Regions", style=style
+        ),
+        "cloudfront": widgets.Checkbox(value=False, description="CloudFront (nearest edge)", indent=False),
+        "access": widgets.Dropdown(
+            options=list(_access_options()), value="fibre", description="Access", style=style
+        ),
+    }
+
+    def make_state(c: Mapping[str, widgets.Widget]) -> LatencyState:
+        return LatencyState(
+            regions=_values(c["regions"]),
+            cloudfront=bool(c["cloudfront"].value),
+            access=str(c["access"].value),
+        )
+
+    def caption(state: LatencyState, table: pd.DataFrame) -> str:
+        return "Users' round-trip time to " + _latency_label(state)
+
+    return Explorer(
+        controls, lambda s: _render_latency(s, ctx), make_state, n_figures=2, caption=caption, kind="latency"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# durability
+
+
+@dataclass(frozen=True)
+class DurabilityState:
+    """Control values of :func:`durability_explorer`.
+
+    Parameters
+    ----------
+    storage_class : str
+        S3 storage class, e.g. ``"STANDARD"``.
+    objects : int
+        Number of objects stored. [count]
+    years : float
+        Horizon. [years]
+    az_loss_probability_per_year : float
+        Probability that one Availability Zone is lost in a year (used by one-zone classes).
+        [1/year]
+    """
+
+    storage_class: str = "STANDARD"
+    objects: int = 10_000_000
+    years: float = 1.0
+    az_loss_probability_per_year: float = 1e-4
+
+
+def _storage_classes() -> tuple[str, ...]:
+    from cloudgeo import catalog
+
+    loader = getattr(catalog, "load_storage_classes", None)
+    if loader is not None:
+        table = loader()
+        col = "storage_class" if "storage_class" in table.columns else None
+        values = table[col] if col else table.index
+        return tuple(str(v) for v in values)
+    return ("STANDARD", "STANDARD_IA", "ONEZONE_IA", "GLACIER", "DEEP_ARCHIVE")
+
+
+def _render_durability(state: DurabilityState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+    from cloudgeo import durability, plotting
+
+    table = durability.compare_storage_classes(
+        objects=state.objects,
+        years=state.years,
+        az_loss_probability_per_year=state.az_loss_probability_per_year,
+    )
+    fig = plotting.plot_durability(table, highlight=state.storage_class)
+    return table, (fig,)
+
+
+def durability_explorer() -> Explorer:
+    """Explore expected object losses by storage class, object count, horizon and AZ-loss probability.
+
+    Returns
+    -------
+    Explorer
+        ``controls`` has ``storage_class``, ``objects``, ``years`` and
+        ``az_loss_probability_per_year``.
+
+    References
+    ----------
+    Amazon S3 User Guide, "Data protection in Amazon S3" (99.999999999 % designed durability:
+    10,000,000 objects -> one loss every 10,000 years on average).
+    """
+    style = {"description_width": "160px"}
+    controls: dict[str, widgets.Widget] = {
+        "storage_class": widgets.Dropdown(
+            options=list(_storage_classes()), value="STANDARD", description="Storage class", style=style
+        ),
+        "objects": widgets.FloatLogSlider(
+            value=1e7,
+            base=10,
+            min=3,
+            max=12,
+            step=1,
+            description="Objects",
+            continuous_update=False,
+            style=style,
+        ),
+        "years": widgets.FloatLogSlider(
+            value=1.0,
+            base=10,
+            min=0,
+            max=4,
+            step=1,
+            description="Horizon [years]",
+            continuous_update=False,
+            style=style,
+        ),
+        "az_loss_probability_per_year": widgets.FloatLogSlider(
+            value=1e-4,
+            base=10,
+            min=-7,
+            max=-1,
+            step=1,
+            description="AZ loss [1/year]",
+            continuous_update=False,
+            style=style,
+            readout_format=".0e",
+        ),
+    }
+
+    def make_state(c: Mapping[str, widgets.Widget]) -> DurabilityState:
+        return DurabilityState(
+            storage_class=str(c["storage_class"].value),
+            objects=round(float(c["objects"].value)),
+            years=float(c["years"].value),
+            az_loss_probability_per_year=float(c["az_loss_probability_per_year"].value),
+        )
+
+    def caption(state: DurabilityState, table: pd.DataFrame) -> str:
+        return f"{state.objects:,} objects over {state.years:g} year(s)"
+
+    return Explorer(controls, _render_durability, make_state, caption=caption, kind="durability")
+
+
+# --------------------------------------------------------------------------------------------
+# availability
+
+
+@dataclass(frozen=True)
+class AvailabilityState:
+    """Control values of :func:`availability_explorer`.
+
+    Parameters
+    ----------
+    architecture : str
+        Preset: ``"single_instance"``, ``"app_and_rds"``, ``"multi_az"`` or ``"multi_region"``.
+    az_count : int
+        Availability Zones used. [count]
+    instances_per_az : int
+        Application instances per AZ. [count]
+    failover_s : float
+        Time to fail over after a failure. [s]
+    """
+
+    architecture: str = "multi_az"
+    az_count: int = 2
+    instances_per_az: int = 1
+    failover_s: float = 60.0
+
+
+_ARCHITECTURES = ("single_instance", "app_and_rds", "multi_az", "multi_region")
+
+
+def _render_availability(state: AvailabilityState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+    from cloudgeo import availability, plotting
+
+    table = availability.compare_architectures(
+        az_count=state.az_count,
+        instances_per_az=state.instances_per_az,
+        failover_s=state.failover_s,
+    )
+    fig = plotting.plot_availability(table, highlight=state.architecture)
+    return table, (fig,)
+
+
+def availability_explorer() -> Explorer:
+    """Availability of the seed's architectures by preset, AZ count, instances and failover time.
+
+    Returns
+    -------
+    Explorer
+        ``controls`` has ``architecture``, ``az_count``, ``instances_per_az`` and
+        ``failover_s``.
+
+    References
+    ----------
+    AWS Well-Architected Framework, Reliability Pillar, "Availability" (serial and parallel
+    dependencies; calculated availability with redundant components).
+    """
+    style = {"description_width": "160px"}
+    controls: dict[str, widgets.Widget] = {
+        "architecture": widgets.Dropdown(
+            options=list(_ARCHITECTURES), value="multi_az", description="Architecture", style=style
+        ),
+        "az_count": widgets.IntSlider(
+            value=2, min=1, max=6, description="AZs", continuous_update=False, style=style
+        ),
+        "instances_per_az": widgets.IntSlider(
+            value=1, min=1, max=8, description="Instances per AZ", continuous_update=False, style=style
+        ),
+        "failover_s": widgets.FloatSlider(
+            value=60.0,
+            min=0.0,
+            max=600.0,
+            step=5.0,
+            description="Failover [s]",
+            continuous_update=False,
+            style=style,
+        ),
+    }
+
+    def make_state(c: Mapping[str, widgets.Widget]) -> AvailabilityState:
+        return AvailabilityState(
+            architecture=str(c["architecture"].value),
+            az_count=int(c["az_count"].value),
+            instances_per_az=int(c["instances_per_az"].value),
+            failover_s=float(c["failover_s"].value),
+        )
+
+    def caption(state: AvailabilityState, table: pd.DataFrame) -> str:
+        return (
+            f"{state.az_count} AZ(s) x {state.instances_per_az} instance(s), failover {state.failover_s:g} s"
+        )
+
+    return Explorer(controls, _render_availability, make_state, caption=caption, kind="availability")
+
+
+# --------------------------------------------------------------------------------------------
+# infrastructure
+
+
+@dataclass(frozen=True)
+class InfrastructureState:
+    """Control values of :func:`infrastructure_explorer`.
+
+    Parameters
+    ----------
+    year : int
+        Show the footprint as of 31 December of this year (today for the current year).
+    """
+
+    year: int = 2019
+
+
+def _as_of(year: int) -> _dt.date:
+    today = _dt.date.today()
+    return today if year >= today.year else _dt.date(year, 12, 31)
+
+
+def _render_infrastructure(state: InfrastructureState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+    from cloudgeo import catalog, plotting
+
+    as_of = _as_of(state.year)
+    regions = catalog.load_regions(as_of=as_of)
+    # CloudFront lists are shipped from the first snapshot on; earlier years show regions only
+    has_edges = as_of >= catalog.edge_snapshot_dates()[0]
+    edges = catalog.load_edge_locations(as_of=as_of) if has_edges else None
+    fig = plotting.plot_infrastructure_map(
+        as_of=as_of, regions=regions, edges=edges, show_edges=has_edges, show_recs=False
+    )
+    table = pd.DataFrame(
+        {
+            "regions": [len(regions)],
+            "availability_zones": [int(regions["az_count"].sum())],
+            "edge_locations": [len(edges) if edges is not None else pd.NA],
+            "edge_pops": [int(edges["pops"].sum()) if edges is not None else pd.NA],
+        },
+        index=pd.Index([as_of.isoformat()], name="as_of"),
+    )
+    return table, (fig,)
+
+
+def infrastructure_explorer(*, start_year: int = 2006) -> Explorer:
+    """Slide through the AWS footprint (regions, AZs, edge locations) year by year since 2006.
+
+    Parameters
+    ----------
+    start_year : int, default 2006
+        First year of the slider (AWS's first region, us-east-1, opened in 2006). [year]
+
+    Returns
+    -------
+    Explorer
+        ``controls`` has ``year``.
+
+    References
+    ----------
+    Opening dates: the shipped region and edge-location catalogue (``data/SOURCES.md``).
+    """
+    this_year = _dt.date.today().year
+    controls: dict[str, widgets.Widget] = {
+        "year": widgets.IntSlider(
+            value=min(max(2019, start_year), this_year),
+            min=start_year,
+            max=this_year,
+            step=1,
+            description="As of year",
+            continuous_update=False,
+            style={"description_width": "120px"},
+        )
+    }
+
+    def make_state(c: Mapping[str, widgets.Widget]) -> InfrastructureState:
+        return InfrastructureState(year=int(c["year"].value))
+
+    def caption(state: InfrastructureState, table: pd.DataFrame) -> str:
+        return f"AWS footprint at {_as_of(state.year).isoformat()}"
+
+    return Explorer(controls, _render_infrastructure, make_state, caption=caption, kind="infrastructure")
