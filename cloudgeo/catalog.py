@@ -76,7 +76,9 @@ FIRST_REGION_DATE = _dt.date(2006, 8, 25)
 #: Form of a CloudFront ``x-edge-location`` code: IATA prefix, PoP number, optional suffix.
 EDGE_CODE_PATTERN = r"[A-Z]{3}[0-9]{1,3}(?:-[A-Z]{1,2}[0-9]{1,2})?"
 _EDGE_RE = re.compile(EDGE_CODE_PATTERN)
-_EDGE_FORM = "3 letters (IATA airport code) + 1-3 digits + an optional suffix, e.g. 'IAD12', 'FRA56-C1', 'IAD89-P2'"
+_EDGE_FORM = (
+    "3 letters (IATA airport code) + 1-3 digits + an optional suffix, e.g. 'IAD12', 'FRA56-C1', 'IAD89-P2'"
+)
 _STATUSES = ("available", "unannounced")
 
 _REGION_COLUMNS = [
@@ -130,7 +132,9 @@ def _to_float(df: pd.DataFrame, col: str, problems: list[str]) -> pd.Series:
     s = pd.to_numeric(df[col], errors="coerce").astype("float64")
     bad = s.isna() & df[col].notna()
     if bad.any():
-        problems.append(f"{col} is not a number in row(s) {list(df.index[bad][:5])}: {list(df[col][bad][:5])}")
+        problems.append(
+            f"{col} is not a number in row(s) {list(df.index[bad][:5])}: {list(df[col][bad][:5])}"
+        )
     return s
 
 
@@ -156,8 +160,7 @@ def _to_date(df: pd.DataFrame, col: str, problems: list[str]) -> pd.Series:
     bad = s.isna() & raw.notna()
     if bad.any():
         problems.append(
-            f"{col} is not an ISO date (YYYY-MM-DD) in row(s) {list(df.index[bad][:5])}: "
-            f"{list(raw[bad][:5])}"
+            f"{col} is not an ISO date (YYYY-MM-DD) in row(s) {list(df.index[bad][:5])}: {list(raw[bad][:5])}"
         )
     return s.astype("datetime64[ns]")
 
@@ -170,7 +173,8 @@ def _shipped(name: str, parse: Callable[[pd.DataFrame, str], pd.DataFrame]) -> p
     except DataFileError:
         raise
     except DataValidationError as exc:
-        raise DataFileError(f"shipped data file {name}", exc.problems) from None
+        label = f"shipped data file {name}"
+        raise DataFileError(label, exc.problems) from None
 
 
 def _str_col(df: pd.DataFrame, col: str) -> pd.Series:
@@ -415,6 +419,12 @@ def load_regions(
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _opened_dates() -> dict[str, _dt.date]:
+    df = _regions_all()
+    return {str(c): ts.date() for c, ts in zip(df.index, df["opened"], strict=True) if not pd.isna(ts)}
+
+
 def get_regions(codes: str | Sequence[str], *, as_of: object = None) -> pd.DataFrame:
     """Return the rows of the given region codes, in the given order.
 
@@ -454,7 +464,7 @@ def get_regions(codes: str | Sequence[str], *, as_of: object = None) -> pd.DataF
                 "no opening date or coordinates. See load_regions(include_unannounced=True)."
             )
             raise CatalogDateError(msg)
-        opened = pd.Timestamp(row["opened"]).date()
+        opened = _opened_dates()[code]
         if opened > day:
             extra = ""
             if code == "ap-northeast-3":
@@ -627,7 +637,8 @@ def validate_edge_locations(df: pd.DataFrame, *, source: str = "edge locations")
         badp = (pops.isna() | (pops < 0) | (pops % 1 != 0)).to_numpy()
         if badp.any():
             problems.append(
-                f"pops must be a non-negative integer in row(s) {list(key[badp][:5])}: {list(df['pops'][badp][:5])}"
+                f"pops must be a non-negative integer in row(s) {list(key[badp][:5])}: "
+                f"{list(df['pops'][badp][:5])}"
             )
     raise_if_problems(source, problems)
     return df
@@ -709,7 +720,8 @@ def _snapshot_for(as_of: object) -> _dt.date:
     if not usable:
         msg = (
             f"as_of={day.isoformat()} is before the first shipped edge-location list; available list "
-            f"dates: {', '.join(d.isoformat() for d in dates)}. Pass as_of on or after {dates[0].isoformat()}."
+            f"dates: {', '.join(d.isoformat() for d in dates)}. "
+            f"Pass as_of on or after {dates[0].isoformat()}."
         )
         raise CatalogDateError(msg)
     return usable[-1]
@@ -769,7 +781,7 @@ def _country_names() -> dict[str, str]:
 def _airports() -> dict[str, dict[str, Any]]:
     import airportsdata
 
-    loaded: dict[str, dict[str, Any]] = airportsdata.load("IATA")
+    loaded: dict[str, dict[str, Any]] = {str(k): dict(v) for k, v in airportsdata.load("IATA").items()}
     return loaded
 
 
@@ -778,7 +790,7 @@ def _fallback_row(prefix: str, snapshot: _dt.date) -> dict[str, Any] | None:
     edges = _edges_all()
     hits = edges[edges["iata"] == prefix]
     if len(hits):
-        row = hits.sort_values("snapshot").iloc[-1].to_dict()
+        row: dict[str, Any] = {str(k): v for k, v in hits.sort_values("snapshot").iloc[-1].items()}
         row["lookup_source"] = f"catalog list of {pd.Timestamp(row['snapshot']).date().isoformat()}"
         return row
     ap = _airports().get(prefix)
@@ -911,8 +923,13 @@ def lookup_edge_location(codes: object, *, as_of: object = None) -> pd.DataFrame
 # --------------------------------------------------------------------------------------------
 
 
+_REC_COLUMNS = [
+    "rec", "metro", "country", "country_code", "lat", "lon", "region", "iata", "sourced", "provenance",
+]  # fmt: skip
+
+
 def _parse_recs(raw: pd.DataFrame, source: str) -> pd.DataFrame:
-    cols = ["rec", "metro", "country", "country_code", "lat", "lon", "region", "iata", "sourced", "provenance"]
+    cols = _REC_COLUMNS
     missing = [c for c in cols if c not in raw.columns]
     raise_if_problems(source, [f"missing column(s) {missing}"] if missing else [])
     problems: list[str] = []
@@ -966,7 +983,14 @@ _STORAGE_COLUMNS = [
 ]  # fmt: skip
 
 
-def _fraction_problems(df: pd.DataFrame, cols: Iterable[str], ids: pd.Series, *, allow_nan: bool) -> list[str]:
+_FRACTION_COLUMNS = [
+    "durability", "durability_low", "durability_high", "annual_failure_rate_low", "annual_failure_rate_high",
+]  # fmt: skip
+
+
+def _fraction_problems(
+    df: pd.DataFrame, cols: Iterable[str], ids: pd.Series, *, allow_nan: bool
+) -> list[str]:
     problems = []
     for col in cols:
         v = df[col]
@@ -981,20 +1005,15 @@ def _parse_storage(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     raise_if_problems(source, [f"missing column(s) {missing}"] if missing else [])
     problems: list[str] = []
     df = raw.copy()
-    for col in ("durability", "durability_low", "durability_high", "annual_failure_rate_low",
-                "annual_failure_rate_high", "designed_availability", "min_storage_days", "min_billable_kb"):  # fmt: skip
+    floats = [*_FRACTION_COLUMNS, "designed_availability", "min_storage_days", "min_billable_kb"]
+    for col in floats:
         df[col] = _to_float(df, col, problems)
     df["az_count"] = pd.to_numeric(df["az_count"], errors="coerce")
     if (df["min_billable_kb"] % 1 != 0).any() or (df["min_billable_kb"] < 0).any():
         problems.append("min_billable_kb must be a non-negative integer")
     df["lost_if_az_destroyed"] = _to_bool(df, "lost_if_az_destroyed", problems)
     ids = _str_col(df, "storage_class")
-    problems += _fraction_problems(
-        df,
-        ["durability", "durability_low", "durability_high", "annual_failure_rate_low", "annual_failure_rate_high"],
-        ids,
-        allow_nan=False,
-    )
+    problems += _fraction_problems(df, _FRACTION_COLUMNS, ids, allow_nan=False)
     problems += _fraction_problems(df, ["designed_availability"], ids, allow_nan=True)
     if (df["durability_low"] > df["durability_high"]).any():
         problems.append("durability_low exceeds durability_high")
@@ -1047,18 +1066,24 @@ def _norm_name(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def _row(df: pd.DataFrame, key: Any) -> pd.Series:
+    pos = df.index.get_loc(key)
+    assert isinstance(pos, int)
+    return df.iloc[pos].copy()
+
+
 def _get_by_id(df: pd.DataFrame, key: object, kind: str, extra_names: pd.Series | None = None) -> pd.Series:
     if not isinstance(key, str):
         msg = f"{kind} id must be a string, got {key!r} ({type(key).__name__})."
         raise InvalidTypeError(msg)
     if key in df.index:
-        return df.loc[key].copy()
+        return _row(df, key)
     wanted = _norm_name(key)
     by_norm = {_norm_name(str(i)): i for i in df.index}
     if extra_names is not None:
         by_norm.update({_norm_name(str(n)): i for i, n in extra_names.items()})
     if wanted in by_norm:
-        return df.loc[by_norm[wanted]].copy()
+        return _row(df, by_norm[wanted])
     raise UnknownNameError(kind, key, df.index)
 
 

@@ -109,7 +109,9 @@ def build_regions(ref: Path) -> pd.DataFrame:
                 "lat": r["lat"],
                 "lon": r["lon"],
                 "coord_source": (
-                    "none (unannounced)" if unannounced else "unsourced: city-centre coordinates "
+                    "none (unannounced)"
+                    if unannounced
+                    else "unsourced: city-centre coordinates "
                     "chosen by the reference author, cross-checked against lopoc/defcon31"
                 ),
                 "az_count": az_count,
@@ -221,7 +223,9 @@ def build_edges(ref: Path) -> pd.DataFrame:
     src25[~has] = "assumed 1: new in the 2025 list, no count published"
     src25[bla] = "EDGE-2024 count of BCN carried forward (2025 list has no counts)"
     frames.append(
-        _edge_frame(e25, snapshot="2025-05-04", pops=pops25, pops_source=src25, country_code=e25["country_code"])
+        _edge_frame(
+            e25, snapshot="2025-05-04", pops=pops25, pops_source=src25, country_code=e25["country_code"]
+        )
     )
     out = pd.concat(frames, ignore_index=True)
     present = set(out.loc[out["snapshot"] == "2019-11-27", "iata"])
@@ -385,7 +389,8 @@ def build_slas() -> pd.DataFrame:
         ("s3-express-one-zone", "S3", "S3 Express One Zone", 0.999, "request", "2023-11-28", "high", s3),
         ("s3-glacier-flexible-retrieval", "S3", "S3 Glacier Flexible Retrieval", 0.999, "request",
          "2023-11-28", "high", s3),
-        ("s3-glacier-deep-archive", "S3", "S3 Glacier Deep Archive", 0.999, "request", "2023-11-28", "high", s3),
+        ("s3-glacier-deep-archive", "S3", "S3 Glacier Deep Archive", 0.999, "request", "2023-11-28", "high",
+         s3),
         ("s3-intelligent-tiering", "S3", "S3 Intelligent-Tiering", 0.99, "request", "2023-11-28", "high", s3),
         ("s3-standard-ia", "S3", "S3 Standard-IA", 0.99, "request", "2023-11-28", "high", s3),
         ("s3-one-zone-ia", "S3", "S3 One Zone-IA", 0.99, "request", "2023-11-28", "high", s3),
