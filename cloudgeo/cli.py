@@ -1,0 +1,173 @@
+"""The ``cloudgeo`` command line.
+
+Subcommands::
+
+    cloudgeo regions [--as-of DATE] [--partition P ...] [--format table|csv|json]
+    cloudgeo edges [--as-of DATE] [--format table|csv|json]
+    cloudgeo lookup-edge CODE [CODE ...] [--as-of DATE] [--format table|csv|json]
+
+Exit status 0 on success, 2 on bad input (one line on stderr).
+
+Adding a subcommand: write ``_add_<name>_parser(sub)`` that registers its parser with
+``set_defaults(run=<function taking the parsed args and returning the text to print>)``, and
+append it to ``_COMMANDS`` below (the ``report`` command plugs in there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from cloudgeo.errors import CloudGeoError
+
+__all__ = ["main"]
+
+_FORMATS = ("table", "csv", "json")
+
+
+def _render(df: pd.DataFrame, fmt: str) -> str:
+    """Render a table as text in the requested format."""
+    if fmt == "csv":
+        return str(df.to_csv())
+    if fmt == "json":
+        return str(df.reset_index().to_json(orient="records", date_format="iso", indent=1))
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
+        return str(df.to_string())
+
+
+def _add_common(p: argparse.ArgumentParser, *, as_of: bool = True) -> None:
+    if as_of:
+        p.add_argument("--as-of", dest="as_of", default=None, help="date YYYY-MM-DD (default: today)")
+    p.add_argument("--format", dest="fmt", choices=_FORMATS, default="table", help="output format")
+
+
+# ---- regions -------------------------------------------------------------------------------
+
+_REGION_VIEW = ["name", "partition", "country_code", "city", "lat", "lon", "az_count", "opened", "opt_in"]
+
+
+def _run_regions(args: argparse.Namespace) -> str:
+    from cloudgeo.catalog import DEFAULT_PARTITIONS, load_regions
+
+    parts = args.partition or list(DEFAULT_PARTITIONS)
+    df = load_regions(as_of=args.as_of, partitions=parts)
+    if args.fmt == "table":
+        df = df[_REGION_VIEW]
+    return _render(df, args.fmt)
+
+
+def _add_regions_parser(sub: Any) -> None:
+    p = sub.add_parser("regions", help="AWS regions open on a date")
+    _add_common(p)
+    p.add_argument(
+        "--partition",
+        action="append",
+        default=None,
+        help="partition to include (repeatable): aws, aws-us-gov, aws-cn, aws-eusc (default: all)",
+    )
+    p.set_defaults(run=_run_regions)
+
+
+# ---- edges ---------------------------------------------------------------------------------
+
+_EDGE_VIEW = ["city", "country_code", "lat", "lon", "pops", "snapshot"]
+
+
+def _run_edges(args: argparse.Namespace) -> str:
+    from cloudgeo.catalog import load_edge_locations
+
+    df = load_edge_locations(as_of=args.as_of)
+    if args.fmt == "table":
+        df = df[_EDGE_VIEW]
+    return _render(df, args.fmt)
+
+
+def _add_edges_parser(sub: Any) -> None:
+    p = sub.add_parser("edges", help="CloudFront edge-location cities (newest list on or before a date)")
+    _add_common(p)
+    p.set_defaults(run=_run_edges)
+
+
+# ---- lookup-edge ---------------------------------------------------------------------------
+
+_LOOKUP_VIEW = ["code", "iata", "city", "country_code", "lat", "lon", "listed", "lookup_source"]
+
+
+def _run_lookup_edge(args: argparse.Namespace) -> str:
+    from cloudgeo.catalog import lookup_edge_location
+
+    df = lookup_edge_location(list(args.codes), as_of=args.as_of)
+    if args.fmt == "table":
+        df = df[_LOOKUP_VIEW]
+    return _render(df.set_index("code"), args.fmt)
+
+
+def _add_lookup_edge_parser(sub: Any) -> None:
+    p = sub.add_parser("lookup-edge", help="locate CloudFront x-edge-location codes (IAD12, FRA56-C1)")
+    p.add_argument("codes", nargs="+", metavar="CODE", help="edge-location code(s) from CloudFront logs")
+    _add_common(p)
+    p.set_defaults(run=_run_lookup_edge)
+
+
+# ---- registry: add new subcommands here (e.g. _add_report_parser) ----------------------------
+
+_COMMANDS: list[Callable[[Any], None]] = [
+    _add_regions_parser,
+    _add_edges_parser,
+    _add_lookup_edge_parser,
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser that raises instead of exiting, so :func:`main` controls the exit code."""
+
+    def error(self, message: str) -> Any:
+        raise _UsageError(message)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the ``cloudgeo`` argument parser with every registered subcommand."""
+    parser = _Parser(prog="cloudgeo", description="The geography of AWS infrastructure.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for add in _COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``cloudgeo`` command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; ``None`` reads ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0 on success, 2 on bad input (a one-line message is written to stderr).
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+        text = args.run(args)
+    except _UsageError as exc:
+        print(f"cloudgeo: error: {exc} (see cloudgeo --help)", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help / --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except CloudGeoError as exc:
+        text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        print(f"cloudgeo: error: {text or type(exc).__name__}", file=sys.stderr)
+        return 2
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
