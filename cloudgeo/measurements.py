@@ -812,7 +812,7 @@ def _read_gcping_requests(
         rtt.append(value)
         n_ok.append(int(values.size))
         n_err.append(errors[region_name])
-    if failed:
+    if failed and dst:
         warnings.warn(
             f"{source}: every request failed for {len(failed)} region(s), which were left out: "
             f"{_rows_text(failed)}",
@@ -974,6 +974,8 @@ def _read_wn_servers(servers: PathOrBuffer, chunksize: int) -> pd.DataFrame:
         problems.append(
             f"server id(s) listed more than once: {_rows_text(sorted(set(ids[dup].astype(int))))}"
         )
+    if problems:
+        raise DataFileError(source, problems)
     la = pd.to_numeric(table["latitude"], errors="coerce").to_numpy(dtype=float)
     lo = pd.to_numeric(table["longitude"], errors="coerce").to_numpy(dtype=float)
     lines = pd.Index(np.arange(len(table)) + 2, name="line")
@@ -1207,7 +1209,7 @@ def read_measurements_csv(path: PathOrBuffer, *, chunksize: int = _DEFAULT_CHUNK
         parts.append(chunk)
     if problems:
         raise DataFileError(source, problems)
-    if not parts:
+    if sum(len(p) for p in parts) == 0:
         raise DataFileError(source, [f"expected {expected}; found a header but no rows"])
     rows = pd.concat(parts, ignore_index=True)
     rtt = pd.to_numeric(rows["rtt_ms"], errors="coerce")
