@@ -113,12 +113,65 @@ def _add_lookup_edge_parser(sub: Any) -> None:
     p.set_defaults(run=_run_lookup_edge)
 
 
+# ---- report --------------------------------------------------------------------------------
+
+
+def _run_report(args: argparse.Namespace) -> str:
+    from cloudgeo.report import DEFAULT_REGIONS, write_report
+
+    if args.image_format is not None and args.figures_dir is None:
+        raise _UsageError("--format needs --figures-dir (the folder for the exported figures)")
+    regions = [code for item in (args.regions or []) for code in item.split(",") if code.strip()]
+    try:
+        path = write_report(
+            args.out,
+            regions=tuple(c.strip() for c in regions) or DEFAULT_REGIONS,
+            as_of=args.as_of,
+            figures_dir=args.figures_dir,
+            format=args.image_format or "png",
+        )
+    except OSError as exc:
+        msg = f"cannot write the report to {args.out!r}: {exc.strerror or exc}"
+        raise _UsageError(msg) from None
+    return str(path.resolve())
+
+
+def _add_report_parser(sub: Any) -> None:
+    p = sub.add_parser("report", help="write the offline HTML report (prints the written path)")
+    p.add_argument(
+        "--out", default="cloudgeo-report.html", help="HTML file (default: ./cloudgeo-report.html)"
+    )
+    p.add_argument(
+        "--regions",
+        nargs="+",
+        metavar="CODE",
+        default=None,
+        help="regions of the several-regions scenario, first = one-region scenario "
+        "(default: us-east-1 eu-west-1 ap-southeast-1)",
+    )
+    p.add_argument(
+        "--as-of", dest="as_of", default=None, help="catalogue date YYYY-MM-DD for 'now' (default: today)"
+    )
+    p.add_argument(
+        "--figures-dir", dest="figures_dir", default=None, help="also export every figure into DIR"
+    )
+    p.add_argument(
+        "--format",
+        dest="image_format",
+        choices=("png", "svg"),
+        default=None,
+        help="figure format (default png)",
+    )
+    p.set_defaults(run=_run_report)
+
+
 # ---- registry: add new subcommands here (e.g. _add_report_parser) ----------------------------
 
 _COMMANDS: list[Callable[[Any], None]] = [
     _add_regions_parser,
     _add_edges_parser,
     _add_lookup_edge_parser,
+    _add_report_parser,
 ]
 
 
