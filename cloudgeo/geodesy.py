@@ -1,0 +1,306 @@
+"""Distances on the sphere and the WGS-84 ellipsoid, and nearest-site search at scale.
+
+* :func:`great_circle_km` - vectorised haversine distance (scalars, arrays, Series; broadcasting).
+* :func:`geodesic_km` - WGS-84 ellipsoidal distance via geopy (Karney's algorithm), the reference.
+* :func:`distance_matrix_km` - all pairs between two point tables, as a labelled DataFrame.
+* :func:`nearest_sites` - the k nearest sites of every point (a k-d tree over unit vectors).
+
+References
+----------
+.. [1] Sinnott, R. W. (1984). "Virtues of the Haversine". Sky and Telescope 68 (2), 159.
+.. [2] Moritz, H. (2000). "Geodetic Reference System 1980". Journal of Geodesy 74, 128-133
+   (IUGG mean Earth radius R1 = 6371.0088 km).
+.. [3] Karney, C. F. F. (2013). "Algorithms for geodesics". Journal of Geodesy 87, 43-55,
+   doi:10.1007/s00190-012-0578-z (used through ``geopy.distance.geodesic``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, overload
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from cloudgeo._validate import (
+    check_int,
+    check_positive,
+    coordinate_problems,
+    points_arrays,
+    raise_if_problems,
+)
+from cloudgeo.errors import InvalidInputError
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "distance_matrix_km",
+    "geodesic_km",
+    "great_circle_km",
+    "nearest_sites",
+    "unit_vectors",
+]
+
+#: IUGG mean Earth radius R1 = (2a + b) / 3 of GRS80/WGS-84 [km] (Moritz 2000).
+EARTH_RADIUS_KM = 6371.0088
+
+ArrayLike = Any
+
+
+def _coord_array(value: object, name: str) -> npt.NDArray[np.float64]:
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        msg = f"{name} must be numeric decimal degrees, got {value!r}."
+        raise InvalidInputError(msg) from None
+
+
+def _check_coords(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], source: str) -> None:
+    lat_b, lon_b = np.broadcast_arrays(np.atleast_1d(lat), np.atleast_1d(lon))
+    flat_lat = lat_b.ravel()
+    flat_lon = lon_b.ravel()
+    problems = coordinate_problems(flat_lat, flat_lon, pd.RangeIndex(flat_lat.size))
+    raise_if_problems(source, problems)
+
+
+@overload
+def great_circle_km(
+    lat1: float, lon1: float, lat2: float, lon2: float, *, radius_km: float = ...
+) -> float: ...
+@overload
+def great_circle_km(
+    lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike, *, radius_km: float = ...
+) -> Any: ...
+def great_circle_km(
+    lat1: ArrayLike,
+    lon1: ArrayLike,
+    lat2: ArrayLike,
+    lon2: ArrayLike,
+    *,
+    radius_km: float = EARTH_RADIUS_KM,
+) -> Any:
+    """Great-circle (haversine) distance on a sphere, vectorised with numpy broadcasting.
+
+    Parameters
+    ----------
+    lat1, lon1 : float, array-like or pandas.Series
+        First point(s), decimal degrees. [deg]
+    lat2, lon2 : float, array-like or pandas.Series
+        Second point(s), broadcast against the first. [deg]
+    radius_km : float, default 6371.0088
+        Sphere radius; the default is the IUGG mean Earth radius. [km]
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        Distance along the great circle. A float for scalar inputs; a Series (index of the
+        first Series argument kept) if any argument is a Series; otherwise an array. [km]
+
+    Raises
+    ------
+    DataValidationError
+        If a coordinate is NaN, infinite or out of range (rows are named).
+    InvalidInputError
+        If ``radius_km`` is not positive or inputs are not numeric.
+
+    References
+    ----------
+    Haversine formula: Sinnott (1984); radius: IUGG mean radius R1 (Moritz 2000).
+    """
+    r = check_positive(radius_km, "radius_km", "km")
+    index = None
+    for v in (lat1, lon1, lat2, lon2):
+        if isinstance(v, pd.Series):
+            index = v.index
+            break
+    a1 = _coord_array(lat1, "lat1")
+    o1 = _coord_array(lon1, "lon1")
+    a2 = _coord_array(lat2, "lat2")
+    o2 = _coord_array(lon2, "lon2")
+    try:
+        np.broadcast_shapes(a1.shape, o1.shape, a2.shape, o2.shape)
+    except ValueError:
+        msg = (
+            "great_circle_km: inputs have mismatched lengths/shapes "
+            f"{a1.shape}, {o1.shape}, {a2.shape}, {o2.shape}; pass arrays of equal length or scalars."
+        )
+        raise InvalidInputError(msg) from None
+    _check_coords(a1, o1, "great_circle_km point 1")
+    _check_coords(a2, o2, "great_circle_km point 2")
+    d = _haversine_unchecked(a1, o1, a2, o2, r)
+    if index is not None and d.ndim == 1 and len(index) == d.shape[0]:
+        return pd.Series(d, index=index, name="distance_km")
+    if d.ndim == 0:
+        return float(d)
+    return d
+
+
+def _haversine_unchecked(
+    lat1: npt.NDArray[np.float64],
+    lon1: npt.NDArray[np.float64],
+    lat2: npt.NDArray[np.float64],
+    lon2: npt.NDArray[np.float64],
+    radius_km: float = EARTH_RADIUS_KM,
+) -> npt.NDArray[np.float64]:
+    """Return the haversine distance [km] of already validated arrays."""
+    p1 = np.radians(lat1)
+    p2 = np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    h = np.sin(dphi / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2.0) ** 2
+    out: npt.NDArray[np.float64] = 2.0 * radius_km * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return out
+
+
+def geodesic_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> Any:
+    """Ellipsoidal (WGS-84) geodesic distance via :class:`geopy.distance.geodesic` (reference).
+
+    Slow (a Python loop over pairs); use it to check :func:`great_circle_km`, not at scale.
+
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2 : float, array-like or pandas.Series
+        End points, broadcast together. [deg]
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        Geodesic distance on the WGS-84 ellipsoid, same shape rules as
+        :func:`great_circle_km`. [km]
+
+    References
+    ----------
+    Karney (2013), doi:10.1007/s00190-012-0578-z, as implemented by geographiclib/geopy.
+    """
+    from geopy.distance import geodesic
+
+    index = next((v.index for v in (lat1, lon1, lat2, lon2) if isinstance(v, pd.Series)), None)
+    arrs = [
+        _coord_array(v, n)
+        for v, n in zip((lat1, lon1, lat2, lon2), ("lat1", "lon1", "lat2", "lon2"), strict=True)
+    ]
+    try:
+        b: list[npt.NDArray[np.float64]] = list(np.broadcast_arrays(*arrs))
+    except ValueError:
+        msg = "geodesic_km: inputs have mismatched lengths/shapes; pass arrays of equal length or scalars."
+        raise InvalidInputError(msg) from None
+    _check_coords(b[0], b[1], "geodesic_km point 1")
+    _check_coords(b[2], b[3], "geodesic_km point 2")
+    flat = [x.ravel() for x in b]
+    out = np.array(
+        [geodesic((flat[0][i], flat[1][i]), (flat[2][i], flat[3][i])).km for i in range(flat[0].size)],
+        dtype=np.float64,
+    ).reshape(np.shape(b[0]))
+    if index is not None and out.ndim == 1 and len(index) == out.shape[0]:
+        return pd.Series(out, index=index, name="distance_km")
+    if out.ndim == 0:
+        return float(out)
+    return out
+
+
+def unit_vectors(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Earth-centred unit vectors of points on the sphere (no validation).
+
+    Parameters
+    ----------
+    lat, lon : array-like
+        Coordinates. [deg]
+
+    Returns
+    -------
+    numpy.ndarray
+        Array of shape (n, 3). [unitless]
+    """
+    p = np.radians(np.asarray(lat, dtype=np.float64))
+    q = np.radians(np.asarray(lon, dtype=np.float64))
+    cp = np.cos(p)
+    return np.stack([cp * np.cos(q), cp * np.sin(q), np.sin(p)], axis=-1)
+
+
+def _chord_to_km(
+    chord: npt.NDArray[np.float64], radius_km: float = EARTH_RADIUS_KM
+) -> npt.NDArray[np.float64]:
+    """Convert a unit-sphere chord length to the great-circle distance [km]."""
+    out: npt.NDArray[np.float64] = 2.0 * radius_km * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
+    return out
+
+
+def distance_matrix_km(a: pd.DataFrame, b: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Great-circle distance between every point of ``a`` and every point of ``b``.
+
+    Parameters
+    ----------
+    a : pandas.DataFrame
+        Points with ``lat``, ``lon`` columns; its index labels the rows. [deg]
+    b : pandas.DataFrame, optional
+        Points with ``lat``, ``lon``; its index labels the columns. Default: ``a``. [deg]
+
+    Returns
+    -------
+    pandas.DataFrame
+        Shape (len(a), len(b)) of great-circle distances (haversine, IUGG mean radius). [km]
+
+    Raises
+    ------
+    DataValidationError, InvalidTypeError
+        On missing columns, empty tables or bad coordinates (rows named).
+    """
+    la, lo, _ = points_arrays(a, source="a")
+    if b is None:
+        lb, ob, b_index = la, lo, a.index
+    else:
+        lb, ob, _ = points_arrays(b, source="b")
+        b_index = b.index
+    d = _haversine_unchecked(la[:, None], lo[:, None], lb[None, :], ob[None, :])
+    return pd.DataFrame(d, index=a.index.copy(), columns=pd.Index(b_index).copy())
+
+
+def nearest_sites(points: pd.DataFrame, sites: pd.DataFrame, *, k: int = 1) -> pd.DataFrame:
+    """Find the ``k`` nearest sites (great circle) of every point with a k-d tree.
+
+    The search runs in 3-D on Earth-centred unit vectors (scipy ``cKDTree``); the Euclidean
+    chord is monotone in the great-circle angle, so the nearest by chord is the nearest on the
+    sphere, and the chord is converted exactly to the great-circle distance.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        Points with ``lat``, ``lon`` columns. [deg]
+    sites : pandas.DataFrame
+        Candidate sites with ``lat``, ``lon``, indexed by site id. [deg]
+    k : int, default 1
+        Number of nearest sites per point (at most ``len(sites)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned with ``points`` (index kept). For ``k == 1``: columns ``site`` (the sites'
+        index label) and ``distance_km`` [km]. For ``k > 1``: ``site_1..site_k`` and
+        ``distance_km_1..distance_km_k``, nearest first. [km]
+
+    Raises
+    ------
+    DataValidationError, InvalidTypeError, InvalidInputError
+        On bad coordinates (rows named), empty tables, or ``k`` out of range.
+    """
+    from scipy.spatial import cKDTree
+
+    k = check_int(k, "k", minimum=1)
+    la, lo, _ = points_arrays(points, source="points")
+    ls, os_, _ = points_arrays(sites, source="sites")
+    if k > len(ls):
+        msg = f"k={k} is larger than the number of sites ({len(ls)}); pass k <= {len(ls)}."
+        raise InvalidInputError(msg)
+    tree = cKDTree(unit_vectors(ls, os_))
+    chord, idx = tree.query(unit_vectors(la, lo), k=k)
+    chord = np.asarray(chord).reshape(len(la), k)
+    idx = np.asarray(idx).reshape(len(la), k)
+    dist = _chord_to_km(chord)
+    labels = np.asarray(sites.index)
+    if k == 1:
+        return pd.DataFrame({"site": labels[idx[:, 0]], "distance_km": dist[:, 0]}, index=points.index.copy())
+    cols: dict[str, Any] = {}
+    for j in range(k):
+        cols[f"site_{j + 1}"] = labels[idx[:, j]]
+    for j in range(k):
+        cols[f"distance_km_{j + 1}"] = dist[:, j]
+    return pd.DataFrame(cols, index=points.index.copy())

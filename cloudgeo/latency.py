@@ -1,0 +1,1245 @@
+"""Latency models: physics floor, rule of thumb and a backbone model calibrated on AWS data.
+
+Round-trip time (RTT) between two sites::
+
+    RTT = overhead_ms + stretch * 2 * d / v_fibre          (+ access_rtt_ms for end users)
+
+with ``v_fibre = c / fibre_index`` and ``d`` the great-circle distance (``routing=
+"great-circle"``) or the routed distance over the shipped backbone (``routing="backbone"``,
+:mod:`cloudgeo.network`; short hops up to ``short_haul_km`` are great circle x
+``attach_factor``). Two sites in the same AWS region have the intra-region RTT.
+
+Presets (``model=`` strings, :func:`get_model`):
+
+* ``"physics"`` - straight fibre along the great circle, no overhead: the floor no real RTT
+  goes below.
+* ``"rule-of-thumb"`` - stretch 2.1 on the great circle (Bozkurt et al. 2018).
+* ``"calibrated"`` (the default, ``model=None``) - backbone routing with overhead and stretch
+  fitted separately for p50 and p90 on AWS inter-region round trips (``data/latency_model.json``,
+  written by ``scripts/fit_latency.py``).
+
+Every function returns a round-trip time unless ``one_way=True``; results carry the statistic
+(``p50`` median or ``p90``) in their name or ``attrs``.
+
+References
+----------
+.. [1] SI definition of the metre: c = 299 792.458 km/s.
+.. [2] Group index of SMF-28-class fibre 1.4682 (vendor/OTDR figures; cloudgeo MODELS.md 1.1).
+.. [3] Bozkurt, I. N. et al. (2018). "Dissecting Latency in the Internet's Fiber
+   Infrastructure". arXiv:1811.10737 (stretch 2.1; conduit paths 1.3).
+.. [4] FCC, Measuring Broadband America (early report, as quoted by J. Scott,
+   blog.josephscott.org/tag/webperf): access RTT fibre 24 ms, cable 32 ms, DSL 49 ms.
+.. [5] OpenSignal, Mobile Network Experience report, USA, Sep-Dec 2018 (as reported by Inside
+   Towers): the best US operator's average 3G/4G latency "below 60 milliseconds" -> mobile 60 ms.
+.. [6] Amazon CloudFront Developer Guide, "How CloudFront delivers content" and "Regional edge
+   caches" (request path edge -> regional edge cache -> origin).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import functools
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from cloudgeo._data import data_path
+from cloudgeo._validate import (
+    check_choice,
+    check_fraction,
+    check_nonnegative,
+    check_positive,
+    coordinate_problems,
+    points_arrays,
+    raise_if_problems,
+    require_columns,
+)
+from cloudgeo.errors import (
+    DataFileError,
+    DataValidationError,
+    InvalidInputError,
+    InvalidTypeError,
+    UnknownNameError,
+)
+from cloudgeo.geodesy import _chord_to_km, _haversine_unchecked, unit_vectors
+
+if TYPE_CHECKING:
+    from cloudgeo.network import Backbone
+
+__all__ = [
+    "ACCESS_RTT_MS",
+    "C_KM_S",
+    "FIBRE_INDEX",
+    "CalibrationResult",
+    "LatencyModel",
+    "calibrate",
+    "cdn_summary",
+    "cdn_ttfb_breakdown_ms",
+    "cdn_ttfb_ms",
+    "fibre_speed_km_s",
+    "get_model",
+    "latency_summary",
+    "model_names",
+    "region_rtt_ms",
+    "rtt_from_distance_ms",
+    "rtt_matrix_ms",
+    "rtt_ms",
+    "user_latency",
+    "weighted_quantile",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Speed of light in vacuum (exact, SI). [km/s]
+C_KM_S = 299_792.458
+#: Group index of standard single-mode fibre (MODELS.md 1.1). [-]
+FIBRE_INDEX = 1.4682
+
+#: Access ("last-mile") round-trip time by technology. [ms]
+#: fibre/cable/dsl: FCC Measuring Broadband America (early report) as quoted by J. Scott;
+#: mobile: OpenSignal US 2018 (best operator's 3G/4G average below 60 ms);
+#: datacentre: 0 (a server inside a data centre network; the intra-region RTT covers the rest).
+ACCESS_RTT_MS: Mapping[str, float] = {
+    "fibre": 24.0,
+    "cable": 32.0,
+    "dsl": 49.0,
+    "mobile": 60.0,
+    "datacentre": 0.0,
+}
+ROUTINGS = ("great-circle", "backbone")
+STATS = ("p50", "p90")
+TLS_SETUP_RTTS = {"1.2": 2, "1.3": 1, "reused": 0}
+
+
+def fibre_speed_km_s(fibre_index: float = FIBRE_INDEX) -> float:
+    """Speed of light in fibre, c / n.
+
+    Parameters
+    ----------
+    fibre_index : float, default 1.4682
+        Group index of the fibre. [-]
+
+    Returns
+    -------
+    float
+        Propagation speed; 204 190.48 km/s for n = 1.4682 (MODELS.md L-01). [km/s]
+
+    References
+    ----------
+    SI c = 299 792.458 km/s; n = 1.4682 (MODELS.md 1.1).
+    """
+    return C_KM_S / check_positive(fibre_index, "fibre_index")
+
+
+@dataclass(frozen=True)
+class LatencyModel:
+    """Parameters of an RTT model (frozen; build variants with :func:`dataclasses.replace`).
+
+    Attributes
+    ----------
+    name : str
+        Label shown in results.
+    fibre_index : float, default 1.4682
+        Group index of fibre; speed = c / fibre_index (MODELS.md 1.1). [-]
+    stretch : float, default 1.0
+        Multiplier on the (great-circle or routed) distance for p50 (median) RTT. [-]
+    overhead_ms : float, default 0.0
+        Fixed RTT overhead for p50 (switching, serialisation, the measuring endpoint). [ms]
+    stretch_p90 : float or None
+        Stretch for the p90 RTT; ``None`` means the p50 value. [-]
+    overhead_p90_ms : float or None
+        Overhead for the p90 RTT; ``None`` means the p50 value. [ms]
+    intra_region_rtt_ms : float, default 0.0
+        RTT between two endpoints in the same AWS region, p50. [ms]
+    intra_region_rtt_p90_ms : float or None
+        Same, p90; ``None`` means the p50 value. [ms]
+    routing : {"great-circle", "backbone"}
+        Distance used: the great circle or the routed distance over the shipped backbone.
+    access : {"fibre", "cable", "dsl", "mobile", "datacentre"}
+        End users' access technology; its RTT (:data:`ACCESS_RTT_MS`) is added by
+        :func:`user_latency` and :func:`cdn_ttfb_ms` only, never between sites.
+    access_rtt_ms : float or None
+        Override of the access RTT (``None``: the table value of ``access``). [ms]
+    attach_factor : float, default 1.3
+        Path factor of point-to-hub legs and short hops (Bozkurt et al. 2018). [-]
+    short_haul_km : float, default 500
+        Pairs at most this far apart are routed directly (great circle x ``attach_factor``)
+        instead of over the backbone (backbone routing only). [km]
+    n_attach : int, default 3
+        Number of nearest backbone hubs a point may attach to.
+    """
+
+    name: str = "custom"
+    fibre_index: float = FIBRE_INDEX
+    stretch: float = 1.0
+    overhead_ms: float = 0.0
+    stretch_p90: float | None = None
+    overhead_p90_ms: float | None = None
+    intra_region_rtt_ms: float = 0.0
+    intra_region_rtt_p90_ms: float | None = None
+    routing: str = "great-circle"
+    access: str = "datacentre"
+    access_rtt_ms: float | None = None
+    attach_factor: float = 1.3
+    short_haul_km: float = 500.0
+    n_attach: int = 3
+    provenance: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Validate every parameter (errors name the field and the value)."""
+        check_positive(self.fibre_index, "fibre_index")
+        check_positive(self.stretch, "stretch")
+        check_nonnegative(self.overhead_ms, "overhead_ms", "ms")
+        check_nonnegative(self.intra_region_rtt_ms, "intra_region_rtt_ms", "ms")
+        for name in ("stretch_p90", "overhead_p90_ms", "intra_region_rtt_p90_ms", "access_rtt_ms"):
+            value = getattr(self, name)
+            if value is not None:
+                check_nonnegative(value, name)
+        check_choice(self.routing, "routing", ROUTINGS)
+        check_choice(self.access, "access", tuple(ACCESS_RTT_MS))
+        check_positive(self.attach_factor, "attach_factor")
+        check_nonnegative(self.short_haul_km, "short_haul_km", "km")
+
+    @property
+    def fibre_speed_km_s(self) -> float:
+        """Speed of light in the fibre [km/s]."""
+        return C_KM_S / self.fibre_index
+
+    @property
+    def user_access_rtt_ms(self) -> float:
+        """Access RTT added for end users [ms]."""
+        return float(self.access_rtt_ms if self.access_rtt_ms is not None else ACCESS_RTT_MS[self.access])
+
+    def stat_params(self, stat: str) -> tuple[float, float, float]:
+        """Return ``(stretch, overhead_ms, intra_region_rtt_ms)`` for ``stat`` ("p50"/"p90").
+
+        Parameters
+        ----------
+        stat : {"p50", "p90"}
+            Statistic of the RTT distribution.
+
+        Returns
+        -------
+        tuple of float
+            Stretch [-], overhead [ms] and intra-region RTT [ms].
+        """
+        check_choice(stat, "stat", STATS)
+        if stat == "p50":
+            return self.stretch, self.overhead_ms, self.intra_region_rtt_ms
+        return (
+            self.stretch if self.stretch_p90 is None else self.stretch_p90,
+            self.overhead_ms if self.overhead_p90_ms is None else self.overhead_p90_ms,
+            self.intra_region_rtt_ms
+            if self.intra_region_rtt_p90_ms is None
+            else self.intra_region_rtt_p90_ms,
+        )
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{f.name}</th><td>{getattr(self, f.name)!r}</td></tr>"
+            for f in dataclasses.fields(self)
+            if f.name != "provenance"
+        )
+        return f"<table><caption>LatencyModel</caption>{rows}</table>"
+
+
+# --------------------------------------------------------------------------------------------
+# presets
+# --------------------------------------------------------------------------------------------
+
+_PHYSICS = LatencyModel(name="physics")
+_RULE_OF_THUMB = LatencyModel(name="rule-of-thumb", stretch=2.1)
+
+
+@functools.lru_cache(maxsize=1)
+def _calibrated() -> LatencyModel:
+    path = data_path("latency_model.json")
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        return model_from_dict(spec)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataFileError("latency_model.json", [f"not a valid fitted latency model: {exc}"]) from None
+
+
+def model_names() -> list[str]:
+    """Names of the preset models accepted by ``model=``.
+
+    Returns
+    -------
+    list of str
+        ``["calibrated", "physics", "rule-of-thumb"]``.
+    """
+    return ["calibrated", "physics", "rule-of-thumb"]
+
+
+def get_model(name: str | LatencyModel | None = None) -> LatencyModel:
+    """Return a preset latency model by name (``None``: the default ``"calibrated"``).
+
+    Parameters
+    ----------
+    name : str, LatencyModel or None
+        ``"physics"``, ``"rule-of-thumb"`` or ``"calibrated"``; a :class:`LatencyModel` is
+        returned unchanged.
+
+    Returns
+    -------
+    LatencyModel
+        The model.
+
+    Raises
+    ------
+    UnknownNameError
+        If the name is not a preset (the message lists the options).
+    InvalidTypeError
+        If ``name`` is neither a string, a LatencyModel nor None.
+
+    References
+    ----------
+    physics: MODELS.md 1.1-1.2; rule-of-thumb: Bozkurt et al. (2018) arXiv:1811.10737;
+    calibrated: ``data/latency_model.json`` (sources CP2025-07, CP2025-05, IM2019-06).
+    """
+    if name is None or name == "calibrated":
+        return _calibrated()
+    if isinstance(name, LatencyModel):
+        return name
+    if not isinstance(name, str):
+        msg = (
+            f"model must be a preset name ({', '.join(model_names())}), a LatencyModel or None; got {name!r}."
+        )
+        raise InvalidTypeError(msg)
+    if name == "physics":
+        return _PHYSICS
+    if name == "rule-of-thumb":
+        return _RULE_OF_THUMB
+    raise UnknownNameError("latency model", name, model_names())
+
+
+def model_to_dict(model: LatencyModel) -> dict[str, Any]:
+    """Serialise a model's parameters (and provenance) to a JSON-ready dict."""
+    out = {f.name: getattr(model, f.name) for f in dataclasses.fields(model)}
+    out["provenance"] = dict(model.provenance)
+    return out
+
+
+def model_from_dict(spec: Mapping[str, Any]) -> LatencyModel:
+    """Build a :class:`LatencyModel` from a dict written by :func:`model_to_dict`."""
+    names = {f.name for f in dataclasses.fields(LatencyModel)}
+    unknown = sorted(set(spec) - names)
+    if unknown:
+        msg = f"unknown latency-model field(s) {unknown}; known: {sorted(names)}"
+        raise KeyError(msg)
+    return LatencyModel(**dict(spec))
+
+
+# --------------------------------------------------------------------------------------------
+# core arithmetic
+# --------------------------------------------------------------------------------------------
+
+
+def rtt_from_distance_ms(
+    distance_km: Any,
+    *,
+    model: str | LatencyModel | None = None,
+    stat: str = "p50",
+    access: bool = False,
+    one_way: bool = False,
+) -> Any:
+    """RTT for a given (already routed) fibre distance: overhead + stretch * 2 d / v.
+
+    Parameters
+    ----------
+    distance_km : float or array-like
+        Path distance (great circle or routed). [km]
+    model : str, LatencyModel or None
+        Model (default ``"calibrated"``).
+    stat : {"p50", "p90"}
+        Statistic.
+    access : bool, default False
+        Add the model's user access RTT.
+    one_way : bool, default False
+        Return half the RTT.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        RTT (or one-way time if ``one_way``). [ms]
+
+    References
+    ----------
+    MODELS.md 1.5 (recommended estimator); L-03/L-04 test vectors.
+    """
+    m = get_model(model)
+    stretch, overhead, _ = m.stat_params(stat)
+    d = np.asarray(distance_km, dtype=np.float64)
+    if not np.all(np.isfinite(d)) or np.any(d < 0):
+        msg = f"distance_km must be finite and >= 0, got {distance_km!r}."
+        raise InvalidInputError(msg)
+    rtt = overhead + stretch * 2.0 * d / (m.fibre_speed_km_s / 1000.0)
+    if access:
+        rtt = rtt + m.user_access_rtt_ms
+    if one_way:
+        rtt = rtt / 2.0
+    return float(rtt) if rtt.ndim == 0 else rtt
+
+
+def _backbone() -> Backbone:
+    from cloudgeo.network import load_backbone
+
+    return load_backbone()
+
+
+def _path_km_pairs(
+    m: LatencyModel, sa: FloatArray, so: FloatArray, da: FloatArray, do: FloatArray
+) -> FloatArray:
+    gc = _haversine_unchecked(sa, so, da, do)
+    if m.routing == "great-circle":
+        return gc
+    from cloudgeo.network import _routed_pairs
+
+    return _routed_pairs(sa, so, da, do, _backbone(), m.n_attach, m.attach_factor, m.short_haul_km)
+
+
+def _path_km_matrix(
+    m: LatencyModel, aa: FloatArray, ao: FloatArray, ba: FloatArray, bo: FloatArray
+) -> FloatArray:
+    if m.routing == "great-circle":
+        return _haversine_unchecked(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
+    from cloudgeo.network import _routed_matrix
+
+    return _routed_matrix(aa, ao, ba, bo, _backbone(), m.n_attach, m.attach_factor, m.short_haul_km)
+
+
+def _rtt_of_path(m: LatencyModel, path_km: FloatArray, stat: str) -> FloatArray:
+    stretch, overhead, _ = m.stat_params(stat)
+    out: FloatArray = overhead + stretch * 2.0 * path_km / (m.fibre_speed_km_s / 1000.0)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# inputs: points and region codes
+# --------------------------------------------------------------------------------------------
+
+
+def _points(obj: object, source: str) -> tuple[FloatArray, FloatArray, pd.Index | None, bool]:
+    """Return ``(lat, lon, index, scalar)`` for a (lat, lon) tuple or a DataFrame."""
+    if isinstance(obj, pd.DataFrame):
+        la, lo, _ = points_arrays(obj, source=source)
+        return la, lo, obj.index, False
+    if isinstance(obj, tuple) and len(obj) == 2:
+        try:
+            la = np.array([float(obj[0])])
+            lo = np.array([float(obj[1])])
+        except (TypeError, ValueError):
+            msg = f"{source} must be a (lat, lon) tuple of numbers [deg], got {obj!r}."
+            raise InvalidTypeError(msg) from None
+        raise_if_problems(source, coordinate_problems(la, lo, pd.Index([0])))
+        return la, lo, None, True
+    msg = (
+        f"{source} must be a (lat, lon) tuple or a DataFrame with lat, lon columns; got {type(obj).__name__}."
+    )
+    raise InvalidTypeError(msg)
+
+
+def _region_coords(codes: Sequence[str]) -> tuple[FloatArray, FloatArray]:
+    from cloudgeo import catalog
+
+    uniq = list(dict.fromkeys(codes))
+    table = catalog.get_regions(uniq)
+    pos = {c: i for i, c in enumerate(uniq)}
+    idx = np.fromiter((pos[c] for c in codes), dtype=np.intp, count=len(codes))
+    return table["lat"].to_numpy(dtype=float)[idx], table["lon"].to_numpy(dtype=float)[idx]
+
+
+def _as_codes(codes: object, name: str) -> tuple[npt.NDArray[np.str_], bool]:
+    if isinstance(codes, str):
+        return np.array([codes]), True
+    try:
+        items = list(codes)  # type: ignore[call-overload]
+    except TypeError:
+        msg = f"{name} must be a region code or a sequence of region codes, got {codes!r}."
+        raise InvalidTypeError(msg) from None
+    bad = [c for c in items if not isinstance(c, str)]
+    if bad:
+        msg = f"{name} must hold region codes (str); got {bad[:5]!r}."
+        raise InvalidTypeError(msg)
+    return np.array(items, dtype=str), False
+
+
+def _result_attrs(obj: pd.Series | pd.DataFrame, m: LatencyModel, stat: str, one_way: bool) -> None:
+    obj.attrs.update(
+        {
+            "quantity": "one-way time" if one_way else "round-trip time",
+            "unit": "ms",
+            "stat": stat,
+            "model": m.name,
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# public RTT functions
+# --------------------------------------------------------------------------------------------
+
+
+def rtt_ms(
+    src: object,
+    dst: object,
+    *,
+    model: str | LatencyModel | None = None,
+    stat: str = "p50",
+    one_way: bool = False,
+) -> Any:
+    """RTT between points (site to site, no access term), row by row.
+
+    Parameters
+    ----------
+    src, dst : tuple or pandas.DataFrame
+        ``(lat, lon)`` tuples or DataFrames with ``lat``, ``lon`` (row-aligned; a tuple is
+        broadcast against a DataFrame). [deg]
+    model : str, LatencyModel or None
+        ``"physics"``, ``"rule-of-thumb"``, ``"calibrated"`` (default) or a model.
+    stat : {"p50", "p90"}
+        Statistic of the RTT distribution.
+    one_way : bool, default False
+        Return the one-way time (RTT / 2) instead.
+
+    Returns
+    -------
+    float or pandas.Series
+        A float for two tuples; otherwise a Series named ``rtt_ms`` (``one_way_ms``) with the
+        index of the DataFrame argument and ``attrs`` naming the statistic. [ms]
+
+    Raises
+    ------
+    InvalidInputError, DataValidationError, InvalidTypeError
+        On bad coordinates, mismatched lengths or wrong types.
+
+    References
+    ----------
+    MODELS.md 1.5; model presets in :func:`get_model`.
+    """
+    m = get_model(model)
+    check_choice(stat, "stat", STATS)
+    sa, so, si, s_scalar = _points(src, "src")
+    da, do, di, d_scalar = _points(dst, "dst")
+    if not s_scalar and not d_scalar and len(sa) != len(da):
+        msg = f"src has {len(sa)} rows but dst has {len(da)}; pass row-aligned tables of equal length."
+        raise InvalidInputError(msg)
+    sa, so, da, do = np.broadcast_arrays(sa, so, da, do)
+    rtt = _rtt_of_path(m, _path_km_pairs(m, sa, so, da, do), stat)
+    if one_way:
+        rtt = rtt / 2.0
+    if s_scalar and d_scalar:
+        return float(rtt[0])
+    index = si if si is not None else di
+    out = pd.Series(
+        rtt, index=index.copy() if index is not None else None, name="one_way_ms" if one_way else "rtt_ms"
+    )
+    _result_attrs(out, m, stat, one_way)
+    return out
+
+
+def region_rtt_ms(
+    src_codes: str | Sequence[str],
+    dst_codes: str | Sequence[str],
+    *,
+    stat: str = "p50",
+    model: str | LatencyModel | None = None,
+) -> FloatArray:
+    """RTT between AWS regions by code, pair by pair (a single code is broadcast).
+
+    Parameters
+    ----------
+    src_codes, dst_codes : str or sequence of str
+        Region codes (e.g. ``"us-east-1"``), equal length or one of them a single code.
+    stat : {"p50", "p90"}
+        Statistic of the RTT distribution.
+    model : str, LatencyModel or None
+        Default ``"calibrated"``; ``"physics"`` gives the floor.
+
+    Returns
+    -------
+    numpy.ndarray
+        Round-trip times (same-region pairs: the model's intra-region RTT). [ms]
+
+    Raises
+    ------
+    UnknownRegionError
+        For an unknown code (from :func:`cloudgeo.catalog.get_regions`).
+    InvalidInputError
+        If the code lists have different lengths.
+    """
+    m = get_model(model)
+    check_choice(stat, "stat", STATS)
+    s, _ = _as_codes(src_codes, "src_codes")
+    d, _ = _as_codes(dst_codes, "dst_codes")
+    if len(s) != len(d) and len(s) != 1 and len(d) != 1:
+        msg = f"src_codes has {len(s)} codes but dst_codes has {len(d)}; pass equal lengths or one code."
+        raise InvalidInputError(msg)
+    s, d = np.broadcast_arrays(s, d)
+    if s.size == 0:
+        return np.zeros(0)
+    sa, so = _region_coords(list(s))
+    da, do = _region_coords(list(d))
+    rtt = _rtt_of_path(m, _path_km_pairs(m, sa, so, da, do), stat)
+    same = s == d
+    if same.any():
+        rtt = np.where(same, m.stat_params(stat)[2], rtt)
+    out: FloatArray = np.asarray(rtt, dtype=np.float64)
+    return out
+
+
+def _table_or_codes(
+    obj: object, name: str
+) -> tuple[FloatArray, FloatArray, pd.Index, npt.NDArray[Any] | None]:
+    if isinstance(obj, pd.DataFrame):
+        la, lo, _ = points_arrays(obj, source=name)
+        return la, lo, obj.index, None
+    codes, _ = _as_codes(obj, name)
+    if codes.size == 0:
+        raise DataValidationError(name, ["no region codes given; pass at least one"])
+    la, lo = _region_coords(list(codes))
+    return la, lo, pd.Index(codes, name="region"), codes
+
+
+def rtt_matrix_ms(
+    a: object,
+    b: object = None,
+    *,
+    model: str | LatencyModel | None = None,
+    stat: str = "p50",
+) -> pd.DataFrame:
+    """RTT between every point of ``a`` and every point of ``b`` (site to site).
+
+    Vectorised: backbone routes use hub-to-hub shortest paths precomputed once and the nearest
+    ``n_attach`` hubs of each point (34 000 x 34 takes well under a second).
+
+    Parameters
+    ----------
+    a : pandas.DataFrame or sequence of str
+        Points with ``lat``, ``lon`` (index labels the rows) or region codes. [deg]
+    b : pandas.DataFrame or sequence of str, optional
+        Same for the columns; default ``a``. [deg]
+    model : str, LatencyModel or None
+        Default ``"calibrated"``.
+    stat : {"p50", "p90"}
+        Statistic.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Round-trip times, shape (len(a), len(b)); ``attrs`` name the statistic and model. Equal
+        region codes give the intra-region RTT. [ms]
+
+    Raises
+    ------
+    UnknownRegionError, DataValidationError, InvalidTypeError
+        On unknown codes, bad coordinates or wrong types.
+    """
+    m = get_model(model)
+    check_choice(stat, "stat", STATS)
+    aa, ao, ai, ac = _table_or_codes(a, "a")
+    if b is None:
+        ba, bo, bi, bc = aa, ao, ai, ac
+    else:
+        ba, bo, bi, bc = _table_or_codes(b, "b")
+    rtt = _rtt_of_path(m, _path_km_matrix(m, aa, ao, ba, bo), stat)
+    if ac is not None and bc is not None:
+        same = ac[:, None] == bc[None, :]
+        rtt = np.where(same, m.stat_params(stat)[2], rtt)
+    out = pd.DataFrame(rtt, index=ai.copy(), columns=pd.Index(bi).copy())
+    _result_attrs(out, m, stat, False)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# calibration
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """Outcome of :func:`calibrate`.
+
+    Attributes
+    ----------
+    model : LatencyModel
+        The fitted model.
+    residuals : pandas.DataFrame
+        Per statistic (index ``p50``, ``p90``): ``n`` pairs, ``median_abs_pct_error``,
+        ``p90_abs_pct_error``, ``max_abs_pct_error`` [%], ``below_floor`` (count of
+        predictions below the physics floor).
+    predictions : pandas.DataFrame
+        The fitted rows with ``predicted_ms`` and ``abs_pct_error`` [%].
+    """
+
+    model: LatencyModel
+    residuals: pd.DataFrame
+    predictions: pd.DataFrame = field(repr=False)
+
+    def _repr_html_(self) -> str:
+        return f"<b>CalibrationResult</b> for {self.model.name!r}" + str(self.residuals.to_html())
+
+
+def _measurement_points(df: pd.DataFrame) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    coord_cols = ["src_lat", "src_lon", "dst_lat", "dst_lon"]
+    if all(c in df.columns for c in coord_cols):
+        sa = df["src_lat"].to_numpy(dtype=float)
+        so = df["src_lon"].to_numpy(dtype=float)
+        da = df["dst_lat"].to_numpy(dtype=float)
+        do = df["dst_lon"].to_numpy(dtype=float)
+        problems = coordinate_problems(sa, so, df.index, lat_name="src_lat", lon_name="src_lon")
+        problems += coordinate_problems(da, do, df.index, lat_name="dst_lat", lon_name="dst_lon")
+        raise_if_problems("measurements", problems)
+        return sa, so, da, do
+    sa, so = _region_coords([str(x) for x in df["src"]])
+    da, do = _region_coords([str(x) for x in df["dst"]])
+    return sa, so, da, do
+
+
+def _fit_line(x: FloatArray, y: FloatArray, *, iterations: int = 50) -> tuple[float, float]:
+    """Fit y ~ a + b x minimising the sum of absolute relative errors (IRLS), a >= 0, b >= 1."""
+    from scipy.optimize import lsq_linear
+
+    design = np.column_stack([np.ones_like(x), x])
+    w = 1.0 / y
+    coef = np.array([0.0, 1.0])
+    for _ in range(iterations):
+        sol = lsq_linear(design * w[:, None], y * w, bounds=([0.0, 1.0], [np.inf, np.inf]))
+        coef = sol.x
+        r = np.abs(design @ coef - y) / y
+        w = 1.0 / (y * np.sqrt(np.maximum(r, 1e-4)))
+    return float(coef[0]), float(coef[1])
+
+
+def calibrate(
+    measurements: pd.DataFrame,
+    *,
+    model: str | LatencyModel | None = None,
+) -> CalibrationResult:
+    """Fit overhead and stretch (p50 and p90 separately) and the intra-region RTT to measurements.
+
+    Rows with ``stat`` ``"p50"`` or ``"p90"`` are used (others, e.g. ICMP ``min``/``avg``,
+    are ignored); one-way rows are doubled. Same-endpoint rows (``src == dst`` or zero
+    distance) give the intra-region RTT (their median); the others are fitted to
+    ``RTT = overhead + stretch * 2 d / v`` with ``d`` per the template model's routing, by
+    least absolute *relative* error (iteratively reweighted least squares), with
+    ``overhead >= 0`` and ``stretch >= 1`` so no prediction falls below the physics floor.
+
+    Parameters
+    ----------
+    measurements : pandas.DataFrame
+        Tidy table with ``src, dst, rtt_ms, stat, method, one_way``; ``src``/``dst`` are region
+        codes unless ``src_lat, src_lon, dst_lat, dst_lon`` are present. [ms]
+    model : str, LatencyModel or None
+        Template whose routing, fibre index and attachment settings are kept (default
+        ``"calibrated"``; ``"physics"`` gives the best straight-line fit).
+
+    Returns
+    -------
+    CalibrationResult
+        Fitted model and residual statistics. [%]
+
+    Raises
+    ------
+    DataValidationError
+        On missing columns, non-positive RTTs or no usable p50 rows.
+    UnknownRegionError
+        For an unknown region code.
+    """
+    df = require_columns(measurements, ["src", "dst", "rtt_ms", "stat", "one_way"], source="measurements")
+    template = get_model(model)
+    df = df[df["stat"].isin(STATS)]
+    if not (df["stat"] == "p50").any():
+        raise DataValidationError(
+            "measurements",
+            [f"no rows with stat 'p50' (stats present: {sorted(set(map(str, measurements['stat'])))})"],
+        )
+    rtt = df["rtt_ms"].to_numpy(dtype=float) * np.where(df["one_way"].astype(bool).to_numpy(), 2.0, 1.0)
+    bad = ~(np.isfinite(rtt) & (rtt > 0))
+    if bad.any():
+        raise DataValidationError(
+            "measurements", [f"rtt_ms must be finite and > 0; bad in row(s) {list(df.index[bad][:5])}"]
+        )
+    sa, so, da, do = _measurement_points(df)
+    gc = _haversine_unchecked(sa, so, da, do)
+    same = (df["src"].astype(str).to_numpy() == df["dst"].astype(str).to_numpy()) | (gc < 1.0)
+    path = np.where(same, 0.0, _path_km_pairs(template, sa, so, da, do))
+    x = 2.0 * path / (template.fibre_speed_km_s / 1000.0)
+    params: dict[str, tuple[float, float, float]] = {}
+    stats_arr = df["stat"].to_numpy()
+    for stat in STATS:
+        sel = (stats_arr == stat) & ~same
+        intra_sel = (stats_arr == stat) & same
+        if not sel.any():
+            continue
+        a, b = _fit_line(x[sel], rtt[sel])
+        intra = float(np.median(rtt[intra_sel])) if intra_sel.any() else a
+        params[stat] = (b, a, intra)
+    p50 = params["p50"]
+    p90 = params.get("p90")
+    fitted = dataclasses.replace(
+        template,
+        name=template.name if template.name not in ("physics", "rule-of-thumb") else f"{template.name}-fit",
+        stretch=p50[0],
+        overhead_ms=p50[1],
+        intra_region_rtt_ms=p50[2],
+        stretch_p90=None if p90 is None else p90[0],
+        overhead_p90_ms=None if p90 is None else p90[1],
+        intra_region_rtt_p90_ms=None if p90 is None else p90[2],
+    )
+    pred = np.empty_like(rtt)
+    for stat in STATS:
+        sel = stats_arr == stat
+        if sel.any():
+            st, ov, intra = fitted.stat_params(stat)
+            pred[sel] = np.where(same[sel], intra, ov + st * x[sel])
+    floor = 2.0 * gc / (fibre_speed_km_s(template.fibre_index) / 1000.0)
+    out = df.assign(rtt_ms=rtt, predicted_ms=pred, abs_pct_error=100.0 * np.abs(pred - rtt) / rtt)
+    rows = {}
+    for stat in STATS:
+        sel = (stats_arr == stat) & ~same
+        if sel.any():
+            e = out["abs_pct_error"].to_numpy()[sel]
+            rows[stat] = {
+                "n": int(sel.sum()),
+                "median_abs_pct_error": float(np.median(e)),
+                "p90_abs_pct_error": float(np.quantile(e, 0.9)),
+                "max_abs_pct_error": float(e.max()),
+                "below_floor": int((pred[sel] < floor[sel] - 1e-9).sum()),
+            }
+    return CalibrationResult(
+        model=fitted, residuals=pd.DataFrame.from_dict(rows, orient="index"), predictions=out
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# users to the nearest site
+# --------------------------------------------------------------------------------------------
+
+
+def _user_latency_frame(
+    users: pd.DataFrame, sites: pd.DataFrame, m: LatencyModel, stat: str, tree: Any, labels: Any
+) -> pd.DataFrame:
+    has_w = "weight" in users.columns
+    la, lo, w = points_arrays(users, source="users", weight="weight" if has_w else None, allow_empty=True)
+    if len(la) == 0:
+        cols: dict[str, Any] = {
+            "site": pd.Series([], dtype=object),
+            "distance_km": np.zeros(0),
+            "rtt_ms": np.zeros(0),
+        }
+        if has_w:
+            cols["weight"] = np.zeros(0)
+        return pd.DataFrame(cols, index=users.index.copy())
+    chord, idx = tree.query(unit_vectors(la, lo), k=1)
+    gc = _chord_to_km(chord)
+    path = gc * m.attach_factor if m.routing == "backbone" else gc.copy()
+    if m.routing == "backbone":
+        far = gc > m.short_haul_km
+        if far.any():
+            from cloudgeo.network import _routed_pairs
+
+            s_lat = sites["lat"].to_numpy(dtype=float)[idx[far]]
+            s_lon = sites["lon"].to_numpy(dtype=float)[idx[far]]
+            path[far] = _routed_pairs(
+                la[far], lo[far], s_lat, s_lon, _backbone(), m.n_attach, m.attach_factor, m.short_haul_km
+            )
+    stretch, overhead, _ = m.stat_params(stat)
+    rtt = path
+    rtt *= stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
+    rtt += overhead + m.user_access_rtt_ms
+    cols = {"site": labels[idx], "distance_km": gc, "rtt_ms": rtt}
+    if has_w:
+        cols["weight"] = w
+    return pd.DataFrame(cols, index=users.index.copy())
+
+
+def _dask_dataframe() -> Any:
+    try:
+        import dask.dataframe as dd
+    except ImportError:  # pragma: no cover - dask is an optional dependency
+        return None
+    return dd
+
+
+def user_latency(
+    users: Any,
+    sites: pd.DataFrame,
+    *,
+    model: str | LatencyModel | None = None,
+    stat: str = "p50",
+) -> Any:
+    """Each user's nearest site (great circle) and the RTT to it, including the access term.
+
+    Nearest site: a k-d tree over unit vectors (exact great-circle nearest). RTT: model
+    overhead + stretch x 2 d / v + the model's access RTT (``model.access``), where d is the
+    great circle x ``attach_factor`` for hops up to ``short_haul_km`` (most users) and the
+    backbone route beyond (backbone models; great-circle models use the great circle).
+
+    Parameters
+    ----------
+    users : pandas.DataFrame or dask.dataframe.DataFrame
+        ``lat``, ``lon`` [deg] and optionally ``weight`` (users represented by each row).
+    sites : pandas.DataFrame
+        Sites with ``lat``, ``lon`` indexed by site id (regions, edge locations, ...). [deg]
+    model : str, LatencyModel or None
+        Default ``"calibrated"``.
+    stat : {"p50", "p90"}
+        Statistic.
+
+    Returns
+    -------
+    pandas.DataFrame or dask.dataframe.DataFrame
+        Aligned with ``users`` (index kept): ``site``, ``distance_km`` (great circle) [km],
+        ``rtt_ms`` (round trip) [ms], and ``weight`` when ``users`` has one. A dask input
+        gives a dask DataFrame computed partition by partition.
+
+    Raises
+    ------
+    DataValidationError, InvalidTypeError
+        On bad coordinates or weights (rows named), missing columns, empty sites.
+
+    References
+    ----------
+    Access RTTs: FCC MBA (fibre/cable/DSL), OpenSignal 2018 (mobile); see module references.
+    """
+    from scipy.spatial import cKDTree
+
+    m = get_model(model)
+    check_choice(stat, "stat", STATS)
+    ls, os_, _ = points_arrays(sites, source="sites")
+    tree = cKDTree(unit_vectors(ls, os_))
+    labels = np.asarray(sites.index)
+    if not isinstance(users, pd.DataFrame):
+        dd = _dask_dataframe()
+        if dd is not None and isinstance(users, dd.DataFrame):
+            require_columns(users._meta, ["lat", "lon"], source="users")
+            meta_cols: dict[str, Any] = {
+                "site": pd.Series([], dtype=object),
+                "distance_km": pd.Series([], dtype="float64"),
+                "rtt_ms": pd.Series([], dtype="float64"),
+            }
+            if "weight" in users.columns:
+                meta_cols["weight"] = pd.Series([], dtype="float64")
+            meta = pd.DataFrame(meta_cols, index=users._meta.index)
+            return users.map_partitions(_user_latency_frame, sites, m, stat, tree, labels, meta=meta)
+        msg = f"users must be a pandas or dask DataFrame with lat, lon columns, got {type(users).__name__}."
+        raise InvalidTypeError(msg)
+    if len(users) == 0:
+        raise DataValidationError("users", ["the table is empty; pass at least one row"])
+    return _user_latency_frame(users, sites, m, stat, tree, labels)
+
+
+def weighted_quantile(values: Any, q: Any, *, weights: Any = None) -> Any:
+    """Weighted quantile by the inverted empirical CDF.
+
+    The q-quantile is the smallest value whose cumulative weight share is >= q (numpy's
+    ``method="inverted_cdf"``; with equal weights this is the classic lower empirical quantile,
+    e.g. the median of 1, 2, 3, 4 is 2).
+
+    Parameters
+    ----------
+    values : array-like
+        Sample values.
+    q : float or array-like
+        Quantile(s) in [0, 1]. [-]
+    weights : array-like, optional
+        Non-negative weights (default: equal).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The quantile(s), in the unit of ``values``.
+
+    References
+    ----------
+    Hyndman, R. J. and Fan, Y. (1996). "Sample quantiles in statistical packages". The American
+    Statistician 50 (4), 361-365 (definition 1, inverted empirical CDF).
+    """
+    v = np.asarray(values, dtype=np.float64)
+    qa = np.asarray(q, dtype=np.float64)
+    if v.size == 0:
+        raise InvalidInputError("weighted_quantile: values are empty; pass at least one value.")
+    if np.any((qa < 0) | (qa > 1)):
+        msg = f"q must be in [0, 1], got {q!r}."
+        raise InvalidInputError(msg)
+    w = np.ones_like(v) if weights is None else np.asarray(weights, dtype=np.float64)
+    if w.shape != v.shape:
+        msg = f"weights have shape {w.shape} but values have {v.shape}; pass one weight per value."
+        raise InvalidInputError(msg)
+    order = np.argsort(v, kind="stable")
+    v, w = v[order], w[order]
+    cw = np.cumsum(w)
+    total = cw[-1]
+    if not total > 0:
+        raise InvalidInputError("weights sum to zero; at least one weight must be positive.")
+    pos = np.searchsorted(cw, qa * total - 1e-12 * total, side="left")
+    res = v[np.clip(pos, 0, v.size - 1)]
+    return float(res) if res.ndim == 0 else res
+
+
+def latency_summary(
+    user_latency_df: pd.DataFrame,
+    *,
+    thresholds_ms: Sequence[float] = (50, 100),
+    column: str = "rtt_ms",
+) -> pd.Series:
+    """Weighted p50/p90/p99 and the share of users within each RTT threshold.
+
+    Parameters
+    ----------
+    user_latency_df : pandas.DataFrame
+        Output of :func:`user_latency` (or any table with ``column`` and optional ``weight``).
+    thresholds_ms : sequence of float, default (50, 100)
+        RTT thresholds. [ms]
+    column : str, default "rtt_ms"
+        Column to summarise (e.g. ``"ttfb_ms"`` for :func:`cdn_ttfb_ms`). [ms]
+
+    Returns
+    -------
+    pandas.Series
+        ``n_rows``, ``total_weight``, ``mean_ms``, ``p50_ms``, ``p90_ms``, ``p99_ms`` [ms]
+        (weighted, inverted-CDF definition, see :func:`weighted_quantile`) and
+        ``share_within_<t>_ms`` (weighted fraction 0-1 with value <= t). [ms]
+    """
+    df = require_columns(user_latency_df, [column], source="user_latency_df")
+    v = df[column].to_numpy(dtype=float)
+    if v.size == 0:
+        raise DataValidationError("user_latency_df", ["the table is empty; pass at least one row"])
+    if not np.isfinite(v).all():
+        raise DataValidationError("user_latency_df", [f"{column} has NaN or infinite values"])
+    w = df["weight"].to_numpy(dtype=float) if "weight" in df.columns else np.ones_like(v)
+    thresholds = [check_nonnegative(t, "thresholds_ms", "ms") for t in thresholds_ms]
+    total = float(w.sum())
+    qs = weighted_quantile(v, [0.5, 0.9, 0.99], weights=w)
+    out: dict[str, float] = {
+        "n_rows": float(v.size),
+        "total_weight": total,
+        "mean_ms": float(np.sum(v * w) / total),
+        "p50_ms": float(qs[0]),
+        "p90_ms": float(qs[1]),
+        "p99_ms": float(qs[2]),
+    }
+    for t in thresholds:
+        out[f"share_within_{t:g}_ms"] = float(w[v <= t].sum() / total)
+    s = pd.Series(out, name=column)
+    s.attrs.update({"quantity": column, "quantile_definition": "inverted empirical CDF (Hyndman-Fan 1)"})
+    return s
+
+
+# --------------------------------------------------------------------------------------------
+# CDN request path
+# --------------------------------------------------------------------------------------------
+
+
+def cdn_ttfb_breakdown_ms(
+    rtt_user_edge_ms: Any,
+    rtt_edge_rec_ms: Any,
+    rtt_rec_origin_ms: Any,
+    *,
+    edge_hit_ratio: float = 0.9,
+    rec_hit_ratio: float = 0.8,
+    tls: str = "1.3",
+    origin_time_ms: float = 0.0,
+) -> dict[str, Any]:
+    """Time to first byte through a CDN from the three leg RTTs (MODELS.md 1.7).
+
+    ``TTFB = n_setup RTT_ue + RTT_ue + (1 - h_edge) [RTT_e->rec + (1 - h_rec)(RTT_rec->o +
+    t_origin)]`` with ``n_setup = 1 (TCP) + {2 TLS 1.2 | 1 TLS 1.3 | 0 reused}``; the edge keeps
+    warm connections to the REC and origin (one RTT per leg).
+
+    Parameters
+    ----------
+    rtt_user_edge_ms, rtt_edge_rec_ms, rtt_rec_origin_ms : float or array-like
+        Round-trip times of the three legs. [ms]
+    edge_hit_ratio, rec_hit_ratio : float
+        Cache hit ratios at the edge and at the regional edge cache (0-1). [-]
+    tls : {"1.2", "1.3", "reused"}
+        Handshake with the viewer.
+    origin_time_ms : float, default 0
+        Origin processing time. [ms]
+
+    Returns
+    -------
+    dict
+        ``hit_ms``, ``rec_hit_ms``, ``miss_ms`` (double miss) and ``ttfb_ms`` (expected). [ms]
+
+    References
+    ----------
+    RFC 9293 (TCP), RFC 8446 (TLS 1.3), Grigorik (2013) (TLS 1.2, two round trips); CloudFront
+    Developer Guide (request path); MODELS.md 1.7 worked example (L-10).
+    """
+    h_e = check_fraction(edge_hit_ratio, "edge_hit_ratio")
+    h_r = check_fraction(rec_hit_ratio, "rec_hit_ratio")
+    check_choice(tls, "tls", tuple(TLS_SETUP_RTTS))
+    t_o = check_nonnegative(origin_time_ms, "origin_time_ms", "ms")
+    n_setup = 1 + TLS_SETUP_RTTS[tls]
+    ue = np.asarray(rtt_user_edge_ms, dtype=float)
+    er = np.asarray(rtt_edge_rec_ms, dtype=float)
+    ro = np.asarray(rtt_rec_origin_ms, dtype=float)
+    hit = (n_setup + 1) * ue
+    rec_hit = hit + er
+    miss = rec_hit + ro + t_o
+    ttfb = hit + (1 - h_e) * (er + (1 - h_r) * (ro + t_o))
+
+    def _out(x: Any) -> Any:
+        return float(x) if np.ndim(x) == 0 else x
+
+    return {"hit_ms": _out(hit), "rec_hit_ms": _out(rec_hit), "miss_ms": _out(miss), "ttfb_ms": _out(ttfb)}
+
+
+def cdn_ttfb_ms(
+    users: pd.DataFrame,
+    origin_region: str,
+    *,
+    edge_hit_ratio: float = 0.9,
+    rec_hit_ratio: float = 0.8,
+    tls: str = "1.3",
+    model: str | LatencyModel | None = None,
+    edges: pd.DataFrame | None = None,
+    recs: pd.DataFrame | None = None,
+    origin_time_ms: float = 0.0,
+    stat: str = "p50",
+) -> pd.DataFrame:
+    """Compute the expected time to first byte per user through CloudFront and direct to the origin.
+
+    User -> nearest edge location (with the access term), edge -> nearest regional edge cache
+    (REC), REC -> origin region; see :func:`cdn_ttfb_breakdown_ms` for the formula.
+
+    Parameters
+    ----------
+    users : pandas.DataFrame
+        ``lat``, ``lon`` [deg], optional ``weight``.
+    origin_region : str
+        Region code of the origin (e.g. ``"us-east-1"``).
+    edge_hit_ratio, rec_hit_ratio : float
+        Hit ratios (0-1). [-]
+    tls : {"1.2", "1.3", "reused"}
+        Viewer handshake.
+    model : str, LatencyModel or None
+        Latency model (default ``"calibrated"``).
+    edges, recs : pandas.DataFrame, optional
+        Edge locations and RECs (``lat``, ``lon``); default from :mod:`cloudgeo.catalog`. [deg]
+    origin_time_ms : float, default 0
+        Origin processing time. [ms]
+    stat : {"p50", "p90"}
+        Statistic of the leg RTTs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned with ``users``: ``edge``, ``rec``, ``rtt_user_edge_ms``, ``rtt_edge_rec_ms``,
+        ``rtt_rec_origin_ms``, ``hit_ms``, ``rec_hit_ms``, ``miss_ms``, ``ttfb_ms`` (expected),
+        ``direct_ttfb_ms`` (= (n_setup + 1) x RTT user -> origin, no CDN) [ms], and ``weight``
+        when given.
+
+    Raises
+    ------
+    UnknownRegionError
+        If ``origin_region`` is unknown.
+    """
+    from cloudgeo import catalog
+
+    m = get_model(model)
+    if not isinstance(origin_region, str):
+        msg = f"origin_region must be a region code (str), got {origin_region!r}."
+        raise InvalidTypeError(msg)
+    origin = catalog.get_regions([origin_region])
+    edges = catalog.load_edge_locations() if edges is None else edges
+    recs = catalog.load_regional_edge_caches() if recs is None else recs
+    ue = user_latency(users, edges, model=m, stat=stat)
+    edge_lat = edges["lat"].to_numpy(dtype=float)
+    edge_lon = edges["lon"].to_numpy(dtype=float)
+    # every used edge -> its nearest REC (computed once per edge)
+    used = pd.Index(pd.unique(ue["site"]))
+    epos = edges.index.get_indexer(used)
+    e_tbl = pd.DataFrame({"lat": edge_lat[epos], "lon": edge_lon[epos]}, index=used)
+    from cloudgeo.geodesy import nearest_sites
+
+    e_rec = nearest_sites(e_tbl, recs)
+    rpos = recs.index.get_indexer(pd.Index(e_rec["site"]))
+    r_lat = recs["lat"].to_numpy(dtype=float)[rpos]
+    r_lon = recs["lon"].to_numpy(dtype=float)[rpos]
+    e_rec_rtt = _rtt_of_path(
+        m, _path_km_pairs(m, e_tbl["lat"].to_numpy(), e_tbl["lon"].to_numpy(), r_lat, r_lon), stat
+    )
+    o_lat = float(origin["lat"].iloc[0])
+    o_lon = float(origin["lon"].iloc[0])
+    rec_o = _rtt_of_path(
+        m, _path_km_pairs(m, r_lat, r_lon, np.full_like(r_lat, o_lat), np.full_like(r_lon, o_lon)), stat
+    )
+    same_region = np.asarray(e_rec["site"].astype(str)) == origin_region
+    rec_o = np.where(same_region, m.stat_params(stat)[2], rec_o)
+    edge_to_row = used.get_indexer(pd.Index(ue["site"]))
+    er = e_rec_rtt[edge_to_row]
+    ro = rec_o[edge_to_row]
+    parts = cdn_ttfb_breakdown_ms(
+        ue["rtt_ms"].to_numpy(),
+        er,
+        ro,
+        edge_hit_ratio=edge_hit_ratio,
+        rec_hit_ratio=rec_hit_ratio,
+        tls=tls,
+        origin_time_ms=origin_time_ms,
+    )
+    la, lo, _ = points_arrays(users, source="users")
+    direct = _rtt_of_path(
+        m, _path_km_pairs(m, la, lo, np.full_like(la, o_lat), np.full_like(lo, o_lon)), stat
+    )
+    direct = direct + m.user_access_rtt_ms
+    n_setup = 1 + TLS_SETUP_RTTS[tls]
+    out = pd.DataFrame(
+        {
+            "edge": ue["site"].to_numpy(),
+            "rec": np.asarray(e_rec["site"])[edge_to_row],
+            "rtt_user_edge_ms": ue["rtt_ms"].to_numpy(),
+            "rtt_edge_rec_ms": er,
+            "rtt_rec_origin_ms": ro,
+            "hit_ms": parts["hit_ms"],
+            "rec_hit_ms": parts["rec_hit_ms"],
+            "miss_ms": parts["miss_ms"],
+            "ttfb_ms": parts["ttfb_ms"],
+            "direct_ttfb_ms": (n_setup + 1) * direct + check_nonnegative(origin_time_ms, "origin_time_ms"),
+        },
+        index=users.index.copy(),
+    )
+    if "weight" in ue.columns:
+        out["weight"] = ue["weight"].to_numpy()
+    out.attrs.update(
+        {"quantity": "time to first byte", "unit": "ms", "stat": stat, "model": m.name, "tls": tls}
+    )
+    return out
+
+
+def cdn_summary(cdn_df: pd.DataFrame, *, thresholds_ms: Sequence[float] = (100, 200)) -> pd.DataFrame:
+    """Weighted summary of :func:`cdn_ttfb_ms`: through the CDN vs direct to the origin.
+
+    Parameters
+    ----------
+    cdn_df : pandas.DataFrame
+        Output of :func:`cdn_ttfb_ms`.
+    thresholds_ms : sequence of float, default (100, 200)
+        TTFB thresholds. [ms]
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cdn`` and ``direct``; rows as in :func:`latency_summary`. [ms]
+    """
+    return pd.DataFrame(
+        {
+            "cdn": latency_summary(cdn_df, thresholds_ms=thresholds_ms, column="ttfb_ms"),
+            "direct": latency_summary(cdn_df, thresholds_ms=thresholds_ms, column="direct_ttfb_ms"),
+        }
+    )
+
+
+def _today() -> str:
+    return _dt.date.today().isoformat()

@@ -1,0 +1,374 @@
+"""A coarse global fibre backbone and routed distance between any two points.
+
+The backbone (``data/backbone_hubs.csv``, ``data/backbone_links.csv``) is a graph of major
+interconnection cities (hubs) joined by links that exist: named submarine cable systems and
+terrestrial long-haul routes. Each link is as long as the great circle between its hubs times a
+path factor (cables and conduits are longer than the great circle).
+
+Routed distance between two points: each point is attached to its ``n_attach`` nearest hubs
+(attachment length = great circle x ``attach_factor``), the hubs are joined by the shortest
+path over the graph (precomputed once for all hub pairs with :mod:`scipy.sparse.csgraph`), and
+the minimum over all attachment combinations is taken with numpy. Pairs at most
+``direct_max_km`` apart are short hops: they are joined directly (great circle x
+``attach_factor``), without the graph. The result is never shorter than the great circle.
+
+References
+----------
+.. [1] Bozkurt, I. N. et al. (2018). "Dissecting Latency in the Internet's Fiber
+   Infrastructure". arXiv:1811.10737 (shortest paths over the US long-haul conduit map are
+   about 1.3x the line-of-sight distance in the median: the terrestrial path factor).
+.. [2] Submarine path factor 1.15: median ratio of published system length to the great
+   circle between end landings for MAREA, Dunant, Curie, INDIGO-West and FASTER (see
+   ``data/SOURCES.md``).
+.. [3] Dijkstra, E. W. (1959). "A note on two problems in connexion with graphs". Numerische
+   Mathematik 1, 269-271 (``scipy.sparse.csgraph.shortest_path``).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from cloudgeo._data import data_path
+from cloudgeo._validate import (
+    check_int,
+    check_nonnegative,
+    check_positive,
+    coordinate_problems,
+    raise_if_problems,
+)
+from cloudgeo.errors import DataFileError, InvalidInputError
+from cloudgeo.geodesy import _haversine_unchecked, unit_vectors
+
+__all__ = [
+    "ATTACH_FACTOR",
+    "DIRECT_MAX_KM",
+    "Backbone",
+    "load_backbone",
+    "route_hubs",
+    "routed_distance_km",
+    "routed_distance_matrix_km",
+]
+
+#: Path factor of the terrestrial leg that joins a point to a hub (Bozkurt et al. 2018: 1.3).
+ATTACH_FACTOR = 1.3
+#: Pairs at most this far apart are short hops joined directly, without the graph. [km]
+DIRECT_MAX_KM = 500.0
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class Backbone:
+    """The backbone graph with all hub-to-hub shortest paths precomputed.
+
+    Attributes
+    ----------
+    hubs : pandas.DataFrame
+        Indexed by hub id; columns ``name``, ``country_code``, ``lat``, ``lon``. [deg]
+    links : pandas.DataFrame
+        Columns ``hub_a``, ``hub_b``, ``kind`` (``submarine``/``terrestrial``), ``path_factor``,
+        ``gc_distance_km`` [km], ``length_km`` [km] (= great circle x path factor), ``source``.
+    hub_distance_km : numpy.ndarray
+        Shortest-path length between every pair of hubs, shape (H, H). [km]
+    predecessors : numpy.ndarray
+        Predecessor matrix of the shortest paths (for :func:`route_hubs`).
+    """
+
+    hubs: pd.DataFrame
+    links: pd.DataFrame
+    hub_distance_km: FloatArray = field(repr=False)
+    predecessors: npt.NDArray[np.int32] = field(repr=False)
+
+    @functools.cached_property
+    def _tree(self) -> Any:
+        from scipy.spatial import cKDTree
+
+        return cKDTree(unit_vectors(self.hubs["lat"].to_numpy(), self.hubs["lon"].to_numpy()))
+
+    def attach(
+        self, lat: FloatArray, lon: FloatArray, n_attach: int
+    ) -> tuple[npt.NDArray[np.intp], FloatArray]:
+        """Return the ``n_attach`` nearest hubs (indices) of each point and their distances.
+
+        Parameters
+        ----------
+        lat, lon : numpy.ndarray
+            Validated coordinates. [deg]
+        n_attach : int
+            Number of hubs per point.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Hub indices, shape (n, n_attach), and great-circle distances to them. [km]
+        """
+        k = min(n_attach, len(self.hubs))
+        _, idx = self._tree.query(unit_vectors(lat, lon), k=k)
+        idx = np.asarray(idx, dtype=np.intp).reshape(len(lat), k)
+        hl = self.hubs["lat"].to_numpy()[idx]
+        ho = self.hubs["lon"].to_numpy()[idx]
+        d = _haversine_unchecked(np.asarray(lat)[:, None], np.asarray(lon)[:, None], hl, ho)
+        return idx, d
+
+
+def _read_csv(name: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(data_path(name), keep_default_na=False, na_values=[""])
+    except (OSError, pd.errors.ParserError) as exc:
+        raise DataFileError(name, [f"could not read the shipped file: {exc}"]) from None
+
+
+@functools.lru_cache(maxsize=1)
+def load_backbone() -> Backbone:
+    """Load the shipped backbone and precompute all hub-to-hub shortest paths (cached).
+
+    Returns
+    -------
+    Backbone
+        Hubs, links (with ``length_km`` [km]) and the shortest-path matrix. [km]
+
+    Raises
+    ------
+    DataFileError
+        If the shipped files are missing or inconsistent (unknown hub ids, bad factors).
+
+    References
+    ----------
+    Link sources (cable systems, terrestrial routes) and path factors: ``data/SOURCES.md``.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import shortest_path
+
+    hubs = _read_csv("backbone_hubs.csv").set_index("hub")
+    links = _read_csv("backbone_links.csv")
+    problems = coordinate_problems(
+        hubs["lat"].to_numpy(dtype=float), hubs["lon"].to_numpy(dtype=float), hubs.index
+    )
+    unknown = sorted((set(links["hub_a"]) | set(links["hub_b"])) - set(hubs.index))
+    if unknown:
+        problems.append(f"links name unknown hub id(s) {unknown}")
+    if hubs.index.duplicated().any():
+        problems.append(f"duplicate hub id(s) {sorted(hubs.index[hubs.index.duplicated()])}")
+    bad = ~(links["path_factor"].astype(float) >= 1.0)
+    if bad.any():
+        problems.append(f"path_factor below 1 in link row(s) {list(links.index[bad])}")
+    raise_if_problems("backbone data", problems)
+    pos = {h: i for i, h in enumerate(hubs.index)}
+    ia = links["hub_a"].map(pos).to_numpy(dtype=np.intp)
+    ib = links["hub_b"].map(pos).to_numpy(dtype=np.intp)
+    lat = hubs["lat"].to_numpy(dtype=float)
+    lon = hubs["lon"].to_numpy(dtype=float)
+    gc = _haversine_unchecked(lat[ia], lon[ia], lat[ib], lon[ib])
+    links = links.assign(gc_distance_km=gc, length_km=gc * links["path_factor"].astype(float))
+    n = len(hubs)
+    graph = csr_matrix((links["length_km"].to_numpy(), (ia, ib)), shape=(n, n))
+    dist, pred = shortest_path(graph, method="D", directed=False, return_predecessors=True)
+    if not np.isfinite(dist).all():
+        raise DataFileError("backbone data", ["the backbone graph is not connected"])
+    return Backbone(hubs=hubs, links=links, hub_distance_km=np.asarray(dist), predecessors=pred)
+
+
+def _checked(lat: object, lon: object, source: str) -> tuple[FloatArray, FloatArray]:
+    la = np.atleast_1d(np.asarray(lat, dtype=np.float64))
+    lo = np.atleast_1d(np.asarray(lon, dtype=np.float64))
+    if la.shape != lo.shape or la.ndim != 1:
+        msg = (
+            f"{source}: lat and lon must be 1-D arrays of equal length, got shapes {la.shape} and {lo.shape}."
+        )
+        raise InvalidInputError(msg)
+    raise_if_problems(source, coordinate_problems(la, lo, pd.RangeIndex(la.size)))
+    return la, lo
+
+
+def _params(n_attach: int, attach_factor: float, direct_max_km: float) -> tuple[int, float, float]:
+    return (
+        check_int(n_attach, "n_attach", minimum=1),
+        check_positive(attach_factor, "attach_factor"),
+        check_nonnegative(direct_max_km, "direct_max_km", "km"),
+    )
+
+
+def routed_distance_km(
+    src_lat: object,
+    src_lon: object,
+    dst_lat: object,
+    dst_lon: object,
+    *,
+    backbone: Backbone | None = None,
+    n_attach: int = 3,
+    attach_factor: float = ATTACH_FACTOR,
+    direct_max_km: float = DIRECT_MAX_KM,
+) -> FloatArray:
+    """Routed fibre distance over the backbone for row-aligned pairs of points.
+
+    Parameters
+    ----------
+    src_lat, src_lon, dst_lat, dst_lon : array-like
+        Coordinates of the sources and destinations, equal length (a scalar is broadcast). [deg]
+    backbone : Backbone, optional
+        Default: :func:`load_backbone`.
+    n_attach : int, default 3
+        Number of nearest hubs each point may attach to.
+    attach_factor : float, default 1.3
+        Path factor of the point-to-hub leg (and of a direct short hop) (Bozkurt et al. 2018).
+    direct_max_km : float, default 500
+        Short hops: pairs at most this far apart (great circle) are joined directly at great
+        circle x ``attach_factor``, without the graph. [km]
+
+    Returns
+    -------
+    numpy.ndarray
+        Routed distance, never below the great circle. [km]
+
+    References
+    ----------
+    Bozkurt et al. (2018), arXiv:1811.10737 (terrestrial factor 1.3); link sources in
+    ``data/SOURCES.md``.
+    """
+    n_attach, attach_factor, direct_max_km = _params(n_attach, attach_factor, direct_max_km)
+    sa, so = _checked(src_lat, src_lon, "source points")
+    da, do = _checked(dst_lat, dst_lon, "destination points")
+    try:
+        sa, so, da, do = np.broadcast_arrays(sa, so, da, do)
+    except ValueError:
+        msg = f"sources ({sa.size}) and destinations ({da.size}) must have equal length (or one point)."
+        raise InvalidInputError(msg) from None
+    return _routed_pairs(sa, so, da, do, backbone or load_backbone(), n_attach, attach_factor, direct_max_km)
+
+
+def _routed_pairs(
+    sa: FloatArray,
+    so: FloatArray,
+    da: FloatArray,
+    do: FloatArray,
+    bb: Backbone,
+    n_attach: int,
+    attach_factor: float,
+    direct_max_km: float,
+) -> FloatArray:
+    gc = _haversine_unchecked(sa, so, da, do)
+    if sa.size == 0:
+        return gc
+    hs, ds = bb.attach(sa, so, n_attach)
+    hd, dd = bb.attach(da, do, n_attach)
+    ds = ds * attach_factor
+    dd = dd * attach_factor
+    best = np.full(sa.shape, np.inf)
+    hub_d = bb.hub_distance_km
+    for p in range(hs.shape[1]):
+        for q in range(hd.shape[1]):
+            np.minimum(best, ds[:, p] + hub_d[hs[:, p], hd[:, q]] + dd[:, q], out=best)
+    out: FloatArray = np.where(gc <= direct_max_km, gc * attach_factor, np.maximum(best, gc))
+    return out
+
+
+def routed_distance_matrix_km(
+    a_lat: object,
+    a_lon: object,
+    b_lat: object,
+    b_lon: object,
+    *,
+    backbone: Backbone | None = None,
+    n_attach: int = 3,
+    attach_factor: float = ATTACH_FACTOR,
+    direct_max_km: float = DIRECT_MAX_KM,
+) -> FloatArray:
+    """Routed fibre distance over the backbone between every point of ``a`` and of ``b``.
+
+    Parameters
+    ----------
+    a_lat, a_lon : array-like
+        First set of points (rows). [deg]
+    b_lat, b_lon : array-like
+        Second set of points (columns). [deg]
+    backbone, n_attach, attach_factor, direct_max_km
+        As in :func:`routed_distance_km`. [km]
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(a), len(b)); never below the great circle. [km]
+
+    References
+    ----------
+    As :func:`routed_distance_km`.
+    """
+    n_attach, attach_factor, direct_max_km = _params(n_attach, attach_factor, direct_max_km)
+    aa, ao = _checked(a_lat, a_lon, "points a")
+    ba, bo = _checked(b_lat, b_lon, "points b")
+    return _routed_matrix(aa, ao, ba, bo, backbone or load_backbone(), n_attach, attach_factor, direct_max_km)
+
+
+def _routed_matrix(
+    aa: FloatArray,
+    ao: FloatArray,
+    ba: FloatArray,
+    bo: FloatArray,
+    bb: Backbone,
+    n_attach: int,
+    attach_factor: float,
+    direct_max_km: float,
+) -> FloatArray:
+    gc = _haversine_unchecked(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
+    if aa.size == 0 or ba.size == 0:
+        return gc
+    ha, da = bb.attach(aa, ao, n_attach)
+    hb, db = bb.attach(ba, bo, n_attach)
+    da = da * attach_factor
+    db = db * attach_factor
+    best = np.full(gc.shape, np.inf)
+    hub_d = bb.hub_distance_km
+    for p in range(ha.shape[1]):
+        for q in range(hb.shape[1]):
+            cand = hub_d[ha[:, p][:, None], hb[:, q][None, :]]
+            cand += da[:, p][:, None]
+            cand += db[:, q][None, :]
+            np.minimum(best, cand, out=best)
+    out: FloatArray = np.where(gc <= direct_max_km, gc * attach_factor, np.maximum(best, gc))
+    return out
+
+
+def route_hubs(
+    src: tuple[float, float],
+    dst: tuple[float, float],
+    *,
+    backbone: Backbone | None = None,
+    n_attach: int = 3,
+    attach_factor: float = ATTACH_FACTOR,
+) -> list[str]:
+    """List the hubs a route between two points passes through (explains a routed distance).
+
+    Parameters
+    ----------
+    src, dst : tuple of float
+        ``(lat, lon)`` of the two end points. [deg]
+    backbone, n_attach, attach_factor
+        As in :func:`routed_distance_km`.
+
+    Returns
+    -------
+    list of str
+        Hub ids from the source side to the destination side.
+    """
+    bb = backbone or load_backbone()
+    n_attach = check_int(n_attach, "n_attach", minimum=1)
+    attach_factor = check_positive(attach_factor, "attach_factor")
+    sa, so = _checked([src[0]], [src[1]], "source point")
+    da, do = _checked([dst[0]], [dst[1]], "destination point")
+    hs, ds = bb.attach(sa, so, n_attach)
+    hd, dd = bb.attach(da, do, n_attach)
+    tot = ds[0][:, None] * attach_factor + bb.hub_distance_km[hs[0][:, None], hd[0][None, :]]
+    tot = tot + dd[0][None, :] * attach_factor
+    p, q = np.unravel_index(int(np.argmin(tot)), tot.shape)
+    i, j = int(hs[0, p]), int(hd[0, q])
+    path = [j]
+    while path[-1] != i:
+        path.append(int(bb.predecessors[i, path[-1]]))
+    ids = list(bb.hubs.index)
+    return [str(ids[k]) for k in reversed(path)]
