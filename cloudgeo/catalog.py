@@ -1182,3 +1182,10 @@ def get_sla(sla: str) -> pd.Series:
         If the id is unknown (the message suggests close matches).
     """
     return _get_by_id(_slas_all(), sla, "SLA")
+
+
+def _clear_caches() -> None:
+    """Forget every parsed shipped table (used by tests that swap the data folder)."""
+    for fn in (_regions_all, _opened_dates, _azs_all, _edges_all, _country_names, _recs_all, _storage_all,
+               _slas_all):  # fmt: skip
+        fn.cache_clear()

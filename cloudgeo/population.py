@@ -289,3 +289,9 @@ def from_points(
     out["lon"] = lo
     out["weight"] = w if w is not None else np.ones(len(df), dtype=np.float64)
     return out
+
+
+def _clear_caches() -> None:
+    """Forget the parsed shipped tables (used by tests that swap the data folder)."""
+    _cities_all.cache_clear()
+    _countries_all.cache_clear()

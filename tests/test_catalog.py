@@ -1,0 +1,965 @@
+"""Tests of cloudgeo.catalog: pinned figures from the sources, invariants, contracts, errors.
+
+Reference figures (see data/SOURCES.md):
+- 22 regions at the end of 2019 = 18 commercial + 2 GovCloud + 2 China (AWS's own count then;
+  launch dates from seligman/aws-ip-ranges announces.json).
+- Commercial partition today: 34 regions, 108 AZs (AWS Regions page, Sept 2025 or later).
+- CloudFront list of 2019-11-27: 78 cities, 199 PoPs (tobilg/aws-edge-locations); the seed
+  article says "more than 180 edge locations".
+- Newest list (2025-05-04): 107 cities; Barcelona is BCN (the source's BLA is Venezuela).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cloudgeo import _data, catalog
+from cloudgeo.catalog import (
+    edge_snapshot_dates,
+    get_regions,
+    get_sla,
+    get_storage_class,
+    load_availability_zones,
+    load_edge_locations,
+    load_regional_edge_caches,
+    load_regions,
+    load_slas,
+    load_storage_classes,
+    lookup_edge_location,
+    read_edge_locations,
+    read_regions,
+    validate_edge_locations,
+    validate_regions,
+)
+from cloudgeo.errors import (
+    CatalogDateError,
+    CloudGeoError,
+    DataFileError,
+    DataValidationError,
+    InvalidInputError,
+    InvalidTypeError,
+    UnknownEdgeLocationError,
+    UnknownNameError,
+    UnknownRegionError,
+)
+
+
+def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(a))
+
+
+# ------------------------------------------------------------------------------------------
+# acceptance (issue #2)
+# ------------------------------------------------------------------------------------------
+
+
+def test_22_regions_at_end_of_2019() -> None:
+    r = load_regions(as_of="2019-12-31")
+    assert len(r) == 22
+    assert r["partition"].value_counts().to_dict() == {"aws": 18, "aws-us-gov": 2, "aws-cn": 2}
+    assert r["in_2019_count"].all()
+    assert "ap-northeast-3" not in r.index  # Osaka was a single-AZ Local Region then
+
+
+def test_in_2019_count_flag_matches_time_travel() -> None:
+    flagged = load_regions()["in_2019_count"]
+    assert set(flagged[flagged].index) == set(load_regions(as_of="2019-12-31").index)
+
+
+def test_commercial_today_34_regions_108_azs() -> None:
+    r = load_regions(partitions="aws")
+    assert len(r) == 34
+    # AWS Regions page (Sept 2025+), eu-west-2 counted as 3 (the newer AZ page lists a 4th)
+    assert int(r["az_count"].sum()) == 108
+    assert r.loc["eu-west-2", "az_count"] == 3
+    assert "euw2-az4" in r.loc["eu-west-2", "az_note"]
+
+
+def test_all_partitions_today() -> None:
+    r = load_regions(as_of="2026-11-26")
+    assert r["partition"].value_counts().to_dict() == {"aws": 34, "aws-us-gov": 2, "aws-cn": 2, "aws-eusc": 1}
+    assert int(r["az_count"].sum()) == 108 + 6 + 6 + 3
+
+
+def test_edge_pops_end_of_2019_exceed_180() -> None:
+    e = load_edge_locations(as_of="2019-12-31")
+    assert len(e) == 78
+    assert int(e["pops"].sum()) == 199 > 180
+    assert (e["snapshot"] == pd.Timestamp("2019-11-27")).all()
+
+
+def test_newest_edge_list_107_cities_with_bcn() -> None:
+    e = load_edge_locations()
+    assert len(e) == 107
+    assert "BCN" in e.index
+    assert "BLA" not in e.index
+    bcn = e.loc["BCN"]
+    assert bcn["country_code"] == "ES"
+    assert bcn["lat"] == pytest.approx(41.2971)
+    assert bcn["lon"] == pytest.approx(2.07846)
+    assert bcn["pops"] == 2  # 2024-02 count
+
+
+def test_lookup_iad12_is_washington() -> None:
+    row = lookup_edge_location("IAD12")
+    assert len(row) == 1
+    r = row.iloc[0]
+    assert r["code"] == "IAD12"
+    assert r["iata"] == "IAD"
+    assert r["city"] == "Washington"
+    assert r["country_code"] == "US"
+    assert bool(r["listed"]) is True
+    assert r["lat"] == pytest.approx(38.9445, abs=1e-3)
+    assert r["lon"] == pytest.approx(-77.4558, abs=1e-3)
+    # same columns as load_edge_locations, plus code, listed, lookup_source
+    assert set(row.columns) == {*load_edge_locations().columns, "code", "listed", "lookup_source"}
+
+
+# ------------------------------------------------------------------------------------------
+# regions
+# ------------------------------------------------------------------------------------------
+
+
+def test_region_columns_dtypes_and_index() -> None:
+    r = load_regions()
+    assert r.index.name == "region"
+    assert (r.index == r["code"]).all()
+    for col in [
+        "code",
+        "name",
+        "partition",
+        "country",
+        "country_code",
+        "city",
+        "lat",
+        "lon",
+        "az_count",
+        "opened",
+        "opt_in",
+        "status",
+        "coord_source",
+        "in_2019_count",
+    ]:
+        assert col in r.columns
+    assert r["lat"].dtype == np.float64
+    assert r["lon"].dtype == np.float64
+    assert r["az_count"].dtype == np.int64
+    assert r["opened"].dtype == "datetime64[ns]"
+    assert r["opt_in"].dtype == bool
+    assert r["in_2019_count"].dtype == bool
+    assert (r["status"] == "available").all()
+    assert np.isfinite(r[["lat", "lon"]].to_numpy()).all()
+    validate_regions(r)
+
+
+def test_known_region_coordinates_and_dates() -> None:
+    r = load_regions()
+    assert r.loc["us-east-1", ["lat", "lon"]].tolist() == pytest.approx([39.04, -77.49])
+    assert r.loc["ap-southeast-1", ["lat", "lon"]].tolist() == pytest.approx([1.35, 103.82])
+    assert r.loc["us-east-1", "opened"] == pd.Timestamp("2006-08-25")
+    assert r.loc["us-east-1", "az_count"] == 6
+    assert r.loc["eusc-de-east-1", "opened"] == pd.Timestamp("2026-01-14")
+    assert r.loc["eusc-de-east-1", "partition"] == "aws-eusc"
+    assert "unsourced" in r.loc["eusc-de-east-1", "az_source"]
+    assert bool(r.loc["af-south-1", "opt_in"]) is True
+    assert bool(r.loc["us-east-1", "opt_in"]) is False
+
+
+def test_osaka_counts_from_2021() -> None:
+    assert "ap-northeast-3" not in load_regions(as_of="2021-02-28").index
+    assert "ap-northeast-3" in load_regions(as_of="2021-03-01").index
+    assert "unsourced" in load_regions().loc["ap-northeast-3", "opened_source"]
+
+
+def test_time_travel_is_monotone() -> None:
+    sizes = [len(load_regions(as_of=f"{y}-12-31")) for y in range(2006, 2027)]
+    assert sizes == sorted(sizes)
+    assert sizes[0] == 1
+    assert len(load_regions(as_of="2006-08-25")) == 1
+    assert len(load_regions(as_of=dt.date(2020, 4, 22))) == 23  # + af-south-1 Cape Town
+    assert len(load_regions(as_of=pd.Timestamp("2020-04-27"))) == 24  # + eu-south-1 Milan
+
+
+def test_unannounced_only_when_asked() -> None:
+    r = load_regions()
+    for code in ("me-west-1", "sa-west-1", "us-south-1"):
+        assert code not in r.index
+    u = load_regions(include_unannounced=True)
+    extra = u[u["status"] == "unannounced"]
+    assert sorted(extra.index) == ["me-west-1", "sa-west-1", "us-south-1"]
+    assert extra["lat"].isna().all()  # no coordinates: documented, never in the default frame
+    assert u["az_count"].dtype == "Int64"
+    validate_regions(u)  # unannounced rows are exempt from the coordinate check
+
+
+def test_partition_filter() -> None:
+    assert set(load_regions(partitions=["aws-cn"]).index) == {"cn-north-1", "cn-northwest-1"}
+    assert set(load_regions(partitions="aws-us-gov").index) == {"us-gov-east-1", "us-gov-west-1"}
+
+
+def test_get_regions_order_and_types() -> None:
+    g = get_regions(["eu-west-1", "us-east-1", "ap-southeast-1"])
+    assert list(g.index) == ["eu-west-1", "us-east-1", "ap-southeast-1"]
+    assert g["az_count"].dtype == np.int64
+    assert list(get_regions("us-east-1").index) == ["us-east-1"]
+    assert list(get_regions(pd.Series(["us-west-2"])).index) == ["us-west-2"]
+    assert len(get_regions(["cn-north-1"], as_of="2019-12-31")) == 1
+
+
+def test_frame_passes_as_placement_candidates() -> None:
+    r = load_regions()
+    assert r.loc["us-east-1", "code"] == "us-east-1"
+    from cloudgeo._validate import points_arrays
+
+    lat, _lon, _ = points_arrays(r, source="regions")
+    assert len(lat) == len(r)
+
+
+def test_fresh_copies() -> None:
+    r = load_regions()
+    r.loc["us-east-1", "lat"] = 0.0
+    r.loc["eu-west-1", "name"] = "gone"
+    again = load_regions()
+    assert again.loc["us-east-1", "lat"] == pytest.approx(39.04)
+    assert again.loc["eu-west-1", "name"] == "Europe (Ireland)"
+    e = load_edge_locations()
+    e["pops"] = 0
+    assert load_edge_locations()["pops"].sum() > 600
+    g = get_regions("us-east-1")
+    g.loc["us-east-1", "city"] = "x"
+    assert get_regions("us-east-1").loc["us-east-1", "city"] == "Ashburn, Virginia"
+    for loader in (load_storage_classes, load_slas, load_regional_edge_caches, load_availability_zones):
+        a = loader()
+        a.iloc[0, 0] = None
+        assert loader().iloc[0, 0] is not None
+    s = get_storage_class("s3-standard")
+    s["durability"] = 0.0
+    assert get_storage_class("s3-standard")["durability"] == 0.99999999999
+
+
+def test_import_does_not_pull_scipy_or_plotly() -> None:
+    code = (
+        "import sys, cloudgeo.catalog as c; c.load_regions(); c.lookup_edge_location('IAD12');"
+        "bad=[m for m in ('scipy','plotly','ipywidgets') if m in sys.modules];"
+        "print(bad); sys.exit(bool(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+# ------------------------------------------------------------------------------------------
+# region errors
+# ------------------------------------------------------------------------------------------
+
+
+def test_unknown_region_suggests_close_match() -> None:
+    with pytest.raises(
+        UnknownRegionError, match=r"unknown region code 'us-east-l'\. Did you mean 'us-east-1'"
+    ):
+        get_regions("us-east-l")
+    with pytest.raises(KeyError):
+        get_regions(["us-east-1", "mars-1"])
+
+
+def test_region_not_yet_open_says_when() -> None:
+    with pytest.raises(
+        CatalogDateError, match=r"'af-south-1' opened on 2020-04-22; as_of=2019-12-31 is before"
+    ):
+        get_regions(["us-east-1", "af-south-1"], as_of="2019-12-31")
+    with pytest.raises(CatalogDateError, match=r"single-AZ Osaka Local Region, opened 2018-02-13"):
+        get_regions("ap-northeast-3", as_of="2019-12-31")
+
+
+def test_unannounced_region_in_get_regions() -> None:
+    with pytest.raises(CatalogDateError, match=r"'me-west-1' has not been announced"):
+        get_regions("me-west-1")
+
+
+def test_as_of_before_first_region() -> None:
+    with pytest.raises(CatalogDateError, match=r"as_of=2006-08-24 is before the first AWS region opened"):
+        load_regions(as_of="2006-08-24")
+    with pytest.raises(CatalogDateError, match=r"before the first AWS region"):
+        get_regions("us-east-1", as_of="2001-01-01")
+
+
+def test_malformed_as_of() -> None:
+    with pytest.raises(CatalogDateError, match=r"as_of must be a date in ISO format YYYY-MM-DD"):
+        load_regions(as_of="31/12/2019")
+    with pytest.raises(ValueError, match="ISO format"):
+        load_edge_locations(as_of=2019)
+
+
+def test_unknown_partition() -> None:
+    with pytest.raises(UnknownNameError, match=r"unknown partition 'aws-gov'\. Did you mean 'aws-us-gov'"):
+        load_regions(partitions=["aws", "aws-gov"])
+
+
+def test_codes_type_errors() -> None:
+    with pytest.raises(InvalidTypeError, match=r"codes must be a string or a sequence of strings, got int"):
+        get_regions(5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"codes must be strings; got non-string value\(s\) \[1\]"):
+        get_regions(["us-east-1", 1])  # type: ignore[list-item]
+
+
+# ------------------------------------------------------------------------------------------
+# validation of user tables
+# ------------------------------------------------------------------------------------------
+
+
+def _user_regions() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": ["a-1", "b-1"],
+            "lat": [10.0, 20.0],
+            "lon": [30.0, 40.0],
+            "partition": ["aws", "aws"],
+            "opened": ["2020-01-01", "2021-01-01"],
+            "az_count": [3, 2],
+            "status": ["available", "available"],
+        }
+    )
+
+
+def test_validate_regions_accepts_good_table_and_returns_it() -> None:
+    df = _user_regions()
+    before = df.copy()
+    assert validate_regions(df) is df
+    pd.testing.assert_frame_equal(df, before)
+    validate_regions(df.set_index("code").rename_axis("region"))
+
+
+def test_validate_regions_collects_every_problem() -> None:
+    df = _user_regions()
+    df.loc[1, "code"] = "a-1"
+    df.loc[0, "lat"] = 95.0
+    df.loc[1, "lon"] = np.nan
+    df.loc[0, "partition"] = "azure"
+    df.loc[1, "opened"] = "yesterday"
+    df.loc[0, "az_count"] = 0
+    df.loc[1, "status"] = "rumoured"
+    with pytest.raises(DataValidationError) as info:
+        validate_regions(df, source="my regions")
+    msg = str(info.value)
+    assert msg.startswith("my regions failed validation with")
+    for part in [
+        r"duplicate region code\(s\): \['a-1'\]",
+        r"lat outside \[-90, 90\]",
+        r"lon is NaN",
+        r"unknown partition\(s\) \['azure'\]",
+        r"opened is not an ISO date",
+        r"az_count must be a positive integer",
+        r"status must be one of \['available', 'unannounced'\]",
+    ]:
+        with pytest.raises(DataValidationError, match=part):
+            raise info.value
+
+
+def test_validate_regions_missing_columns_and_type() -> None:
+    with pytest.raises(DataValidationError, match=r"missing column\(s\) \['code', 'lon'\]"):
+        validate_regions(pd.DataFrame({"lat": [1.0]}))
+    with pytest.raises(InvalidTypeError, match=r"regions must be a pandas DataFrame, got list"):
+        validate_regions([1, 2])  # type: ignore[arg-type]
+    df = _user_regions()
+    df.loc[0, "code"] = " "
+    with pytest.raises(DataValidationError, match=r"code is empty in 1 row"):
+        validate_regions(df)
+    df = _user_regions()
+    df.loc[0, "opened"] = None
+    with pytest.raises(DataValidationError, match=r"opened date is missing for code\(s\) \['a-1'\]"):
+        validate_regions(df)
+
+
+def test_read_regions_roundtrip(tmp_path: Path) -> None:
+    p = tmp_path / "mine.csv"
+    _user_regions().to_csv(p, index=False)
+    r = read_regions(p)
+    assert list(r.index) == ["a-1", "b-1"]
+    assert r.index.name == "region"
+    assert r["opened"].dtype == "datetime64[ns]"
+    assert r["az_count"].dtype == "Int64"
+    bad = _user_regions()
+    bad.loc[0, "lon"] = 200
+    bad.to_csv(p, index=False)
+    with pytest.raises(DataValidationError, match=r"lon outside \[-180, 180\]"):
+        read_regions(p)
+    with pytest.raises(DataFileError, match=r"could not read .*nope\.csv"):
+        read_regions(tmp_path / "nope.csv")
+
+
+def test_validate_edge_locations() -> None:
+    good = pd.DataFrame({"iata": ["AAA", "BBB"], "lat": [1.0, 2.0], "lon": [3.0, 4.0], "pops": [1, 0]})
+    assert validate_edge_locations(good) is good
+    bad = pd.DataFrame(
+        {"iata": ["AAA", "AAA", "b1"], "lat": [1.0, 2.0, 100.0], "lon": [3.0, 4.0, 5.0], "pops": [1, -1, 2.5]}
+    )
+    for part in [
+        r"iata must be 3 upper-case letters; got \['b1'\]",
+        r"duplicate edge code\(s\): \['AAA'\]",
+        r"lat outside \[-90, 90\]",
+        r"pops must be a non-negative integer",
+    ]:
+        with pytest.raises(DataValidationError, match=part):
+            validate_edge_locations(bad)
+    with pytest.raises(DataValidationError, match=r"missing column\(s\) \['iata'\]"):
+        validate_edge_locations(pd.DataFrame({"lat": [1.0], "lon": [2.0]}))
+    with pytest.raises(InvalidTypeError, match=r"edge locations must be a pandas DataFrame, got dict"):
+        validate_edge_locations({})  # type: ignore[arg-type]
+    snap = pd.DataFrame(
+        {
+            "iata": ["AAA", "AAA"],
+            "lat": [1.0, 1.0],
+            "lon": [2.0, 2.0],
+            "snapshot": ["2020-01-01", "2021-01-01"],
+        }
+    )
+    validate_edge_locations(snap)  # same code in two lists is fine
+
+
+def test_read_edge_locations(tmp_path: Path) -> None:
+    p = tmp_path / "edges.csv"
+    pd.DataFrame({"iata": ["AAA"], "lat": [1.0], "lon": [2.0], "pops": [3]}).to_csv(p, index=False)
+    e = read_edge_locations(p)
+    assert e.index.name == "edge"
+    assert e["pops"].dtype == np.int64
+
+
+# ------------------------------------------------------------------------------------------
+# availability zones
+# ------------------------------------------------------------------------------------------
+
+
+def test_availability_zones() -> None:
+    a = load_availability_zones()
+    r = load_regions()
+    assert len(a) == int(r["az_count"].sum()) == 123
+    assert a.index.name == "az"
+    assert a.loc["us-east-1a", "az_id"] == "use1-az1"
+    assert a.loc["us-east-1f", "az_id"] == "use1-az6"
+    assert a.loc["eu-west-1a", "az_id"] == ""  # not published in the sources
+    assert a.loc["us-east-1a", ["lat", "lon"]].tolist() == pytest.approx([39.04, -77.49])
+    assert a.groupby("region").size().sort_index().tolist() == r["az_count"].sort_index().tolist()
+    sub = load_availability_zones(regions=["eu-west-1", "us-east-2"])
+    assert list(sub["region"].unique()) == ["eu-west-1", "us-east-2"]
+    assert len(sub) == 6
+    assert len(load_availability_zones(as_of="2019-12-31")) == int(
+        load_regions(as_of="2019-12-31")["az_count"].sum()
+    )
+    with pytest.raises(UnknownRegionError, match="us-east-1"):
+        load_availability_zones(regions="us-east-l")
+
+
+# ------------------------------------------------------------------------------------------
+# edge locations
+# ------------------------------------------------------------------------------------------
+
+
+def test_edge_snapshot_dates() -> None:
+    assert edge_snapshot_dates() == [
+        dt.date(2019, 11, 27),
+        dt.date(2020, 1, 25),
+        dt.date(2024, 2, 25),
+        dt.date(2025, 5, 4),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "snapshot", "cities", "pops"),
+    [
+        ("2019-11-27", "2019-11-27", 78, 199),
+        ("2020-01-24", "2019-11-27", 78, 199),
+        ("2020-01-25", "2020-01-25", 84, 205),
+        ("2023-12-31", "2020-01-25", 84, 205),
+        ("2024-02-25", "2024-02-25", 104, 635),
+        ("2025-05-04", "2025-05-04", 107, 638),
+    ],
+)
+def test_edge_snapshot_selection(as_of: str, snapshot: str, cities: int, pops: int) -> None:
+    e = load_edge_locations(as_of=as_of)
+    assert (e["snapshot"] == pd.Timestamp(snapshot)).all()
+    assert len(e) == cities
+    assert int(e["pops"].sum()) == pops
+
+
+def test_edge_columns_and_flags() -> None:
+    e = load_edge_locations()
+    assert e.index.name == "edge"
+    assert (e.index == e["iata"]).all()
+    assert e["pops"].dtype == np.int64
+    assert e["present_2019"].dtype == bool
+    assert int(e["present_2019"].sum()) == 71  # reference README §2.3: 71 of 107 already present
+    new = e.loc[["CAI", "DOH", "JED"]]
+    assert (new["pops"] == 1).all()
+    assert new["pops_source"].str.contains("assumed").all()
+    assert e.loc["DOH", "city"] == "Doha"
+    assert e["country"].str.len().gt(0).all()
+    validate_edge_locations(e)
+
+
+def test_edge_date_before_first_list() -> None:
+    with pytest.raises(
+        CatalogDateError,
+        match=r"before the first shipped edge-location list; available list dates: "
+        r"2019-11-27, 2020-01-25, 2024-02-25, 2025-05-04",
+    ):
+        load_edge_locations(as_of="2019-11-26")
+
+
+def test_every_edge_city_within_50_km_of_its_airport() -> None:
+    import airportsdata
+
+    airports = airportsdata.load("IATA")
+    metro = {"YTO": "YYZ"}  # Toronto metropolitan code -> Pearson
+    e = catalog._edges_all()
+    codes = [metro.get(c, c) for c in e["iata"]]
+    missing = sorted({c for c in codes if c not in airports})
+    assert missing == []
+    lat = np.array([airports[c]["lat"] for c in codes], dtype=float)
+    lon = np.array([airports[c]["lon"] for c in codes], dtype=float)
+    d = _haversine_km(e["lat"].to_numpy(), e["lon"].to_numpy(), lat, lon)
+    far = e.loc[d > 50, ["snapshot", "iata"]]
+    assert far.empty, far
+    # and each country code agrees with the airport's
+    cc = np.array([airports[c]["country"] for c in codes])
+    assert (e["country_code"].to_numpy() == cc).all()
+
+
+def test_regional_edge_caches() -> None:
+    rec = load_regional_edge_caches()
+    assert len(rec) == 13
+    assert rec.index.name == "rec"
+    assert rec["sourced"].dtype == bool
+    assert set(rec.loc[rec["sourced"], "iata"]) == {"CMH", "HIO"}
+    assert rec["provenance"].str.contains("unsourced").all()
+    assert set(rec["region"]) <= set(load_regions().index)
+
+
+# ------------------------------------------------------------------------------------------
+# lookup_edge_location
+# ------------------------------------------------------------------------------------------
+
+
+def test_lookup_vector_keeps_order_and_series_index() -> None:
+    codes = pd.Series(["FRA56-C1", "IAD89-P2", "NRT51-C2", "FRA2", "iad12"], index=[10, 20, 30, 40, 50])
+    out = lookup_edge_location(codes)
+    assert list(out.index) == [10, 20, 30, 40, 50]
+    assert list(out["code"]) == list(codes)
+    assert list(out["iata"]) == ["FRA", "IAD", "NRT", "FRA", "IAD"]
+    assert out["listed"].all()
+    out2 = lookup_edge_location(np.array(["SIN2-C1", "SYD1"]))
+    assert list(out2.index) == [0, 1]
+    assert list(out2["city"]) == ["Singapore", "Sydney"]
+    assert len(lookup_edge_location([])) == 0
+    assert codes.tolist()[0] == "FRA56-C1"  # input untouched
+
+
+def test_lookup_large_input_matches_dict_lookup() -> None:
+    rng = np.random.default_rng(0)
+    e = load_edge_locations()
+    prefixes = rng.choice(e.index.to_numpy(), size=20_000)
+    nums = rng.integers(1, 99, size=20_000)
+    codes = [f"{p}{n}-C1" if n % 2 else f"{p}{n}" for p, n in zip(prefixes, nums, strict=True)]
+    out = lookup_edge_location(codes)
+    city = e["city"].to_dict()
+    assert out["city"].tolist() == [city[c[:3]] for c in codes]
+
+
+def test_lookup_unlisted_prefix_falls_back() -> None:
+    out = lookup_edge_location(["HOU5", "LGW3-C1"])
+    hou, lgw = out.iloc[0], out.iloc[1]
+    assert not hou["listed"]
+    assert hou["city"] == "Houston"
+    assert "catalog list of 2020-01-25" in hou["lookup_source"]
+    assert not lgw["listed"]
+    assert lgw["country_code"] == "GB"
+    assert lgw["pops"] == 0
+    assert "airportsdata" in lgw["lookup_source"]
+    assert lookup_edge_location("HOU5", as_of="2019-12-31")["listed"].iloc[0]
+
+
+def test_lookup_malformed_codes() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"malformed edge-location code\(s\) \['IAD', '12IAD'\]; expected 3 "
+        r"letters \(IATA airport code\) \+ 1-3 digits",
+    ):
+        lookup_edge_location(["IAD1", "IAD", "12IAD", "IAD1"])
+    with pytest.raises(InvalidInputError, match=r"\(\+1 more\)"):
+        lookup_edge_location(["A1", "B1", "C1", "D1", "E1", "F1"])
+    with pytest.raises(InvalidInputError, match=r"missing values \(None/NaN\) at position\(s\) \[1\]"):
+        lookup_edge_location(["IAD1", None])
+    with pytest.raises(InvalidTypeError, match=r"codes must be strings; got \[5\]"):
+        lookup_edge_location(["IAD1", 5])
+    with pytest.raises(InvalidTypeError, match=r"codes must be a string or a list/array/Series of strings"):
+        lookup_edge_location(12)
+    with pytest.raises(InvalidInputError, match=r"codes must be one-dimensional"):
+        lookup_edge_location(np.array([["IAD1"]]))
+
+
+def test_lookup_unknown_prefix() -> None:
+    with pytest.raises(UnknownEdgeLocationError, match=r"unknown edge-location code 'QQQ1'"):
+        lookup_edge_location(["IAD1", "QQQ1"])
+
+
+# ------------------------------------------------------------------------------------------
+# storage classes and SLAs
+# ------------------------------------------------------------------------------------------
+
+STORAGE_IDS = [
+    "s3-standard",
+    "s3-intelligent-tiering",
+    "s3-standard-ia",
+    "s3-one-zone-ia",
+    "s3-glacier-instant-retrieval",
+    "s3-glacier-flexible-retrieval",
+    "s3-glacier-deep-archive",
+    "s3-reduced-redundancy",
+    "s3-express-one-zone",
+    "ebs-gp3",
+    "ebs-gp2",
+    "ebs-io1",
+    "ebs-io2",
+    "ebs-st1",
+    "ebs-sc1",
+]
+
+
+def test_storage_classes() -> None:
+    s = load_storage_classes()
+    assert s.index.name == "storage_class"
+    assert list(s.index) == STORAGE_IDS
+    # S3 user guide: 11 nines for every class but RRS (99.99 %)
+    s3 = s[s["service"] == "S3"]
+    assert (s3.drop(index="s3-reduced-redundancy")["durability"] == 0.99999999999).all()
+    assert s.loc["s3-reduced-redundancy", "durability"] == 0.9999
+    assert s.loc["s3-standard", "designed_availability"] == 0.9999
+    assert s.loc["s3-one-zone-ia", "designed_availability"] == 0.995
+    assert s.loc["s3-one-zone-ia", "az_count"] == 1
+    assert s.loc["s3-standard", "az_count"] == 3
+    assert bool(s.loc["s3-one-zone-ia", "lost_if_az_destroyed"])
+    assert not bool(s.loc["s3-standard", "lost_if_az_destroyed"])
+    assert s.loc["s3-standard", "annual_failure_rate_high"] == pytest.approx(1e-11)
+    # EBS volume types page: gp3 99.8-99.9 % durability, AFR 0.1-0.2 %; io2 99.999 %
+    assert s.loc["ebs-gp3", ["durability_low", "durability_high"]].tolist() == [0.998, 0.999]
+    assert s.loc["ebs-gp3", ["annual_failure_rate_low", "annual_failure_rate_high"]].tolist() == [
+        0.001,
+        0.002,
+    ]
+    assert s.loc["ebs-io2", "durability"] == 0.99999
+    assert s[["annual_failure_rate_low", "annual_failure_rate_high"]].notna().all().all()
+    assert s.loc["s3-glacier-deep-archive", "min_storage_days"] == 180
+    assert s.loc["s3-standard-ia", "min_billable_kb"] == 128
+    assert s["az_count"].dtype == np.int64
+    assert s["lost_if_az_destroyed"].dtype == bool
+
+
+def test_seed_s3_claim() -> None:
+    # seed: 10 million objects at 11 nines -> expect to lose one every 10,000 years
+    afr = get_storage_class("s3-standard")["annual_failure_rate_high"]
+    assert 1 / (10_000_000 * afr) == pytest.approx(10_000)
+
+
+def test_get_storage_class_by_id_or_name() -> None:
+    assert get_storage_class("s3-standard").name == "s3-standard"
+    assert get_storage_class("S3 Standard").name == "s3-standard"
+    assert get_storage_class("s3 glacier deep archive").name == "s3-glacier-deep-archive"
+    assert get_storage_class("EBS-GP3").name == "ebs-gp3"
+    with pytest.raises(
+        UnknownNameError, match=r"unknown storage class 's3-standrd'\. Did you mean 's3-standard'"
+    ):
+        get_storage_class("s3-standrd")
+    with pytest.raises(InvalidTypeError, match=r"storage class id must be a string, got 3"):
+        get_storage_class(3)  # type: ignore[arg-type]
+
+
+SLA_IDS = [
+    "ec2-region",
+    "ec2-instance",
+    "ebs-region",
+    "ebs-volume",
+    "elb-multi-az",
+    "elb-single-az",
+    "rds-multi-az",
+    "rds-single",
+    "aurora-multi-az",
+    "aurora-single-az",
+    "route53",
+    "route53-resolver-multi-az",
+    "cloudfront",
+    "s3-standard",
+    "s3-standard-ia",
+    "s3-one-zone-ia",
+    "s3-intelligent-tiering",
+    "s3-glacier-instant-retrieval",
+    "lambda",
+    "api-gateway",
+    "dynamodb",
+    "dynamodb-global-tables",
+]
+
+
+def test_slas() -> None:
+    s = load_slas()
+    assert s.index.name == "sla"
+    assert set(SLA_IDS) <= set(s.index)
+    assert s.loc["ec2-region", "commitment"] == 0.9999
+    assert s.loc["ec2-instance", "commitment"] == 0.995
+    assert s.loc["rds-multi-az", "commitment"] == 0.9995
+    assert s.loc["route53", "commitment"] == 1.0
+    assert s.loc["s3-standard", "commitment"] == 0.999
+    assert s.loc["s3-standard-ia", "commitment"] == 0.99
+    assert s.loc["cloudfront", "measured"] == "request"
+    assert s.loc["ec2-region", "last_updated"] == pd.Timestamp("2022-05-05")
+    assert s["last_updated"].dtype == "datetime64[ns]"
+    assert s.loc["dynamodb-global-tables", "confidence"] == "low"
+    assert pd.isna(s.loc["dynamodb-global-tables", "last_updated"])
+    assert set(s["measured"]) == {"period", "request"}
+    assert get_sla("EC2-Region")["commitment"] == 0.9999
+    with pytest.raises(UnknownNameError, match=r"unknown SLA 'ec2-regoin'\. Did you mean 'ec2-region'"):
+        get_sla("ec2-regoin")
+
+
+# ------------------------------------------------------------------------------------------
+# broken shipped files -> DataFileError naming the file and the problem
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    copy = tmp_path / "data"
+    shutil.copytree(_data.data_dir(), copy)
+    monkeypatch.setenv("CLOUDGEO_DATA_DIR", str(copy))
+    catalog._clear_caches()
+    yield copy
+    monkeypatch.delenv("CLOUDGEO_DATA_DIR")
+    catalog._clear_caches()
+
+
+def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, count))
+
+
+BROKEN = [
+    (
+        "regions.csv",
+        "us-east-1,US East",
+        "us-east-2,US East",
+        load_regions,
+        r"(?s)shipped data file regions\.csv failed validation .*duplicate region code",
+    ),
+    ("regions.csv", ",39.04,-77.49,", ",139.04,-77.49,", load_regions, r"lat outside \[-90, 90\]"),
+    ("regions.csv", ",available,", ",maybe,", load_regions, r"status must be one of"),
+    ("regions.csv", ",2006-08-25,", ",2006-13-45,", load_regions, r"opened is not an ISO date"),
+    ("regions.csv", ",aws-cn,", ",aws-moon,", load_regions, r"unknown partition\(s\) \['aws-moon'\]"),
+    ("regions.csv", "code,name,", "kode,name,", load_regions, r"missing column 'code'"),
+    ("regions.csv", ",True,available,", ",perhaps,available,", load_regions, r"opt_in must be True/False"),
+    (
+        "availability_zones.csv",
+        "region,az_name",
+        "regio,az_name",
+        load_availability_zones,
+        r"missing column\(s\) \['region'\]",
+    ),
+    (
+        "availability_zones.csv",
+        "us-east-1,us-east-1b,",
+        "us-east-1,us-east-1a,",
+        load_availability_zones,
+        r"duplicate az_name",
+    ),
+    ("availability_zones.csv", "use1-az2", "use1-az1", load_availability_zones, r"duplicate az_id"),
+    (
+        "availability_zones.csv",
+        "us-east-1,us-east-1b,use1-az2,2",
+        "us-east-1,us-east-1b,use1-az2,x",
+        load_availability_zones,
+        r"az_index is not an integer",
+    ),
+    (
+        "availability_zones.csv",
+        "af-south-1,af-south-1a",
+        "xx-south-1,af-south-1a",
+        load_availability_zones,
+        r"unknown region\(s\) \['xx-south-1'\]",
+    ),
+    ("edge_locations.csv", "2025-05-04,IAD,", "2025-05-04,ATL,", load_edge_locations, r"duplicate edge code"),
+    (
+        "edge_locations.csv",
+        ",38.9445,-77.4558,23,",
+        ",38.9445,-277.4558,23,",
+        load_edge_locations,
+        r"lon outside \[-180, 180\]",
+    ),
+    (
+        "edge_locations.csv",
+        "snapshot,iata",
+        "snap,iata",
+        load_edge_locations,
+        r"missing column\(s\) \['snapshot'\]",
+    ),
+    (
+        "edge_locations.csv",
+        ",38.9445,-77.4558,23,",
+        ",38.9445,-77.4558,many,",
+        load_edge_locations,
+        r"pops must be a non-negative integer",
+    ),
+    (
+        "edge_locations.csv",
+        "2025-05-04,IAD,Washington,United States,US,38.9445,-77.4558,23,EDGE-2024 count carried "
+        "forward (2025 list has no counts),True",
+        "2025-05-04,IAD,Washington,United States,US,38.9445,-77.4558,23,"
+        "EDGE-2024 count carried forward (2025 list has no counts),sure",
+        load_edge_locations,
+        r"present_2019 must be True/False",
+    ),
+    (
+        "regional_edge_caches.csv",
+        ",39.998,-82.892,",
+        ",99.998,-82.892,",
+        load_regional_edge_caches,
+        r"lat outside",
+    ),
+    (
+        "regional_edge_caches.csv",
+        "us-west-1,N. California",
+        "us-east-1,N. California",
+        load_regional_edge_caches,
+        r"duplicate rec id",
+    ),
+    (
+        "regional_edge_caches.csv",
+        "rec,metro",
+        "rek,metro",
+        load_regional_edge_caches,
+        r"missing column\(s\) \['rec'\]",
+    ),
+    (
+        "regional_edge_caches.csv",
+        ",39.998,-82.892,",
+        ",north,-82.892,",
+        load_regional_edge_caches,
+        r"lat is not a number",
+    ),
+    (
+        "storage_classes.csv",
+        "s3-standard,S3,S3 Standard,0.99999999999",
+        "s3-standard,S3,S3 Standard,1.5",
+        load_storage_classes,
+        r"durability must be a fraction in \[0, 1\] for \['s3-standard'\]",
+    ),
+    (
+        "storage_classes.csv",
+        "ebs-gp3,EBS,EBS gp3 (General Purpose SSD),0.998,0.998,0.999",
+        "ebs-gp3,EBS,EBS gp3 (General Purpose SSD),0.998,0.9995,0.999",
+        load_storage_classes,
+        r"durability_low exceeds durability_high",
+    ),
+    (
+        "storage_classes.csv",
+        ",0.9999,3,>=3 AZs,",
+        ",0.9999,0,>=3 AZs,",
+        load_storage_classes,
+        r"az_count must be a positive integer",
+    ),
+    (
+        "storage_classes.csv",
+        "s3-standard-ia,",
+        "s3-standard,",
+        load_storage_classes,
+        r"duplicate storage_class",
+    ),
+    (
+        "storage_classes.csv",
+        ",30,128,",
+        ",30,12.5,",
+        load_storage_classes,
+        r"min_billable_kb must be a non-negative",
+    ),
+    (
+        "storage_classes.csv",
+        "storage_class,service",
+        "id,service",
+        load_storage_classes,
+        r"missing column\(s\) \['storage_class'\]",
+    ),
+    (
+        "slas.csv",
+        "ec2-region,EC2,Region: instances in >= 2 AZs,0.9999",
+        "ec2-region,EC2,Region: instances in >= 2 AZs,99.99",
+        load_slas,
+        r"commitment must be a fraction",
+    ),
+    (
+        "slas.csv",
+        ",period,2022-05-05,high,",
+        ",uptime,2022-05-05,high,",
+        load_slas,
+        r"measured must be 'period' or",
+    ),
+    (
+        "slas.csv",
+        ",period,2022-05-05,high,",
+        ",period,2022-05-05,sure,",
+        load_slas,
+        r"confidence must be high, medium",
+    ),
+    (
+        "slas.csv",
+        ",period,2022-05-05,high,",
+        ",period,May 2022,high,",
+        load_slas,
+        r"last_updated is not an ISO date",
+    ),
+    ("slas.csv", "ec2-instance,", "ec2-region,", load_slas, r"duplicate sla id"),
+    ("slas.csv", "sla,service", "id,service", load_slas, r"missing column\(s\) \['sla'\]"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "loader", "match"), BROKEN)
+def test_broken_shipped_file_raises_data_file_error(
+    data_copy: Path, name: str, old: str, new: str, loader: object, match: str
+) -> None:
+    _edit(data_copy / name, old, new)
+    with pytest.raises(DataFileError, match=match) as info:
+        loader()  # type: ignore[operator]
+    assert isinstance(info.value, CloudGeoError)
+
+
+def test_azs_not_matching_region_counts(data_copy: Path) -> None:
+    path = data_copy / "availability_zones.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(line for line in lines if not line.startswith("us-east-1,us-east-1f")) + "\n")
+    with pytest.raises(
+        DataFileError, match=r"AZ rows do not match regions\.csv az_count for \['us-east-1'\]"
+    ):
+        load_availability_zones()
+
+
+def test_missing_or_unparseable_shipped_file(data_copy: Path) -> None:
+    (data_copy / "slas.csv").unlink()
+    with pytest.raises(DataFileError, match=r"slas\.csv"):
+        load_slas()
+    (data_copy / "regions.csv").write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(DataFileError, match=r"could not read .*regions\.csv"):
+        load_regions()
+
+
+def test_missing_columns_in_regions_listed(data_copy: Path) -> None:
+    df = pd.read_csv(data_copy / "regions.csv", keep_default_na=False, dtype=str)
+    df.drop(columns=["opt_in"]).to_csv(data_copy / "regions.csv", index=False)
+    with pytest.raises(DataFileError, match=r"missing column 'opt_in'"):
+        load_regions()
