@@ -113,7 +113,7 @@ def _check_fraction(value: object, name: str) -> float:
     """Fraction in [0, 1]; a percentage gets a suggestion printed in full decimal precision."""
     v = check_number(value, name)
     if 1 < v <= 100:
-        suggestion = Decimal(repr(v)) / 100
+        suggestion = format((Decimal(repr(v)) / 100).normalize(), "f")
         msg = (
             f"{name} must be a fraction in [0, 1], got {value!r}. It looks like a percentage: "
             f"pass {suggestion} instead of {value!r}."
@@ -595,7 +595,7 @@ def expected_losses(
     index = index if index is not None else t_index
     nt = np.multiply(n, t)
     el = nt * q
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         log1m = math.log1p(-q) if q < 1 else -math.inf
         expo = np.where(nt > 0, nt * log1m, 0.0) if np.ndim(nt) else (nt * log1m if nt > 0 else 0.0)
         p_any = -np.expm1(expo)
@@ -1290,7 +1290,7 @@ class CrossRegionResult:
 
 def cross_region_replication_loss(
     *,
-    region_loss_probabilities: Sequence[float],
+    region_loss_probabilities: Sequence[float] | npt.NDArray[np.float64] | pd.Series,
     correlation: float = 0.0,
 ) -> CrossRegionResult:
     """Probability that every regional copy of an object is lost in the same year.
