@@ -180,8 +180,9 @@ def country_weights(
     Parameters
     ----------
     weights : mapping or pandas.Series
-        ISO 3166-1 alpha-2 country code -> weight (e.g. share of users or requests). Weights
-        must be finite and >= 0, at least one > 0. [any unit; kept]
+        ISO 3166-1 alpha-2 country code (or GeoNames country name, any case) -> weight (e.g.
+        share of users or requests). Weights must be finite and >= 0, at least one > 0.
+        [any unit; kept]
     cities : pandas.DataFrame, optional
         City table with ``country_code``, ``lat``, ``lon`` and ``population`` columns (default:
         :func:`load_world_cities`).
@@ -222,9 +223,16 @@ def country_weights(
             raise DataValidationError("cities", [f"missing column {col!r}; present: {list(table.columns)}"])
     parsed: dict[str, float] = {}
     problems: list[str] = []
-    for code, w in items:
-        if not isinstance(code, str) or code.upper() not in known.index:
-            raise UnknownNameError("country code (ISO 3166-1 alpha-2)", code, known.index)
+    by_name = {str(n).lower(): str(c) for c, n in known["name"].items()}
+    for key, w in items:
+        if isinstance(key, str) and key.upper() in known.index:
+            code = key.upper()
+        elif isinstance(key, str) and key.strip().lower() in by_name:
+            code = by_name[key.strip().lower()]
+        else:
+            raise UnknownNameError(
+                "country code (ISO 3166-1 alpha-2) or name", key, [*known.index, *known["name"]]
+            )
         try:
             value = float(w)
         except (TypeError, ValueError):
@@ -232,7 +240,7 @@ def country_weights(
             continue
         if not np.isfinite(value) or value < 0:
             problems.append(f"weight of {code!r} must be finite and >= 0, got {w!r}")
-        parsed[code.upper()] = parsed.get(code.upper(), 0.0) + value
+        parsed[code] = parsed.get(code, 0.0) + value
     raise_if_problems("weights", problems)
     if sum(parsed.values()) <= 0:
         msg = f"weights sum to zero ({parsed}); at least one weight must be positive."
