@@ -14,7 +14,7 @@ projection with ``fitbounds=False`` (plotly.js 4 would otherwise zoom to the dat
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -409,4 +409,520 @@ def plot_infrastructure_comparison(
     fig.update_geos(**world_geo_layout())
     _base_layout(fig, title if title is not None else "AWS global infrastructure then and now", height=460)
     fig.update_annotations(font_size=12)
+    return fig
+
+
+def plot_footprint_growth(
+    *,
+    regions: pd.DataFrame | None = None,
+    edge_snapshots: Mapping[object, pd.DataFrame] | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Regions, Availability Zones and CloudFront edge PoPs by year.
+
+    Regions and AZs are counted at the end of each year from the regions' opening dates (the
+    AZs of a region are counted at today's number from the year it opened: the catalogue has
+    no dates for AZs added later). Edge locations and PoPs are the dated snapshots of the
+    catalogue (no earlier lists are shipped).
+
+    Parameters
+    ----------
+    regions : pandas.DataFrame, optional
+        Regions with ``opened`` (date) and ``az_count``; default every region of
+        ``cloudgeo.catalog.load_regions()``.
+    edge_snapshots : mapping of date to pandas.DataFrame, optional
+        Edge-location lists (with ``pops``) by snapshot date; default every snapshot in
+        ``cloudgeo.catalog.edge_snapshot_dates()``.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces: regions (bars), AZs (line), edge PoPs and edge locations (markers on the right
+        axis); x are dates (31 December of each year, today for the current year). A dotted
+        line marks the end of 2019.
+
+    Raises
+    ------
+    DataValidationError
+        If ``regions`` lacks ``opened`` or ``az_count``.
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    if regions is None or edge_snapshots is None:
+        from cloudgeo import catalog
+
+        if regions is None:
+            regions = catalog.load_regions()
+        if edge_snapshots is None:
+            edge_snapshots = {d: catalog.load_edge_locations(as_of=d) for d in catalog.edge_snapshot_dates()}
+    require_columns(regions, ["opened", "az_count"], source="regions")
+    opened = pd.to_datetime(regions["opened"])
+    if opened.isna().any():
+        missing = [str(i) for i in regions.index[opened.isna().to_numpy()]]
+        msg = f"regions without an opening date cannot be placed on the timeline: {missing}"
+        raise InvalidInputError(msg)
+    az = pd.to_numeric(regions["az_count"]).to_numpy(dtype=float)
+    today = pd.Timestamp.now().normalize()
+    years = np.arange(int(opened.dt.year.min()), max(int(opened.dt.year.max()), today.year) + 1)
+    # end of each year; the current year up to today
+    ends = [min(pd.Timestamp(year=int(y), month=12, day=31), max(today, opened.max())) for y in years]
+    year_of = opened.dt.year.to_numpy()
+    n_regions = np.array([(year_of <= y).sum() for y in years])
+    n_azs = np.array([az[year_of <= y].sum() for y in years])
+    snaps = sorted(edge_snapshots.items(), key=lambda kv: pd.Timestamp(str(kv[0])))
+    snap_x = [pd.Timestamp(str(d)) for d, _ in snaps]
+    pops = [int(pd.to_numeric(e["pops"]).sum()) for _, e in snaps]
+    locations = [len(e) for _, e in snaps]
+    snap_labels = [_fmt_date(d) for d, _ in snaps]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(
+        go.Bar(
+            x=ends,
+            y=n_regions,
+            name="Regions (end of year)",
+            marker_color=REGION_COLOR,
+            width=200 * 86_400_000.0,
+            hovertemplate="%{x|%Y-%m-%d}: %{y} regions<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=ends,
+            y=n_azs,
+            mode="lines+markers",
+            name="Availability Zones (today's count per open region)",
+            line={"color": "#7a3b0c"},
+            hovertemplate="%{x|%Y-%m-%d}: %{y} Availability Zones<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    for values, name, symbol in (
+        (pops, "Edge PoPs", "circle"),
+        (locations, "Edge locations (cities)", "square"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=snap_x,
+                y=values,
+                mode="lines+markers",
+                name=f"{name} (catalogue snapshots)",
+                marker={"symbol": symbol, "size": 9, "color": EDGE_COLOR},
+                line={"dash": "dot", "color": EDGE_COLOR},
+                customdata=snap_labels,
+                hovertemplate=f"%{{customdata}}: %{{y}} {name.lower()}<extra></extra>",
+            ),
+            secondary_y=True,
+        )
+    fig.add_vline(
+        x=pd.Timestamp("2019-12-31").timestamp() * 1000,
+        line={"dash": "dot", "color": "#888"},
+        annotation_text="end of 2019 (the seed article)",
+    )
+    fig.update_xaxes(title_text="date (counts at the end of each year)", type="date")
+    fig.update_yaxes(title_text="regions / Availability Zones [count]", secondary_y=False, rangemode="tozero")
+    fig.update_yaxes(title_text="edge PoPs / locations [count]", secondary_y=True, rangemode="tozero")
+    _base_layout(fig, title if title is not None else "Growth of the AWS footprint", height=460)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Latency
+# --------------------------------------------------------------------------------------------
+
+_QUALITATIVE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#393b79", "#e7ba52", "#637939", "#ad494a", "#7b4173", "#3182bd",
+)  # fmt: skip
+RTT_COLORSCALE = "RdYlGn_r"
+
+
+def _sample_rows(n: int, max_points: int, weights: np.ndarray | None, seed: int) -> np.ndarray:
+    """Row positions to draw: all if n <= max_points, else a seeded sample (weight-proportional)."""
+    if n <= max_points:
+        return np.arange(n)
+    rng = np.random.default_rng(seed)
+    p = None
+    if weights is not None and float(weights.sum()) > 0 and int((weights > 0).sum()) >= max_points:
+        p = weights / weights.sum()
+    return np.sort(rng.choice(n, size=max_points, replace=False, p=p))
+
+
+def _site_coordinates(site_ids: Sequence[object], sites: pd.DataFrame | None) -> pd.DataFrame:
+    """Coordinates of the sites: from ``sites`` or, for region codes / edge IATA codes, the catalogue."""
+    wanted = list(dict.fromkeys(site_ids))
+    if sites is not None:
+        points_arrays(sites, source="sites")
+        return sites.loc[[s for s in wanted if s in sites.index]]
+    from cloudgeo import catalog
+
+    found = []
+    for frame in (catalog.load_regions(), catalog.load_edge_locations()):
+        hit = frame.loc[[s for s in wanted if s in frame.index]]
+        found.append(hit[["lat", "lon"]])
+        wanted = [s for s in wanted if s not in frame.index]
+    return pd.concat(found) if found else pd.DataFrame(columns=["lat", "lon"])
+
+
+def _check_max_points(max_points: object) -> int:
+    from cloudgeo._validate import check_int
+
+    return check_int(max_points, "max_points", minimum=1)
+
+
+def plot_user_latency_map(
+    user_latency_df: pd.DataFrame,
+    *,
+    users: pd.DataFrame | None = None,
+    color: str = "rtt_ms",
+    sites: pd.DataFrame | None = None,
+    max_points: int = 5000,
+    title: str | None = None,
+) -> go.Figure:
+    """World map of users coloured by their RTT to the nearest site (or by country), sites marked.
+
+    Parameters
+    ----------
+    user_latency_df : pandas.DataFrame
+        Output of :func:`cloudgeo.latency.user_latency`: ``rtt_ms`` [ms], ``site``, optional
+        ``distance_km`` [km] and ``weight``; with ``lat``, ``lon`` [deg] unless ``users`` is
+        given.
+    users : pandas.DataFrame, optional
+        The users passed to ``user_latency`` (same index): supplies ``lat``, ``lon`` and, when
+        present, ``name``/``city`` and ``country_code`` for the hover text.
+    color : {"rtt_ms", "country_code"}, default "rtt_ms"
+        Colour users by RTT (continuous scale) or by country.
+    sites : pandas.DataFrame, optional
+        Site coordinates (``lat``, ``lon``) indexed by the ids in ``site``; default: looked up
+        among the catalogue's regions and edge locations (ids not found are listed in the title).
+    max_points : int, default 5000
+        Draw at most this many users; above it a seeded, weight-proportional random sample is
+        drawn and the title says so (the statistics in the hover are per point, unchanged).
+    title : str, optional
+        Figure title (the sampling note is appended when sampling).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Trace 0: users (marker size ~ sqrt(weight), colour by ``color``); trace 1: sites (stars).
+
+    Raises
+    ------
+    DataValidationError
+        If columns are missing (``lat``/``lon`` without ``users``) or coordinates are bad.
+    InvalidInputError
+        On an unknown ``color`` or ``max_points`` < 1.
+    """
+    import plotly.graph_objects as go
+
+    from cloudgeo._validate import check_choice
+
+    check_choice(color, "color", ("rtt_ms", "country_code"))
+    n_max = _check_max_points(max_points)
+    df = require_columns(user_latency_df, ["rtt_ms", "site"], source="user_latency_df")
+    info = df
+    if users is not None:
+        require_columns(users, ["lat", "lon"], source="users")
+        if not users.index.equals(df.index):
+            msg = "users must have the same index as user_latency_df (pass the users given to user_latency)."
+            raise InvalidInputError(msg)
+        info = users.join(df, how="left", rsuffix="_latency")
+    elif not {"lat", "lon"} <= set(df.columns):
+        msg = (
+            "user_latency_df has no lat/lon columns; pass users=<the users frame given to "
+            "cloudgeo.latency.user_latency> so the points can be placed."
+        )
+        require_columns(df, ["lat", "lon"], source=msg)
+    if color == "country_code":
+        require_columns(info, ["country_code"], source="user_latency_df/users")
+    lat, lon, w = points_arrays(info, source="users", weight="weight" if "weight" in info.columns else None)
+    rtt = pd.to_numeric(info["rtt_ms"]).to_numpy(dtype=float)
+    rows = _sample_rows(len(info), n_max, w, seed=0)
+    sub = info.iloc[rows]
+    names = _labels(sub, "name", "city") if ({"name", "city"} & set(sub.columns)) else None
+    hover = []
+    for j, (_, r) in enumerate(sub.iterrows()):
+        head = f"<b>{names[j]}</b><br>" if names else ""
+        parts = [f"{head}nearest site: {r['site']}", f"RTT: {float(r['rtt_ms']):.1f} ms"]
+        if "distance_km" in sub.columns:
+            parts.append(f"distance: {float(r['distance_km']):,.0f} km")
+        if "weight" in sub.columns:
+            parts.append(f"weight: {float(r['weight']):,.0f}")
+        if "country_code" in sub.columns:
+            parts.append(f"country: {r['country_code']}")
+        hover.append("<br>".join(parts))
+    ws = w[rows] if w is not None else None
+    size = 4.0 + 14.0 * np.sqrt(ws / ws.max()) if ws is not None and ws.max() > 0 else np.full(len(rows), 5.0)
+    marker: dict[str, Any] = {"size": size, "opacity": 0.75, "line": {"width": 0}}
+    if color == "rtt_ms":
+        marker.update(
+            color=rtt[rows],
+            colorscale=RTT_COLORSCALE,
+            cmin=0.0,
+            cmax=float(np.nanmax(rtt)) if len(rtt) else 1.0,
+            colorbar={"title": {"text": "RTT [ms]"}, "thickness": 14},
+            showscale=True,
+        )
+    else:
+        codes = sub["country_code"].astype(str).tolist()
+        palette = {c: _QUALITATIVE[i % len(_QUALITATIVE)] for i, c in enumerate(sorted(set(codes)))}
+        marker["color"] = [palette[c] for c in codes]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scattergeo(
+            lat=lat[rows],
+            lon=lon[rows],
+            mode="markers",
+            name=f"users ({len(rows):,} points)",
+            marker=marker,
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    used = list(dict.fromkeys(df["site"].tolist()))
+    coords = _site_coordinates(used, sites)
+    missing = [str(s) for s in used if s not in coords.index]
+    site_ids = [str(s) for s in coords.index]
+    fig.add_trace(
+        go.Scattergeo(
+            lat=coords["lat"].to_numpy(dtype=float),
+            lon=coords["lon"].to_numpy(dtype=float),
+            mode="markers",
+            name=f"sites ({len(coords)})",
+            text=site_ids,
+            marker={"symbol": "star", "size": 16, "color": "black", "line": {"width": 1, "color": "white"}},
+            hovertext=[f"<b>site {s}</b>" for s in site_ids],
+            hoverinfo="text",
+        )
+    )
+    fig.update_layout(geo=world_geo_layout())
+    wmean = float(np.average(rtt, weights=w)) if w is not None and w.sum() > 0 else float(np.mean(rtt))
+    text = title if title is not None else f"RTT to the nearest site: weighted mean {wmean:.0f} ms"
+    if len(rows) < len(info):
+        text += f" (showing a random sample of {len(rows):,} of {len(info):,} users, seed 0)"
+    if missing:
+        text += f"; sites without coordinates not drawn: {', '.join(missing[:5])}"
+    _base_layout(fig, text)
+    return fig
+
+
+def _weighted_cdf(
+    values: np.ndarray, weights: np.ndarray, max_steps: int = 2000
+) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(values, kind="stable")
+    x = values[order]
+    share = np.cumsum(weights[order]) / weights.sum()
+    # one point per distinct value (the last, i.e. the CDF after the step)
+    last = np.r_[x[1:] != x[:-1], True]
+    x, share = x[last], share[last]
+    if len(x) > max_steps:
+        # keep the points where the CDF crosses each 1/max_steps level, and both ends
+        levels = np.searchsorted(share, np.linspace(0, 1, max_steps + 1), side="left")
+        keep = np.unique(np.clip(np.r_[0, levels, len(x) - 1], 0, len(x) - 1))
+        x, share = x[keep], share[keep]
+    return x, share
+
+
+def _weighted_quantile(x: np.ndarray, share: np.ndarray, q: float) -> float:
+    return float(x[min(int(np.searchsorted(share, q - 1e-12, side="left")), len(x) - 1)])
+
+
+def plot_latency_cdf(
+    results: Mapping[str, pd.DataFrame] | pd.DataFrame,
+    *,
+    weight: str | None = "weight",
+    thresholds_ms: Sequence[float] = (50.0, 100.0, 150.0),
+    title: str | None = None,
+) -> go.Figure:
+    """Weighted cumulative distribution of RTT for one or several placements, on one chart.
+
+    Parameters
+    ----------
+    results : mapping of str to pandas.DataFrame, or one DataFrame
+        ``user_latency`` outputs by label, each with ``rtt_ms`` [ms] and (optionally) a weight
+        column.
+    weight : str or None, default "weight"
+        Weight column; ``None``, or a frame without that column, weighs every row equally (the
+        legend then says "unweighted").
+    thresholds_ms : sequence of float, default (50, 100, 150)
+        Vertical guide lines. [ms]
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One step line per placement (x: RTT [ms], y: share of users with RTT <= x [fraction
+        0-1]); legend entries give the weighted p50 and p90.
+
+    Raises
+    ------
+    DataValidationError
+        If a frame lacks ``rtt_ms`` or has NaN/negative RTT or weights.
+    InvalidInputError
+        If ``results`` is empty.
+    """
+    import plotly.graph_objects as go
+
+    frames = {"users": results} if isinstance(results, pd.DataFrame) else dict(results)
+    if not frames:
+        raise InvalidInputError("results is empty; pass at least one user_latency table.")
+    fig = go.Figure()
+    for i, (label, df) in enumerate(frames.items()):
+        require_columns(df, ["rtt_ms"], source=f"results[{label!r}]")
+        rtt = pd.to_numeric(df["rtt_ms"]).to_numpy(dtype=float)
+        problems = []
+        if len(rtt) == 0:
+            problems.append("the table is empty")
+        elif not np.isfinite(rtt).all() or (rtt < 0).any():
+            problems.append("rtt_ms has NaN, infinite or negative values")
+        weighted = weight is not None and weight in df.columns
+        w = pd.to_numeric(df[weight]).to_numpy(dtype=float) if weighted else np.ones(len(rtt))
+        if weighted and (not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0):
+            problems.append(f"{weight} must be finite, >= 0 and not all zero")
+        if problems:
+            from cloudgeo._validate import raise_if_problems
+
+            raise_if_problems(f"results[{label!r}]", problems)
+        x, share = _weighted_cdf(rtt, w)
+        p50, p90 = _weighted_quantile(x, share, 0.5), _weighted_quantile(x, share, 0.9)
+        note = "" if weighted else ", unweighted"
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=share,
+                mode="lines",
+                line={"shape": "hv", "width": 2, "color": _QUALITATIVE[i % 16]},
+                name=f"{label} (p50 {p50:.0f} ms, p90 {p90:.0f} ms{note})",
+                hovertemplate=f"{label}<br>%{{y:.1%}} of users within %{{x:.1f}} ms<extra></extra>",
+            )
+        )
+    for t in thresholds_ms:
+        fig.add_vline(x=float(t), line={"dash": "dot", "color": "#999"}, annotation_text=f"{t:g} ms")
+    fig.update_xaxes(title_text="round-trip time to the serving site [ms]", rangemode="tozero")
+    fig.update_yaxes(title_text="share of users (weighted) with RTT ≤ x", tickformat=".0%", range=[0, 1.02])
+    _base_layout(
+        fig, title if title is not None else "Who waits how long: RTT distribution of users", height=460
+    )
+    fig.update_layout(
+        legend={"orientation": "v", "yanchor": "bottom", "y": 0.02, "x": 0.98, "xanchor": "right"}
+    )
+    return fig
+
+
+def _as_matrix(measured: pd.DataFrame) -> pd.DataFrame:
+    """Pivot a tidy measurement table (src, dst, rtt_ms) to a matrix; return a matrix as is."""
+    if {"src", "dst", "rtt_ms"} <= set(measured.columns):
+        return measured.pivot_table(index="src", columns="dst", values="rtt_ms", aggfunc="median")
+    return measured
+
+
+def plot_rtt_matrix(
+    matrix_ms: pd.DataFrame,
+    *,
+    measured: pd.DataFrame | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Heatmap of a site-to-site RTT matrix; with measurements, modelled vs measured error.
+
+    Parameters
+    ----------
+    matrix_ms : pandas.DataFrame
+        RTT matrix (rows: from, columns: to), e.g. :func:`cloudgeo.latency.rtt_matrix_ms`. [ms]
+    measured : pandas.DataFrame, optional
+        Measured RTT as a matrix with the same labels or a tidy table with ``src``, ``dst``,
+        ``rtt_ms`` (:mod:`cloudgeo.measurements`; pairs measured several times use the median).
+        [ms]
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One heatmap (modelled RTT [ms]); with ``measured`` a second heatmap of the error
+        ``100 (model - measured) / measured`` [%] over the pairs both have (others blank).
+
+    Raises
+    ------
+    DataValidationError
+        If a matrix is empty or not numeric.
+    InvalidInputError
+        If ``measured`` shares no (from, to) pair with ``matrix_ms``.
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from cloudgeo._validate import raise_if_problems
+    from cloudgeo.errors import InvalidTypeError
+
+    if not isinstance(matrix_ms, pd.DataFrame):
+        msg = f"matrix_ms must be a pandas DataFrame, got {type(matrix_ms).__name__}."
+        raise InvalidTypeError(msg)
+    try:
+        z = np.asarray(matrix_ms.to_numpy(dtype=float), dtype=float)
+    except (TypeError, ValueError):
+        raise_if_problems("matrix_ms", ["values must be numeric RTTs [ms]"])
+        raise
+    if z.size == 0:
+        raise_if_problems("matrix_ms", ["the matrix is empty"])
+    rows = [str(i) for i in matrix_ms.index]
+    cols = [str(c) for c in matrix_ms.columns]
+    model = go.Heatmap(
+        z=z,
+        x=cols,
+        y=rows,
+        colorscale="Viridis",
+        colorbar={"title": {"text": "RTT [ms]"}, "x": 0.46 if measured is not None else 1.0},
+        hovertemplate="from %{y} to %{x}: %{z:.1f} ms<extra>modelled</extra>",
+        name="modelled RTT",
+    )
+    if measured is None:
+        fig = go.Figure(model)
+        fig.update_yaxes(autorange="reversed", title_text="from")
+        fig.update_xaxes(title_text="to")
+        _base_layout(
+            fig, title if title is not None else "Modelled round-trip time between sites [ms]", height=560
+        )
+        return fig
+    meas = _as_matrix(measured).reindex(index=matrix_ms.index, columns=matrix_ms.columns)
+    m = meas.to_numpy(dtype=float)
+    overlap = np.isfinite(m) & np.isfinite(z) & (m > 0)
+    if not overlap.any():
+        msg = (
+            "measured shares no (from, to) pair with matrix_ms; labels must match (matrix "
+            f"rows {rows[:3]}..., columns {cols[:3]}...)."
+        )
+        raise InvalidInputError(msg)
+    err = np.where(overlap, 100.0 * (z - m) / np.where(overlap, m, 1.0), np.nan)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("modelled RTT [ms]", "model error vs measured [%]"))
+    fig.add_trace(model, row=1, col=1)
+    limit = float(np.nanmax(np.abs(err)))
+    fig.add_trace(
+        go.Heatmap(
+            z=err,
+            x=cols,
+            y=rows,
+            colorscale="RdBu_r",
+            zmid=0.0,
+            zmin=-limit,
+            zmax=limit,
+            colorbar={"title": {"text": "error [%]"}},
+            customdata=m,
+            name="error",
+            hovertemplate=(
+                "from %{y} to %{x}: %{z:+.1f} % (measured %{customdata:.1f} ms)<extra>model error</extra>"
+            ),
+        ),
+        row=1,
+        col=2,
+    )
+    fig.update_yaxes(autorange="reversed")
+    mean_abs = float(np.nanmean(np.abs(err)))
+    default = (
+        f"Modelled vs measured RTT: mean absolute error {mean_abs:.1f} % over {int(overlap.sum())} pairs"
+    )
+    _base_layout(fig, title if title is not None else default, height=560)
     return fig
