@@ -776,7 +776,7 @@ def daily_demand(
     peak = _check_hour(peak_hour)
     weekend = check_positive(weekend_factor, "weekend_factor")
     sigma = check_nonnegative(noise, "noise")
-    level = np.where(index.dayofweek.to_numpy() >= 5, weekend, 1.0)
+    level = np.where(index.day_of_week.to_numpy() >= 5, weekend, 1.0)
     values = mean * _daily_shape(index, amp, peak) * level * _noise(len(index), sigma, seed)
     return pd.Series(values, index=index, name="demand_rps")
 
