@@ -40,9 +40,10 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from cloudgeo.errors import CloudGeoError
+from cloudgeo.errors import CloudGeoError, InvalidInputError
 
 __all__ = [
+    "ARCHITECTURES",
     "AvailabilityState",
     "DurabilityState",
     "Explorer",
@@ -198,7 +199,11 @@ class PlacementState:
     k : int
         Number of regions to place. [count]
     objective : str
-        Objective passed to :func:`cloudgeo.placement.optimize_placement`.
+        Objective of :func:`cloudgeo.placement.optimize_placement` (``"mean"``, ``"p95"``, ...).
+    method : {"greedy", "exact"}
+        Solver: greedy (fast, interactive) or the proven optimum.
+    threshold_ms : float
+        RTT threshold of the ``"coverage"`` objective. [ms]
     must_include : tuple of str
         Region codes that must be chosen.
     exclude : tuple of str
@@ -208,6 +213,8 @@ class PlacementState:
     population: str = "world"
     k: int = 3
     objective: str = "mean"
+    method: str = "greedy"
+    threshold_ms: float = 50.0
     must_include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
@@ -215,37 +222,28 @@ class PlacementState:
 def _placement_objectives() -> tuple[str, ...]:
     from cloudgeo import placement
 
-    found = getattr(placement, "OBJECTIVES", None)
-    if found:
-        return tuple(str(o) for o in found)
-    return ("mean", "p95", "max", "coverage")
+    return tuple(str(o) for o in placement.OBJECTIVES)
 
 
 def _default_candidates() -> pd.DataFrame:
     from cloudgeo import catalog
 
     regions = catalog.load_regions()
-    if "partition" in regions.columns:
-        regions = regions[regions["partition"] == "aws"]
-    return regions
+    return regions[regions["partition"] == "aws"]
 
 
 class _PlacementContext:
-    """What does not depend on the controls: populations, candidates, cached optimizations."""
+    """What does not depend on the controls: populations, candidates, RTT matrices, results."""
 
     def __init__(self, users: pd.DataFrame | None, candidates: pd.DataFrame | None) -> None:
         self._user_users = users
         self.candidates = _default_candidates() if candidates is None else candidates
         self._world: pd.DataFrame | None = None
+        self._cost: dict[str, pd.DataFrame] = {}
         self.cache = _LRU()
 
     def users(self, population: str) -> pd.DataFrame:
-        if population == "user":
-            if self._user_users is None:
-                from cloudgeo.errors import InvalidInputError
-
-                msg = "population 'user' needs users=...; pass a DataFrame of lat, lon (weight) points."
-                raise InvalidInputError(msg)
+        if population == "user" and self._user_users is not None:
             return self._user_users
         if self._world is None:
             from cloudgeo import population as pop
@@ -253,12 +251,23 @@ class _PlacementContext:
             self._world = pop.load_world_cities()
         return self._world
 
+    def cost_ms(self, population: str) -> pd.DataFrame:
+        """Return the users x candidates RTT matrix, computed once per population [ms]."""
+        if population not in self._cost:
+            from cloudgeo import latency
+
+            users = self.users(population)
+            self._cost[population] = latency.rtt_matrix_ms(
+                users[["lat", "lon"]], self.candidates[["lat", "lon"]]
+            )
+        return self._cost[population]
+
 
 def _render_placement(state: PlacementState, ctx: _PlacementContext) -> tuple[pd.DataFrame, tuple[go.Figure]]:
     from cloudgeo import placement, plotting
 
     users = ctx.users(state.population)
-    key = dataclasses.astuple(state)
+    cost = ctx.cost_ms(state.population)
 
     def compute() -> Any:
         return placement.optimize_placement(
@@ -266,30 +275,30 @@ def _render_placement(state: PlacementState, ctx: _PlacementContext) -> tuple[pd
             ctx.candidates,
             state.k,
             objective=state.objective,
+            method=state.method,
+            threshold_ms=state.threshold_ms if state.objective == "coverage" else None,
             must_include=state.must_include,
             exclude=state.exclude,
+            cost_ms=cost,
         )
 
-    result = ctx.cache.get(key, compute)
+    result = ctx.cache.get(dataclasses.astuple(state), compute)
     fig = plotting.plot_placement(result, users, ctx.candidates)
-    return _placement_table(result), (fig,)
-
-
-def _placement_table(result: Any) -> pd.DataFrame:
-    summary = getattr(result, "summary", None)
-    if isinstance(summary, pd.DataFrame):
-        return summary
-    return pd.DataFrame({"site": list(result.sites)})
+    table = result.per_site.copy()
+    if "name" in ctx.candidates.columns:
+        table.insert(0, "name", ctx.candidates["name"].reindex(table.index))
+    return table, (fig,)
 
 
 def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFrame | None = None) -> Explorer:
-    """Choose k regions for a user population and see the map and latency summary.
+    """Choose k regions for a user population and see the map, the sites and the latency.
 
     Controls: population (world cities or the ``users`` given), number of regions, objective,
-    must-include and exclude regions. One call to
+    solver, coverage threshold, must-include and exclude regions. One call to
     :func:`cloudgeo.placement.optimize_placement` and one to
-    :func:`cloudgeo.plotting.plot_placement` per change; results are cached per control
-    combination.
+    :func:`cloudgeo.plotting.plot_placement` per change. The users x candidates RTT matrix
+    (:func:`cloudgeo.latency.rtt_matrix_ms`) is computed once per population and passed as
+    ``cost_ms``; results are cached per control combination.
 
     Parameters
     ----------
@@ -303,8 +312,10 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
     Returns
     -------
     Explorer
-        The widget; ``controls`` has ``population``, ``k``, ``objective``, ``must_include``
-        and ``exclude``.
+        The widget; ``controls`` has ``population``, ``k``, ``objective``, ``method``,
+        ``threshold_ms``, ``must_include`` and ``exclude``; ``result`` is the per-site table
+        (users, weight share and mean RTT of each chosen region) and ``status`` says why a
+        combination is infeasible.
 
     References
     ----------
@@ -317,7 +328,7 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
     population_options = [("World cities", "world")]
     if users is not None:
         population_options.insert(0, ("Your users", "user"))
-    style = {"description_width": "120px"}
+    style = {"description_width": "110px"}
     controls: dict[str, widgets.Widget] = {
         "population": widgets.Dropdown(
             options=population_options, value=population_options[0][1], description="Users", style=style
@@ -333,6 +344,21 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
         "objective": widgets.Dropdown(
             options=list(_placement_objectives()), value="mean", description="Objective", style=style
         ),
+        "method": widgets.Dropdown(
+            options=[("greedy (fast)", "greedy"), ("exact (optimal)", "exact")],
+            value="greedy",
+            description="Solver",
+            style=style,
+        ),
+        "threshold_ms": widgets.FloatSlider(
+            value=50.0,
+            min=5.0,
+            max=300.0,
+            step=5.0,
+            description="Coverage [ms]",
+            continuous_update=False,
+            style=style,
+        ),
         "must_include": widgets.SelectMultiple(
             options=codes, value=(), rows=6, description="Must include", style=style
         ),
@@ -346,12 +372,14 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
             population=str(c["population"].value),
             k=int(c["k"].value),
             objective=str(c["objective"].value),
+            method=str(c["method"].value),
+            threshold_ms=float(c["threshold_ms"].value),
             must_include=_values(c["must_include"]),
             exclude=_values(c["exclude"]),
         )
 
     def caption(state: PlacementState, table: pd.DataFrame) -> str:
-        return f"{state.k} region(s), objective {state.objective}"
+        return f"{state.k} region(s) chosen by {state.method} search, objective {state.objective}"
 
     return Explorer(
         controls, lambda s: _render_placement(s, ctx), make_state, caption=caption, kind="placement"
@@ -373,7 +401,8 @@ class LatencyState:
     cloudfront : bool
         Serve through CloudFront: users go to the nearest edge location instead.
     access : str
-        Access ("last-mile") technology of the users, e.g. ``"fibre"``.
+        Access ("last-mile") technology of the users, a key of
+        :data:`cloudgeo.latency.ACCESS_RTT_MS` (e.g. ``"fibre"``).
     """
 
     regions: tuple[str, ...] = ("us-east-1",)
@@ -384,25 +413,16 @@ class LatencyState:
 def _access_options() -> tuple[str, ...]:
     from cloudgeo import latency
 
-    for name in ("ACCESS_TECHNOLOGIES", "ACCESS_RTT_MS", "ACCESS"):
-        found = getattr(latency, name, None)
-        if found:
-            return tuple(str(a) for a in found)
-    return ("fibre", "cable", "dsl", "mobile", "datacentre")
-
-
-def _latency_model(access: str) -> Any:
-    from cloudgeo import latency
-
-    return dataclasses.replace(latency.LatencyModel(), access=access)
+    return tuple(str(a) for a in latency.ACCESS_RTT_MS)
 
 
 class _LatencyContext:
     def __init__(self, users: pd.DataFrame | None, regions: pd.DataFrame | None) -> None:
-        from cloudgeo import catalog, population
+        from cloudgeo import catalog, latency, population
 
         self.users = population.load_world_cities() if users is None else users
         self.regions = catalog.load_regions() if regions is None else regions
+        self.model = latency.get_model(None)
         self._edges: pd.DataFrame | None = None
         self.cache = _LRU()
 
@@ -417,8 +437,6 @@ class _LatencyContext:
         if state.cloudfront:
             return self.edges()
         if not state.regions:
-            from cloudgeo.errors import InvalidInputError
-
             msg = "no region selected; select at least one region (or switch CloudFront on)."
             raise InvalidInputError(msg)
         return self.regions.loc[list(state.regions)]
@@ -426,8 +444,8 @@ class _LatencyContext:
 
 def _latency_label(state: LatencyState) -> str:
     if state.cloudfront:
-        return f"CloudFront edge ({state.access})"
-    return f"{', '.join(state.regions)} ({state.access})"
+        return f"CloudFront edge, {state.access}"
+    return f"{', '.join(state.regions)}, {state.access}"
 
 
 def _render_latency(
@@ -436,15 +454,13 @@ def _render_latency(
     from cloudgeo import latency, plotting
 
     sites = ctx.sites(state)
-    key = dataclasses.astuple(state)
+    model = dataclasses.replace(ctx.model, access=state.access)
     df: pd.DataFrame = ctx.cache.get(
-        key, lambda: latency.user_latency(ctx.users, sites, model=_latency_model(state.access))
+        dataclasses.astuple(state), lambda: latency.user_latency(ctx.users, sites, model=model)
     )
     label = _latency_label(state)
-    table = latency.latency_summary(df)
-    if isinstance(table, pd.Series):
-        table = table.to_frame(label).T
-    fig_map = plotting.plot_user_latency_map(df)
+    table = latency.latency_summary(df).to_frame(label).T
+    fig_map = plotting.plot_user_latency_map(df, users=ctx.users, sites=sites)
     fig_cdf = plotting.plot_latency_cdf({label: df})
     return table, (fig_map, fig_cdf)
 
@@ -455,13 +471,14 @@ def latency_explorer(
     regions: pd.DataFrame | None = None,
     initial_regions: Sequence[str] = ("us-east-1",),
 ) -> Explorer:
-    """Pick regions, CloudFront on/off and the access technology; see users' latency.
+    """Pick regions, CloudFront on/off and the access technology; see the users' latency.
 
     One call to :func:`cloudgeo.latency.user_latency` per change (cached per control
-    combination) and one plot of each output: the users map
+    combination) and one plot per output: the users map
     (:func:`cloudgeo.plotting.plot_user_latency_map`) and the latency CDF
     (:func:`cloudgeo.plotting.plot_latency_cdf`); the table holds the percentiles from
-    :func:`cloudgeo.latency.latency_summary`.
+    :func:`cloudgeo.latency.latency_summary`. With CloudFront on, each user goes to the
+    nearest edge location (a cache hit) instead of the selected regions.
 
     Parameters
     ----------
@@ -482,11 +499,12 @@ def latency_explorer(
 
     References
     ----------
-    Latency model and access-technology terms: see :class:`cloudgeo.latency.LatencyModel`.
+    Latency model and access-technology terms: :class:`cloudgeo.latency.LatencyModel` and
+    :data:`cloudgeo.latency.ACCESS_RTT_MS` (FCC Measuring Broadband America).
     """
     ctx = _LatencyContext(users, regions)
     codes = [str(c) for c in ctx.regions.index]
-    style = {"description_width": "120px"}
+    style = {"description_width": "110px"}
     start = tuple(r for r in initial_regions if r in codes) or tuple(codes[:1])
     controls: dict[str, widgets.Widget] = {
         "regions": widgets.SelectMultiple(
@@ -506,7 +524,7 @@ def latency_explorer(
         )
 
     def caption(state: LatencyState, table: pd.DataFrame) -> str:
-        return "Users' round-trip time to " + _latency_label(state)
+        return "Users' round-trip time: " + _latency_label(state)
 
     return Explorer(
         controls, lambda s: _render_latency(s, ctx), make_state, n_figures=2, caption=caption, kind="latency"
@@ -524,48 +542,49 @@ class DurabilityState:
     Parameters
     ----------
     storage_class : str
-        S3 storage class, e.g. ``"STANDARD"``.
+        Catalogue id of the storage class, e.g. ``"s3-standard"``.
     objects : int
         Number of objects stored. [count]
     years : float
         Horizon. [years]
     az_loss_probability_per_year : float
-        Probability that one Availability Zone is lost in a year (used by one-zone classes).
-        [1/year]
+        Probability that the Availability Zone is destroyed in a year; used by classes that
+        keep data in one AZ (``lost_if_az_destroyed`` in the catalogue). [1/year]
     """
 
-    storage_class: str = "STANDARD"
+    storage_class: str = "s3-standard"
     objects: int = 10_000_000
     years: float = 1.0
     az_loss_probability_per_year: float = 1e-4
 
 
-def _storage_classes() -> tuple[str, ...]:
-    from cloudgeo import catalog
-
-    loader = getattr(catalog, "load_storage_classes", None)
-    if loader is not None:
-        table = loader()
-        col = "storage_class" if "storage_class" in table.columns else None
-        values = table[col] if col else table.index
-        return tuple(str(v) for v in values)
-    return ("STANDARD", "STANDARD_IA", "ONEZONE_IA", "GLACIER", "DEEP_ARCHIVE")
-
-
 def _render_durability(state: DurabilityState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
-    from cloudgeo import durability, plotting
+    from cloudgeo import catalog, durability, plotting
 
-    table = durability.compare_storage_classes(
-        objects=state.objects,
-        years=state.years,
-        az_loss_probability_per_year=state.az_loss_probability_per_year,
-    )
-    fig = plotting.plot_durability(table, highlight=state.storage_class)
+    one_zone = bool(catalog.get_storage_class(state.storage_class)["lost_if_az_destroyed"])
+    result: Any
+    if one_zone:
+        result = durability.one_zone_loss(
+            objects=state.objects,
+            storage_class=state.storage_class,
+            az_loss_probability_per_year=state.az_loss_probability_per_year,
+            years=state.years,
+        )
+    else:
+        result = durability.expected_losses(
+            objects=state.objects, storage_class=state.storage_class, years=state.years
+        )
+    fig = plotting.plot_durability(result)
+    table = result.to_frame().T.rename(columns={0: state.storage_class})
     return table, (fig,)
 
 
 def durability_explorer() -> Explorer:
     """Explore expected object losses by storage class, object count, horizon and AZ-loss probability.
+
+    One call to :func:`cloudgeo.durability.expected_losses` (or, for classes stored in one
+    Availability Zone, :func:`cloudgeo.durability.one_zone_loss`) and one to
+    :func:`cloudgeo.plotting.plot_durability` per change.
 
     Returns
     -------
@@ -578,10 +597,14 @@ def durability_explorer() -> Explorer:
     Amazon S3 User Guide, "Data protection in Amazon S3" (99.999999999 % designed durability:
     10,000,000 objects -> one loss every 10,000 years on average).
     """
-    style = {"description_width": "160px"}
+    from cloudgeo import catalog
+
+    classes = catalog.load_storage_classes()
+    options = [(f"{row['name']} ({code})", str(code)) for code, row in classes.iterrows()]
+    style = {"description_width": "150px"}
     controls: dict[str, widgets.Widget] = {
         "storage_class": widgets.Dropdown(
-            options=list(_storage_classes()), value="STANDARD", description="Storage class", style=style
+            options=options, value="s3-standard", description="Storage class", style=style
         ),
         "objects": widgets.FloatLogSlider(
             value=1e7,
@@ -592,6 +615,7 @@ def durability_explorer() -> Explorer:
             description="Objects",
             continuous_update=False,
             style=style,
+            readout_format=".0e",
         ),
         "years": widgets.FloatLogSlider(
             value=1.0,
@@ -602,6 +626,7 @@ def durability_explorer() -> Explorer:
             description="Horizon [years]",
             continuous_update=False,
             style=style,
+            readout_format=".0f",
         ),
         "az_loss_probability_per_year": widgets.FloatLogSlider(
             value=1e-4,
@@ -625,7 +650,7 @@ def durability_explorer() -> Explorer:
         )
 
     def caption(state: DurabilityState, table: pd.DataFrame) -> str:
-        return f"{state.objects:,} objects over {state.years:g} year(s)"
+        return f"{state.storage_class}: {state.objects:,} objects over {state.years:g} year(s)"
 
     return Explorer(controls, _render_durability, make_state, caption=caption, kind="durability")
 
@@ -643,36 +668,47 @@ class AvailabilityState:
     architecture : str
         Preset: ``"single_instance"``, ``"app_and_rds"``, ``"multi_az"`` or ``"multi_region"``.
     az_count : int
-        Availability Zones used. [count]
+        Availability Zones used by the multi-AZ presets. [count]
     instances_per_az : int
-        Application instances per AZ. [count]
+        Application instances per AZ (multi-AZ presets). [count]
     failover_s : float
-        Time to fail over after a failure. [s]
+        Downtime per database failover (multi-AZ presets). [s]
     """
 
     architecture: str = "multi_az"
     az_count: int = 2
     instances_per_az: int = 1
-    failover_s: float = 60.0
+    failover_s: float = 120.0
 
 
-_ARCHITECTURES = ("single_instance", "app_and_rds", "multi_az", "multi_region")
+ARCHITECTURES: tuple[str, ...] = ("single_instance", "app_and_rds", "multi_az", "multi_region")
+"""The seed's four architecture presets in :mod:`cloudgeo.availability`."""
 
 
 def _render_availability(state: AvailabilityState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
     from cloudgeo import availability, plotting
 
-    table = availability.compare_architectures(
-        az_count=state.az_count,
-        instances_per_az=state.instances_per_az,
-        failover_s=state.failover_s,
-    )
-    fig = plotting.plot_availability(table, highlight=state.architecture)
-    return table, (fig,)
+    preset = getattr(availability, state.architecture)
+    kwargs: dict[str, Any] = {}
+    if state.architecture in ("multi_az", "multi_region"):
+        kwargs = {
+            "az_count": state.az_count,
+            "instances_per_az": state.instances_per_az,
+            "db_failover_s": state.failover_s,
+        }
+    result = preset(**kwargs)
+    fig = plotting.plot_availability(result)
+    return result.steps.set_index("step"), (fig,)
 
 
 def availability_explorer() -> Explorer:
-    """Availability of the seed's architectures by preset, AZ count, instances and failover time.
+    """Explore the availability of the seed's architectures: preset, AZs, instances, failover time.
+
+    One call to the chosen preset of :mod:`cloudgeo.availability` (``single_instance``,
+    ``app_and_rds``, ``multi_az``, ``multi_region``) and one to
+    :func:`cloudgeo.plotting.plot_availability` per change; the table shows how each step of
+    the architecture changes availability and downtime. AZ count, instances and failover time
+    apply to the multi-AZ presets.
 
     Returns
     -------
@@ -683,25 +719,25 @@ def availability_explorer() -> Explorer:
     References
     ----------
     AWS Well-Architected Framework, Reliability Pillar, "Availability" (serial and parallel
-    dependencies; calculated availability with redundant components).
+    dependencies); Amazon RDS User Guide, Multi-AZ failover (typically 60-120 s).
     """
-    style = {"description_width": "160px"}
+    style = {"description_width": "150px"}
     controls: dict[str, widgets.Widget] = {
         "architecture": widgets.Dropdown(
-            options=list(_ARCHITECTURES), value="multi_az", description="Architecture", style=style
+            options=list(ARCHITECTURES), value="multi_az", description="Architecture", style=style
         ),
         "az_count": widgets.IntSlider(
-            value=2, min=1, max=6, description="AZs", continuous_update=False, style=style
+            value=2, min=2, max=6, description="AZs", continuous_update=False, style=style
         ),
         "instances_per_az": widgets.IntSlider(
             value=1, min=1, max=8, description="Instances per AZ", continuous_update=False, style=style
         ),
         "failover_s": widgets.FloatSlider(
-            value=60.0,
+            value=120.0,
             min=0.0,
             max=600.0,
             step=5.0,
-            description="Failover [s]",
+            description="DB failover [s]",
             continuous_update=False,
             style=style,
         ),
@@ -716,9 +752,7 @@ def availability_explorer() -> Explorer:
         )
 
     def caption(state: AvailabilityState, table: pd.DataFrame) -> str:
-        return (
-            f"{state.az_count} AZ(s) x {state.instances_per_az} instance(s), failover {state.failover_s:g} s"
-        )
+        return f"{state.architecture}: availability step by step"
 
     return Explorer(controls, _render_availability, make_state, caption=caption, kind="availability")
 

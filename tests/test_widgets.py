@@ -1,0 +1,215 @@
+"""Headless tests of the explorers: set each control's value, assert the new figure and table.
+
+traitlets observers fire synchronously, so no kernel or browser is needed (ECOSYSTEM.md 5).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+widgets = pytest.importorskip("cloudgeo.widgets")
+
+
+def _lens(fig: go.FigureWidget) -> list[int]:
+    return [len(t.lat) if getattr(t, "lat", None) is not None else len(t.x or ()) for t in fig.data]
+
+
+def test_import_cloudgeo_does_not_import_ipywidgets() -> None:
+    code = (
+        "import sys, cloudgeo, cloudgeo.catalog, cloudgeo.report\n"
+        "bad = [m for m in ('ipywidgets', 'cloudgeo.widgets', 'anywidget') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---- infrastructure ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def infra() -> widgets.Explorer:
+    return widgets.infrastructure_explorer()
+
+
+def test_infrastructure_explorer_starts_in_2019(infra: widgets.Explorer) -> None:
+    assert isinstance(infra.figure, go.FigureWidget)
+    assert infra.state == widgets.InfrastructureState(year=2019)
+    # AWS at the end of 2019: 22 regions; > 180 edge PoPs (seed article)
+    row = infra.result.iloc[0]
+    assert row["regions"] == 22
+    assert row["edge_pops"] > 180
+    assert "22 regions" in infra.figure.layout.title.text
+    assert infra.figure.to_dict()["layout"]["geo"]["fitbounds"] is False
+    assert "cloudgeo-explorer-infrastructure" in infra._dom_classes
+
+
+def test_infrastructure_year_slider_changes_map(infra: widgets.Explorer) -> None:
+    infra.controls["year"].value = 2010
+    assert infra.result.iloc[0]["regions"] < 22
+    assert "2010-12-31" in infra.figure.layout.title.text
+    # no edge list before the first shipped snapshot: regions only
+    assert len(infra.figure.data) == 1
+    assert len(infra.figure.data[0].lat) == infra.result.iloc[0]["regions"]
+    assert "2010-12-31" in infra.table.value
+    infra.controls["year"].value = infra.controls["year"].max
+    assert infra.result.iloc[0]["regions"] > 22
+    infra.controls["year"].value = 2019
+
+
+# ---- durability ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dur() -> widgets.Explorer:
+    return widgets.durability_explorer()
+
+
+def test_durability_explorer_seed_sentence(dur: widgets.Explorer) -> None:
+    # S3 User Guide: 10,000,000 objects at 11 nines -> one object every 10,000 years
+    col = dur.result.iloc[:, 0]
+    assert col["mean_years_between_losses"] == pytest.approx(10_000.0)
+    assert len(dur.figure.data) > 0
+
+
+def test_durability_each_control(dur: widgets.Explorer) -> None:
+    before = dur.figure.to_dict()
+    dur.controls["objects"].value = 1e9
+    assert dur.result.iloc[:, 0]["objects"] == pytest.approx(1e9)
+    assert dur.result.iloc[:, 0]["expected_losses"] == pytest.approx(1e9 * 1e-11)
+    assert dur.figure.to_dict() != before
+    dur.controls["years"].value = 100.0
+    assert dur.result.iloc[:, 0]["expected_losses"] == pytest.approx(1e9 * 1e-11 * 100)
+    dur.controls["storage_class"].value = "s3-one-zone-ia"
+    assert dur.state.storage_class == "s3-one-zone-ia"
+    assert dur.result.iloc[:, 0]["dominant_term"] == "az"
+    losses_1e4 = dur.result.iloc[:, 0]["expected_losses"]
+    dur.controls["az_loss_probability_per_year"].value = 1e-6
+    assert dur.result.iloc[:, 0]["expected_losses"] < losses_1e4
+    assert "s3-one-zone-ia" in dur.table.value
+
+
+# ---- availability --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def avail() -> widgets.Explorer:
+    return widgets.availability_explorer()
+
+
+def test_availability_each_control(avail: widgets.Explorer) -> None:
+    a0 = avail.result["availability"].iloc[-1]
+    fig0 = avail.figure.to_dict()
+    avail.controls["instances_per_az"].value = 2
+    a1 = avail.result["availability"].iloc[-1]
+    assert a1 >= a0
+    avail.controls["az_count"].value = 3
+    assert "3 AZs" in " ".join(avail.result.index)
+    avail.controls["failover_s"].value = 30.0
+    assert avail.result["availability"].iloc[-1] > a1
+    assert avail.figure.to_dict() != fig0
+    avail.controls["architecture"].value = "single_instance"
+    assert avail.state.architecture == "single_instance"
+    assert avail.result["availability"].iloc[-1] < a0
+    avail.controls["architecture"].value = "multi_region"
+    assert avail.result["availability"].iloc[-1] > a0
+
+
+# ---- latency -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_users() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "lat": [40.7, 51.5, 1.29, 14.6, -33.9, 35.7],
+            "lon": [-74.0, -0.13, 103.85, 120.98, 151.2, 139.7],
+            "weight": [8.0, 9.0, 5.7, 13.0, 5.0, 14.0],
+        },
+        index=pd.Index(["NYC", "London", "Singapore", "Manila", "Sydney", "Tokyo"], name="city"),
+    )
+
+
+@pytest.fixture(scope="module")
+def lat(small_users: pd.DataFrame) -> widgets.Explorer:
+    return widgets.latency_explorer(small_users)
+
+
+def test_latency_each_control(lat: widgets.Explorer) -> None:
+    assert len(lat.figures) == 2
+    p50 = lat.result.iloc[0]["p50_ms"]
+    lat.controls["regions"].value = ("us-east-1", "ap-southeast-1", "eu-west-1")
+    assert lat.result.iloc[0]["p50_ms"] < p50
+    assert "ap-southeast-1" in lat.result.index[0]
+    assert len(lat.figures[1].data) >= 1
+    assert "eu-west-1" in lat.figures[1].data[0].name
+    fibre = lat.result.iloc[0]["p50_ms"]
+    lat.controls["access"].value = "dsl"
+    # FCC MBA: DSL 49 ms vs fibre 24 ms access RTT -> +25 ms for every user
+    assert lat.result.iloc[0]["p50_ms"] == pytest.approx(fibre + 25.0)
+    lat.controls["cloudfront"].value = True
+    assert "CloudFront" in lat.result.index[0]
+    assert "CloudFront" in lat.figures[1].data[0].name
+    lat.controls["cloudfront"].value = False
+
+
+def test_latency_no_region_shows_error_keeps_figure(lat: widgets.Explorer) -> None:
+    before = lat.figure.to_dict()
+    lat.controls["regions"].value = ()
+    assert "no region selected" in lat.status.value
+    assert lat.figure.to_dict() == before
+    lat.controls["regions"].value = ("us-east-1",)
+    assert lat.status.value == ""
+
+
+# ---- placement -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def place(small_users: pd.DataFrame) -> widgets.Explorer:
+    return widgets.placement_explorer(small_users)
+
+
+def test_placement_each_control(place: widgets.Explorer) -> None:
+    assert place.state.population == "user"
+    assert len(place.result) == 3
+    place.controls["k"].value = 2
+    assert len(place.result) == 2
+    place.controls["objective"].value = "worst"
+    assert place.state.objective == "worst"
+    place.controls["method"].value = "exact"
+    assert place.state.method == "exact"
+    place.controls["objective"].value = "coverage"
+    place.controls["threshold_ms"].value = 100.0
+    assert place.state.threshold_ms == 100.0
+    place.controls["must_include"].value = ("sa-east-1",)
+    assert "sa-east-1" in place.result.index
+    chosen = set(place.result.index)
+    place.controls["exclude"].value = tuple(sorted(chosen - {"sa-east-1"}))
+    assert not (chosen - {"sa-east-1"}) & set(place.result.index)
+    assert place.status.value == ""
+    assert len(place.figure.data) > 0
+
+
+def test_placement_infeasible_shows_message(place: widgets.Explorer) -> None:
+    place.controls["exclude"].value = ()
+    place.controls["must_include"].value = ("sa-east-1",)
+    before = place.figure.to_dict()
+    place.controls["exclude"].value = ("sa-east-1",)
+    assert "sa-east-1" in place.status.value
+    assert "cloudgeo-error" in place.status.value
+    assert place.figure.to_dict() == before
+    place.controls["exclude"].value = ()
+    assert place.status.value == ""
+
+
+@pytest.mark.slow
+def test_placement_world_cities_population() -> None:
+    ex = widgets.placement_explorer()
+    assert ex.state.population == "world"
+    assert [o[1] for o in ex.controls["population"].options] == ["world"]
+    assert ex.result["weight_share"].sum() == pytest.approx(1.0)
