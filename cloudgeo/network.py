@@ -6,7 +6,8 @@ terrestrial long-haul routes. Each link is as long as the great circle between i
 path factor (cables and conduits are longer than the great circle).
 
 Routed distance between two points: each point is attached to its ``n_attach`` nearest hubs
-(attachment length = great circle x ``attach_factor``), the hubs are joined by the shortest
+(attachment length = great circle x ``attach_factor``; only hubs at most ``ATTACH_SLACK_KM``
+farther than the nearest one, so a point at a hub uses that hub's links), the hubs are joined by the shortest
 path over the graph (precomputed once for all hub pairs with :mod:`scipy.sparse.csgraph`), and
 the minimum over all attachment combinations is taken with numpy. Pairs at most
 ``direct_max_km`` apart are short hops: they are joined directly (great circle x
@@ -47,6 +48,7 @@ from cloudgeo.geodesy import _haversine_unchecked, unit_vectors
 
 __all__ = [
     "ATTACH_FACTOR",
+    "ATTACH_SLACK_KM",
     "DIRECT_MAX_KM",
     "Backbone",
     "load_backbone",
@@ -57,6 +59,8 @@ __all__ = [
 
 #: Path factor of the terrestrial leg that joins a point to a hub (Bozkurt et al. 2018: 1.3).
 ATTACH_FACTOR = 1.3
+#: A point attaches to its nearest hub and to others at most this much farther away. [km]
+ATTACH_SLACK_KM = 200.0
 #: Pairs at most this far apart are short hops joined directly, without the graph. [km]
 DIRECT_MAX_KM = 500.0
 
@@ -106,7 +110,9 @@ class Backbone:
         Returns
         -------
         tuple of numpy.ndarray
-            Hub indices, shape (n, n_attach), and great-circle distances to them. [km]
+            Hub indices, shape (n, n_attach), and great-circle distances to them; hubs more than
+        :data:`ATTACH_SLACK_KM` farther than the nearest hub get an infinite distance (a point
+        at a hub attaches to that hub only). [km]
         """
         k = min(n_attach, len(self.hubs))
         _, idx = self._tree.query(unit_vectors(lat, lon), k=k)
@@ -114,6 +120,8 @@ class Backbone:
         hl = self.hubs["lat"].to_numpy()[idx]
         ho = self.hubs["lon"].to_numpy()[idx]
         d = _haversine_unchecked(np.asarray(lat)[:, None], np.asarray(lon)[:, None], hl, ho)
+        # only hubs about as near as the nearest one: a point at a hub attaches to that hub only
+        d[d > d[:, :1] + ATTACH_SLACK_KM] = np.inf
         return idx, d
 
 
