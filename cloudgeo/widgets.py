@@ -75,6 +75,10 @@ class _LRU:
             self._items.pop(next(iter(self._items)))
         return value
 
+    def clear(self) -> None:
+        """Forget every cached value."""
+        self._items.clear()
+
 
 def _table_html(df: pd.DataFrame, *, caption: str = "", float_format: str = "{:,.2f}") -> str:
     """Render a small table as escaped HTML (user text in it is escaped)."""
@@ -117,6 +121,8 @@ class Explorer(widgets.VBox):  # type: ignore[misc]
     kind : str, default "explorer"
         Short name; the widget gets the CSS classes ``cloudgeo-explorer`` and
         ``cloudgeo-explorer-<kind>``.
+    context : object, optional
+        What the render function caches (data, RTT matrices, results); kept as ``context``.
 
     Notes
     -----
@@ -135,11 +141,13 @@ class Explorer(widgets.VBox):  # type: ignore[misc]
         n_figures: int = 1,
         caption: Callable[[Any, pd.DataFrame], str] | None = None,
         kind: str = "explorer",
+        context: Any = None,
     ) -> None:
         self.controls: dict[str, widgets.Widget] = dict(controls)
         self._render = render
         self._make_state = make_state
         self._caption = caption
+        self.context = context
         self.figures: tuple[go.FigureWidget, ...] = tuple(go.FigureWidget() for _ in range(n_figures))
         self.figure: go.FigureWidget = self.figures[0]
         self.table = widgets.HTML(value="")
@@ -382,7 +390,12 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
         return f"{state.k} region(s) chosen by {state.method} search, objective {state.objective}"
 
     return Explorer(
-        controls, lambda s: _render_placement(s, ctx), make_state, caption=caption, kind="placement"
+        controls,
+        lambda s: _render_placement(s, ctx),
+        make_state,
+        caption=caption,
+        kind="placement",
+        context=ctx,
     )
 
 
@@ -527,7 +540,13 @@ def latency_explorer(
         return "Users' round-trip time: " + _latency_label(state)
 
     return Explorer(
-        controls, lambda s: _render_latency(s, ctx), make_state, n_figures=2, caption=caption, kind="latency"
+        controls,
+        lambda s: _render_latency(s, ctx),
+        make_state,
+        n_figures=2,
+        caption=caption,
+        kind="latency",
+        context=ctx,
     )
 
 

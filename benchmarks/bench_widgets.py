@@ -1,0 +1,120 @@
+"""Time a control change of each explorer with the ~34,000 world cities as users.
+
+For each explorer the benchmark changes one control to a value not seen before (the result
+cache is cleared first, so the model really runs), and compares that with the explorer's one
+compute call alone (the baseline, measured in the same run with the same inputs). The ratio
+is the widget's overhead factor: render + plot + FigureWidget update on top of the model.
+A revisit of an already-computed control value is timed too (served from the cache).
+
+Run: ``.venv/bin/python benchmarks/bench_widgets.py``
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from cloudgeo import availability, catalog, durability, latency, placement, widgets
+
+REPEATS = 5
+
+
+def _best(fn: Callable[[], Any], repeats: int = REPEATS) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _change(ex: widgets.Explorer, name: str, values: list[Any]) -> tuple[float, float]:
+    """Median time of an uncached change and of a cached revisit. [s]"""
+    control = ex.controls[name]
+    uncached = []
+    for v in values:
+        if ex.context is not None:
+            ex.context.cache.clear()
+        t0 = time.perf_counter()
+        control.value = v
+        uncached.append(time.perf_counter() - t0)
+        assert ex.status.value == "", ex.status.value
+    cached = []
+    for v in values:
+        t0 = time.perf_counter()
+        control.value = v
+        cached.append(time.perf_counter() - t0)
+    return statistics.median(uncached), statistics.median(cached)
+
+
+def _row(label: str, change_s: float, cached_s: float, compute_s: float) -> None:
+    print(
+        f"{label:<44} change {1e3 * change_s:8.1f} ms   compute alone {1e3 * compute_s:8.1f} ms   "
+        f"ratio {change_s / compute_s:5.2f}   cached revisit {1e3 * cached_s:7.1f} ms"
+    )
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    ex = widgets.placement_explorer()
+    print(f"placement_explorer() built in {time.perf_counter() - t0:.2f} s (incl. the RTT matrix)")
+    ctx = ex.context
+    users, cands, cost = ctx.users("world"), ctx.candidates, ctx.cost_ms("world")
+    print(f"users: {len(users):,} world cities; candidates: {len(cands)} regions")
+    for k_values, objective, method in (([2, 4, 5, 3], "mean", "greedy"), ([2, 4, 5, 3], "mean", "exact")):
+        ex.controls["method"].value = method
+        ex.controls["objective"].value = objective
+        change, cached = _change(ex, "k", k_values)
+        compute = statistics.median(
+            _best(
+                lambda k=k, o=objective, m=method: placement.optimize_placement(
+                    users, cands, k, objective=o, method=m, cost_ms=cost
+                ),
+                1,
+            )
+            for k in k_values
+        )
+        _row(f"placement k ({objective}, {method})", change, cached, compute)
+    ex.controls["method"].value = "greedy"
+
+    t0 = time.perf_counter()
+    lx = widgets.latency_explorer()
+    print(f"latency_explorer() built in {time.perf_counter() - t0:.2f} s")
+    lctx = lx.context
+    access = ["cable", "dsl", "mobile", "fibre"]
+    change, cached = _change(lx, "access", access)
+    sites = lctx.sites(lx.state)
+    compute = statistics.median(
+        _best(
+            lambda a=a: latency.user_latency(
+                lctx.users, sites, model=dataclasses.replace(lctx.model, access=a)
+            ),
+            1,
+        )
+        for a in access
+    )
+    _row("latency access (1 region)", change, cached, compute)
+
+    dx = widgets.durability_explorer()
+    change, cached = _change(dx, "objects", [1e5, 1e9, 1e11, 1e7])
+    compute = _best(lambda: durability.expected_losses(objects=1e9, storage_class="s3-standard"))
+    _row("durability objects", change, cached, compute)
+
+    ax = widgets.availability_explorer()
+    change, cached = _change(ax, "az_count", [3, 4, 5, 2])
+    compute = _best(lambda: availability.multi_az(az_count=3))
+    _row("availability az_count", change, cached, compute)
+
+    ix = widgets.infrastructure_explorer()
+    change, cached = _change(ix, "year", [2012, 2020, 2024, 2019])
+    compute = _best(
+        lambda: (catalog.load_regions(as_of="2020-12-31"), catalog.load_edge_locations(as_of="2020-12-31"))
+    )
+    _row("infrastructure year", change, cached, compute)
+
+
+if __name__ == "__main__":
+    main()
