@@ -1,0 +1,1541 @@
+"""Choose k sites (regions, edge locations) for a user population.
+
+:func:`optimize_placement` picks ``k`` sites out of a table of candidates so that a weighted
+population of users sees the best round-trip time under one of these objectives:
+
+``"mean"``
+    Weighted mean RTT (the p-median problem, Hakimi 1964; ReVelle & Swain 1970).
+``"p50"``, ``"p90"``, ``"p95"``, ``"p99"`` (any ``"pXX"`` with 0 < XX < 100)
+    A weighted percentile of the users' RTT (see *Weighted percentile* below).
+``"coverage"``
+    The weighted share of users within ``threshold_ms`` (maximal covering, Church & ReVelle
+    1974); maximised.
+``"worst"``
+    The largest RTT of any user with positive weight (the p-center problem; unweighted, as is
+    traditional).
+
+Every user is served by the chosen site with the lowest RTT that it may use (data residency
+can forbid some sites for some users).
+
+Exact method
+------------
+``method="exact"`` returns a proven optimum. The demand is aggregated without loss: the RTT of a
+user under a choice of sites ``S`` is written as a telescoping sum over the user's candidates
+sorted by RTT (the *radius formulation* of Elloumi 2010 and García, Labbé & Marín 2011),
+
+    min_{j in S} c_ij = c_i(1) + sum_l (c_i(l+1) - c_i(l)) * [S misses the l nearest of i],
+
+so the objective is a weighted sum over *prefix sets* (the ``l`` nearest candidates of a
+user). Users who share a prefix set share a term: with 34 regions and 34,000 cities only a few
+thousand distinct sets remain, whatever the number of users. Terms deeper than ``n - k`` vanish
+(any ``k`` of ``n`` sites hit every ``n - k + 1`` candidates). The aggregated problem is solved by
+vectorised enumeration of all combinations when that is cheap (the combination's sum is a
+product of two matrices of half-combinations) and otherwise as an integer program with
+``scipy.optimize.milp`` (HiGHS, relative gap 0). Percentile and worst-case objectives are solved
+exactly by bisection over the sorted distinct RTTs with an exact covering feasibility problem
+at each step; ties between optimal choices are broken by the lowest weighted mean RTT.
+
+Weighted percentile
+-------------------
+The weighted ``q``-percentile of RTTs ``x_i`` with weights ``w_i`` is the smallest ``x`` such that
+the weight of users with ``x_i <= x`` is at least ``q`` times the total weight (the inverted
+empirical CDF, numpy's ``method="inverted_cdf"``), with a relative tolerance of 1e-9 on the
+comparison. The objective and :attr:`PlacementResult.summary` use this one definition.
+
+References
+----------
+* Hakimi, S. L. (1964). Optimum locations of switching centers and the absolute centers and
+  medians of a graph. Operations Research 12(3), 450-459.
+* ReVelle, C. S., Swain, R. W. (1970). Central facilities location. Geographical Analysis 2(1).
+* Church, R., ReVelle, C. (1974). The maximal covering location problem. Papers of the
+  Regional Science Association 32, 101-118.
+* Elloumi, S. (2010). A tighter formulation of the p-median problem. Journal of Combinatorial
+  Optimization 19, 69-83.
+* García, S., Labbé, M., Marín, A. (2011). Solving large p-median problems with a radius
+  formulation. INFORMS Journal on Computing 23(4), 546-556.
+* Qiu, L., Padmanabhan, V. N., Voelker, G. M. (2001). On the placement of Web server replicas.
+  IEEE INFOCOM 2001 (greedy placement as a baseline).
+* Huangfu, Q., Hall, J. A. J. (2018). Parallelizing the dual revised simplex method.
+  Mathematical Programming Computation 10, 119-142 (HiGHS, behind ``scipy.optimize.milp``).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from cloudgeo._validate import (
+    check_choice,
+    check_fraction,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    points_arrays,
+    require_columns,
+)
+from cloudgeo.errors import (
+    DataValidationError,
+    InfeasibleError,
+    InvalidInputError,
+    InvalidTypeError,
+    UnknownNameError,
+    UnknownRegionError,
+)
+
+__all__ = [
+    "OBJECTIVES",
+    "PlacementResult",
+    "optimize_placement",
+    "placement_frontier",
+]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
+
+#: Objective names accepted by :func:`optimize_placement` (any ``"pXX"``, 0 < XX < 100, works too).
+OBJECTIVES: tuple[str, ...] = ("mean", "p50", "p90", "p95", "p99", "coverage", "worst")
+_METHODS = ("exact", "greedy")
+_QUANTILE_RTOL = 1e-9
+_DEFAULT_THRESHOLDS_MS: tuple[float, ...] = (20.0, 50.0, 100.0, 150.0)
+# enumeration is used when the two half-combination matrices and their product stay this small
+_ENUM_MAX_PAIRS = 2_000_000
+_ENUM_MAX_FLOPS = 4e9
+_ENUM_MAX_CELLS = 4e7
+# prefix entries (users x depth) built per round of the radius formulation
+_MAX_PREFIX_ENTRIES = 4_000_000
+
+
+# --------------------------------------------------------------------------------------------
+# result
+
+
+@dataclass(frozen=True, eq=False)
+class PlacementResult:
+    """The outcome of :func:`optimize_placement`.
+
+    Attributes
+    ----------
+    sites : list
+        Chosen candidate ids, in the order of the candidates table.
+    objective : str
+        The objective optimised (``"mean"``, ``"p90"``, ``"coverage"``, ``"worst"``, ...).
+    objective_value : float
+        Value of the objective for ``sites``: RTT for latency objectives [ms]; the weighted share
+        of users within ``threshold_ms`` for ``"coverage"`` [fraction 0-1].
+    assignment : pandas.Series
+        Serving site of every user, aligned with the users' index.
+    rtt_ms : pandas.Series
+        RTT of every user to its serving site, aligned with the users' index. [ms]
+    summary : pandas.Series
+        Weighted mean, p50, p90, p95, p99 and worst RTT [ms] and the weighted share within each
+        threshold (``share_within_<T>_ms``) [fraction 0-1].
+    per_site : pandas.DataFrame
+        One row per chosen site: users served, share of the weight, weighted mean RTT of its users
+        [ms].
+    failover : pandas.DataFrame
+        N-1 table, one row per chosen site: what users see if that site fails and its users move
+        to the next best chosen site they may use (``users_affected``, ``weight_share_affected``,
+        ``mean_rtt_ms``, ``p90_rtt_ms``, ``worst_rtt_ms`` after failover, ``mean_rtt_increase_ms``,
+        ``affected_mean_rtt_ms_before``/``_after`` and ``stranded_share``: the weight left with no
+        site it may use, excluded from the RTT statistics). [ms, fraction 0-1]
+    method : str
+        Algorithm that produced ``sites``: ``"enumeration"``, ``"milp"`` or ``"greedy"``.
+    gap : float
+        Relative optimality gap: 0 for a proven optimum, NaN when not known (greedy). [fraction]
+    solve_time_s : float
+        Wall time of the optimisation, excluding the latency matrix. [s]
+    k : int
+        Number of sites chosen.
+    threshold_ms : float or None
+        Coverage threshold used by ``"coverage"`` and ``min_share``. [ms]
+    greedy_objective_value : float or None
+        Objective of the greedy solution (computed alongside an exact solve). [ms or fraction]
+    greedy_gap : float or None
+        Relative excess of the greedy objective over the exact one (for coverage: the relative
+        shortfall); 0 when greedy is optimal. [fraction]
+    """
+
+    sites: list[Any]
+    objective: str
+    objective_value: float
+    assignment: pd.Series
+    rtt_ms: pd.Series
+    summary: pd.Series
+    per_site: pd.DataFrame
+    failover: pd.DataFrame
+    method: str
+    gap: float
+    solve_time_s: float
+    k: int
+    threshold_ms: float | None = None
+    greedy_objective_value: float | None = None
+    greedy_gap: float | None = None
+    _cost_ms: FloatArray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    _columns: tuple[Any, ...] = field(default=(), repr=False)
+
+    def failover_assignment(self, site: Any) -> pd.DataFrame:
+        """Users moved when ``site`` fails: where they go and what RTT they see.
+
+        Parameters
+        ----------
+        site : hashable
+            One of :attr:`sites`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed like the users, only the users served by ``site``; columns ``site_before``,
+            ``site_after`` (None when no chosen site may serve the user: stranded),
+            ``rtt_ms_before`` and ``rtt_ms_after`` (NaN when stranded). [ms]
+
+        Raises
+        ------
+        UnknownNameError
+            If ``site`` is not one of the chosen sites.
+        """
+        if site not in self.sites:
+            raise UnknownNameError("chosen site", site, [str(s) for s in self.sites])
+        cols = list(self._columns)
+        affected = (self.assignment == site).to_numpy()
+        others = [cols.index(s) for s in self.sites if s != site]
+        sub = self._cost_ms[affected]
+        if others:
+            block = sub[:, others]
+            pos = np.argmin(block, axis=1)
+            after = block[np.arange(len(block)), pos]
+            ok = np.isfinite(after)
+            to_site = np.array([cols[others[p]] for p in pos], dtype=object)
+        else:
+            after = np.full(len(sub), np.inf)
+            ok = np.zeros(len(sub), dtype=bool)
+            to_site = np.full(len(sub), None, dtype=object)
+        to_site[~ok] = None
+        return pd.DataFrame(
+            {
+                "site_before": self.assignment[affected],
+                "site_after": to_site,
+                "rtt_ms_before": self.rtt_ms[affected],
+                "rtt_ms_after": np.where(ok, after, np.nan),
+            },
+            index=self.assignment.index[affected],
+        )
+
+    def _repr_html_(self) -> str:
+        """Summarise the placement as an HTML table for notebooks."""
+        unit = "share" if self.objective == "coverage" else "ms"
+        value = f"{self.objective_value:.4f}" if unit == "share" else f"{self.objective_value:.2f} ms"
+        gap = (
+            "proven optimum" if self.gap == 0 else ("unknown" if math.isnan(self.gap) else f"{self.gap:.2%}")
+        )
+        rows = [
+            ("sites", ", ".join(html.escape(str(s)) for s in self.sites)),
+            (f"objective ({html.escape(self.objective)})", value),
+            ("method", f"{html.escape(self.method)} (gap: {gap})"),
+            ("solve time", f"{self.solve_time_s:.3f} s"),
+        ]
+        if self.greedy_objective_value is not None and self.greedy_gap is not None:
+            rows.append(("greedy", f"{self.greedy_objective_value:.4g} (gap {self.greedy_gap:.2%})"))
+        head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in rows)
+        summ = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(str(k))}</th><td>{v:.4g}</td></tr>"
+            for k, v in self.summary.items()
+        )
+        return (
+            f"<div><b>PlacementResult</b> (k={self.k})<table>{head}</table>"
+            f"<details><summary>summary</summary><table>{summ}</table></details>"
+            f"<details><summary>N-1 failover</summary>{self.failover.to_html(float_format='%.4g')}"
+            "</details></div>"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# statistics
+
+
+def _weighted_quantile(values: FloatArray, weights: FloatArray, q: float) -> float:
+    """Smallest value whose cumulative weight reaches ``q`` of the total (inverted CDF)."""
+    order = np.argsort(values, kind="stable")
+    cw = np.cumsum(weights[order])
+    total = float(cw[-1])
+    idx = int(np.searchsorted(cw, q * total - _QUANTILE_RTOL * total, side="left"))
+    return float(values[order][min(idx, len(cw) - 1)])
+
+
+def _weighted_quantile_columns(values: FloatArray, weights: FloatArray, q: float) -> FloatArray:
+    """:func:`_weighted_quantile` of every column of ``values`` (users x options)."""
+    order = np.argsort(values, axis=0, kind="stable")
+    cw = np.cumsum(weights[order], axis=0)
+    total = cw[-1]
+    idx = (cw < (q * total - _QUANTILE_RTOL * total)[None, :]).sum(axis=0)
+    idx = np.minimum(idx, len(values) - 1)
+    srt = np.take_along_axis(values, order, axis=0)
+    return np.asarray(srt[idx, np.arange(values.shape[1])], dtype=np.float64)
+
+
+def _objective_columns(
+    served: FloatArray, w: FloatArray, objective: str, q: float | None, threshold_ms: float | None
+) -> FloatArray:
+    """Objective (lower is better; coverage negated) of each column of ``served`` (users x options)."""
+    if objective == "mean":
+        return np.asarray(w @ served, dtype=np.float64)
+    if objective == "coverage":
+        assert threshold_ms is not None
+        return -np.asarray(w @ (served <= threshold_ms), dtype=np.float64)
+    if objective == "worst":
+        return np.asarray(served[w > 0].max(axis=0), dtype=np.float64)
+    assert q is not None
+    return _weighted_quantile_columns(served, w, q)
+
+
+# --------------------------------------------------------------------------------------------
+# set representation: rows of a boolean matrix (users/sets x sites), aggregated exactly
+
+
+def _unique_packed(
+    packed: npt.NDArray[np.uint8], weights: FloatArray
+) -> tuple[npt.NDArray[np.uint8], FloatArray]:
+    """Merge identical packed rows, summing their weights."""
+    if len(packed) == 0:
+        return packed, weights
+    nbytes = packed.shape[1]
+    if nbytes <= 8:  # one machine word per row: sort integers, much faster than raw bytes
+        padded = np.zeros((len(packed), 8), dtype=np.uint8)
+        padded[:, :nbytes] = packed
+        keys = padded.view(np.uint64).ravel()
+        uniq_keys, inverse = np.unique(keys, return_inverse=True)
+        summed = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq_keys))
+        rows = uniq_keys.view(np.uint8).reshape(len(uniq_keys), 8)[:, :nbytes]
+        return np.ascontiguousarray(rows), summed
+    packed = np.ascontiguousarray(packed)
+    view = packed.view(np.dtype((np.void, nbytes))).ravel()
+    uniq, inverse = np.unique(view, return_inverse=True)
+    summed = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq))
+    rows = np.frombuffer(uniq.tobytes(), dtype=np.uint8).reshape(len(uniq), nbytes)
+    return rows, summed
+
+
+def _unpack(rows: npt.NDArray[np.uint8], n: int) -> BoolArray:
+    return np.unpackbits(rows, axis=1, count=n).astype(bool) if len(rows) else np.zeros((0, n), dtype=bool)
+
+
+def _unique_sets(member: BoolArray, weights: FloatArray) -> tuple[BoolArray, FloatArray]:
+    """Distinct rows of ``member`` with summed weights (exact aggregation)."""
+    rows, summed = _unique_packed(np.packbits(member, axis=1), weights)
+    return _unpack(rows, member.shape[1]), summed
+
+
+def _radius_sets(
+    cost: FloatArray, w: FloatArray, depth: IntArray
+) -> tuple[BoolArray, FloatArray, FloatArray, IntArray, FloatArray]:
+    """Prefix sets of the radius formulation, aggregated.
+
+    Returns the distinct prefix sets, their coefficients, the per-user constant term (nearest
+    allowed RTT), the users' candidate order and their sorted costs.
+    """
+    n_users, n = cost.shape
+    order = np.argsort(cost, axis=1, kind="stable")
+    srt = np.take_along_axis(cost, order, axis=1)
+    nbytes = (n + 7) // 8
+    cur = np.zeros((n_users, nbytes), dtype=np.uint8)
+    rows_idx = np.arange(n_users)
+    chunks: list[npt.NDArray[np.uint8]] = []
+    coefs: list[FloatArray] = []
+    max_depth = int(depth.max()) if n_users else 0
+    with np.errstate(invalid="ignore"):
+        for level in range(1, max_depth + 1):
+            j = order[:, level - 1]
+            cur[rows_idx, j // 8] |= (128 >> (j % 8)).astype(np.uint8)
+            delta = (srt[:, level] - srt[:, level - 1]) * w
+            keep = (depth >= level) & np.isfinite(delta) & (delta != 0)
+            if keep.any():
+                chunks.append(cur[keep].copy())
+                coefs.append(delta[keep])
+    if not chunks:
+        return np.zeros((0, n), dtype=bool), np.zeros(0), srt[:, 0], order, srt
+    packed, coef = _unique_packed(np.concatenate(chunks), np.concatenate(coefs))
+    return _unpack(packed, n), coef, srt[:, 0], order, srt
+
+
+# --------------------------------------------------------------------------------------------
+# the exact core: choose r of n sites minimising a weighted count of missed sets
+
+
+@dataclass
+class _Core:
+    chosen: BoolArray | None  # None: infeasible (proven) or nothing found within the time limit
+    proven: bool
+    bound: float  # lower bound on the objective (same units as value)
+    value: float
+    method: str
+
+
+def _combos(n: int, r: int) -> IntArray:
+    if r == 0:
+        return np.zeros((1, 0), dtype=np.intp)
+    return np.array(list(itertools.combinations(range(n), r)), dtype=np.intp).reshape(-1, r)
+
+
+def _miss_products(miss: FloatArray, combos: IntArray) -> FloatArray:
+    """For each set (row) and combination (column): 1 if the combination misses the set."""
+    out = np.ones((miss.shape[0], len(combos)))
+    for t in range(combos.shape[1]):
+        out *= miss[:, combos[:, t]]
+    return out
+
+
+def _solve_core(
+    n: int,
+    r: int,
+    objective: tuple[BoolArray, FloatArray] | None,
+    hard: BoolArray,
+    covers: Sequence[tuple[BoolArray, FloatArray, float]],
+    *,
+    time_limit_s: float | None,
+    prefer: str = "auto",
+) -> _Core:
+    """Choose ``r`` of ``n`` columns minimising sum(coef[s] * [chosen misses set s]).
+
+    Subject to: every row of ``hard`` is hit, and for each ``(sets, weights, minimum)`` in
+    ``covers`` the weight of hit sets is at least ``minimum``.
+    """
+    n_combos = math.comb(n, r)
+    r1 = (r + 1) // 2
+    r2 = r - r1
+    c1, c2 = math.comb(n, r1), math.comb(n, r2)
+    m_total = (len(objective[0]) if objective else 0) + len(hard) + sum(len(c[0]) for c in covers)
+    use_enum = prefer == "enumeration" or (
+        prefer == "auto"
+        and c1 * c2 <= _ENUM_MAX_PAIRS
+        and m_total * c1 * c2 * 2 <= _ENUM_MAX_FLOPS
+        and m_total * (c1 + c2) <= _ENUM_MAX_CELLS
+    )
+    if n_combos == 0:
+        return _Core(None, True, math.inf, math.inf, "enumeration")
+    if use_enum:
+        return _enumerate_core(n, r, objective, hard, covers)
+    return _milp_core(n, r, objective, hard, covers, time_limit_s=time_limit_s)
+
+
+def _enumerate_core(
+    n: int,
+    r: int,
+    objective: tuple[BoolArray, FloatArray] | None,
+    hard: BoolArray,
+    covers: Sequence[tuple[BoolArray, FloatArray, float]],
+) -> _Core:
+    r1 = (r + 1) // 2
+    left = _combos(n, r1)
+    right = _combos(n, r - r1)
+    lmax = left[:, -1] if r1 else np.full(len(left), -1)
+    rmin = right[:, 0] if r - r1 else np.full(len(right), n)
+    valid = lmax[:, None] < rmin[None, :]
+
+    def missed(sets: BoolArray, weights: FloatArray) -> FloatArray:
+        miss = (~sets).astype(np.float64)
+        return np.asarray((_miss_products(miss, left) * weights[:, None]).T @ _miss_products(miss, right))
+
+    ok = valid.copy()
+    if len(hard):
+        ok &= missed(hard, np.ones(len(hard))) < 0.5
+    for sets, weights, minimum in covers:
+        total = float(weights.sum())
+        ok &= (total - missed(sets, weights)) >= minimum
+    if not ok.any():
+        return _Core(None, True, math.inf, math.inf, "enumeration")
+    if objective is not None and len(objective[0]):
+        values = missed(*objective)
+    else:
+        values = np.zeros(valid.shape)
+    values = np.where(ok, values, np.inf)
+    i, j = np.unravel_index(int(np.argmin(values)), values.shape)
+    chosen = np.zeros(n, dtype=bool)
+    chosen[left[i]] = True
+    chosen[right[j]] = True
+    best = float(values[i, j])
+    return _Core(chosen, True, best, best, "enumeration")
+
+
+def _milp_core(
+    n: int,
+    r: int,
+    objective: tuple[BoolArray, FloatArray] | None,
+    hard: BoolArray,
+    covers: Sequence[tuple[BoolArray, FloatArray, float]],
+    *,
+    time_limit_s: float | None,
+) -> _Core:
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    blocks: list[tuple[BoolArray, FloatArray]] = []
+    if objective is not None and len(objective[0]):
+        blocks.append(objective)
+    blocks.extend((sets, weights) for sets, weights, _ in covers)
+    n_aux = sum(len(b[0]) for b in blocks)
+    n_var = n + n_aux
+    c = np.zeros(n_var)
+    if objective is not None and len(objective[0]):
+        c[n : n + len(objective[0])] = objective[1]
+    constraints = []
+    offset = n
+    cover_rows = []
+    for sets, weights in blocks:
+        m = len(sets)
+        a = sparse.hstack(
+            [
+                sparse.csr_matrix(sets.astype(np.float64)),
+                sparse.csr_matrix((m, offset - n)),
+                sparse.identity(m, format="csr"),
+                sparse.csr_matrix((m, n_var - offset - m)),
+            ]
+        )
+        constraints.append(LinearConstraint(a, 1.0, np.inf))  # miss_s + sum_{j in s} y_j >= 1
+        cover_rows.append((offset, m, weights))
+        offset += m
+    for (start, m, weights), (_, _, minimum) in zip(
+        cover_rows[len(blocks) - len(covers) :], covers, strict=True
+    ):
+        row = np.zeros(n_var)
+        row[start : start + m] = weights
+        constraints.append(LinearConstraint(row[None, :], -np.inf, float(weights.sum()) - minimum))
+    if len(hard):
+        a = sparse.hstack([sparse.csr_matrix(hard.astype(np.float64)), sparse.csr_matrix((len(hard), n_aux))])
+        constraints.append(LinearConstraint(a, 1.0, np.inf))
+    card = np.zeros(n_var)
+    card[:n] = 1.0
+    constraints.append(LinearConstraint(card[None, :], r, r))
+    integrality = np.zeros(n_var)
+    integrality[:n] = 1
+    bounds = Bounds(np.zeros(n_var), np.concatenate([np.ones(n), np.full(n_aux, np.inf)]))
+    options: dict[str, Any] = {"mip_rel_gap": 0.0}
+    if time_limit_s is not None:
+        options["time_limit"] = float(time_limit_s)
+    res = milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
+    if res.x is None:
+        # status 2: proven infeasible; otherwise (time limit, ...) nothing found
+        return _Core(None, res.status == 2, math.inf, math.inf, "milp")
+    chosen = np.asarray(res.x[:n] > 0.5)
+    value = float(res.fun)
+    bound = float(getattr(res, "mip_dual_bound", value) or value)
+    proven = res.status == 0
+    return _Core(chosen, proven, value if proven else min(bound, value), value, "milp")
+
+
+# --------------------------------------------------------------------------------------------
+# problem setup
+
+
+@dataclass
+class _Problem:
+    cost: FloatArray  # users x allowed sites; inf where residency forbids
+    w: FloatArray  # user weights normalised to sum 1
+    site_ids: list[Any]  # allowed site ids (columns of cost)
+    must: BoolArray  # over allowed sites
+    hard: BoolArray  # residency sets (rows) over allowed sites
+    hard_names: list[str]
+    k: int
+
+
+def _lookup(ids: Iterable[Any], options: list[Any], what: str, region_index: bool) -> list[Any]:
+    if isinstance(ids, str) or not isinstance(ids, Iterable):
+        msg = f"{what} must be a list of candidate ids, got {ids!r}; wrap a single id in a list: [{ids!r}]."
+        raise InvalidTypeError(msg)
+    out = []
+    known = set(options)
+    for i in ids:
+        if i not in known:
+            if region_index:
+                raise UnknownRegionError(i, [str(o) for o in options])
+            raise UnknownNameError(f"candidate site id in {what}", i, [str(o) for o in options])
+        if i not in out:
+            out.append(i)
+    return out
+
+
+def _parse_objective(objective: object) -> tuple[str, float | None]:
+    if isinstance(objective, str):
+        if objective in ("mean", "coverage", "worst"):
+            return objective, None
+        m = re.fullmatch(r"p(\d+(?:\.\d+)?)", objective)
+        if m and 0 < float(m.group(1)) < 100:
+            return objective, float(m.group(1)) / 100.0
+    msg = (
+        f"objective must be one of {', '.join(repr(o) for o in OBJECTIVES)} "
+        f"(or any 'pXX' percentile with 0 < XX < 100); got {objective!r}."
+    )
+    raise InvalidInputError(msg)
+
+
+def _cost_matrix(
+    users: pd.DataFrame,
+    candidates: pd.DataFrame,
+    cost_ms: pd.DataFrame | None,
+    model: str | None,
+    stat: str,
+) -> FloatArray:
+    cand_ids = list(candidates.index)
+    if cost_ms is None:
+        points_arrays(candidates, source="candidates")
+        points_arrays(users, source="users", weight=None)
+        from cloudgeo.latency import rtt_matrix_ms
+
+        mat = rtt_matrix_ms(users[["lat", "lon"]], candidates[["lat", "lon"]], model=model, stat=stat)
+        arr = np.asarray(mat.to_numpy(), dtype=np.float64)
+    else:
+        if not isinstance(cost_ms, pd.DataFrame):
+            msg = f"cost_ms must be a pandas DataFrame (users x candidates), got {type(cost_ms).__name__}."
+            raise InvalidTypeError(msg)
+        problems = []
+        if not cost_ms.index.equals(users.index):
+            if cost_ms.index.has_duplicates or set(cost_ms.index) != set(users.index):
+                problems.append(
+                    "its index must hold exactly the users' index labels "
+                    f"(got {len(cost_ms)} rows for {len(users)} users)"
+                )
+        missing = [c for c in cand_ids if c not in cost_ms.columns]
+        if missing:
+            problems.append(f"columns missing for candidate(s) {missing[:5]}")
+        if problems:
+            raise DataValidationError("cost_ms", problems)
+        sub = cost_ms.reindex(index=users.index, columns=cand_ids)
+        try:
+            arr = np.asarray(sub.to_numpy(), dtype=np.float64)
+        except (TypeError, ValueError):
+            raise DataValidationError("cost_ms", ["values must be numeric RTTs in ms"]) from None
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise DataValidationError(
+            "cost_ms" if cost_ms is not None else "latency matrix",
+            [f"{int(bad.sum())} RTT value(s) are NaN or infinite; every user-site RTT must be finite [ms]"],
+        )
+    if (arr < 0).any():
+        raise DataValidationError(
+            "cost_ms" if cost_ms is not None else "latency matrix",
+            [f"{int((arr < 0).sum())} RTT value(s) are negative; RTTs must be >= 0 ms"],
+        )
+    return arr
+
+
+def _prepare(
+    users: object,
+    candidates: object,
+    k: object,
+    *,
+    objective: str,
+    model: str | None,
+    stat: str,
+    must_include: Iterable[Any],
+    exclude: Iterable[Any],
+    residency: Mapping[str, Iterable[Any]] | None,
+    cost_ms: pd.DataFrame | None,
+    full_cost: FloatArray | None = None,
+) -> tuple[_Problem, FloatArray, pd.DataFrame, list[Any], FloatArray]:
+    if not isinstance(users, pd.DataFrame):
+        msg = f"users must be a pandas DataFrame with lat, lon (and optional weight) columns, got {type(users).__name__}."
+        raise InvalidTypeError(msg)
+    if not isinstance(candidates, pd.DataFrame):
+        msg = f"candidates must be a pandas DataFrame indexed by site id with lat, lon columns, got {type(candidates).__name__}."
+        raise InvalidTypeError(msg)
+    if len(users) == 0:
+        raise DataValidationError("users", ["the table is empty; pass at least one user row"])
+    if len(candidates) == 0:
+        raise DataValidationError("candidates", ["the table is empty; pass at least one candidate site"])
+    if candidates.index.has_duplicates:
+        dup = list(candidates.index[candidates.index.duplicated()][:5])
+        raise DataValidationError("candidates", [f"duplicate site id(s) in the index: {dup}"])
+    if "weight" in users.columns:
+        w_raw = np.asarray(users["weight"].to_numpy(), dtype=np.float64)
+        if cost_ms is None:
+            points_arrays(users, source="users", weight="weight")
+        else:
+            frame = pd.DataFrame({"lat": 0.0, "lon": 0.0, "weight": w_raw}, index=users.index)
+            points_arrays(frame, source="users", weight="weight")
+    else:
+        w_raw = np.ones(len(users))
+    k_int = check_int(k, "k", minimum=1)
+    cand_ids = list(candidates.index)
+    if k_int > len(cand_ids):
+        msg = f"k={k_int} is larger than the number of candidate sites ({len(cand_ids)}); pass k <= {len(cand_ids)}."
+        raise InvalidInputError(msg)
+    region_index = candidates.index.name == "region"
+    must = _lookup(must_include, cand_ids, "must_include", region_index)
+    excl = _lookup(exclude, cand_ids, "exclude", region_index)
+    both = [s for s in must if s in excl]
+    if both:
+        msg = f"site(s) {both} are both in must_include and in exclude; remove them from one of the two."
+        raise InvalidInputError(msg)
+    if len(must) > k_int:
+        msg = (
+            f"must_include binds: it names {len(must)} sites ({must}) but k={k_int}; "
+            f"raise k to at least {len(must)} or shorten must_include."
+        )
+        raise InfeasibleError(msg)
+    allowed_ids = [c for c in cand_ids if c not in excl]
+    if k_int > len(allowed_ids):
+        msg = (
+            f"exclude binds: {len(excl)} of {len(cand_ids)} candidates are excluded, leaving "
+            f"{len(allowed_ids)} sites for k={k_int}; lower k or exclude fewer sites."
+        )
+        raise InfeasibleError(msg)
+    full = full_cost if full_cost is not None else _cost_matrix(users, candidates, cost_ms, model, stat)
+    col = {c: i for i, c in enumerate(cand_ids)}
+    allowed_pos = np.array([col[c] for c in allowed_ids], dtype=np.intp)
+    cost = full[:, allowed_pos].copy()
+    hard_rows: list[BoolArray] = []
+    hard_names: list[str] = []
+    if residency:
+        if not isinstance(residency, Mapping):
+            msg = f"residency must be a mapping country code -> list of site ids, got {type(residency).__name__}."
+            raise InvalidTypeError(msg)
+        require_columns(users, ["country_code"], source="users (residency needs a country_code column)")
+        cc = users["country_code"].astype(str).to_numpy()
+        for country, sites in residency.items():
+            ids = _lookup(sites, cand_ids, f"residency[{country!r}]", region_index)
+            rows = cc == str(country)
+            ok = np.array([c in ids for c in allowed_ids], dtype=bool)
+            if not rows.any():
+                continue
+            if not ok.any():
+                msg = (
+                    f"residency binds: users in {country} may only be served from {ids}, "
+                    f"but all of them are excluded; allow at least one of them."
+                )
+                raise InfeasibleError(msg)
+            cost[np.ix_(rows, ~ok)] = np.inf
+            hard_rows.append(ok)
+            hard_names.append(f"{country} -> {[c for c in allowed_ids if c in ids]}")
+    must_mask = np.array([c in must for c in allowed_ids], dtype=bool)
+    hard = np.array(hard_rows, dtype=bool).reshape(len(hard_rows), len(allowed_ids))
+    w = w_raw / w_raw.sum()
+    prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int)
+    return prob, full, users, cand_ids, w_raw
+
+
+# --------------------------------------------------------------------------------------------
+# solvers
+
+
+def _served(cost: FloatArray, chosen: BoolArray) -> tuple[FloatArray, IntArray]:
+    idx = np.flatnonzero(chosen)
+    block = cost[:, idx]
+    pos = np.argmin(block, axis=1)
+    return block[np.arange(len(block)), pos], idx[pos]
+
+
+def _value(
+    prob: _Problem, chosen: BoolArray, objective: str, q: float | None, threshold_ms: float | None
+) -> float:
+    served, _ = _served(prob.cost, chosen)
+    if objective == "mean":
+        pos = prob.w > 0
+        return float(prob.w[pos] @ served[pos])
+    if objective == "coverage":
+        assert threshold_ms is not None
+        return float(prob.w @ (served <= threshold_ms))
+    if objective == "worst":
+        return float(served[prob.w > 0].max())
+    assert q is not None
+    return _weighted_quantile(served, prob.w, q)
+
+
+def _check_residency(prob: _Problem, time_limit_s: float | None) -> None:
+    """Raise InfeasibleError when no choice of k sites meets every residency rule."""
+    if not len(prob.hard):
+        return
+    n = len(prob.site_ids)
+    hard = prob.hard[~(prob.hard & prob.must[None, :]).any(axis=1)][:, ~prob.must]
+    r = prob.k - int(prob.must.sum())
+    if not len(hard):
+        return
+    core = _solve_core(n - int(prob.must.sum()), r, None, hard, [], time_limit_s=time_limit_s)
+    if core.chosen is not None:
+        return
+    # how many sites would the rules need?
+    need = r
+    while need < hard.shape[1]:
+        need += 1
+        if _solve_core(hard.shape[1], need, None, hard, [], time_limit_s=time_limit_s).chosen is not None:
+            break
+    must_note = f" plus the {int(prob.must.sum())} must_include site(s)" if prob.must.any() else ""
+    msg = (
+        f"residency binds: the rules {'; '.join(prob.hard_names)} need at least {need} site(s)"
+        f"{must_note}, but k={prob.k}; raise k or relax residency."
+    )
+    raise InfeasibleError(msg)
+
+
+def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float | None) -> BoolArray | None:
+    """Add sites one at a time (from must_include), each the best next site; None if residency unmet."""
+    n = len(prob.site_ids)
+    finite = prob.cost[np.isfinite(prob.cost)]
+    penalty = 10.0 * float(finite.max() if finite.size else 1.0) + 1000.0
+    cost = np.where(np.isfinite(prob.cost), prob.cost, penalty)
+    chosen = prob.must.copy()
+    cur = cost[:, chosen].min(axis=1) if chosen.any() else np.full(len(cost), np.inf)
+    while int(chosen.sum()) < prob.k:
+        options = np.flatnonzero(~chosen)
+        served = np.minimum(cur[:, None], cost[:, options])
+        hit = prob.hard[:, chosen].any(axis=1) if len(prob.hard) else np.zeros(0, dtype=bool)
+        unmet = (
+            (~(hit[:, None] | prob.hard[:, options])).sum(axis=0)
+            if len(prob.hard)
+            else np.zeros(len(options))
+        )
+        primary = _objective_columns(served, prob.w, objective, q, threshold_ms)
+        mean = prob.w @ served
+        best = options[np.lexsort((options, mean, primary, unmet))[0]]
+        chosen[best] = True
+        cur = np.minimum(cur, cost[:, best])
+    if len(prob.hard) and not prob.hard[:, chosen].any(axis=1).all():
+        return None
+    del n
+    return chosen
+
+
+def _radius_depth(prob: _Problem) -> IntArray:
+    n = len(prob.site_ids)
+    finite_count = np.isfinite(prob.cost).sum(axis=1)
+    depth = np.minimum(finite_count, n - prob.k).astype(np.intp)
+    cap = max(2, _MAX_PREFIX_ENTRIES // max(1, len(prob.cost)))
+    return np.minimum(depth, cap)
+
+
+def _solve_mean(
+    prob: _Problem,
+    covers: Sequence[tuple[BoolArray, FloatArray, float]],
+    hard_extra: BoolArray | None,
+    time_limit_s: float | None,
+    prefer: str,
+) -> tuple[BoolArray | None, bool, float, str]:
+    """Exact weighted-mean minimisation (radius formulation), with optional cover/hard constraints.
+
+    Returns (chosen, proven, lower bound on the mean, method).
+    """
+    n = len(prob.site_ids)
+    pos = prob.w > 0
+    cost = prob.cost[pos]
+    w = prob.w[pos]
+    full_depth = np.minimum(np.isfinite(cost).sum(axis=1), n - prob.k).astype(np.intp)
+    depth = np.minimum(full_depth, max(2, _MAX_PREFIX_ENTRIES // max(1, len(cost))))
+    hard = prob.hard if hard_extra is None else np.vstack([prob.hard, hard_extra])
+    must = prob.must
+    free = ~must
+    r = prob.k - int(must.sum())
+    while True:
+        sets, coef, nearest, order, srt = _radius_sets(cost, w, depth)
+        const = float(w @ nearest)
+        keep = ~(sets & must[None, :]).any(axis=1)
+        obj = (sets[keep][:, free], coef[keep])
+        hard_r = hard[~(hard & must[None, :]).any(axis=1)][:, free]
+        covers_r = []
+        for cs, cw, minimum in covers:
+            hit = (cs & must[None, :]).any(axis=1)
+            covers_r.append((cs[~hit][:, free], cw[~hit], minimum - float(cw[hit].sum())))
+        core = _solve_core(
+            int(free.sum()), r, obj, hard_r, covers_r, time_limit_s=time_limit_s, prefer=prefer
+        )
+        if core.chosen is None:
+            return None, core.proven, math.inf, core.method
+        chosen = must.copy()
+        chosen[np.flatnonzero(free)[core.chosen]] = True
+        served, _ = _served(cost, chosen)
+        true_value = float(w @ served)
+        relaxed = const + core.value
+        truncated = depth < full_depth
+        if not truncated.any() or true_value <= relaxed + 1e-9 * max(1.0, abs(relaxed)):
+            return chosen, core.proven, const + core.bound, core.method
+        # some users are served beyond their truncated depth: deepen those and solve again
+        rank = (srt < served[:, None]).sum(axis=1)
+        grow = truncated & (rank > depth)
+        if not grow.any():
+            return chosen, core.proven, const + core.bound, core.method
+        depth = np.where(grow, np.minimum(full_depth, 2 * depth + 1), depth)
+        del order
+
+
+def _cover_sets(prob: _Problem, threshold: float, *, positive_only: bool) -> tuple[BoolArray, FloatArray]:
+    pos = prob.w > 0
+    member = prob.cost[pos] <= threshold
+    weights = prob.w[pos] if not positive_only else np.ones(int(pos.sum()))
+    return _unique_sets(member, weights)
+
+
+def _max_coverage(
+    prob: _Problem, threshold: float, time_limit_s: float | None, prefer: str
+) -> tuple[BoolArray | None, float, bool, str]:
+    """Exact maximal covering: (chosen, covered share, proven, method)."""
+    sets, weights = _cover_sets(prob, threshold, positive_only=False)
+    never = ~sets.any(axis=1)
+    must, free = prob.must, ~prob.must
+    hit = (sets & must[None, :]).any(axis=1)
+    keep = ~hit & ~never
+    hard = prob.hard[~(prob.hard & must[None, :]).any(axis=1)][:, free]
+    core = _solve_core(
+        int(free.sum()),
+        prob.k - int(must.sum()),
+        (sets[keep][:, free], weights[keep]),
+        hard,
+        [],
+        time_limit_s=time_limit_s,
+        prefer=prefer,
+    )
+    if core.chosen is None:
+        return None, 0.0, core.proven, core.method
+    chosen = must.copy()
+    chosen[np.flatnonzero(free)[core.chosen]] = True
+    served, _ = _served(prob.cost, chosen)
+    return chosen, float(prob.w @ (served <= threshold)), core.proven, core.method
+
+
+def _solve_threshold(
+    prob: _Problem,
+    objective: str,
+    q: float | None,
+    upper: float,
+    side: Sequence[tuple[BoolArray, FloatArray, float]],
+    time_limit_s: float | None,
+    prefer: str,
+) -> tuple[BoolArray | None, bool, float, str]:
+    """Bisection over the distinct RTTs for the percentile / worst objectives.
+
+    At each threshold ``t`` an exact covering problem decides whether some choice of sites
+    reaches the percentile within ``t`` (maximal covering) or serves every user within ``t``
+    (set covering, for ``"worst"``). Returns (chosen at the smallest feasible threshold,
+    proven, lower bound, method).
+    """
+    pos = prob.w > 0
+    cost = prob.cost[pos]
+    lower = _value(prob, np.ones(len(prob.site_ids), dtype=bool), objective, q, None)
+    values = np.unique(cost[np.isfinite(cost)])
+    values = values[(values >= lower) & (values <= upper)]
+    must, free = prob.must, ~prob.must
+    r = prob.k - int(must.sum())
+
+    def reduce(sets: BoolArray, weights: FloatArray, minimum: float) -> tuple[BoolArray, FloatArray, float]:
+        hit = (sets & must[None, :]).any(axis=1)
+        return sets[~hit][:, free], weights[~hit], minimum - float(weights[hit].sum())
+
+    def attempt(t: float) -> tuple[BoolArray | None, bool, str]:
+        covers = [reduce(*s) for s in side]
+        hard = prob.hard
+        objective_sets: tuple[BoolArray, FloatArray] | None = None
+        if objective == "worst":
+            sets, _ = _cover_sets(prob, t, positive_only=True)
+            if not sets.any(axis=1).all():
+                return None, True, "enumeration"
+            hard = np.vstack([hard, sets])
+        else:
+            sets, weights = _cover_sets(prob, t, positive_only=False)
+            red, red_w, _ = reduce(sets, weights, 0.0)
+            objective_sets = (red, red_w)
+        hard_r = hard[~(hard & must[None, :]).any(axis=1)][:, free]
+        if hard_r.shape[0] and not hard_r.any(axis=1).all():
+            return None, True, "enumeration"
+        core = _solve_core(
+            int(free.sum()), r, objective_sets, hard_r, covers, time_limit_s=time_limit_s, prefer=prefer
+        )
+        if core.chosen is None:
+            return None, core.proven, core.method
+        chosen = must.copy()
+        chosen[np.flatnonzero(free)[core.chosen]] = True
+        if objective != "worst":
+            assert q is not None
+            served, _ = _served(prob.cost, chosen)
+            if float(prob.w @ (served <= t)) < q - _QUANTILE_RTOL:
+                return None, core.proven, core.method
+        return chosen, True, core.method
+
+    if not len(values):
+        return None, True, math.inf, "enumeration"
+    lo, hi = -1, len(values) - 1
+    best: BoolArray | None = None
+    proven_all, method = True, "enumeration"
+    bound = lower
+    first = True
+    while hi - lo > 1 or first:
+        mid = hi if first else (lo + hi) // 2
+        chosen, proof, method = attempt(float(values[mid]))
+        if chosen is not None:
+            hi, best = mid, chosen
+        else:
+            proven_all &= proof
+            if first:
+                return None, proof, bound, method
+            if proof:
+                bound = max(bound, float(values[mid]))
+            lo = mid
+        first = False
+    return best, proven_all, bound if not proven_all else float(values[hi]), method
+
+
+def _solve(
+    prob: _Problem,
+    objective: str,
+    q: float | None,
+    threshold_ms: float | None,
+    min_share: float | None,
+    method: str,
+    time_limit_s: float | None,
+    prefer: str,
+) -> tuple[BoolArray, str, float, float | None]:
+    """Return (chosen, method used, gap, greedy objective value)."""
+    greedy = _greedy(prob, objective, q, threshold_ms)
+    greedy_value = _value(prob, greedy, objective, q, threshold_ms) if greedy is not None else None
+    side: list[tuple[BoolArray, FloatArray, float]] = []
+    if min_share is not None:
+        assert threshold_ms is not None
+        best_cov, share, _, _ = _max_coverage(prob, threshold_ms, time_limit_s, prefer)
+        if best_cov is None or share < min_share - _QUANTILE_RTOL:
+            msg = (
+                f"min_share binds: at most {share:.4f} of the user weight can be within "
+                f"threshold_ms={threshold_ms:g} ms with k={prob.k} sites (asked for {min_share:g}); "
+                "raise k or threshold_ms, or lower min_share."
+            )
+            raise InfeasibleError(msg)
+        sets, weights = _cover_sets(prob, threshold_ms, positive_only=False)
+        side = [(sets, weights, min_share - _QUANTILE_RTOL)]
+        greedy_ok = (
+            greedy is not None
+            and _value(prob, greedy, "coverage", None, threshold_ms) >= min_share - _QUANTILE_RTOL
+        )
+        if not greedy_ok:
+            greedy, greedy_value = None, None
+    if method == "greedy":
+        if greedy is None:
+            msg = (
+                "the greedy method could not meet the constraints (residency"
+                f"{' or min_share' if min_share is not None else ''}); use method='exact'."
+            )
+            raise InfeasibleError(msg)
+        return greedy, "greedy", math.nan, greedy_value
+    if objective == "mean":
+        chosen, proven, bound, used = _solve_mean(prob, side, None, time_limit_s, prefer)
+        if chosen is None:
+            raise _infeasible(prob, greedy)
+        value = _value(prob, chosen, "mean", None, None)
+        gap = 0.0 if proven else max(0.0, (value - bound) / value) if value > 0 else 0.0
+        return chosen, used, gap, greedy_value
+    if objective == "coverage":
+        assert threshold_ms is not None
+        chosen, share, proven, used = _max_coverage(prob, threshold_ms, time_limit_s, prefer)
+        if chosen is None:
+            raise _infeasible(prob, greedy)
+        # tie-break: lowest mean among the maximal-coverage choices
+        sets, weights = _cover_sets(prob, threshold_ms, positive_only=False)
+        tb, _, _, _ = _solve_mean(prob, [(sets, weights, share - _QUANTILE_RTOL)], None, time_limit_s, prefer)
+        if tb is not None and _value(prob, tb, "coverage", None, threshold_ms) >= share - _QUANTILE_RTOL:
+            chosen = tb
+        return chosen, used, 0.0 if proven else math.nan, greedy_value
+    # percentile / worst: bisection, then tie-break by the mean
+    upper = float(prob.cost[np.isfinite(prob.cost)].max())
+    if greedy_value is not None:
+        upper = greedy_value
+    chosen, proven, bound, used = _solve_threshold(prob, objective, q, upper, side, time_limit_s, prefer)
+    if chosen is None:
+        raise _infeasible(prob, greedy)
+    t_star = _value(prob, chosen, objective, q, None)
+    if objective == "worst":
+        sets, _ = _cover_sets(prob, t_star, positive_only=True)
+        tb, _, _, _ = _solve_mean(prob, side, sets, time_limit_s, prefer)
+    else:
+        assert q is not None
+        sets, weights = _cover_sets(prob, t_star, positive_only=False)
+        tb, _, _, _ = _solve_mean(
+            prob, [*side, (sets, weights, q - _QUANTILE_RTOL)], None, time_limit_s, prefer
+        )
+    if tb is not None and _value(prob, tb, objective, q, None) <= t_star:
+        chosen = tb
+    gap = 0.0 if proven else (max(0.0, (t_star - bound) / t_star) if t_star > 0 else 0.0)
+    return chosen, used, gap, greedy_value
+
+
+def _infeasible(prob: _Problem, greedy: BoolArray | None) -> InfeasibleError:
+    del greedy
+    parts = []
+    if prob.must.any():
+        parts.append(f"must_include={[s for s, m in zip(prob.site_ids, prob.must, strict=True) if m]}")
+    if len(prob.hard):
+        parts.append(f"residency ({'; '.join(prob.hard_names)})")
+    what = " and ".join(parts) if parts else "the constraints"
+    return InfeasibleError(f"no choice of k={prob.k} sites satisfies {what}; relax them or raise k.")
+
+
+# --------------------------------------------------------------------------------------------
+# reporting
+
+
+def _stats(served: FloatArray, w: FloatArray, thresholds_ms: Sequence[float]) -> dict[str, float]:
+    pos = w > 0
+    out = {
+        "mean_rtt_ms": float(w[pos] @ served[pos] / w[pos].sum()),
+        "p50_rtt_ms": _weighted_quantile(served, w, 0.50),
+        "p90_rtt_ms": _weighted_quantile(served, w, 0.90),
+        "p95_rtt_ms": _weighted_quantile(served, w, 0.95),
+        "p99_rtt_ms": _weighted_quantile(served, w, 0.99),
+        "worst_rtt_ms": float(served[pos].max()),
+    }
+    for t in thresholds_ms:
+        out[f"share_within_{t:g}_ms"] = float(w @ (served <= t) / w.sum())
+    return out
+
+
+def _failover(
+    full_cost: FloatArray, w: FloatArray, site_cols: list[int], site_ids: list[Any], assign_cols: IntArray
+) -> pd.DataFrame:
+    rows = []
+    base, _ = full_cost[np.arange(len(full_cost)), assign_cols], None
+    base_mean = float(w @ base / w.sum())
+    for col, sid in zip(site_cols, site_ids, strict=True):
+        affected = assign_cols == col
+        others = [c for c in site_cols if c != col]
+        new = base.copy()
+        if others:
+            new[affected] = full_cost[np.ix_(affected, others)].min(axis=1)
+        else:
+            new[affected] = np.inf
+        served_ok = np.isfinite(new)
+        stranded = float(w[~served_ok].sum() / w.sum())
+        ww = np.where(served_ok, w, 0.0)
+        aff_w = w[affected]
+        if ww.sum() > 0:
+            nv = np.where(served_ok, new, 0.0)
+            mean = float(ww @ nv / ww.sum())
+            p90 = _weighted_quantile(nv, ww, 0.90)
+            worst = float(nv[served_ok & (w > 0)].max()) if (served_ok & (w > 0)).any() else math.nan
+        else:
+            mean = p90 = worst = math.nan
+        aff_ok = affected & served_ok
+        rows.append(
+            {
+                "failed_site": sid,
+                "users_affected": int(affected.sum()),
+                "weight_share_affected": float(aff_w.sum() / w.sum()),
+                "mean_rtt_ms": mean,
+                "p90_rtt_ms": p90,
+                "worst_rtt_ms": worst,
+                "mean_rtt_increase_ms": mean - base_mean if not math.isnan(mean) else math.nan,
+                "affected_mean_rtt_ms_before": float(aff_w @ base[affected] / aff_w.sum())
+                if aff_w.sum() > 0
+                else math.nan,
+                "affected_mean_rtt_ms_after": float(w[aff_ok] @ new[aff_ok] / w[aff_ok].sum())
+                if w[aff_ok].sum() > 0
+                else math.nan,
+                "stranded_share": stranded,
+            }
+        )
+    return pd.DataFrame(rows).set_index("failed_site")
+
+
+def _build_result(
+    users: pd.DataFrame,
+    cand_ids: list[Any],
+    full_cost: FloatArray,
+    prob: _Problem,
+    chosen: BoolArray,
+    objective: str,
+    q: float | None,
+    threshold_ms: float | None,
+    method_used: str,
+    gap: float,
+    greedy_value: float | None,
+    solve_time_s: float,
+    thresholds_ms: Sequence[float],
+) -> PlacementResult:
+    col = {c: i for i, c in enumerate(cand_ids)}
+    chosen_ids = [s for s, c in zip(prob.site_ids, chosen, strict=True) if c]
+    # full matrix with residency-forbidden entries as inf, columns = all candidates
+    masked = full_cost.copy()
+    allowed_cols = np.array([col[s] for s in prob.site_ids], dtype=np.intp)
+    masked[:, allowed_cols] = prob.cost
+    site_cols = [col[s] for s in chosen_ids]
+    block = masked[:, site_cols]
+    pos = np.argmin(block, axis=1)
+    served = block[np.arange(len(block)), pos]
+    assign_cols = np.array(site_cols, dtype=np.intp)[pos]
+    w = prob.w
+    assignment = pd.Series(
+        np.array([cand_ids[c] for c in assign_cols], dtype=object), index=users.index, name="site"
+    )
+    rtt = pd.Series(served, index=users.index, name="rtt_ms")
+    thr = list(thresholds_ms)
+    if threshold_ms is not None and threshold_ms not in thr:
+        thr.append(threshold_ms)
+    summary = pd.Series(_stats(served, w, thr), name="value")
+    per_site = pd.DataFrame(
+        {
+            "users": [int((assign_cols == c).sum()) for c in site_cols],
+            "weight_share": [float(w[assign_cols == c].sum()) for c in site_cols],
+            "mean_rtt_ms": [
+                float(w[assign_cols == c] @ served[assign_cols == c] / w[assign_cols == c].sum())
+                if w[assign_cols == c].sum() > 0
+                else math.nan
+                for c in site_cols
+            ],
+        },
+        index=pd.Index(chosen_ids, name="site"),
+    )
+    failover = _failover(masked, w, site_cols, chosen_ids, assign_cols)
+    value = _value(prob, chosen, objective, q, threshold_ms)
+    greedy_gap: float | None = None
+    if greedy_value is not None and method_used != "greedy":
+        if objective == "coverage":
+            greedy_gap = (value - greedy_value) / value if value > 0 else 0.0
+        else:
+            greedy_gap = (greedy_value - value) / value if value > 0 else 0.0
+        greedy_gap = max(0.0, greedy_gap)
+    return PlacementResult(
+        sites=chosen_ids,
+        objective=objective,
+        objective_value=value,
+        assignment=assignment,
+        rtt_ms=rtt,
+        summary=summary,
+        per_site=per_site,
+        failover=failover,
+        method=method_used,
+        gap=gap,
+        solve_time_s=solve_time_s,
+        k=prob.k,
+        threshold_ms=threshold_ms,
+        greedy_objective_value=greedy_value if method_used != "greedy" else None,
+        greedy_gap=greedy_gap,
+        _cost_ms=masked,
+        _columns=tuple(cand_ids),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+
+
+def optimize_placement(
+    users: pd.DataFrame,
+    candidates: pd.DataFrame,
+    k: int,
+    *,
+    objective: str = "mean",
+    model: str | None = None,
+    stat: str = "p50",
+    method: str = "exact",
+    must_include: Iterable[Any] = (),
+    exclude: Iterable[Any] = (),
+    residency: Mapping[str, Iterable[Any]] | None = None,
+    threshold_ms: float | None = None,
+    min_share: float | None = None,
+    cost_ms: pd.DataFrame | None = None,
+    thresholds_ms: Sequence[float] = _DEFAULT_THRESHOLDS_MS,
+    time_limit_s: float | None = None,
+) -> PlacementResult:
+    """Choose ``k`` candidate sites that serve a weighted user population best.
+
+    Parameters
+    ----------
+    users : pandas.DataFrame
+        One row per user location with ``lat``, ``lon`` columns, an optional ``weight`` column
+        (non-negative; missing means 1) and, for ``residency``, a ``country_code`` column. Rows
+        of weight 0 are served and reported but do not count in any objective. [deg, -]
+    candidates : pandas.DataFrame
+        Candidate sites indexed by site id (e.g. region code) with ``lat``, ``lon`` columns
+        (not needed when ``cost_ms`` is given). [deg]
+    k : int
+        Number of sites to choose (1 <= k <= number of candidates). [-]
+    objective : str, default "mean"
+        ``"mean"`` (weighted mean RTT, p-median), ``"p50"``/``"p90"``/``"p95"``/``"p99"`` (any
+        ``"pXX"``: weighted percentile, inverted-CDF definition, see the module notes),
+        ``"coverage"`` (maximise the weighted share within ``threshold_ms``) or ``"worst"``
+        (minimise the largest RTT of any user with positive weight, p-center). [-]
+    model : str, optional
+        Latency model passed to :func:`cloudgeo.latency.rtt_matrix_ms` (``None``: its calibrated
+        default; ``"physics"``: straight-fibre great-circle floor). Ignored with ``cost_ms``. [-]
+    stat : str, default "p50"
+        Statistic of the latency model passed to :func:`cloudgeo.latency.rtt_matrix_ms`. [-]
+    method : str, default "exact"
+        ``"exact"`` (proven optimum: vectorised enumeration or HiGHS integer program on exactly
+        aggregated demand) or ``"greedy"`` (add the best next site one at a time). [-]
+    must_include : iterable of site ids
+        Sites that must be chosen (regions you already run). [-]
+    exclude : iterable of site ids
+        Sites that may not be chosen (e.g. opt-in regions you cannot use). [-]
+    residency : mapping of str to iterable of site ids, optional
+        Data residency: ``{"DE": ["eu-central-1", ...]}`` means users whose ``country_code`` is
+        ``"DE"`` may only be served from those sites; at least one of them is then chosen. [-]
+    threshold_ms : float, optional
+        RTT threshold of ``"coverage"`` and of ``min_share``. [ms]
+    min_share : float, optional
+        Side constraint: at least this weighted share of users within ``threshold_ms``.
+        [fraction 0-1]
+    cost_ms : pandas.DataFrame, optional
+        Precomputed RTT matrix, users x candidates (index = users' index, columns = candidate
+        ids); skips the latency model. Values must be finite and >= 0. [ms]
+    thresholds_ms : sequence of float, default (20, 50, 100, 150)
+        Thresholds reported as ``share_within_<T>_ms`` in the summary. [ms]
+    time_limit_s : float, optional
+        Time limit of each integer program (HiGHS). When hit, the best solution found is
+        returned with its proven relative ``gap``. [s]
+
+    Returns
+    -------
+    PlacementResult
+        Chosen sites, objective value [ms or fraction], assignment, summary, per-site table,
+        N-1 failover table, method, gap, solve time [s] and, for exact solves, the greedy
+        objective and its gap.
+
+    Raises
+    ------
+    InvalidInputError
+        Bad ``k`` (< 1 or more than the candidates), unknown ``objective``/``method``, missing
+        ``threshold_ms``, a site both in ``must_include`` and ``exclude``.
+    UnknownNameError
+        A site id in ``must_include``/``exclude``/``residency`` is not a candidate
+        (:class:`UnknownRegionError` when the candidates are indexed by ``region``).
+    DataValidationError
+        Empty users or candidates, negative or NaN weights, bad coordinates, a bad ``cost_ms``.
+    InfeasibleError
+        The constraints cannot all be met; the message names the binding one
+        (``must_include``, ``exclude``, ``residency`` or ``min_share``).
+
+    Notes
+    -----
+    Aggregation keeps the optimum exact: users sharing a prefix set of the radius formulation
+    share one term, so identical users (and users with identical RTT rows) are merged without
+    loss. The HiGHS integer programs run with a relative gap of 0 (HiGHS's default absolute gap
+    of 1e-6 applies: ties closer than a nanosecond of mean RTT are ties).
+
+    References
+    ----------
+    Hakimi (1964); ReVelle & Swain (1970); Church & ReVelle (1974); Elloumi (2010); García,
+    Labbé & Marín (2011); Qiu, Padmanabhan & Voelker (2001). See the module docstring.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> users = pd.DataFrame({"lat": [50.1, 40.7], "lon": [8.7, -74.0], "weight": [1.0, 2.0]})
+    >>> sites = pd.DataFrame({"lat": [50.1, 38.9], "lon": [8.7, -77.4]}, index=["fra", "iad"])
+    >>> cost = pd.DataFrame([[0.0, 66.0], [61.0, 4.0]], index=users.index, columns=sites.index)
+    >>> optimize_placement(users, sites, 1, cost_ms=cost).sites
+    ['iad']
+    """
+    t0 = time.perf_counter()
+    obj, q = _parse_objective(objective)
+    check_choice(method, "method", _METHODS)
+    thr: float | None = None
+    if threshold_ms is not None:
+        thr = check_positive(threshold_ms, "threshold_ms", "ms")
+    if obj == "coverage" and thr is None:
+        msg = (
+            "objective='coverage' needs threshold_ms (the RTT that counts as covered), e.g. threshold_ms=50."
+        )
+        raise InvalidInputError(msg)
+    share: float | None = None
+    if min_share is not None:
+        share = check_fraction(min_share, "min_share")
+        if thr is None:
+            msg = "min_share needs threshold_ms (the RTT the share must be within), e.g. threshold_ms=50."
+            raise InvalidInputError(msg)
+    for t in thresholds_ms:
+        check_nonnegative(t, "thresholds_ms")
+    if time_limit_s is not None:
+        check_positive(time_limit_s, "time_limit_s", "s")
+    prob, full, users_df, cand_ids, _ = _prepare(
+        users,
+        candidates,
+        k,
+        objective=obj,
+        model=model,
+        stat=stat,
+        must_include=must_include,
+        exclude=exclude,
+        residency=residency,
+        cost_ms=cost_ms,
+    )
+    t1 = time.perf_counter()
+    _check_residency(prob, time_limit_s)
+    chosen, used, gap, greedy_value = _solve(prob, obj, q, thr, share, method, time_limit_s, "auto")
+    solve_time = time.perf_counter() - t1
+    del t0
+    return _build_result(
+        users_df,
+        cand_ids,
+        full,
+        prob,
+        chosen,
+        obj,
+        q,
+        thr,
+        used,
+        gap,
+        greedy_value,
+        solve_time,
+        thresholds_ms,
+    )
+
+
+def placement_frontier(
+    users: pd.DataFrame,
+    candidates: pd.DataFrame,
+    k_max: int,
+    *,
+    objective: str = "mean",
+    model: str | None = None,
+    stat: str = "p50",
+    method: str = "exact",
+    must_include: Iterable[Any] = (),
+    exclude: Iterable[Any] = (),
+    residency: Mapping[str, Iterable[Any]] | None = None,
+    threshold_ms: float | None = None,
+    cost_ms: pd.DataFrame | None = None,
+    time_limit_s: float | None = None,
+) -> pd.DataFrame:
+    """Best objective for every number of sites k = 1 .. ``k_max``.
+
+    The latency matrix is computed once. Rows start at the smallest ``k`` the constraints allow
+    (``len(must_include)``, and enough sites for ``residency``).
+
+    Parameters
+    ----------
+    users, candidates, objective, model, stat, method, must_include, exclude, residency, threshold_ms, cost_ms, time_limit_s
+        As in :func:`optimize_placement`.
+    k_max : int
+        Largest number of sites (at most the number of allowed candidates). [-]
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``k``; columns ``objective_value`` (never worse as k grows: never increasing
+        for latency objectives [ms], never decreasing for coverage [fraction]), ``sites`` (list
+        of ids), ``method``, ``gap``, ``mean_rtt_ms``, ``p90_rtt_ms``, ``greedy_objective_value``.
+
+    Raises
+    ------
+    InvalidInputError, UnknownNameError, DataValidationError, InfeasibleError
+        As :func:`optimize_placement`; InfeasibleError when no k <= ``k_max`` is feasible.
+
+    References
+    ----------
+    See :func:`optimize_placement`.
+    """
+    k_max_int = check_int(k_max, "k_max", minimum=1)
+    obj, q = _parse_objective(objective)
+    check_choice(method, "method", _METHODS)
+    if not isinstance(users, pd.DataFrame) or not isinstance(candidates, pd.DataFrame):
+        _prepare(
+            users,
+            candidates,
+            1,
+            objective=obj,
+            model=model,
+            stat=stat,
+            must_include=(),
+            exclude=(),
+            residency=None,
+            cost_ms=cost_ms,
+        )
+    assert isinstance(users, pd.DataFrame) and isinstance(candidates, pd.DataFrame)
+    # validate once with k = k_max (raises for k_max > candidates, unknown ids, ...)
+    prob, full, _, cand_ids, _ = _prepare(
+        users,
+        candidates,
+        k_max_int,
+        objective=obj,
+        model=model,
+        stat=stat,
+        must_include=must_include,
+        exclude=exclude,
+        residency=residency,
+        cost_ms=cost_ms,
+    )
+    _check_residency(prob, time_limit_s)
+    cost_df = pd.DataFrame(full, index=users.index, columns=pd.Index(cand_ids))
+    k_start = max(1, int(prob.must.sum()))
+    rows = []
+    prev: PlacementResult | None = None
+    for kk in range(k_start, k_max_int + 1):
+        try:
+            res = optimize_placement(
+                users,
+                candidates,
+                kk,
+                objective=obj,
+                method=method,
+                must_include=must_include,
+                exclude=exclude,
+                residency=residency,
+                threshold_ms=threshold_ms,
+                cost_ms=cost_df,
+                time_limit_s=time_limit_s,
+            )
+        except InfeasibleError:
+            if prev is None and kk < k_max_int:
+                continue
+            raise
+        if prev is not None and _worse(res.objective_value, prev.objective_value, obj):
+            res = _extend(
+                prev, users, candidates, kk, obj, must_include, exclude, residency, threshold_ms, cost_df, res
+            )
+        rows.append(
+            {
+                "k": kk,
+                "objective_value": res.objective_value,
+                "sites": list(res.sites),
+                "method": res.method,
+                "gap": res.gap,
+                "mean_rtt_ms": float(res.summary["mean_rtt_ms"]),
+                "p90_rtt_ms": float(res.summary["p90_rtt_ms"]),
+                "greedy_objective_value": res.greedy_objective_value,
+            }
+        )
+        prev = res
+    del q
+    return pd.DataFrame(rows).set_index("k")
+
+
+def _worse(a: float, b: float, objective: str) -> bool:
+    return a < b if objective == "coverage" else a > b
+
+
+def _extend(
+    prev: PlacementResult,
+    users: pd.DataFrame,
+    candidates: pd.DataFrame,
+    k: int,
+    objective: str,
+    must_include: Iterable[Any],
+    exclude: Iterable[Any],
+    residency: Mapping[str, Iterable[Any]] | None,
+    threshold_ms: float | None,
+    cost_df: pd.DataFrame,
+    fallback: PlacementResult,
+) -> PlacementResult:
+    """Keep the frontier monotone when a time-limited solve came back worse than k-1 plus one site."""
+    best = fallback
+    excl = set(exclude)
+    for extra in candidates.index:
+        if extra in prev.sites or extra in excl:
+            continue
+        res = optimize_placement(
+            users,
+            candidates,
+            k,
+            objective=objective,
+            method="greedy",
+            must_include=[*prev.sites, extra],
+            exclude=exclude,
+            residency=residency,
+            threshold_ms=threshold_ms,
+            cost_ms=cost_df,
+        )
+        if _worse(best.objective_value, res.objective_value, objective):
+            best = res
+    del must_include
+    return best

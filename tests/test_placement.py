@@ -1,0 +1,545 @@
+"""Tests for cloudgeo.placement: exact optima checked by brute force, constraints, contracts, errors."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cloudgeo import placement
+from cloudgeo.errors import (
+    DataValidationError,
+    InfeasibleError,
+    InvalidInputError,
+    InvalidTypeError,
+    UnknownNameError,
+    UnknownRegionError,
+)
+from cloudgeo.placement import PlacementResult, optimize_placement, placement_frontier
+
+# Straight-fibre RTT (MODELS.md §1.1-1.2: haversine R = 6371 km, group index 1.4682).
+C_KM_S = 299_792.458
+FIBRE_INDEX = 1.4682
+R_KM = 6371.0
+
+
+def physics_rtt_ms(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """2 * great-circle distance / (c / 1.4682), users x sites. [ms]"""
+    p1 = np.radians(a["lat"].to_numpy())[:, None]
+    p2 = np.radians(b["lat"].to_numpy())[None, :]
+    dl = np.radians(b["lon"].to_numpy())[None, :] - np.radians(a["lon"].to_numpy())[:, None]
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    d_km = 2 * R_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    return pd.DataFrame(2 * d_km / (C_KM_S / FIBRE_INDEX) * 1000.0, index=a.index, columns=b.index)
+
+
+# City centres as in MODELS.md §1.2 where listed; populations are rounded metro figures
+# (millions) used only as weights.
+CITIES = pd.DataFrame(
+    {
+        "lat": [35.6762, 51.5074, 19.0760, 40.7128, -23.5505, -33.8688],
+        "lon": [139.6503, -0.1278, 72.8777, -74.0060, -46.6333, 151.2093],
+        "weight": [14.0, 8.9, 12.4, 8.3, 12.3, 5.3],
+        "country_code": ["JP", "GB", "IN", "US", "BR", "AU"],
+    },
+    index=pd.Index(["Tokyo", "London", "Mumbai", "New York", "Sao Paulo", "Sydney"], name="city"),
+)
+# Approximate metro locations of five AWS regions.
+SITES = pd.DataFrame(
+    {"lat": [1.35, 25.2, -23.5, 51.5, 38.9], "lon": [103.8, 55.3, -46.6, -0.1, -77.4]},
+    index=pd.Index(["ap-southeast-1", "me-central-1", "sa-east-1", "eu-west-2", "us-east-1"], name="region"),
+)
+COST = physics_rtt_ms(CITIES, SITES)
+
+
+def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
+    """Independent inverted-CDF weighted quantile: smallest x with cumulative weight >= q."""
+    order = np.argsort(x, kind="stable")
+    cw = np.cumsum(w[order]) / w.sum()
+    return float(x[order][np.nonzero(cw >= q - 1e-9)[0][0]])
+
+
+def objective_of(served: np.ndarray, w: np.ndarray, objective: str, threshold_ms: float = 60.0) -> float:
+    if objective == "mean":
+        return float(served @ w / w.sum())
+    if objective == "coverage":
+        return float(w @ (served <= threshold_ms) / w.sum())
+    if objective == "worst":
+        return float(served[w > 0].max())
+    return weighted_quantile(served, w, float(objective[1:]) / 100)
+
+
+def brute_force(
+    cost: np.ndarray,
+    w: np.ndarray,
+    k: int,
+    objective: str,
+    *,
+    allowed: Callable[[tuple[int, ...]], bool] = lambda s: True,
+    threshold_ms: float = 60.0,
+) -> float:
+    sign = -1.0 if objective == "coverage" else 1.0
+    best = math.inf
+    for combo in itertools.combinations(range(cost.shape[1]), k):
+        if not allowed(combo):
+            continue
+        served = cost[:, list(combo)].min(axis=1)
+        best = min(best, sign * objective_of(served, w, objective, threshold_ms))
+    return sign * best
+
+
+def random_instance(seed: int, n_users: int = 40, n_sites: int = 8) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    users = pd.DataFrame(
+        {
+            "lat": rng.uniform(-60, 70, n_users),
+            "lon": rng.uniform(-180, 180, n_users),
+            "weight": rng.integers(0, 20, n_users).astype(float),
+        },
+        index=pd.Index([f"u{i}" for i in range(n_users)]),
+    )
+    users.loc["u0", "weight"] = 5.0
+    sites = pd.DataFrame(
+        {"lat": rng.uniform(-40, 60, n_sites), "lon": rng.uniform(-180, 180, n_sites)},
+        index=pd.Index([f"s{j}" for j in range(n_sites)]),
+    )
+    return users, sites
+
+
+OBJECTIVES = ["mean", "p50", "p90", "p95", "p99", "coverage", "worst"]
+
+
+# ---------------------------------------------------------------------------------------------
+# optimum by brute force
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_small_world_case_matches_brute_force(objective: str, k: int) -> None:
+    res = optimize_placement(CITIES, SITES, k, objective=objective, cost_ms=COST, threshold_ms=60.0)
+    w = CITIES["weight"].to_numpy()
+    expected = brute_force(COST.to_numpy(), w, k, objective)
+    assert res.objective_value == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    served = COST[res.sites].to_numpy().min(axis=1)
+    assert objective_of(served, w, objective) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert res.gap == 0.0
+    assert res.method == "enumeration"
+    assert len(res.sites) == k
+
+
+@pytest.mark.parametrize("force_milp", [False, True])
+@pytest.mark.parametrize("objective", ["mean", "p90", "coverage", "worst"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_instances_match_brute_force(
+    objective: str, seed: int, force_milp: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if force_milp:
+        monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
+    users, sites = random_instance(seed)
+    cost = physics_rtt_ms(users, sites)
+    res = optimize_placement(users, sites, 3, objective=objective, cost_ms=cost, threshold_ms=60.0)
+    expected = brute_force(cost.to_numpy(), users["weight"].to_numpy(), 3, objective)
+    assert res.objective_value == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    assert res.method == ("milp" if force_milp else "enumeration")
+    assert res.gap == 0.0
+
+
+def test_truncated_radius_depth_stays_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    # force the iterative deepening of the radius formulation (depth 2 at first)
+    monkeypatch.setattr(placement, "_MAX_PREFIX_ENTRIES", 1)
+    users, sites = random_instance(7, n_users=60, n_sites=10)
+    cost = physics_rtt_ms(users, sites)
+    for k in (1, 2, 4):
+        res = optimize_placement(users, sites, k, cost_ms=cost)
+        expected = brute_force(cost.to_numpy(), users["weight"].to_numpy(), k, "mean")
+        assert res.objective_value == pytest.approx(expected, rel=1e-12)
+
+
+def test_optima_are_not_nested() -> None:
+    one = optimize_placement(CITIES, SITES, 1, cost_ms=COST)
+    two = optimize_placement(CITIES, SITES, 2, cost_ms=COST)
+    assert one.sites == ["eu-west-2"]
+    assert sorted(two.sites) == ["ap-southeast-1", "sa-east-1"]
+    assert one.sites[0] not in two.sites
+
+
+def test_p_median_and_p_center_differ() -> None:
+    median = optimize_placement(CITIES, SITES, 2, objective="mean", cost_ms=COST)
+    center = optimize_placement(CITIES, SITES, 2, objective="worst", cost_ms=COST)
+    assert sorted(median.sites) == ["ap-southeast-1", "sa-east-1"]
+    assert sorted(center.sites) == ["ap-southeast-1", "us-east-1"]
+    assert center.summary["worst_rtt_ms"] < median.summary["worst_rtt_ms"]
+    assert median.summary["mean_rtt_ms"] < center.summary["mean_rtt_ms"]
+
+
+def test_constant_access_term_keeps_p_median_argmin() -> None:
+    for k in (1, 2, 3):
+        base = optimize_placement(CITIES, SITES, k, cost_ms=COST)
+        shifted = optimize_placement(CITIES, SITES, k, cost_ms=COST + 24.0)  # FTTH access, MODELS §1.4
+        assert shifted.sites == base.sites
+        assert shifted.objective_value == pytest.approx(base.objective_value + 24.0)
+
+
+@pytest.mark.parametrize("objective", ["mean", "p90", "coverage", "worst"])
+def test_greedy_never_better_than_exact(objective: str) -> None:
+    for seed in range(4):
+        users, sites = random_instance(seed)
+        cost = physics_rtt_ms(users, sites)
+        for k in (2, 3):
+            exact = optimize_placement(users, sites, k, objective=objective, cost_ms=cost, threshold_ms=60)
+            greedy = optimize_placement(
+                users, sites, k, objective=objective, cost_ms=cost, threshold_ms=60, method="greedy"
+            )
+            assert greedy.method == "greedy"
+            assert math.isnan(greedy.gap)
+            assert exact.greedy_objective_value == pytest.approx(greedy.objective_value)
+            assert exact.greedy_gap is not None
+            assert exact.greedy_gap >= 0.0
+            if objective == "coverage":
+                assert greedy.objective_value <= exact.objective_value + 1e-12
+            else:
+                assert greedy.objective_value >= exact.objective_value - 1e-12
+
+
+def test_weight_column_optional() -> None:
+    users = CITIES.drop(columns="weight")
+    res = optimize_placement(users, SITES, 2, cost_ms=COST)
+    expected = brute_force(COST.to_numpy(), np.ones(len(users)), 2, "mean")
+    assert res.objective_value == pytest.approx(expected)
+
+
+def test_zero_weight_users_served_but_not_counted() -> None:
+    users = CITIES.copy()
+    users.loc["Sydney", "weight"] = 0.0
+    res = optimize_placement(users, SITES, 2, objective="worst", cost_ms=COST)
+    w = users["weight"].to_numpy()
+    assert res.objective_value == pytest.approx(brute_force(COST.to_numpy(), w, 2, "worst"))
+    assert res.assignment["Sydney"] in res.sites
+
+
+# ---------------------------------------------------------------------------------------------
+# result contents
+
+
+def test_summary_uses_the_documented_weighted_percentile() -> None:
+    res = optimize_placement(CITIES, SITES, 2, objective="p90", cost_ms=COST)
+    w = CITIES["weight"].to_numpy()
+    rtt = res.rtt_ms.to_numpy()
+    for q, key in ((0.5, "p50_rtt_ms"), (0.9, "p90_rtt_ms"), (0.99, "p99_rtt_ms")):
+        assert res.summary[key] == np.quantile(rtt, q, weights=w, method="inverted_cdf")
+    assert res.summary["p90_rtt_ms"] == res.objective_value
+    assert res.summary["mean_rtt_ms"] == pytest.approx(rtt @ w / w.sum())
+    assert res.summary["share_within_50_ms"] == pytest.approx(w[rtt <= 50].sum() / w.sum())
+
+
+def test_assignment_is_nearest_chosen_site_and_index_kept() -> None:
+    users = CITIES.copy()
+    before = users.copy()
+    cost_before = COST.copy()
+    res = optimize_placement(users, SITES, 3, cost_ms=COST)
+    pd.testing.assert_frame_equal(users, before)
+    pd.testing.assert_frame_equal(COST, cost_before)
+    assert res.assignment.index.equals(users.index)
+    assert res.rtt_ms.index.equals(users.index)
+    for city, site in res.assignment.items():
+        assert site == COST.loc[city, res.sites].idxmin()
+        assert res.rtt_ms[city] == COST.loc[city, site]
+    assert res.per_site["users"].sum() == len(users)
+    assert res.per_site["weight_share"].sum() == pytest.approx(1.0)
+
+
+def test_cost_ms_rows_and_columns_may_be_reordered() -> None:
+    shuffled = COST.iloc[::-1, ::-1]
+    a = optimize_placement(CITIES, SITES, 2, cost_ms=shuffled)
+    b = optimize_placement(CITIES, SITES, 2, cost_ms=COST)
+    assert a.sites == b.sites
+    assert a.objective_value == b.objective_value
+
+
+def test_failover_table_on_tiny_case() -> None:
+    # 3 users, 3 sites, hand-made RTTs [ms]
+    users = pd.DataFrame(
+        {"lat": [0.0, 0.0, 0.0], "lon": [0.0, 1.0, 2.0], "weight": [1.0, 1.0, 2.0]}, index=["a", "b", "c"]
+    )
+    sites = pd.DataFrame({"lat": [0.0, 0.0, 0.0], "lon": [0.0, 1.0, 2.0]}, index=["X", "Y", "Z"])
+    cost = pd.DataFrame(
+        [[10.0, 30.0, 90.0], [45.0, 20.0, 50.0], [80.0, 60.0, 5.0]], index=users.index, columns=sites.index
+    )
+    res = optimize_placement(users, sites, 2, cost_ms=cost)
+    # {X, Z}: 10 + 45 + 2*5 = 65 / 4; {Y, Z}: 30 + 20 + 10 = 60 / 4; {X, Y}: 10 + 20 + 120 = 150 / 4
+    assert res.sites == ["Y", "Z"]
+    assert res.objective_value == pytest.approx(15.0)
+    fo = res.failover
+    assert list(fo.index) == ["Y", "Z"]
+    # Y fails: a -> Z (90), b -> Z (50); c stays on Z (5): mean (90 + 50 + 10) / 4
+    assert fo.loc["Y", "users_affected"] == 2
+    assert fo.loc["Y", "weight_share_affected"] == pytest.approx(0.5)
+    assert fo.loc["Y", "mean_rtt_ms"] == pytest.approx(37.5)
+    assert fo.loc["Y", "mean_rtt_increase_ms"] == pytest.approx(22.5)
+    assert fo.loc["Y", "affected_mean_rtt_ms_before"] == pytest.approx(25.0)
+    assert fo.loc["Y", "affected_mean_rtt_ms_after"] == pytest.approx(70.0)
+    assert fo.loc["Y", "worst_rtt_ms"] == pytest.approx(90.0)
+    # Z fails: c -> Y (60): mean (30 + 20 + 120) / 4; p90: weights .25 .25 .5 -> 60
+    assert fo.loc["Z", "users_affected"] == 1
+    assert fo.loc["Z", "mean_rtt_ms"] == pytest.approx(42.5)
+    assert fo.loc["Z", "p90_rtt_ms"] == pytest.approx(60.0)
+    assert (fo["stranded_share"] == 0).all()
+    moved = res.failover_assignment("Y")
+    assert list(moved.index) == ["a", "b"]
+    assert list(moved["site_after"]) == ["Z", "Z"]
+    assert list(moved["rtt_ms_after"]) == [90.0, 50.0]
+    with pytest.raises(UnknownNameError, match="unknown chosen site 'X'"):
+        res.failover_assignment("X")
+
+
+def test_failover_with_one_site_strands_everyone() -> None:
+    res = optimize_placement(CITIES, SITES, 1, cost_ms=COST)
+    row = res.failover.iloc[0]
+    assert row["stranded_share"] == pytest.approx(1.0)
+    assert math.isnan(row["mean_rtt_ms"])
+    moved = res.failover_assignment(res.sites[0])
+    assert moved["site_after"].isna().all()
+
+
+def test_repr_html_names_sites_and_method() -> None:
+    res = optimize_placement(CITIES, SITES, 2, cost_ms=COST)
+    text = res._repr_html_()
+    assert "ap-southeast-1" in text
+    assert "enumeration" in text
+    assert "proven optimum" in text
+    assert isinstance(res, PlacementResult)
+    assert res.solve_time_s >= 0
+
+
+# ---------------------------------------------------------------------------------------------
+# constraints
+
+
+def test_must_include_and_exclude_honoured() -> None:
+    w = CITIES["weight"].to_numpy()
+    site_pos = {s: i for i, s in enumerate(SITES.index)}
+    res = optimize_placement(CITIES, SITES, 2, cost_ms=COST, must_include=["eu-west-2"])
+    assert "eu-west-2" in res.sites
+    expected = brute_force(COST.to_numpy(), w, 2, "mean", allowed=lambda s: site_pos["eu-west-2"] in s)
+    assert res.objective_value == pytest.approx(expected)
+    res = optimize_placement(CITIES, SITES, 2, cost_ms=COST, exclude=["sa-east-1"])
+    assert "sa-east-1" not in res.sites
+    expected = brute_force(COST.to_numpy(), w, 2, "mean", allowed=lambda s: site_pos["sa-east-1"] not in s)
+    assert res.objective_value == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("objective", ["mean", "p90", "worst", "coverage"])
+def test_residency_constrains_assignment(objective: str) -> None:
+    residency = {"BR": ["us-east-1"], "JP": ["ap-southeast-1", "me-central-1"]}
+    res = optimize_placement(
+        CITIES, SITES, 2, objective=objective, cost_ms=COST, residency=residency, threshold_ms=60.0
+    )
+    assert res.assignment["Sao Paulo"] == "us-east-1"
+    assert res.assignment["Tokyo"] in ("ap-southeast-1", "me-central-1")
+    masked = COST.copy()
+    masked.loc["Sao Paulo", [s for s in SITES.index if s != "us-east-1"]] = np.inf
+    masked.loc["Tokyo", ["sa-east-1", "eu-west-2", "us-east-1"]] = np.inf
+    expected = brute_force(masked.to_numpy(), CITIES["weight"].to_numpy(), 2, objective)
+    assert res.objective_value == pytest.approx(expected)
+
+
+def test_min_share_side_constraint() -> None:
+    free = optimize_placement(CITIES, SITES, 2, cost_ms=COST)
+    share = free.summary["share_within_60_ms"] if "share_within_60_ms" in free.summary else None
+    res = optimize_placement(CITIES, SITES, 2, cost_ms=COST, threshold_ms=60.0, min_share=0.5)
+    assert res.summary["share_within_60_ms"] >= 0.5
+    w = CITIES["weight"].to_numpy()
+    c = COST.to_numpy()
+
+    def ok(s: tuple[int, ...]) -> bool:
+        return bool(w @ (c[:, list(s)].min(axis=1) <= 60.0) / w.sum() >= 0.5)
+
+    assert res.objective_value == pytest.approx(brute_force(c, w, 2, "mean", allowed=ok))
+    assert share is None or share < 0.5 or res.sites == free.sites
+
+
+def test_frontier_never_worse_with_k() -> None:
+    users, sites = random_instance(3, n_users=50, n_sites=7)
+    cost = physics_rtt_ms(users, sites)
+    for objective in ("mean", "p90", "worst"):
+        front = placement_frontier(users, sites, 5, objective=objective, cost_ms=cost)
+        assert list(front.index) == [1, 2, 3, 4, 5]
+        assert (np.diff(front["objective_value"].to_numpy()) <= 1e-12).all()
+        assert all(len(s) == k for k, s in front["sites"].items())
+    cov = placement_frontier(users, sites, 4, objective="coverage", threshold_ms=40, cost_ms=cost)
+    assert (np.diff(cov["objective_value"].to_numpy()) >= -1e-12).all()
+
+
+def test_frontier_starts_at_must_include() -> None:
+    front = placement_frontier(CITIES, SITES, 3, cost_ms=COST, must_include=["eu-west-2", "us-east-1"])
+    assert list(front.index) == [2, 3]
+    assert all("eu-west-2" in s for s in front["sites"])
+
+
+def test_frontier_skips_k_too_small_for_residency() -> None:
+    front = placement_frontier(
+        CITIES, SITES, 3, cost_ms=COST, residency={"BR": ["sa-east-1"], "GB": ["eu-west-2"]}
+    )
+    assert list(front.index) == [2, 3]
+
+
+# ---------------------------------------------------------------------------------------------
+# the latency model behind the default path
+
+
+def test_physics_model_equals_straight_fibre_formula() -> None:
+    latency = pytest.importorskip("cloudgeo.latency")
+    if not hasattr(latency, "rtt_matrix_ms"):
+        pytest.skip("cloudgeo.latency.rtt_matrix_ms not available yet")
+    res = optimize_placement(CITIES, SITES, 2, model="physics")
+    ref = optimize_placement(CITIES, SITES, 2, cost_ms=COST)
+    assert res.sites == ref.sites
+    # the formula's radius may be 6371.0 or 6371.0088 km: equal to 2e-6 relative
+    assert res.objective_value == pytest.approx(ref.objective_value, rel=1e-5)
+    np.testing.assert_allclose(res.rtt_ms.to_numpy(), ref.rtt_ms.to_numpy(), rtol=1e-5)
+
+
+# ---------------------------------------------------------------------------------------------
+# errors
+
+
+def test_k_out_of_range() -> None:
+    with pytest.raises(InvalidInputError, match="k must be >= 1, got 0"):
+        optimize_placement(CITIES, SITES, 0, cost_ms=COST)
+    with pytest.raises(InvalidInputError, match=r"k=6 is larger than the number of candidate sites \(5\)"):
+        optimize_placement(CITIES, SITES, 6, cost_ms=COST)
+    with pytest.raises(InvalidTypeError, match="k must be an integer"):
+        optimize_placement(CITIES, SITES, 2.0, cost_ms=COST)  # type: ignore[arg-type]
+
+
+def test_empty_and_bad_users() -> None:
+    with pytest.raises(DataValidationError, match="(?s)users failed validation.*the table is empty"):
+        optimize_placement(CITIES.iloc[:0], SITES, 1, cost_ms=COST.iloc[:0])
+    bad = CITIES.copy()
+    bad.loc["Tokyo", "weight"] = -1.0
+    with pytest.raises(DataValidationError, match="weight is negative in row"):
+        optimize_placement(bad, SITES, 1, cost_ms=COST)
+    with pytest.raises(InvalidTypeError, match="users must be a pandas DataFrame"):
+        optimize_placement([1, 2], SITES, 1, cost_ms=COST)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match="candidates must be a pandas DataFrame"):
+        optimize_placement(CITIES, ["a"], 1, cost_ms=COST)  # type: ignore[arg-type]
+    with pytest.raises(DataValidationError, match="(?s)candidates failed validation.*the table is empty"):
+        optimize_placement(CITIES, SITES.iloc[:0], 1, cost_ms=COST)
+    dup = pd.concat([SITES, SITES.iloc[:1]])
+    with pytest.raises(DataValidationError, match="duplicate site id"):
+        optimize_placement(CITIES, dup, 1, cost_ms=COST)
+
+
+def test_must_include_exclude_conflicts() -> None:
+    with pytest.raises(InvalidInputError, match=r"\['eu-west-2'\] are both in must_include and in exclude"):
+        optimize_placement(CITIES, SITES, 2, cost_ms=COST, must_include=["eu-west-2"], exclude=["eu-west-2"])
+    with pytest.raises(InfeasibleError, match="must_include binds: it names 3 sites"):
+        optimize_placement(
+            CITIES, SITES, 2, cost_ms=COST, must_include=["eu-west-2", "us-east-1", "sa-east-1"]
+        )
+    with pytest.raises(InfeasibleError, match="exclude binds: 3 of 5 candidates are excluded"):
+        optimize_placement(CITIES, SITES, 3, cost_ms=COST, exclude=["eu-west-2", "us-east-1", "sa-east-1"])
+    with pytest.raises(InvalidTypeError, match="must_include must be a list of candidate ids"):
+        optimize_placement(CITIES, SITES, 2, cost_ms=COST, must_include="eu-west-2")
+
+
+def test_unknown_ids_suggest_close_matches() -> None:
+    with pytest.raises(UnknownRegionError, match="unknown region code 'eu-west-9'. Did you mean 'eu-west-2'"):
+        optimize_placement(CITIES, SITES, 2, cost_ms=COST, must_include=["eu-west-9"])
+    plain = SITES.rename_axis(None)
+    with pytest.raises(UnknownNameError, match="unknown candidate site id in exclude 'us-east-l'"):
+        optimize_placement(CITIES, plain, 2, cost_ms=COST, exclude=["us-east-l"])
+    with pytest.raises(UnknownRegionError, match="unknown region code 'sa-east-2'"):
+        optimize_placement(CITIES, SITES, 2, cost_ms=COST, residency={"BR": ["sa-east-2"]})
+
+
+def test_residency_infeasible_names_the_rule() -> None:
+    with pytest.raises(
+        InfeasibleError, match=r"residency binds: users in BR may only be served from \['sa-east-1'\]"
+    ):
+        optimize_placement(
+            CITIES, SITES, 2, cost_ms=COST, residency={"BR": ["sa-east-1"]}, exclude=["sa-east-1"]
+        )
+    rules = {"BR": ["sa-east-1"], "GB": ["eu-west-2"], "JP": ["ap-southeast-1"]}
+    with pytest.raises(
+        InfeasibleError, match=r"residency binds: the rules BR -> \['sa-east-1'\].* need at least 3 site"
+    ):
+        optimize_placement(CITIES, SITES, 2, cost_ms=COST, residency=rules)
+    with pytest.raises(InfeasibleError, match="plus the 1 must_include site"):
+        optimize_placement(
+            CITIES,
+            SITES,
+            2,
+            cost_ms=COST,
+            residency={"BR": ["sa-east-1"], "GB": ["eu-west-2"]},
+            must_include=["us-east-1"],
+        )
+    with pytest.raises(DataValidationError, match="missing column.*country_code"):
+        optimize_placement(
+            CITIES.drop(columns="country_code"), SITES, 2, cost_ms=COST, residency={"BR": ["sa-east-1"]}
+        )
+    with pytest.raises(InvalidTypeError, match="residency must be a mapping"):
+        optimize_placement(CITIES, SITES, 2, cost_ms=COST, residency=[("BR", ["sa-east-1"])])  # type: ignore[arg-type]
+
+
+def test_min_share_infeasible_names_the_constraint() -> None:
+    with pytest.raises(
+        InfeasibleError,
+        match=r"min_share binds: at most 0\.\d+ of the user weight can be within threshold_ms=10 ms",
+    ):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST, threshold_ms=10.0, min_share=0.9)
+    with pytest.raises(InvalidInputError, match="min_share needs threshold_ms"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST, min_share=0.9)
+    with pytest.raises(InvalidInputError, match=r"min_share must be a fraction in \[0, 1\], got 90"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST, threshold_ms=10.0, min_share=90)
+
+
+def test_bad_choices() -> None:
+    with pytest.raises(InvalidInputError, match="objective must be one of 'mean', 'p50'.*got 'median'"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST, objective="median")
+    with pytest.raises(InvalidInputError, match="objective must be one of .*got 'p100'"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST, objective="p100")
+    with pytest.raises(InvalidInputError, match="method must be one of 'exact', 'greedy'; got 'ilp'"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST, method="ilp")
+    with pytest.raises(InvalidInputError, match="objective='coverage' needs threshold_ms"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST, objective="coverage")
+    with pytest.raises(InvalidInputError, match="threshold_ms must be > 0 ms, got -5"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST, objective="coverage", threshold_ms=-5)
+    with pytest.raises(InvalidInputError, match="time_limit_s must be > 0 s"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST, time_limit_s=0)
+
+
+def test_bad_cost_matrix() -> None:
+    nan = COST.copy()
+    nan.iloc[0, 0] = np.nan
+    with pytest.raises(DataValidationError, match="1 RTT value\\(s\\) are NaN or infinite"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=nan)
+    with pytest.raises(DataValidationError, match="RTT value\\(s\\) are negative"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST - 1000.0)
+    with pytest.raises(DataValidationError, match="columns missing for candidate\\(s\\) \\['us-east-1'\\]"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST.drop(columns="us-east-1"))
+    with pytest.raises(DataValidationError, match="its index must hold exactly the users' index labels"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST.iloc[1:])
+    with pytest.raises(InvalidTypeError, match="cost_ms must be a pandas DataFrame"):
+        optimize_placement(CITIES, SITES, 1, cost_ms=COST.to_numpy())  # type: ignore[arg-type]
+
+
+def test_greedy_cannot_meet_residency_but_exact_can() -> None:
+    # Six countries, each allowed a set of sites; c hits four rules, so greedy takes it first and
+    # then needs two more sites; the exact solve finds {a, b}.
+    users = pd.DataFrame(
+        {"lat": [0.0] * 6, "lon": [0.0] * 6, "country_code": ["C1", "C2", "C3", "C4", "C5", "C6"]},
+        index=[f"u{i}" for i in range(6)],
+    )
+    sites = pd.DataFrame({"lat": [0.0] * 3, "lon": [0.0] * 3}, index=["a", "b", "c"])
+    cost = pd.DataFrame(10.0, index=users.index, columns=sites.index)
+    rules = {"C1": ["a", "c"], "C2": ["a", "c"], "C3": ["a"], "C4": ["b", "c"], "C5": ["b", "c"], "C6": ["b"]}
+    exact = optimize_placement(users, sites, 2, cost_ms=cost, residency=rules)
+    assert exact.sites == ["a", "b"]
+    assert exact.greedy_objective_value is None
+    with pytest.raises(InfeasibleError, match="the greedy method could not meet the constraints"):
+        optimize_placement(users, sites, 2, cost_ms=cost, residency=rules, method="greedy")
