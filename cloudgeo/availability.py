@@ -326,7 +326,10 @@ class Component:
         parts = [f"SLA floor {sla_id}"]
         for key in ("measured", "last_updated", "source"):
             if key in row.index and pd.notna(row[key]):
-                parts.append(f"{key}: {row[key]}")
+                value = row[key]
+                if isinstance(value, _dt.datetime | pd.Timestamp):
+                    value = value.date().isoformat()
+                parts.append(f"{key}: {value}")
         return cls(
             float(row["commitment"]),
             name if name is not None else sla_id,
@@ -1485,7 +1488,7 @@ def monte_carlo(
     s, e = _mc_tree(comp.tree, var_sets)
     edges = np.arange(runs + 1, dtype=np.float64) * run_h
     cum = _cumulative_down(s, e, edges)
-    down = np.diff(cum)
+    down = np.clip(np.diff(cum), 0.0, run_h)  # removes float rounding (~1e-12 h) only
     run_a = 1.0 - down / run_h
     mean = float(run_a.mean())
     se = float(run_a.std(ddof=1) / math.sqrt(runs))
