@@ -33,7 +33,45 @@ _SUBMODULES = (
 )
 
 # public name -> submodule that defines it (the curated flat API)
-_EXPORTS: dict[str, str] = {}
+_EXPORTS: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "load_regions",
+            "get_regions",
+            "load_availability_zones",
+            "load_edge_locations",
+            "lookup_edge_location",
+            "load_regional_edge_caches",
+            "load_storage_classes",
+            "load_slas",
+        ],
+        "catalog",
+    ),
+    **dict.fromkeys(["load_world_cities", "country_weights", "from_points"], "population"),
+    **dict.fromkeys(
+        ["read_cloudping_json", "read_gcping_csv", "read_wondernetwork_csv", "read_measurements_csv"],
+        "measurements",
+    ),
+    **dict.fromkeys(["great_circle_km", "distance_matrix_km", "nearest_sites"], "geodesy"),
+    **dict.fromkeys(
+        [
+            "rtt_ms",
+            "region_rtt_ms",
+            "rtt_matrix_ms",
+            "user_latency",
+            "latency_summary",
+            "cdn_ttfb_ms",
+            "calibrate",
+        ],
+        "latency",
+    ),
+    **dict.fromkeys(["expected_losses", "erasure_coding_loss"], "durability"),
+    **dict.fromkeys(["Component", "series", "parallel", "k_of_n", "downtime"], "availability"),
+    **dict.fromkeys(["optimize_placement", "placement_frontier"], "placement"),
+    **dict.fromkeys(["simulate_autoscaling"], "scaling"),
+    **dict.fromkeys(["plot_infrastructure_map", "enable_offline_maps", "export_figure"], "plotting"),
+    **dict.fromkeys(["write_report"], "report"),
+}
 
 __all__ = sorted([*_SUBMODULES, *_EXPORTS, "__version__"])
 

@@ -1,0 +1,77 @@
+"""Package-level contracts: lazy, cheap import; the flat API; the layering rule."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cloudgeo
+
+PACKAGE = Path(cloudgeo.__file__).parent
+COMPUTE = [
+    "catalog",
+    "population",
+    "measurements",
+    "geodesy",
+    "network",
+    "latency",
+    "durability",
+    "availability",
+    "placement",
+    "scaling",
+]
+PRESENTATION = ("plotly", "ipywidgets", "anywidget", "cloudgeo.plotting", "cloudgeo.widgets", "cloudgeo.report")
+
+
+def test_every_flat_export_resolves() -> None:
+    for name in cloudgeo.__all__:
+        assert getattr(cloudgeo, name) is not None, name
+
+
+def test_unknown_attribute_is_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="module 'cloudgeo' has no attribute 'nope'"):
+        cloudgeo.nope  # noqa: B018
+
+
+def test_dir_lists_public_api() -> None:
+    assert "load_regions" in dir(cloudgeo)
+    assert "widgets" not in cloudgeo.__all__
+
+
+@pytest.mark.parametrize("module", COMPUTE)
+def test_compute_modules_never_import_presentation_libraries(module: str) -> None:
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    imported: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.append(node.module)
+    bad = [m for m in imported if m.startswith(PRESENTATION)]
+    assert bad == [], f"cloudgeo.{module} imports {bad}"
+
+
+@pytest.mark.parametrize("module", COMPUTE)
+def test_every_module_declares_all(module: str) -> None:
+    mod = importlib.import_module(f"cloudgeo.{module}")
+    assert mod.__all__
+    for name in mod.__all__:
+        assert hasattr(mod, name), f"cloudgeo.{module}.__all__ lists missing {name}"
+
+
+def test_import_is_lazy_and_never_imports_widgets() -> None:
+    code = (
+        "import sys, cloudgeo\n"
+        "print(sorted(m for m in ('ipywidgets', 'plotly', 'scipy', 'cloudgeo.catalog') if m in sys.modules))\n"
+        "cloudgeo.load_regions()\n"
+        "print('ipywidgets' in sys.modules, 'plotly' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    first, second = out.stdout.strip().splitlines()
+    assert first == "[]"
+    assert second == "False False"
