@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import numbers
+from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -237,7 +238,11 @@ def check_fraction(value: object, name: str, *, open_low: bool = False, open_hig
         hi = "1)" if open_high else "1]"
         msg = f"{name} must be a fraction in {lo}, {hi}, got {value!r}."
         if 1 < v <= 100:
-            msg += f" It looks like a percentage: pass {v / 100:g} instead of {v:g}."
+            typed = Decimal(repr(v))
+            fraction = format((typed / 100).normalize(), "f")
+            msg += (
+                f" It looks like a percentage: pass {fraction} instead of {format(typed.normalize(), 'f')}."
+            )
         raise InvalidInputError(msg)
     return v
 

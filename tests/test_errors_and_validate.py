@@ -91,6 +91,8 @@ def test_scalar_checks() -> None:
     assert v.check_fraction(0.999, "availability") == 0.999
     with pytest.raises(InvalidInputError, match=r"It looks like a percentage: pass 0\.999 instead of 99\.9"):
         v.check_fraction(99.9, "availability")
+    with pytest.raises(InvalidInputError, match=r"pass 0\.99999999999 instead of 99\.999999999\."):
+        v.check_fraction(99.999999999, "durability")
     with pytest.raises(InvalidInputError, match=r"must be a fraction in \(0, 1\]"):
         v.check_fraction(0.0, "x", open_low=True)
     with pytest.raises(InvalidTypeError, match="x must be a real number, got '1'"):

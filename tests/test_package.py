@@ -25,7 +25,14 @@ COMPUTE = [
     "placement",
     "scaling",
 ]
-PRESENTATION = ("plotly", "ipywidgets", "anywidget", "cloudgeo.plotting", "cloudgeo.widgets", "cloudgeo.report")
+PRESENTATION = (
+    "plotly",
+    "ipywidgets",
+    "anywidget",
+    "cloudgeo.plotting",
+    "cloudgeo.widgets",
+    "cloudgeo.report",
+)
 
 
 def test_every_flat_export_resolves() -> None:
