@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import numbers
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np

@@ -74,7 +74,8 @@ def test_every_module_declares_all(module: str) -> None:
 def test_import_is_lazy_and_never_imports_widgets() -> None:
     code = (
         "import sys, cloudgeo\n"
-        "print(sorted(m for m in ('ipywidgets', 'plotly', 'scipy', 'cloudgeo.catalog') if m in sys.modules))\n"
+        "mods = ('ipywidgets', 'plotly', 'scipy', 'cloudgeo.catalog')\n"
+        "print(sorted(m for m in mods if m in sys.modules))\n"
         "cloudgeo.load_regions()\n"
         "print('ipywidgets' in sys.modules, 'plotly' in sys.modules)\n"
     )
