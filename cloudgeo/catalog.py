@@ -834,7 +834,9 @@ def lookup_edge_location(codes: object, *, as_of: object = None) -> pd.DataFrame
     -------
     pandas.DataFrame
         One row per input code, same order. Columns ``code`` (as given) followed by the columns
-        of :func:`load_edge_locations`, then ``listed`` (bool) and ``lookup_source`` (str).
+        of :func:`load_edge_locations`, then ``listed`` (bool) and ``lookup_source``. The text
+        columns (``code``, ``iata``, ``city``, ``country``, ...) are ``category`` dtype, since
+        log codes repeat (use ``.astype(str)`` for plain strings).
         Unlisted airports from ``airportsdata`` have ``pops=0`` and ``first_listed`` NaT.
         The index is the input Series' index, else a RangeIndex.
 
@@ -912,9 +914,13 @@ def lookup_edge_location(codes: object, *, as_of: object = None) -> pd.DataFrame
     pref_pos = {p: int(i) for p, i in zip(pref_uniq, pos, strict=True)}
     row_of_unique = np.array([pref_pos[p] for p in prefixes], dtype=np.intp)
     take = row_of_unique[factor]
+    # text columns become categoricals over the few resolved rows: an integer take, not a copy
+    # of a million strings; the code column is rebuilt from the factorisation the same way.
+    text_cols = [c for c in table.columns if pd.api.types.is_string_dtype(table[c])]
+    table = table.astype(dict.fromkeys(text_cols, "category"))
     out = table.take(take)
     out.index = index if index is not None else pd.RangeIndex(len(values))
-    out.insert(0, "code", values)
+    out.insert(0, "code", pd.Categorical.from_codes(factor, categories=pd.Index(uniques, dtype=object)))
     return out
 
 

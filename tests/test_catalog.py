@@ -557,6 +557,8 @@ def test_lookup_vector_keeps_order_and_series_index() -> None:
     assert list(out["code"]) == list(codes)
     assert list(out["iata"]) == ["FRA", "IAD", "NRT", "FRA", "IAD"]
     assert out["listed"].all()
+    assert out["city"].dtype == "category"  # documented: text columns are categorical
+    assert out["code"].dtype == "category"
     out2 = lookup_edge_location(np.array(["SIN2-C1", "SYD1"]))
     assert list(out2.index) == [0, 1]
     assert list(out2["city"]) == ["Singapore", "Sydney"]
