@@ -813,8 +813,8 @@ def _render_infrastructure(state: InfrastructureState) -> tuple[pd.DataFrame, tu
         {
             "regions": [len(regions)],
             "availability_zones": [int(regions["az_count"].sum())],
-            "edge_locations": [len(edges) if edges is not None else pd.NA],
-            "edge_pops": [int(edges["pops"].sum()) if edges is not None else pd.NA],
+            "edge_locations": [len(edges) if edges is not None else "-"],
+            "edge_pops": [int(edges["pops"].sum()) if edges is not None else "-"],
         },
         index=pd.Index([as_of.isoformat()], name="as_of"),
     )
