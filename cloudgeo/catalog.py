@@ -920,7 +920,10 @@ def lookup_edge_location(codes: object, *, as_of: object = None) -> pd.DataFrame
     table = table.astype(dict.fromkeys(text_cols, "category"))
     out = table.take(take)
     out.index = index if index is not None else pd.RangeIndex(len(values))
-    out.insert(0, "code", pd.Categorical.from_codes(factor, categories=pd.Index(uniques, dtype=object)))
+    code_col = pd.Series(
+        pd.Categorical.from_codes(factor, categories=pd.Index(uniques, dtype=object)), index=out.index
+    )
+    out.insert(0, "code", code_col)
     return out
 
 
