@@ -251,10 +251,11 @@ class PlacementResult:
             f"<tr><th style='text-align:left'>{html.escape(str(k))}</th><td>{v:.4g}</td></tr>"
             for k, v in self.summary.items()
         )
+        table = self.failover.to_html(float_format=lambda v: f"{v:.4g}")
         return (
             f"<div><b>PlacementResult</b> (k={self.k})<table>{head}</table>"
             f"<details><summary>summary</summary><table>{summ}</table></details>"
-            f"<details><summary>N-1 failover</summary>{self.failover.to_html(float_format='%.4g')}"
+            f"<details><summary>N-1 failover</summary>{table}"
             "</details></div>"
         )
 
@@ -314,13 +315,13 @@ def _unique_packed(
         padded[:, :nbytes] = packed
         keys = padded.view(np.uint64).ravel()
         uniq_keys, inverse = np.unique(keys, return_inverse=True)
-        summed = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq_keys))
+        summed = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq_keys)).astype(np.float64)
         rows = uniq_keys.view(np.uint8).reshape(len(uniq_keys), 8)[:, :nbytes]
         return np.ascontiguousarray(rows), summed
     packed = np.ascontiguousarray(packed)
     view = packed.view(np.dtype((np.void, nbytes))).ravel()
     uniq, inverse = np.unique(view, return_inverse=True)
-    summed = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq))
+    summed = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq)).astype(np.float64)
     rows = np.frombuffer(uniq.tobytes(), dtype=np.uint8).reshape(len(uniq), nbytes)
     return rows, summed
 
@@ -453,10 +454,8 @@ def _enumerate_core(
         ok &= (total - missed(sets, weights)) >= minimum
     if not ok.any():
         return _Core(None, True, math.inf, math.inf, "enumeration")
-    if objective is not None and len(objective[0]):
-        values = missed(*objective)
-    else:
-        values = np.zeros(valid.shape)
+    has_objective = objective is not None and len(objective[0]) > 0
+    values = missed(*objective) if objective is not None and has_objective else np.zeros(valid.shape)
     values = np.where(ok, values, np.inf)
     i, j = np.unravel_index(int(np.argmin(values)), values.shape)
     chosen = np.zeros(n, dtype=bool)
@@ -515,10 +514,10 @@ def _milp_core(
     card = np.zeros(n_var)
     card[:n] = 1.0
     constraints.append(LinearConstraint(card[None, :], r, r))
-    integrality = np.zeros(n_var)
+    integrality = np.zeros(n_var, dtype=np.int64)
     integrality[:n] = 1
     bounds = Bounds(np.zeros(n_var), np.concatenate([np.ones(n), np.full(n_aux, np.inf)]))
-    options: dict[str, Any] = {"mip_rel_gap": 0.0}
+    options: Any = {"mip_rel_gap": 0.0}
     if time_limit_s is not None:
         options["time_limit"] = float(time_limit_s)
     res = milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
@@ -557,7 +556,8 @@ def _lookup(ids: Iterable[Any], options: list[Any], what: str, region_index: boo
         if i not in known:
             if region_index:
                 raise UnknownRegionError(i, [str(o) for o in options])
-            raise UnknownNameError(f"candidate site id in {what}", i, [str(o) for o in options])
+            kind = f"candidate site id in {what}"
+            raise UnknownNameError(kind, i, [str(o) for o in options])
         if i not in out:
             out.append(i)
     return out
@@ -597,12 +597,12 @@ def _cost_matrix(
             msg = f"cost_ms must be a pandas DataFrame (users x candidates), got {type(cost_ms).__name__}."
             raise InvalidTypeError(msg)
         problems = []
-        if not cost_ms.index.equals(users.index):
-            if cost_ms.index.has_duplicates or set(cost_ms.index) != set(users.index):
-                problems.append(
-                    "its index must hold exactly the users' index labels "
-                    f"(got {len(cost_ms)} rows for {len(users)} users)"
-                )
+        same = cost_ms.index.equals(users.index)
+        if not same and (cost_ms.index.has_duplicates or set(cost_ms.index) != set(users.index)):
+            problems.append(
+                "its index must hold exactly the users' index labels "
+                f"(got {len(cost_ms)} rows for {len(users)} users)"
+            )
         missing = [c for c in cand_ids if c not in cost_ms.columns]
         if missing:
             problems.append(f"columns missing for candidate(s) {missing[:5]}")
@@ -642,10 +642,16 @@ def _prepare(
     full_cost: FloatArray | None = None,
 ) -> tuple[_Problem, FloatArray, pd.DataFrame, list[Any], FloatArray]:
     if not isinstance(users, pd.DataFrame):
-        msg = f"users must be a pandas DataFrame with lat, lon (and optional weight) columns, got {type(users).__name__}."
+        msg = (
+            "users must be a pandas DataFrame with lat, lon (and optional weight) columns, "
+            f"got {type(users).__name__}."
+        )
         raise InvalidTypeError(msg)
     if not isinstance(candidates, pd.DataFrame):
-        msg = f"candidates must be a pandas DataFrame indexed by site id with lat, lon columns, got {type(candidates).__name__}."
+        msg = (
+            "candidates must be a pandas DataFrame indexed by site id with lat, lon columns, "
+            f"got {type(candidates).__name__}."
+        )
         raise InvalidTypeError(msg)
     if len(users) == 0:
         raise DataValidationError("users", ["the table is empty; pass at least one user row"])
@@ -666,7 +672,10 @@ def _prepare(
     k_int = check_int(k, "k", minimum=1)
     cand_ids = list(candidates.index)
     if k_int > len(cand_ids):
-        msg = f"k={k_int} is larger than the number of candidate sites ({len(cand_ids)}); pass k <= {len(cand_ids)}."
+        msg = (
+            f"k={k_int} is larger than the number of candidate sites ({len(cand_ids)}); "
+            f"pass k <= {len(cand_ids)}."
+        )
         raise InvalidInputError(msg)
     region_index = candidates.index.name == "region"
     must = _lookup(must_include, cand_ids, "must_include", region_index)
@@ -696,7 +705,10 @@ def _prepare(
     hard_names: list[str] = []
     if residency:
         if not isinstance(residency, Mapping):
-            msg = f"residency must be a mapping country code -> list of site ids, got {type(residency).__name__}."
+            msg = (
+                "residency must be a mapping country code -> list of site ids, "
+                f"got {type(residency).__name__}."
+            )
             raise InvalidTypeError(msg)
         require_columns(users, ["country_code"], source="users (residency needs a country_code column)")
         cc = users["country_code"].astype(str).to_numpy()
@@ -777,7 +789,6 @@ def _check_residency(prob: _Problem, time_limit_s: float | None) -> None:
 
 def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float | None) -> BoolArray | None:
     """Add sites one at a time (from must_include), each the best next site; None if residency unmet."""
-    n = len(prob.site_ids)
     finite = prob.cost[np.isfinite(prob.cost)]
     penalty = 10.0 * float(finite.max() if finite.size else 1.0) + 1000.0
     cost = np.where(np.isfinite(prob.cost), prob.cost, penalty)
@@ -786,12 +797,10 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
     while int(chosen.sum()) < prob.k:
         options = np.flatnonzero(~chosen)
         served = np.minimum(cur[:, None], cost[:, options])
-        hit = prob.hard[:, chosen].any(axis=1) if len(prob.hard) else np.zeros(0, dtype=bool)
-        unmet = (
-            (~(hit[:, None] | prob.hard[:, options])).sum(axis=0)
-            if len(prob.hard)
-            else np.zeros(len(options))
-        )
+        unmet = np.zeros(len(options))
+        if len(prob.hard):
+            hit = np.asarray(prob.hard[:, chosen].any(axis=1), dtype=bool)
+            unmet = (~(hit[:, None] | prob.hard[:, options])).sum(axis=0)
         primary = _objective_columns(served, prob.w, objective, q, threshold_ms)
         mean = prob.w @ served
         best = options[np.lexsort((options, mean, primary, unmet))[0]]
@@ -799,16 +808,7 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
         cur = np.minimum(cur, cost[:, best])
     if len(prob.hard) and not prob.hard[:, chosen].any(axis=1).all():
         return None
-    del n
     return chosen
-
-
-def _radius_depth(prob: _Problem) -> IntArray:
-    n = len(prob.site_ids)
-    finite_count = np.isfinite(prob.cost).sum(axis=1)
-    depth = np.minimum(finite_count, n - prob.k).astype(np.intp)
-    cap = max(2, _MAX_PREFIX_ENTRIES // max(1, len(prob.cost)))
-    return np.minimum(depth, cap)
 
 
 def _solve_mean(
@@ -1404,7 +1404,9 @@ def placement_frontier(
 
     Parameters
     ----------
-    users, candidates, objective, model, stat, method, must_include, exclude, residency, threshold_ms, cost_ms, time_limit_s
+    users, candidates, objective, model, stat, method, must_include, exclude, residency, threshold_ms
+        As in :func:`optimize_placement`.
+    cost_ms, time_limit_s
         As in :func:`optimize_placement`.
     k_max : int
         Largest number of sites (at most the number of allowed candidates). [-]
@@ -1441,7 +1443,8 @@ def placement_frontier(
             residency=None,
             cost_ms=cost_ms,
         )
-    assert isinstance(users, pd.DataFrame) and isinstance(candidates, pd.DataFrame)
+    assert isinstance(users, pd.DataFrame)
+    assert isinstance(candidates, pd.DataFrame)
     # validate once with k = k_max (raises for k_max > candidates, unknown ids, ...)
     prob, full, _, cand_ids, _ = _prepare(
         users,

@@ -349,7 +349,7 @@ def test_residency_constrains_assignment(objective: str) -> None:
 
 def test_min_share_side_constraint() -> None:
     free = optimize_placement(CITIES, SITES, 2, cost_ms=COST)
-    share = free.summary["share_within_60_ms"] if "share_within_60_ms" in free.summary else None
+    share = free.summary.get("share_within_60_ms", None)
     res = optimize_placement(CITIES, SITES, 2, cost_ms=COST, threshold_ms=60.0, min_share=0.5)
     assert res.summary["share_within_60_ms"] >= 0.5
     w = CITIES["weight"].to_numpy()
@@ -417,7 +417,7 @@ def test_k_out_of_range() -> None:
 
 
 def test_empty_and_bad_users() -> None:
-    with pytest.raises(DataValidationError, match="(?s)users failed validation.*the table is empty"):
+    with pytest.raises(DataValidationError, match=r"(?s)users failed validation.*the table is empty"):
         optimize_placement(CITIES.iloc[:0], SITES, 1, cost_ms=COST.iloc[:0])
     bad = CITIES.copy()
     bad.loc["Tokyo", "weight"] = -1.0
@@ -427,7 +427,7 @@ def test_empty_and_bad_users() -> None:
         optimize_placement([1, 2], SITES, 1, cost_ms=COST)  # type: ignore[arg-type]
     with pytest.raises(InvalidTypeError, match="candidates must be a pandas DataFrame"):
         optimize_placement(CITIES, ["a"], 1, cost_ms=COST)  # type: ignore[arg-type]
-    with pytest.raises(DataValidationError, match="(?s)candidates failed validation.*the table is empty"):
+    with pytest.raises(DataValidationError, match=r"(?s)candidates failed validation.*the table is empty"):
         optimize_placement(CITIES, SITES.iloc[:0], 1, cost_ms=COST)
     dup = pd.concat([SITES, SITES.iloc[:1]])
     with pytest.raises(DataValidationError, match="duplicate site id"):
@@ -448,7 +448,9 @@ def test_must_include_exclude_conflicts() -> None:
 
 
 def test_unknown_ids_suggest_close_matches() -> None:
-    with pytest.raises(UnknownRegionError, match="unknown region code 'eu-west-9'. Did you mean 'eu-west-2'"):
+    with pytest.raises(
+        UnknownRegionError, match=r"unknown region code 'eu-west-9'\. Did you mean 'eu-west-2'"
+    ):
         optimize_placement(CITIES, SITES, 2, cost_ms=COST, must_include=["eu-west-9"])
     plain = SITES.rename_axis(None)
     with pytest.raises(UnknownNameError, match="unknown candidate site id in exclude 'us-east-l'"):
@@ -478,7 +480,7 @@ def test_residency_infeasible_names_the_rule() -> None:
             residency={"BR": ["sa-east-1"], "GB": ["eu-west-2"]},
             must_include=["us-east-1"],
         )
-    with pytest.raises(DataValidationError, match="missing column.*country_code"):
+    with pytest.raises(DataValidationError, match=r"missing column.*country_code"):
         optimize_placement(
             CITIES.drop(columns="country_code"), SITES, 2, cost_ms=COST, residency={"BR": ["sa-east-1"]}
         )
@@ -499,9 +501,9 @@ def test_min_share_infeasible_names_the_constraint() -> None:
 
 
 def test_bad_choices() -> None:
-    with pytest.raises(InvalidInputError, match="objective must be one of 'mean', 'p50'.*got 'median'"):
+    with pytest.raises(InvalidInputError, match=r"objective must be one of 'mean', 'p50'.*got 'median'"):
         optimize_placement(CITIES, SITES, 1, cost_ms=COST, objective="median")
-    with pytest.raises(InvalidInputError, match="objective must be one of .*got 'p100'"):
+    with pytest.raises(InvalidInputError, match=r"objective must be one of .*got 'p100'"):
         optimize_placement(CITIES, SITES, 1, cost_ms=COST, objective="p100")
     with pytest.raises(InvalidInputError, match="method must be one of 'exact', 'greedy'; got 'ilp'"):
         optimize_placement(CITIES, SITES, 1, cost_ms=COST, method="ilp")
