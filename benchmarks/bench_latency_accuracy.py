@@ -22,7 +22,7 @@ import pandas as pd
 from cloudgeo import latency
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from fit_latency import read_training  # noqa: E402
+from fit_latency import read_training
 
 
 def continent(code: str) -> str:
@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
     fit_rows = train[train["source_id"].isin(["CP2025-07", "CP2025-05"]) & (train["stat"] == "p50")]
     test_rows = train[(train["source_id"] == "CP2025-07") & (train["stat"] == "p50")]
     test_rows = test_rows[test_rows["src"] != test_rows["dst"]]
-    backbone = latency.LatencyModel(name="calibrated", routing="backbone")
+    backbone = latency.LatencyModel(name="calibrated", routing="backbone", n_attach=2, short_haul_km=1000.0)
     straight = latency.LatencyModel(name="straight-line", routing="great-circle")
     regions = sorted(set(train["src"]))
     parts = []

@@ -217,11 +217,16 @@ def unit_vectors(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.float
 
 
 def _chord_to_km(
-    chord: npt.NDArray[np.float64], radius_km: float = EARTH_RADIUS_KM
+    chord: npt.NDArray[np.float64],
+    radius_km: float = EARTH_RADIUS_KM,
+    out: npt.NDArray[np.float64] | None = None,
 ) -> npt.NDArray[np.float64]:
-    """Convert a unit-sphere chord length to the great-circle distance [km]."""
-    out: npt.NDArray[np.float64] = 2.0 * radius_km * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
-    return out
+    """Convert a unit-sphere chord length to the great-circle distance [km] (in place if ``out``)."""
+    res = np.multiply(chord, 0.5, out=out)
+    np.clip(res, 0.0, 1.0, out=res)
+    np.arcsin(res, out=res)
+    res *= 2.0 * radius_km
+    return res
 
 
 def distance_matrix_km(a: pd.DataFrame, b: pd.DataFrame | None = None) -> pd.DataFrame:

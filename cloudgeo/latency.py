@@ -824,38 +824,59 @@ def calibrate(
 # --------------------------------------------------------------------------------------------
 
 
+_CHUNK = 262_144
+
+
+def _site_labels(labels: npt.NDArray[Any], idx: npt.NDArray[np.intp]) -> Any:
+    """Site ids as a categorical (cheap for millions of users) when the ids are unique."""
+    if pd.Index(labels).is_unique:
+        return pd.Categorical.from_codes(idx, categories=pd.Index(labels))
+    return labels[idx]
+
+
 def _user_latency_frame(
     users: pd.DataFrame, sites: pd.DataFrame, m: LatencyModel, stat: str, tree: Any, labels: Any
 ) -> pd.DataFrame:
     has_w = "weight" in users.columns
     la, lo, w = points_arrays(users, source="users", weight="weight" if has_w else None, allow_empty=True)
-    if len(la) == 0:
-        cols: dict[str, Any] = {
-            "site": pd.Series([], dtype=object),
-            "distance_km": np.zeros(0),
-            "rtt_ms": np.zeros(0),
-        }
-        if has_w:
-            cols["weight"] = np.zeros(0)
-        return pd.DataFrame(cols, index=users.index.copy())
-    chord, idx = tree.query(unit_vectors(la, lo), k=1)
-    gc = _chord_to_km(chord)
-    path = gc * m.attach_factor if m.routing == "backbone" else gc.copy()
-    if m.routing == "backbone":
-        far = gc > m.short_haul_km
-        if far.any():
-            from cloudgeo.network import _routed_pairs
+    n = len(la)
+    idx = np.empty(n, dtype=np.intp)
+    gc = np.empty(n, dtype=np.float64)
+    backbone = m.routing == "backbone"
+    path = np.empty(n, dtype=np.float64)
+    if backbone:
+        from cloudgeo.network import _hub_to_sites_km, _routed_to_sites
 
-            s_lat = sites["lat"].to_numpy(dtype=float)[idx[far]]
-            s_lon = sites["lon"].to_numpy(dtype=float)[idx[far]]
-            path[far] = _routed_pairs(
-                la[far], lo[far], s_lat, s_lon, _backbone(), m.n_attach, m.attach_factor, m.short_haul_km
+        bb = _backbone()
+        hub_site = _hub_to_sites_km(
+            bb,
+            sites["lat"].to_numpy(dtype=float),
+            sites["lon"].to_numpy(dtype=float),
+            m.n_attach,
+            m.attach_factor,
+        )
+    for start in range(0, n, _CHUNK):  # chunks bound the temporaries (memory)
+        sl = slice(start, start + _CHUNK)
+        vec = unit_vectors(la[sl], lo[sl])
+        chord, i = tree.query(vec, k=1)
+        idx[sl] = i
+        d = _chord_to_km(chord, out=gc[sl])
+        if not backbone:
+            path[sl] = d
+            continue
+        # short hops: great circle x attach_factor; longer ones over the backbone
+        np.multiply(d, m.attach_factor, out=path[sl])
+        far = np.flatnonzero(d > m.short_haul_km)
+        if far.size:
+            rows = far + start
+            path[rows] = _routed_to_sites(
+                la[rows], lo[rows], d[far], i[far], hub_site, bb, m.n_attach, m.attach_factor, vec[far]
             )
     stretch, overhead, _ = m.stat_params(stat)
     rtt = path
     rtt *= stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
     rtt += overhead + m.user_access_rtt_ms
-    cols = {"site": labels[idx], "distance_km": gc, "rtt_ms": rtt}
+    cols: dict[str, Any] = {"site": _site_labels(labels, idx), "distance_km": gc, "rtt_ms": rtt}
     if has_w:
         cols["weight"] = w
     return pd.DataFrame(cols, index=users.index.copy())
@@ -922,7 +943,7 @@ def user_latency(
         if dd is not None and isinstance(users, dd.DataFrame):
             require_columns(users._meta, ["lat", "lon"], source="users")
             meta_cols: dict[str, Any] = {
-                "site": pd.Series([], dtype=object),
+                "site": pd.Series(_site_labels(labels, np.zeros(0, dtype=np.intp))),
                 "distance_km": pd.Series([], dtype="float64"),
                 "rtt_ms": pd.Series([], dtype="float64"),
             }

@@ -44,7 +44,7 @@ from cloudgeo._validate import (
     raise_if_problems,
 )
 from cloudgeo.errors import DataFileError, InvalidInputError
-from cloudgeo.geodesy import _haversine_unchecked, unit_vectors
+from cloudgeo.geodesy import _chord_to_km, _haversine_unchecked, unit_vectors
 
 __all__ = [
     "ATTACH_FACTOR",
@@ -96,7 +96,7 @@ class Backbone:
         return cKDTree(unit_vectors(self.hubs["lat"].to_numpy(), self.hubs["lon"].to_numpy()))
 
     def attach(
-        self, lat: FloatArray, lon: FloatArray, n_attach: int
+        self, lat: FloatArray, lon: FloatArray, n_attach: int, vectors: FloatArray | None = None
     ) -> tuple[npt.NDArray[np.intp], FloatArray]:
         """Return the ``n_attach`` nearest hubs (indices) of each point and their distances.
 
@@ -106,6 +106,8 @@ class Backbone:
             Validated coordinates. [deg]
         n_attach : int
             Number of hubs per point.
+        vectors : numpy.ndarray, optional
+            The points' unit vectors if already computed (saves time).
 
         Returns
         -------
@@ -115,11 +117,9 @@ class Backbone:
         at a hub attaches to that hub only). [km]
         """
         k = min(n_attach, len(self.hubs))
-        _, idx = self._tree.query(unit_vectors(lat, lon), k=k)
+        chord, idx = self._tree.query(unit_vectors(lat, lon) if vectors is None else vectors, k=k)
         idx = np.asarray(idx, dtype=np.intp).reshape(len(lat), k)
-        hl = self.hubs["lat"].to_numpy()[idx]
-        ho = self.hubs["lon"].to_numpy()[idx]
-        d = _haversine_unchecked(np.asarray(lat)[:, None], np.asarray(lon)[:, None], hl, ho)
+        d = _chord_to_km(np.asarray(chord, dtype=np.float64).reshape(len(lat), k))
         # only hubs about as near as the nearest one: a point at a hub attaches to that hub only
         d[d > d[:, :1] + ATTACH_SLACK_KM] = np.inf
         return idx, d
@@ -339,6 +339,37 @@ def _routed_matrix(
             cand += db[:, q][None, :]
             np.minimum(best, cand, out=best)
     out: FloatArray = np.where(gc <= direct_max_km, gc * attach_factor, np.maximum(best, gc))
+    return out
+
+
+def _hub_to_sites_km(
+    bb: Backbone, lat: FloatArray, lon: FloatArray, n_attach: int, attach_factor: float
+) -> FloatArray:
+    """Routed distance from every hub to every site, shape (H, S) (sites attached once). [km]"""
+    hs, ds = bb.attach(lat, lon, n_attach)
+    out = np.full((len(bb.hubs), len(lat)), np.inf)
+    for q in range(hs.shape[1]):
+        np.minimum(out, bb.hub_distance_km[:, hs[:, q]] + ds[:, q][None, :] * attach_factor, out=out)
+    return out
+
+
+def _routed_to_sites(
+    lat: FloatArray,
+    lon: FloatArray,
+    gc_km: FloatArray,
+    site_index: npt.NDArray[np.intp],
+    hub_to_site_km: FloatArray,
+    bb: Backbone,
+    n_attach: int,
+    attach_factor: float,
+    vectors: FloatArray | None = None,
+) -> FloatArray:
+    """Routed distance from points to given sites (beyond the short-haul range). [km]"""
+    hu, du = bb.attach(lat, lon, n_attach, vectors)
+    best = np.full(lat.shape, np.inf)
+    for p in range(hu.shape[1]):
+        np.minimum(best, du[:, p] * attach_factor + hub_to_site_km[hu[:, p], site_index], out=best)
+    out: FloatArray = np.maximum(best, gc_km)
     return out
 
 

@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     train = read_training(args.calibration)
-    template = latency.LatencyModel(name="calibrated", routing="backbone", access="fibre")
+    template = latency.LatencyModel(
+        name="calibrated", routing="backbone", access="fibre", n_attach=2, short_haul_km=1000.0
+    )
     fit_rows = train[train["source_id"].isin(["CP2025-07", "CP2025-05"])]
     result = latency.calibrate(fit_rows, model=template)
     # physics floor vs ICMP minimum (IM2019-06): the floor must never exceed a measured minimum
