@@ -348,20 +348,29 @@ def _radius_sets(
     order = np.argsort(cost, axis=1, kind="stable")
     srt = np.take_along_axis(cost, order, axis=1)
     nbytes = (n + 7) // 8
-    cur = np.zeros((n_users, nbytes), dtype=np.uint8)
-    rows_idx = np.arange(n_users)
+    max_depth = int(depth.max()) if n_users else 0
     chunks: list[npt.NDArray[np.uint8]] = []
     coefs: list[FloatArray] = []
-    max_depth = int(depth.max()) if n_users else 0
     with np.errstate(invalid="ignore"):
-        for level in range(1, max_depth + 1):
-            j = order[:, level - 1]
-            cur[rows_idx, j // 8] |= (128 >> (j % 8)).astype(np.uint8)
-            delta = (srt[:, level] - srt[:, level - 1]) * w
-            keep = (depth >= level) & np.isfinite(delta) & (delta != 0)
-            if keep.any():
-                chunks.append(cur[keep].copy())
-                coefs.append(delta[keep])
+        delta = (srt[:, 1 : max_depth + 1] - srt[:, :max_depth]) * w[:, None]
+        keep = (np.arange(1, max_depth + 1)[None, :] <= depth[:, None]) & np.isfinite(delta) & (delta != 0)
+    if n <= 64 and keep.any():
+        # one 64-bit word per set, laid out like np.packbits (big-endian bits within each byte)
+        bit_of = np.array([1 << (8 * (j // 8) + 7 - j % 8) for j in range(n)], dtype=np.uint64)
+        words = np.bitwise_or.accumulate(bit_of[order[:, :max_depth]], axis=1)
+        keys, inverse = np.unique(words[keep], return_inverse=True)
+        coef = np.bincount(inverse.ravel(), weights=delta[keep], minlength=len(keys)).astype(np.float64)
+        rows = np.ascontiguousarray(keys.view(np.uint8).reshape(len(keys), 8)[:, :nbytes])
+        return _unpack(rows, n), coef, srt[:, 0], order, srt
+    cur = np.zeros((n_users, nbytes), dtype=np.uint8)
+    rows_idx = np.arange(n_users)
+    for level in range(1, max_depth + 1):
+        j = order[:, level - 1]
+        cur[rows_idx, j // 8] |= (128 >> (j % 8)).astype(np.uint8)
+        kl = keep[:, level - 1]
+        if kl.any():
+            chunks.append(cur[kl].copy())
+            coefs.append(delta[kl, level - 1])
     if not chunks:
         return np.zeros((0, n), dtype=bool), np.zeros(0), srt[:, 0], order, srt
     packed, coef = _unique_packed(np.concatenate(chunks), np.concatenate(coefs))
@@ -1077,14 +1086,15 @@ def _infeasible(prob: _Problem, greedy: BoolArray | None) -> InfeasibleError:
 
 def _stats(served: FloatArray, w: FloatArray, thresholds_ms: Sequence[float]) -> dict[str, float]:
     pos = w > 0
-    out = {
-        "mean_rtt_ms": float(w[pos] @ served[pos] / w[pos].sum()),
-        "p50_rtt_ms": _weighted_quantile(served, w, 0.50),
-        "p90_rtt_ms": _weighted_quantile(served, w, 0.90),
-        "p95_rtt_ms": _weighted_quantile(served, w, 0.95),
-        "p99_rtt_ms": _weighted_quantile(served, w, 0.99),
-        "worst_rtt_ms": float(served[pos].max()),
-    }
+    order = np.argsort(served, kind="stable")
+    srt = served[order]
+    cw = np.cumsum(w[order])
+    total = float(cw[-1])
+    out = {"mean_rtt_ms": float(w[pos] @ served[pos] / w[pos].sum())}
+    for q in (0.50, 0.90, 0.95, 0.99):
+        idx = int(np.searchsorted(cw, q * total - _QUANTILE_RTOL * total, side="left"))
+        out[f"p{round(q * 100)}_rtt_ms"] = float(srt[min(idx, len(srt) - 1)])
+    out["worst_rtt_ms"] = float(served[pos].max())
     for t in thresholds_ms:
         out[f"share_within_{t:g}_ms"] = float(w @ (served <= t) / w.sum())
     return out
@@ -1137,6 +1147,12 @@ def _failover(
     return pd.DataFrame(rows).set_index("failed_site")
 
 
+def _object_array(values: Sequence[Any]) -> npt.NDArray[np.object_]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
 def _build_result(
     users: pd.DataFrame,
     cand_ids: list[Any],
@@ -1164,9 +1180,7 @@ def _build_result(
     served = block[np.arange(len(block)), pos]
     assign_cols = np.array(site_cols, dtype=np.intp)[pos]
     w = prob.w
-    assignment = pd.Series(
-        np.array([cand_ids[c] for c in assign_cols], dtype=object), index=users.index, name="site"
-    )
+    assignment = pd.Series(_object_array(cand_ids)[assign_cols], index=users.index, name="site")
     rtt = pd.Series(served, index=users.index, name="rtt_ms")
     thr = list(thresholds_ms)
     if threshold_ms is not None and threshold_ms not in thr:

@@ -545,3 +545,14 @@ def test_greedy_cannot_meet_residency_but_exact_can() -> None:
     assert exact.greedy_objective_value is None
     with pytest.raises(InfeasibleError, match="the greedy method could not meet the constraints"):
         optimize_placement(users, sites, 2, cost_ms=cost, residency=rules, method="greedy")
+
+
+@pytest.mark.parametrize("objective", ["mean", "p90", "worst"])
+def test_more_than_64_candidates(objective: str) -> None:
+    # sets wider than one machine word take the byte-wise path
+    users, sites = random_instance(11, n_users=30, n_sites=70)
+    cost = physics_rtt_ms(users, sites)
+    for k in (1, 2):
+        res = optimize_placement(users, sites, k, objective=objective, cost_ms=cost)
+        expected = brute_force(cost.to_numpy(), users["weight"].to_numpy(), k, objective)
+        assert res.objective_value == pytest.approx(expected, rel=1e-12)
