@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cloudgeo import _data, catalog
 from cloudgeo.catalog import (
@@ -965,3 +967,50 @@ def test_missing_columns_in_regions_listed(data_copy: Path) -> None:
     df.drop(columns=["opt_in"]).to_csv(data_copy / "regions.csv", index=False)
     with pytest.raises(DataFileError, match=r"missing column 'opt_in'"):
         load_regions()
+
+
+# ------------------------------------------------------------------------------------------
+# properties
+# ------------------------------------------------------------------------------------------
+
+
+_LISTED = sorted(load_edge_locations().index)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.sampled_from(_LISTED),
+    number=st.integers(min_value=0, max_value=999),
+    suffix=st.sampled_from(["", "-C1", "-P2", "-E5", "-RE12"]),
+    lower=st.booleans(),
+)
+def test_any_well_formed_listed_code_resolves_to_its_prefix(
+    prefix: str, number: int, suffix: str, lower: bool
+) -> None:
+    code = f"{prefix}{number}{suffix}"
+    code = code.lower() if lower else code
+    row = lookup_edge_location(code).iloc[0]
+    assert row["iata"] == prefix
+    assert bool(row["listed"])
+    assert row["code"] == code
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    text=st.text(min_size=0, max_size=8).filter(
+        lambda t: catalog._EDGE_RE.fullmatch(t.strip().upper()) is None
+    )
+)
+def test_any_malformed_code_is_rejected(text: str) -> None:
+    with pytest.raises(InvalidInputError, match="malformed edge-location code"):
+        lookup_edge_location([text])
+
+
+def test_read_regions_minimal_table(tmp_path: Path) -> None:
+    p = tmp_path / "mini.csv"
+    p.write_text("code,lat,lon\nmy-dc-1,48.1,11.6\n")
+    r = read_regions(p)
+    assert r.loc["my-dc-1", "lat"] == pytest.approx(48.1)
+    p.write_text("name,lat,lon\nx,1,2\n")
+    with pytest.raises(DataValidationError, match=r"missing column\(s\) \['code'\]"):
+        read_regions(p)
