@@ -13,7 +13,6 @@ projection with ``fitbounds=False`` (plotly.js 4 would otherwise zoom to the dat
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,33 @@ from cloudgeo._offline import (
     topojson_dir,
     vendored_plotlyjs_version,
 )
+from cloudgeo._plot_decisions import (
+    plot_autoscaling,
+    plot_availability,
+    plot_durability,
+    plot_failover,
+    plot_placement,
+    plot_placement_frontier,
+)
+from cloudgeo._plotstyle import (
+    EDGE_COLOR,
+    EDGE_SIZE_BASE_PX,
+    EDGE_SIZE_PER_SQRT_POP_PX,
+    LAND_COLOR,
+    OCEAN_COLOR,
+    QUALITATIVE,
+    REC_COLOR,
+    REC_SIZE_PX,
+    REGION_COLOR,
+    REGION_SIZE_BASE_PX,
+    REGION_SIZE_PER_AZ_PX,
+    RTT_COLORSCALE,
+    world_geo_layout,
+)
+from cloudgeo._plotstyle import base_layout as _base_layout
+from cloudgeo._plotstyle import fmt_date as _fmt_date
+from cloudgeo._plotstyle import labels as _labels
+from cloudgeo._plotstyle import new_figure as _figure
 from cloudgeo._validate import points_arrays, require_columns
 from cloudgeo.errors import InvalidInputError
 
@@ -41,6 +67,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IMAGE_FORMATS",
+    "LAND_COLOR",
+    "OCEAN_COLOR",
     "OFFLINE_CONFIG",
     "enable_offline_maps",
     "export_figure",
@@ -48,108 +76,23 @@ __all__ = [
     "find_chromium",
     "geo_assets_script",
     "geo_topojson_names",
+    "plot_autoscaling",
+    "plot_availability",
+    "plot_durability",
+    "plot_failover",
+    "plot_footprint_growth",
     "plot_infrastructure_comparison",
     "plot_infrastructure_map",
+    "plot_latency_cdf",
+    "plot_placement",
+    "plot_placement_frontier",
+    "plot_rtt_matrix",
+    "plot_user_latency_map",
     "to_offline_html",
     "topojson_dir",
     "vendored_plotlyjs_version",
     "world_geo_layout",
 ]
-
-# Colours (also used by tests/test_export.py to find land in a PNG).
-LAND_COLOR = "#e6e1d3"
-OCEAN_COLOR = "#d4e4f1"
-COASTLINE_COLOR = "#8c8c8c"
-COUNTRY_COLOR = "#c3bdae"
-REGION_COLOR = "#d6541b"
-EDGE_COLOR = "#1f5fa8"
-REC_COLOR = "#6a3d9a"
-
-# Marker sizing: diameter = base + step * count (regions) or base + step * sqrt(count) (PoPs).
-REGION_SIZE_BASE_PX = 6.0
-REGION_SIZE_PER_AZ_PX = 3.0
-EDGE_SIZE_BASE_PX = 4.0
-EDGE_SIZE_PER_SQRT_POP_PX = 2.0
-REC_SIZE_PX = 11.0
-
-
-def world_geo_layout(**overrides: Any) -> dict[str, Any]:
-    """Return cloudgeo's world-map geo settings (a dict for ``fig.update_geos`` / ``layout.geo``).
-
-    Natural-earth projection, whole world (``fitbounds=False``), land, ocean, coastlines and
-    country borders drawn from the vendored 110 m base map.
-
-    Parameters
-    ----------
-    **overrides
-        Any ``layout.geo`` property to change (e.g. ``projection_type="orthographic"``).
-
-    Returns
-    -------
-    dict
-        Geo layout properties.
-    """
-    geo: dict[str, Any] = {
-        "scope": "world",
-        "resolution": 110,
-        "projection": {"type": "natural earth"},
-        "fitbounds": False,
-        "showland": True,
-        "landcolor": LAND_COLOR,
-        "showocean": True,
-        "oceancolor": OCEAN_COLOR,
-        "showcoastlines": True,
-        "coastlinecolor": COASTLINE_COLOR,
-        "showcountries": True,
-        "countrycolor": COUNTRY_COLOR,
-        "showframe": False,
-        "showlakes": False,
-    }
-    geo.update(overrides)
-    return geo
-
-
-def _figure() -> go.Figure:
-    import plotly.graph_objects as go
-
-    return go.Figure()
-
-
-def _base_layout(fig: go.Figure, title: str, *, height: int = 520) -> None:
-    fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left"},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.01},
-        template="plotly_white",
-    )
-
-
-def _col(df: pd.DataFrame, *names: str) -> pd.Series | None:
-    for n in names:
-        if n in df.columns:
-            return df[n]
-    return None
-
-
-def _labels(df: pd.DataFrame, *names: str) -> list[str]:
-    col = _col(df, *names)
-    if col is None:
-        return [str(i) for i in df.index]
-    return [str(v) for v in col.astype(object).where(col.notna(), "").tolist()]
-
-
-def _fmt_date(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "unknown"
-    try:
-        ts = pd.Timestamp(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return str(value)
-    if pd.isna(ts):
-        return "unknown"
-    return ts.strftime("%Y-%m-%d")
-
 
 # --------------------------------------------------------------------------------------------
 # Infrastructure maps
@@ -533,12 +476,6 @@ def plot_footprint_growth(
 # Latency
 # --------------------------------------------------------------------------------------------
 
-_QUALITATIVE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#393b79", "#e7ba52", "#637939", "#ad494a", "#7b4173", "#3182bd",
-)  # fmt: skip
-RTT_COLORSCALE = "RdYlGn_r"
-
 
 def _sample_rows(n: int, max_points: int, weights: np.ndarray | None, seed: int) -> np.ndarray:
     """Row positions to draw: all if n <= max_points, else a seeded sample (weight-proportional)."""
@@ -629,7 +566,8 @@ def plot_user_latency_map(
         if not users.index.equals(df.index):
             msg = "users must have the same index as user_latency_df (pass the users given to user_latency)."
             raise InvalidInputError(msg)
-        info = users.join(df, how="left", rsuffix="_latency")
+        # the latency table wins for columns both have (e.g. weight)
+        info = pd.concat([users.drop(columns=[c for c in df.columns if c in users.columns]), df], axis=1)
     elif not {"lat", "lon"} <= set(df.columns):
         msg = (
             "user_latency_df has no lat/lon columns; pass users=<the users frame given to "
@@ -668,7 +606,7 @@ def plot_user_latency_map(
         )
     else:
         codes = sub["country_code"].astype(str).tolist()
-        palette = {c: _QUALITATIVE[i % len(_QUALITATIVE)] for i, c in enumerate(sorted(set(codes)))}
+        palette = {c: QUALITATIVE[i % len(QUALITATIVE)] for i, c in enumerate(sorted(set(codes)))}
         marker["color"] = [palette[c] for c in codes]
     fig = go.Figure()
     fig.add_trace(
@@ -795,7 +733,7 @@ def plot_latency_cdf(
                 x=x,
                 y=share,
                 mode="lines",
-                line={"shape": "hv", "width": 2, "color": _QUALITATIVE[i % 16]},
+                line={"shape": "hv", "width": 2, "color": QUALITATIVE[i % 16]},
                 name=f"{label} (p50 {p50:.0f} ms, p90 {p90:.0f} ms{note})",
                 hovertemplate=f"{label}<br>%{{y:.1%}} of users within %{{x:.1f}} ms<extra></extra>",
             )

@@ -1,0 +1,856 @@
+"""Figures for the model and decision layers: durability, availability, placement, autoscaling.
+
+Re-exported by :mod:`cloudgeo.plotting` (use it from there).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cloudgeo._plotstyle import (
+    QUALITATIVE,
+    REGION_COLOR,
+    RTT_COLORSCALE,
+    base_layout,
+    labels,
+    world_geo_layout,
+)
+from cloudgeo._validate import points_arrays, raise_if_problems, require_columns
+from cloudgeo.errors import InvalidInputError, InvalidTypeError
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = [
+    "plot_autoscaling",
+    "plot_availability",
+    "plot_durability",
+    "plot_failover",
+    "plot_placement",
+    "plot_placement_frontier",
+]
+
+#: The seed article's S3 claim: 10 million objects at 11 nines lose one object every 10,000 years.
+SEED_OBJECTS = 10_000_000
+SEED_DURABILITY = 0.99999999999
+
+# --------------------------------------------------------------------------------------------
+# Durability
+# --------------------------------------------------------------------------------------------
+
+
+def _durability_groups(data: object) -> list[tuple[str, float, list[str], list[str]]]:
+    """(label, durability, ids, names) per distinct durability, most durable first."""
+    if data is None or (isinstance(data, Sequence) and not isinstance(data, str)):
+        from cloudgeo import catalog
+
+        table = catalog.load_storage_classes()
+        if data is not None:
+            wanted = [str(x) for x in data]
+            unknown = [x for x in wanted if x not in table.index]
+            if unknown:
+                from cloudgeo.errors import UnknownNameError
+
+                raise UnknownNameError("storage class", unknown[0], table.index)
+            table = table.loc[wanted]
+    elif isinstance(data, pd.DataFrame):
+        table = data
+    else:
+        msg = (
+            "data must be None, a list of storage-class ids or a DataFrame with a durability "
+            f"column, got {type(data).__name__}."
+        )
+        raise InvalidTypeError(msg)
+    if "durability" in table.columns:
+        d = pd.to_numeric(table["durability"]).to_numpy(dtype=float)
+    elif "loss_probability_per_year" in table.columns:
+        d = 1.0 - pd.to_numeric(table["loss_probability_per_year"]).to_numpy(dtype=float)
+    else:
+        require_columns(table, ["durability"], source="durability table")
+        d = np.zeros(0)
+    bad = ~np.isfinite(d) | (d <= 0) | (d >= 1)
+    if len(d) == 0 or bad.any():
+        shown = [str(i) for i in table.index[bad]] if len(d) else []
+        raise_if_problems(
+            "durability table", [f"durability must be in (0, 1) for every row; bad rows: {shown}"]
+        )
+    ids = [str(i) for i in table.index]
+    names = labels(table, "name")
+    groups: dict[float, tuple[list[str], list[str]]] = {}
+    for i, n, v in zip(ids, names, d, strict=True):
+        groups.setdefault(float(v), ([], []))[0].append(i)
+        groups[float(v)][1].append(n)
+    out = []
+    for v in sorted(groups, reverse=True):
+        gid, gnames = groups[v]
+        nines = -math.log10(1.0 - v)
+        listed = ", ".join(gnames[:3]) + (f" +{len(gnames) - 3} more" if len(gnames) > 3 else "")
+        out.append((f"{v:.12g} ({nines:.1f} nines): {listed}", v, gid, gnames))
+    return out
+
+
+def _table_value(data: object, column: str) -> float | None:
+    if isinstance(data, pd.DataFrame) and column in data.columns:
+        values = pd.to_numeric(data[column]).dropna().unique()
+        if len(values) == 1:
+            return float(values[0])
+    return None
+
+
+def plot_durability(
+    data: object = None,
+    *,
+    objects: float | None = None,
+    years: float | None = None,
+    highlight: str | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Plot expected object losses and the probability of losing anything, per storage class.
+
+    Left: expected losses in ``years`` against the number of stored objects (log-log). Right:
+    probability of losing at least one of ``objects`` objects against the horizon in years
+    (log-log). Classes with the same designed durability share one line. The seed article's
+    claim (10 million objects at 11 nines: one loss every 10,000 years) is marked.
+
+    Parameters
+    ----------
+    data : None, sequence of str or pandas.DataFrame
+        ``None``: every storage class of ``cloudgeo.catalog.load_storage_classes()``; a list of
+        catalogue ids; or a table indexed by class with ``durability`` (or
+        ``loss_probability_per_year``) and optionally ``name``, ``objects``, ``years``
+        columns (a single value in ``objects``/``years`` is used when the arguments are not
+        given). [fraction]
+    objects : float, optional
+        Stored objects for the right panel and the left panel's marker; default the table's
+        ``objects`` or 10 million. [count]
+    years : float, optional
+        Horizon of the left panel; default the table's ``years`` or 1. [yr]
+    highlight : str, optional
+        Storage-class id or name whose line is drawn bold (others faded).
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two panels; per durability group one line in each (``legendgroup`` shared), plus the
+        seed marker.
+
+    Raises
+    ------
+    DataValidationError
+        If a durability is not in (0, 1).
+    UnknownNameError
+        If a storage-class id is not in the catalogue.
+
+    References
+    ----------
+    Expected losses ``N q T`` and ``P(any loss) = 1 - (1 - q)^(N T)`` from
+    :func:`cloudgeo.durability.expected_losses`; the seed figure is from the Amazon S3 FAQ
+    ("if you store 10,000,000 objects ... expect to incur a loss of a single object once every
+    10,000 years").
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from cloudgeo import durability
+    from cloudgeo._validate import check_positive
+
+    groups = _durability_groups(data)
+    n_obj = check_positive(
+        objects if objects is not None else (_table_value(data, "objects") or SEED_OBJECTS), "objects"
+    )
+    horizon = check_positive(
+        years if years is not None else (_table_value(data, "years") or 1.0), "years", "yr"
+    )
+    grid_objects = np.logspace(3, 12, 91)
+    grid_years = np.logspace(-1, 4, 101)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=(
+            f"expected objects lost in {horizon:g} year(s)",
+            f"probability of losing at least one of {n_obj:,.0f} objects",
+        ),
+        horizontal_spacing=0.1,
+    )
+    for i, (label, d, ids, names) in enumerate(groups):
+        bold = highlight is None or highlight in ids or highlight in names
+        style = {"color": QUALITATIVE[i % len(QUALITATIVE)], "width": 3 if highlight and bold else 2}
+        opacity = 1.0 if bold else 0.3
+        left = durability.expected_losses(objects=grid_objects, durability=d, years=horizon)
+        right = durability.expected_losses(objects=n_obj, durability=d, years=grid_years)
+        fig.add_trace(
+            go.Scatter(
+                x=grid_objects,
+                y=np.asarray(left.expected_losses, dtype=float),
+                mode="lines",
+                name=label,
+                legendgroup=label,
+                line=style,
+                opacity=opacity,
+                hovertemplate="%{x:.3g} objects: %{y:.3g} expected losses<extra>" + label + "</extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=grid_years,
+                y=np.asarray(right.probability_any_loss, dtype=float),
+                mode="lines",
+                name=label,
+                legendgroup=label,
+                showlegend=False,
+                line=style,
+                opacity=opacity,
+                hovertemplate="%{x:.3g} years: P(any loss) = %{y:.3g}<extra>" + label + "</extra>",
+            ),
+            row=1,
+            col=2,
+        )
+    seed = durability.expected_losses(objects=SEED_OBJECTS, durability=SEED_DURABILITY, years=horizon)
+    fig.add_trace(
+        go.Scatter(
+            x=[SEED_OBJECTS],
+            y=[float(seed.expected_losses)],
+            mode="markers+text",
+            name="seed: 10 M objects, 11 nines",
+            marker={"symbol": "x", "size": 12, "color": "black"},
+            text=["one loss per 10,000 years"],
+            textposition="top left",
+            hovertemplate="10 million objects at 11 nines: %{y:.3g} losses in "
+            + f"{horizon:g}"
+            + " year(s)<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.update_xaxes(type="log", title_text="stored objects [count]", exponentformat="power", row=1, col=1)
+    fig.update_yaxes(type="log", title_text="expected losses [objects]", exponentformat="power", row=1, col=1)
+    fig.update_xaxes(type="log", title_text="horizon [years]", row=1, col=2)
+    fig.update_yaxes(type="log", title_text="probability of any loss", exponentformat="power", row=1, col=2)
+    base_layout(
+        fig, title if title is not None else "How much data to expect to lose, by storage class", height=520
+    )
+    fig.update_layout(legend={"orientation": "v", "y": -0.15, "yanchor": "top", "x": 0.0})
+    fig.update_layout(margin={"b": 160})
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Availability
+# --------------------------------------------------------------------------------------------
+
+
+def _downtime_hours(table: pd.DataFrame) -> np.ndarray:
+    if "downtime_per_year_h" in table.columns:
+        return pd.to_numeric(table["downtime_per_year_h"]).to_numpy(dtype=float)
+    if "downtime_per_year" in table.columns:
+        col = table["downtime_per_year"]
+        if pd.api.types.is_timedelta64_dtype(col) or isinstance(col.iloc[0], pd.Timedelta):
+            return np.asarray(pd.to_timedelta(col).dt.total_seconds(), dtype=float) / 3600.0
+        return pd.to_numeric(col).to_numpy(dtype=float) / 3600.0  # seconds
+    avail = pd.to_numeric(table["availability"]).to_numpy(dtype=float)
+    return (1.0 - avail) * 365.25 * 24.0
+
+
+def _fmt_hours(h: float) -> str:
+    if h >= 48:
+        return f"{h / 24:.1f} days"
+    if h >= 1:
+        return f"{h:.1f} h"
+    if h * 60 >= 1:
+        return f"{h * 60:.1f} min"
+    return f"{h * 3600:.0f} s"
+
+
+def plot_availability(
+    table: pd.DataFrame | None = None,
+    *,
+    highlight: str | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Availability (as nines) and downtime a year of architectures, and what each step buys.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, optional
+        One row per architecture (index or ``architecture`` column), with ``availability``
+        [fraction 0-1] and optionally ``title``, ``downtime_per_year_h`` [h] or
+        ``downtime_per_year`` (timedelta, or seconds) [s], ``adds``, ``single_points_of_failure``;
+        default ``cloudgeo.availability.compare_architectures()`` (the seed's four presets).
+        Downtime defaults to ``(1 - availability) x 365.25 d``.
+    highlight : str, optional
+        Architecture (index label) drawn in a strong colour.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Left: nines ``-log10(1 - availability)`` per architecture (text: availability in %);
+        right: downtime a year on a log axis (text: the downtime and the change from the
+        previous row).
+
+    Raises
+    ------
+    DataValidationError
+        If ``availability`` is missing or outside [0, 1].
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    if table is None:
+        from cloudgeo import availability
+
+        table = availability.compare_architectures()
+    require_columns(table, ["availability"], source="availability table")
+    if "architecture" in table.columns:
+        table = table.set_index("architecture")
+    avail = pd.to_numeric(table["availability"]).to_numpy(dtype=float)
+    if not np.all((avail >= 0) & (avail <= 1)):
+        raise_if_problems("availability table", ["availability must be a fraction in [0, 1] in every row"])
+    ids = [str(i) for i in table.index]
+    names = labels(table, "title") if "title" in table.columns else ids
+    hours = _downtime_hours(table)
+    with np.errstate(divide="ignore"):
+        nines = np.where(avail < 1, -np.log10(1 - avail), np.inf)
+    adds = labels(table, "adds") if "adds" in table.columns else [""] * len(ids)
+    spofs = labels(table, "single_points_of_failure") if "single_points_of_failure" in table.columns else None
+    colors = [REGION_COLOR if (highlight is None or i == highlight) else "#c9c9c9" for i in ids]
+    delta = [""] + [f" ({_sign_hours(hours[j] - hours[j - 1])})" for j in range(1, len(ids))]
+    hover = []
+    for j in range(len(ids)):
+        lines = [
+            f"<b>{names[j]}</b>",
+            f"availability: {100 * avail[j]:.4f} %",
+            f"downtime: {_fmt_hours(hours[j])} a year",
+        ]
+        if adds[j]:
+            lines.append(f"adds: {adds[j]}")
+        if spofs is not None:
+            lines.append(f"single points of failure: {spofs[j] or 'none'}")
+        hover.append("<br>".join(lines))
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("availability [nines]", "downtime a year (log scale)"),
+        horizontal_spacing=0.08,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=nines,
+            marker_color=colors,
+            text=[_fmt_percent(a) for a in avail],
+            textposition="outside",
+            hovertext=hover,
+            hoverinfo="text",
+            name="availability [nines]",
+            showlegend=False,
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=hours,
+            marker_color=colors,
+            text=[_fmt_hours(h) + d for h, d in zip(hours, delta, strict=True)],
+            textposition="outside",
+            hovertext=hover,
+            hoverinfo="text",
+            name="downtime [h/yr]",
+            showlegend=False,
+        ),
+        row=1,
+        col=2,
+    )
+    fig.update_yaxes(title_text="nines = -log10(1 - availability)", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(type="log", title_text="downtime a year [h]", row=1, col=2)
+    fig.update_xaxes(tickangle=-20)
+    base_layout(
+        fig,
+        title if title is not None else "What each step buys: availability of the architectures",
+        height=520,
+    )
+    return fig
+
+
+def _fmt_percent(a: float) -> str:
+    """Availability in percent with enough digits to show its nines (0.999995 -> 99.9995 %)."""
+    decimals = 1 if a >= 1 or a <= 0 else min(9, max(1, math.ceil(-math.log10(1 - a) - 1e-9) - 1))
+    return f"{100 * a:.{decimals}f} %"
+
+
+def _sign_hours(h: float) -> str:
+    return ("+" if h > 0 else "−") + _fmt_hours(abs(h))
+
+
+# --------------------------------------------------------------------------------------------
+# Placement
+# --------------------------------------------------------------------------------------------
+
+
+def _attr(result: object, name: str) -> Any:
+    if not hasattr(result, name):
+        msg = f"result has no {name!r}; pass the PlacementResult from cloudgeo.placement.optimize_placement."
+        raise InvalidTypeError(msg)
+    return getattr(result, name)
+
+
+def plot_placement(
+    result: object,
+    users: pd.DataFrame,
+    candidates: pd.DataFrame,
+    *,
+    max_points: int = 5000,
+    title: str | None = None,
+) -> go.Figure:
+    """Map of a placement: chosen sites, the other candidates, users coloured by their RTT.
+
+    Parameters
+    ----------
+    result : PlacementResult
+        From :func:`cloudgeo.placement.optimize_placement` (uses ``sites``, ``assignment``,
+        ``rtt_ms``, ``objective``, ``objective_value``).
+    users : pandas.DataFrame
+        The users given to the optimisation (``lat``, ``lon``, optional ``weight``, ``name``).
+    candidates : pandas.DataFrame
+        The candidate sites (``lat``, ``lon``, indexed by site id; optional ``name``).
+    max_points : int, default 5000
+        Users drawn at most; above it a seeded weight-proportional sample, said in the title.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces: users (size ~ sqrt(weight), colour = RTT to the serving site [ms]),
+        candidates not chosen (grey open circles), chosen sites (stars).
+
+    Raises
+    ------
+    InvalidInputError
+        If ``result.assignment`` is not aligned with ``users``.
+    """
+    import plotly.graph_objects as go
+
+    from cloudgeo.plotting import _check_max_points, _sample_rows
+
+    sites = list(_attr(result, "sites"))
+    assignment = _attr(result, "assignment")
+    rtt = getattr(result, "rtt_ms", None)
+    n_max = _check_max_points(max_points)
+    lat, lon, w = points_arrays(users, source="users", weight="weight" if "weight" in users.columns else None)
+    clat, clon, _ = points_arrays(candidates, source="candidates")
+    if not assignment.index.equals(users.index):
+        msg = "result.assignment is not aligned with users; pass the users given to optimize_placement."
+        raise InvalidInputError(msg)
+    rows = _sample_rows(len(users), n_max, w, seed=0)
+    chosen = candidates.index.isin(sites)
+    cand_names = labels(candidates, "name")
+    fig = go.Figure()
+    served = assignment.iloc[rows].astype(str).tolist()
+    user_rtt = pd.to_numeric(rtt).to_numpy(dtype=float)[rows] if rtt is not None else None
+    ws = w[rows] if w is not None else None
+    size = 4.0 + 12.0 * np.sqrt(ws / ws.max()) if ws is not None and ws.max() > 0 else np.full(len(rows), 5.0)
+    names = labels(users.iloc[rows], "name", "city") if {"name", "city"} & set(users.columns) else None
+    hover = [
+        (f"<b>{names[j]}</b><br>" if names else "")
+        + f"served by {served[j]}"
+        + (f"<br>RTT: {user_rtt[j]:.1f} ms" if user_rtt is not None else "")
+        for j in range(len(rows))
+    ]
+    marker: dict[str, Any] = {"size": size, "opacity": 0.75}
+    if user_rtt is not None:
+        marker.update(
+            color=user_rtt, colorscale=RTT_COLORSCALE, cmin=0.0, colorbar={"title": {"text": "RTT [ms]"}}
+        )
+    else:
+        palette = {s: QUALITATIVE[i % len(QUALITATIVE)] for i, s in enumerate(map(str, sites))}
+        marker["color"] = [palette.get(s, "#444") for s in served]
+    fig.add_trace(
+        go.Scattergeo(
+            lat=lat[rows],
+            lon=lon[rows],
+            mode="markers",
+            name=f"users ({len(rows):,} points)",
+            marker=marker,
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lat=clat[~chosen],
+            lon=clon[~chosen],
+            mode="markers",
+            name=f"candidates not chosen ({int((~chosen).sum())})",
+            marker={"size": 7, "color": "#9a9a9a", "symbol": "circle-open"},
+            text=[str(i) for i in candidates.index[~chosen]],
+            hovertext=[
+                f"{i} {n}"
+                for i, n in zip(
+                    candidates.index[~chosen], np.asarray(cand_names, dtype=object)[~chosen], strict=True
+                )
+            ],
+            hoverinfo="text",
+        )
+    )
+    per_site = assignment.value_counts()
+    share = (
+        pd.Series(w, index=users.index).groupby(assignment.to_numpy()).sum() / float(w.sum())
+        if w is not None
+        else per_site / len(users)
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lat=clat[chosen],
+            lon=clon[chosen],
+            mode="markers+text",
+            name=f"chosen sites ({len(sites)})",
+            text=[str(i) for i in candidates.index[chosen]],
+            textposition="top center",
+            marker={"symbol": "star", "size": 18, "color": "black", "line": {"width": 1, "color": "white"}},
+            hovertext=[
+                f"<b>{i}</b> {n}<br>serves {float(share.get(i, 0.0)):.1%} of the weight"
+                for i, n in zip(
+                    candidates.index[chosen], np.asarray(cand_names, dtype=object)[chosen], strict=True
+                )
+            ],
+            hoverinfo="text",
+        )
+    )
+    fig.update_layout(geo=world_geo_layout())
+    objective = str(getattr(result, "objective", "objective"))
+    value = float(getattr(result, "objective_value", float("nan")))
+    unit = "" if objective == "coverage" else " ms"
+    text = (
+        title
+        if title is not None
+        else f"{len(sites)} sites chosen ({objective} = {value:.4g}{unit}): {', '.join(map(str, sites))}"
+    )
+    if len(rows) < len(users):
+        text += f" (showing a random sample of {len(rows):,} of {len(users):,} users, seed 0)"
+    base_layout(fig, text)
+    return fig
+
+
+def plot_placement_frontier(
+    frontier_df: pd.DataFrame,
+    *,
+    objective: str = "mean",
+    title: str | None = None,
+) -> go.Figure:
+    """Best objective against the number of sites k (diminishing returns).
+
+    Parameters
+    ----------
+    frontier_df : pandas.DataFrame
+        :func:`cloudgeo.placement.placement_frontier` output: indexed by ``k`` (or a ``k``
+        column) with ``objective_value`` and optionally ``mean_rtt_ms``, ``p90_rtt_ms`` [ms],
+        ``sites``.
+    objective : str, default "mean"
+        The objective optimised, for the axis label (``"coverage"`` is a share, others ms).
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Line of the objective (hover lists the sites), plus mean and p90 RTT lines when given.
+
+    Raises
+    ------
+    DataValidationError
+        If ``objective_value`` is missing.
+    """
+    import plotly.graph_objects as go
+
+    df = require_columns(frontier_df, ["objective_value"], source="frontier_df")
+    k = df["k"].to_numpy() if "k" in df.columns else df.index.to_numpy()
+    sites = (
+        [", ".join(map(str, s)) if isinstance(s, (list, tuple)) else str(s) for s in df["sites"]]
+        if "sites" in df.columns
+        else [""] * len(df)
+    )
+    is_share = objective == "coverage"
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=k,
+            y=pd.to_numeric(df["objective_value"]).to_numpy(dtype=float),
+            mode="lines+markers",
+            name=f"best {objective}" + ("" if is_share else " [ms]"),
+            customdata=sites,
+            hovertemplate="k = %{x}: %{y:.4g}<br>sites: %{customdata}<extra></extra>",
+            line={"width": 3},
+        )
+    )
+    for col, name in (("mean_rtt_ms", "mean RTT [ms]"), ("p90_rtt_ms", "p90 RTT [ms]")):
+        if col in df.columns and not (objective == "mean" and col == "mean_rtt_ms"):
+            fig.add_trace(
+                go.Scatter(
+                    x=k,
+                    y=pd.to_numeric(df[col]).to_numpy(dtype=float),
+                    mode="lines+markers",
+                    name=name,
+                    line={"dash": "dot"},
+                    hovertemplate="k = %{x}: %{y:.1f} ms<extra>" + name + "</extra>",
+                )
+            )
+    fig.update_xaxes(title_text="number of sites k", dtick=1)
+    fig.update_yaxes(
+        title_text="share of users within the threshold" if is_share else "RTT [ms]",
+        tickformat=".0%" if is_share else None,
+    )
+    base_layout(
+        fig,
+        title if title is not None else f"Diminishing returns: best {objective} by number of sites",
+        height=440,
+    )
+    return fig
+
+
+def plot_failover(result: object, *, title: str | None = None) -> go.Figure:
+    """N-1 failover: what the users of each chosen site see when that site fails.
+
+    Parameters
+    ----------
+    result : PlacementResult
+        From :func:`cloudgeo.placement.optimize_placement`; uses ``failover`` (one row per
+        chosen site with ``affected_mean_rtt_ms_before``/``_after`` [ms], ``weight_share_affected``
+        and ``stranded_share`` [fraction 0-1]) and ``summary["mean_rtt_ms"]``.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Grouped bars per failed site: mean RTT of its users before and after failover [ms]
+        (text: share of the weight affected; stranded share when > 0), and a dotted line at the
+        overall mean RTT with all sites up.
+
+    Raises
+    ------
+    DataValidationError
+        If ``result.failover`` lacks the columns above.
+    """
+    import plotly.graph_objects as go
+
+    table = require_columns(
+        _attr(result, "failover"),
+        ["affected_mean_rtt_ms_before", "affected_mean_rtt_ms_after", "weight_share_affected"],
+        source="result.failover",
+    )
+    sites = [str(i) for i in table.index]
+    share = pd.to_numeric(table["weight_share_affected"]).to_numpy(dtype=float)
+    stranded = (
+        pd.to_numeric(table["stranded_share"]).to_numpy(dtype=float)
+        if "stranded_share" in table.columns
+        else np.zeros(len(table))
+    )
+    before = pd.to_numeric(table["affected_mean_rtt_ms_before"]).to_numpy(dtype=float)
+    after = pd.to_numeric(table["affected_mean_rtt_ms_after"]).to_numpy(dtype=float)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=sites,
+            y=before,
+            name="its users, all sites up [ms]",
+            marker_color="#7fa7d6",
+            hovertemplate="site %{x} up: its users' mean RTT %{y:.1f} ms<extra></extra>",
+        )
+    )
+    text = [
+        f"{s:.0%} of users" + (f", {st:.0%} stranded" if st > 0 else "")
+        for s, st in zip(share, stranded, strict=True)
+    ]
+    fig.add_trace(
+        go.Bar(
+            x=sites,
+            y=after,
+            name="its users after it fails [ms]",
+            marker_color="#d6541b",
+            text=text,
+            textposition="outside",
+            hovertemplate="site %{x} down: its users' mean RTT %{y:.1f} ms (%{text})<extra></extra>",
+        )
+    )
+    summary = getattr(result, "summary", None)
+    if summary is not None and "mean_rtt_ms" in summary:
+        overall = float(summary["mean_rtt_ms"])
+        fig.add_hline(
+            y=overall, line={"dash": "dot"}, annotation_text=f"overall mean, all up: {overall:.0f} ms"
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text="failed site")
+    fig.update_yaxes(title_text="mean RTT of the failed site's users [ms]", rangemode="tozero")
+    base_layout(fig, title if title is not None else "N-1 failover: RTT when one site fails", height=440)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Autoscaling
+# --------------------------------------------------------------------------------------------
+
+_TIMELINE_COLUMNS = (
+    "demand",
+    "capacity",
+    "served",
+    "unserved",
+    "instances",
+    "in_service_instances",
+    "utilisation",
+)
+
+
+def plot_autoscaling(
+    result: object, *, demand_unit: str = "requests/s", title: str | None = None
+) -> go.Figure:
+    """Autoscaling timeline: demand vs capacity, instances, utilisation with alarms and actions.
+
+    Parameters
+    ----------
+    result : ScalingResult or pandas.DataFrame
+        From :func:`cloudgeo.scaling.simulate_autoscaling` (its ``timeline`` is used; the
+        policy's ``alarm_threshold``/``scale_in_threshold`` or ``target_utilisation`` draw the
+        guide lines), or a timeline DataFrame indexed by time with ``demand``, ``capacity``,
+        ``served``, ``unserved`` [units/s], ``instances``, ``in_service_instances``
+        [instances], ``utilisation`` [fraction], ``alarm`` and ``action``.
+    demand_unit : str, default "requests/s"
+        Unit of demand and capacity for the axis label.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Three rows sharing the time axis: (1) demand, capacity and unserved demand (filled);
+        (2) running and in-service instances (steps) with scaling actions marked; (3)
+        utilisation [fraction] with alarm periods marked and the policy thresholds.
+
+    Raises
+    ------
+    DataValidationError
+        If the timeline lacks a column above.
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    tl = result if isinstance(result, pd.DataFrame) else _attr(result, "timeline")
+    require_columns(tl, [*_TIMELINE_COLUMNS, "alarm", "action"], source="autoscaling timeline")
+    policy = getattr(result, "policy", None)
+    t = tl.index
+    num = {c: pd.to_numeric(tl[c]).to_numpy(dtype=float) for c in _TIMELINE_COLUMNS}
+    action = pd.to_numeric(tl["action"]).to_numpy(dtype=float)
+    alarm = tl["alarm"].astype(str).to_numpy()
+    fig = make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.05,
+        row_heights=[0.45, 0.3, 0.25],
+        subplot_titles=(f"demand and capacity [{demand_unit}]", "instances", "average utilisation"),
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=t, y=num["capacity"], name="capacity (in service)", line={"shape": "hv", "color": "#2ca02c"}
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(go.Scatter(x=t, y=num["demand"], name="demand", line={"color": "#1f77b4"}), row=1, col=1)
+    fig.add_trace(
+        go.Scatter(
+            x=t,
+            y=num["unserved"],
+            name=f"unserved ({num['unserved'].sum() / max(num['demand'].sum(), 1e-300):.2%} of demand)",
+            fill="tozeroy",
+            line={"color": "#d62728", "width": 1},
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=t,
+            y=num["instances"],
+            name="instances running (billed)",
+            line={"shape": "hv", "color": "#7f7f7f"},
+        ),
+        row=2,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=t,
+            y=num["in_service_instances"],
+            name="instances in service",
+            line={"shape": "hv", "color": "#2ca02c"},
+        ),
+        row=2,
+        col=1,
+    )
+    acted = action != 0
+    fig.add_trace(
+        go.Scatter(
+            x=t[acted],
+            y=num["instances"][acted],
+            mode="markers",
+            name=f"scaling actions ({int(acted.sum())})",
+            marker={
+                "symbol": np.where(action[acted] > 0, "triangle-up", "triangle-down"),
+                "size": 10,
+                "color": "black",
+            },
+            customdata=action[acted],
+            hovertemplate="%{x}: %{customdata:+.0f} instances<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(x=t, y=num["utilisation"], name="utilisation", line={"color": "#9467bd"}), row=3, col=1
+    )
+    for state, color in (("scale-out", "#d62728"), ("scale-in", "#1f77b4")):
+        on = alarm == state
+        fig.add_trace(
+            go.Scatter(
+                x=t[on],
+                y=num["utilisation"][on],
+                mode="markers",
+                name=f"{state} alarm ({int(on.sum())} periods)",
+                marker={"size": 5, "color": color},
+            ),
+            row=3,
+            col=1,
+        )
+    for attr, label in (
+        ("alarm_threshold", "scale-out alarm"),
+        ("scale_in_threshold", "scale-in alarm"),
+        ("target_utilisation", "target"),
+    ):
+        value = getattr(policy, attr, None)
+        if value is not None:
+            fig.add_hline(
+                y=float(value),
+                line={"dash": "dot", "color": "#555"},
+                annotation_text=f"{label} {float(value):.0%}",
+                row=3,
+                col=1,
+            )
+    fig.update_yaxes(title_text=demand_unit, rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text="instances", rangemode="tozero", row=2, col=1)
+    fig.update_yaxes(title_text="utilisation", tickformat=".0%", rangemode="tozero", row=3, col=1)
+    base_layout(fig, title if title is not None else "Autoscaling: capacity follows demand", height=720)
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1.0, "yanchor": "top"})
+    return fig

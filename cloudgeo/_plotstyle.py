@@ -1,0 +1,135 @@
+"""Shared look of cloudgeo's figures: colours, the world-map geo settings, common layout."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = [
+    "COASTLINE_COLOR",
+    "COUNTRY_COLOR",
+    "EDGE_COLOR",
+    "EDGE_SIZE_BASE_PX",
+    "EDGE_SIZE_PER_SQRT_POP_PX",
+    "LAND_COLOR",
+    "OCEAN_COLOR",
+    "QUALITATIVE",
+    "REC_COLOR",
+    "REC_SIZE_PX",
+    "REGION_COLOR",
+    "REGION_SIZE_BASE_PX",
+    "REGION_SIZE_PER_AZ_PX",
+    "RTT_COLORSCALE",
+    "base_layout",
+    "col",
+    "fmt_date",
+    "labels",
+    "new_figure",
+    "world_geo_layout",
+]
+
+# Colours (also used by tests/test_export.py to find land in a PNG).
+LAND_COLOR = "#e6e1d3"
+OCEAN_COLOR = "#d4e4f1"
+COASTLINE_COLOR = "#8c8c8c"
+COUNTRY_COLOR = "#c3bdae"
+REGION_COLOR = "#d6541b"
+EDGE_COLOR = "#1f5fa8"
+REC_COLOR = "#6a3d9a"
+
+# Marker sizing: diameter = base + step * count (regions) or base + step * sqrt(count) (PoPs).
+REGION_SIZE_BASE_PX = 6.0
+REGION_SIZE_PER_AZ_PX = 3.0
+EDGE_SIZE_BASE_PX = 4.0
+EDGE_SIZE_PER_SQRT_POP_PX = 2.0
+REC_SIZE_PX = 11.0
+
+
+def world_geo_layout(**overrides: Any) -> dict[str, Any]:
+    """Return cloudgeo's world-map geo settings (a dict for ``fig.update_geos`` / ``layout.geo``).
+
+    Natural-earth projection, whole world (``fitbounds=False``), land, ocean, coastlines and
+    country borders drawn from the vendored 110 m base map.
+
+    Parameters
+    ----------
+    **overrides
+        Any ``layout.geo`` property to change (e.g. ``projection_type="orthographic"``).
+
+    Returns
+    -------
+    dict
+        Geo layout properties.
+    """
+    geo: dict[str, Any] = {
+        "scope": "world",
+        "resolution": 110,
+        "projection": {"type": "natural earth"},
+        "fitbounds": False,
+        "showland": True,
+        "landcolor": LAND_COLOR,
+        "showocean": True,
+        "oceancolor": OCEAN_COLOR,
+        "showcoastlines": True,
+        "coastlinecolor": COASTLINE_COLOR,
+        "showcountries": True,
+        "countrycolor": COUNTRY_COLOR,
+        "showframe": False,
+        "showlakes": False,
+    }
+    geo.update(overrides)
+    return geo
+
+
+def new_figure() -> go.Figure:
+    import plotly.graph_objects as go
+
+    return go.Figure()
+
+
+def base_layout(fig: go.Figure, title: str, *, height: int = 520) -> None:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left"},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.01},
+        template="plotly_white",
+    )
+
+
+def col(df: pd.DataFrame, *names: str) -> pd.Series | None:
+    for n in names:
+        if n in df.columns:
+            return df[n]
+    return None
+
+
+def labels(df: pd.DataFrame, *names: str) -> list[str]:
+    found = col(df, *names)
+    if found is None:
+        return [str(i) for i in df.index]
+    return [str(v) for v in found.astype(object).where(found.notna(), "").tolist()]
+
+
+def fmt_date(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "unknown"
+    try:
+        ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if pd.isna(ts):
+        return "unknown"
+    return ts.strftime("%Y-%m-%d")
+
+
+QUALITATIVE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#393b79", "#e7ba52", "#637939", "#ad494a", "#7b4173", "#3182bd",
+)  # fmt: skip
+RTT_COLORSCALE = "RdYlGn_r"
