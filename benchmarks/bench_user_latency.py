@@ -98,10 +98,12 @@ def main() -> int:
     print(f"{n:,} users x {len(sites)} edge locations (nearest site + RTT)")
     print(f"  user_latency           {t_ours:7.3f} s")
     print(
-        f"  bare cKDTree query     {t_kd:7.3f} s   ratio user_latency / cKDTree = {t_ours / t_kd:5.2f} (target <= 1.5)"
+        f"  bare cKDTree query     {t_kd:7.3f} s   ratio user_latency / cKDTree = {t_ours / t_kd:5.2f} "
+        "(target <= 1.5)"
     )
     print(
-        f"  sklearn BallTree(hav.) {t_ball:7.3f} s   speed-up vs BallTree = {t_ball / t_ours:5.1f}x (target >= 5)"
+        f"  sklearn BallTree(hav.) {t_ball:7.3f} s   speed-up vs BallTree = {t_ball / t_ours:5.1f}x "
+        "(target >= 5)"
     )
     print(f"  peak memory (ru_maxrss, fresh process): {mem['peak_mb']:.0f} MB (target < 400 MB)")
     return 0

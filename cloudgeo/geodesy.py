@@ -190,7 +190,7 @@ def geodesic_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLi
         [geodesic((flat[0][i], flat[1][i]), (flat[2][i], flat[3][i])).km for i in range(flat[0].size)],
         dtype=np.float64,
     ).reshape(np.shape(b[0]))
-    if index is not None and out.ndim == 1 and len(index) == out.shape[0]:
+    if index is not None and out.ndim == 1 and len(index) == out.size:
         return pd.Series(out, index=index, name="distance_km")
     if out.ndim == 0:
         return float(out)

@@ -114,7 +114,9 @@ ACCESS_RTT_MS: Mapping[str, float] = {
 }
 ROUTINGS = ("great-circle", "backbone")
 STATS = ("p50", "p90")
-TLS_SETUP_RTTS = {"1.2": 2, "1.3": 1, "reused": 0}
+#: Round trips to set up a viewer connection before the request: TCP (1) + TLS 1.2 (2) or TLS 1.3
+#: (1); a reused (kept-alive) connection needs none (MODELS.md 1.6-1.7 worked example).
+N_SETUP_RTTS = {"1.2": 3, "1.3": 2, "reused": 0}
 
 
 def fibre_speed_km_s(fibre_index: float = FIBRE_INDEX) -> float:
@@ -1073,7 +1075,8 @@ def cdn_ttfb_breakdown_ms(
     """Time to first byte through a CDN from the three leg RTTs (MODELS.md 1.7).
 
     ``TTFB = n_setup RTT_ue + RTT_ue + (1 - h_edge) [RTT_e->rec + (1 - h_rec)(RTT_rec->o +
-    t_origin)]`` with ``n_setup = 1 (TCP) + {2 TLS 1.2 | 1 TLS 1.3 | 0 reused}``; the edge keeps
+    t_origin)]`` with ``n_setup = 1 (TCP) + {2 TLS 1.2 | 1 TLS 1.3}`` and 0 for a reused
+    connection (no TCP or TLS handshake, as in the MODELS.md 1.7 worked example); the edge keeps
     warm connections to the REC and origin (one RTT per leg).
 
     Parameters
@@ -1099,9 +1102,9 @@ def cdn_ttfb_breakdown_ms(
     """
     h_e = check_fraction(edge_hit_ratio, "edge_hit_ratio")
     h_r = check_fraction(rec_hit_ratio, "rec_hit_ratio")
-    check_choice(tls, "tls", tuple(TLS_SETUP_RTTS))
+    check_choice(tls, "tls", tuple(N_SETUP_RTTS))
     t_o = check_nonnegative(origin_time_ms, "origin_time_ms", "ms")
-    n_setup = 1 + TLS_SETUP_RTTS[tls]
+    n_setup = N_SETUP_RTTS[tls]
     ue = np.asarray(rtt_user_edge_ms, dtype=float)
     er = np.asarray(rtt_edge_rec_ms, dtype=float)
     ro = np.asarray(rtt_rec_origin_ms, dtype=float)
@@ -1215,7 +1218,7 @@ def cdn_ttfb_ms(
         m, _path_km_pairs(m, la, lo, np.full_like(la, o_lat), np.full_like(lo, o_lon)), stat
     )
     direct = direct + m.user_access_rtt_ms
-    n_setup = 1 + TLS_SETUP_RTTS[tls]
+    n_setup = N_SETUP_RTTS[tls]
     out = pd.DataFrame(
         {
             "edge": ue["site"].to_numpy(),

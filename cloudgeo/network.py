@@ -345,7 +345,7 @@ def _routed_matrix(
 def _hub_to_sites_km(
     bb: Backbone, lat: FloatArray, lon: FloatArray, n_attach: int, attach_factor: float
 ) -> FloatArray:
-    """Routed distance from every hub to every site, shape (H, S) (sites attached once). [km]"""
+    """Return the routed distance [km] from every hub to every site, shape (H, S)."""
     hs, ds = bb.attach(lat, lon, n_attach)
     out = np.full((len(bb.hubs), len(lat)), np.inf)
     for q in range(hs.shape[1]):
@@ -364,7 +364,7 @@ def _routed_to_sites(
     attach_factor: float,
     vectors: FloatArray | None = None,
 ) -> FloatArray:
-    """Routed distance from points to given sites (beyond the short-haul range). [km]"""
+    """Return the routed distance [km] from points to given sites (beyond the short haul)."""
     hu, du = bb.attach(lat, lon, n_attach, vectors)
     best = np.full(lat.shape, np.inf)
     for p in range(hu.shape[1]):
