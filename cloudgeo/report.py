@@ -26,7 +26,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -123,8 +123,8 @@ def _regions_frame(regions: Sequence[str] | pd.DataFrame, catalog_regions: pd.Da
 
 
 def _region_label(frame: pd.DataFrame, code: object) -> str:
-    name = frame.loc[code, "name"] if "name" in frame.columns else code
-    return f"{code} ({name})"
+    names = dict(zip(frame.index, frame["name"], strict=True)) if "name" in frame.columns else {}
+    return f"{code} ({names.get(code, code)})"
 
 
 def _pct(x: float, digits: int = 6) -> str:
@@ -182,10 +182,12 @@ def _latency_section(
         several_label: latency.user_latency(users, several),
         cf_label: latency.user_latency(users, edges),
     }
-    summary = pd.concat(
-        {label: _summary_row(latency.latency_summary(df)) for label, df in results.items()}, axis=1
-    ).T
+    summary = pd.concat({label: latency.latency_summary(df) for label, df in results.items()}, axis=1).T
     summary.index.name = "users served from"
+    shares = [c for c in summary.columns if str(c).startswith("share_within_")]
+    summary = summary[["mean_ms", "p50_ms", "p90_ms", "p99_ms", *shares]]
+    summary[shares] = summary[shares] * 100.0
+    summary = summary.rename(columns={c: c.replace("share_within_", "% within ") for c in shares})
     sec.paragraphs.append(
         f"<p>Users are the {len(users):,} cities of the shipped world-cities table, weighted by "
         "population; each user goes to the nearest site. Round-trip times are modelled (fibre "
@@ -208,27 +210,22 @@ def _latency_section(
     return sec
 
 
-def _summary_row(summary: Any) -> pd.Series:
-    if isinstance(summary, pd.DataFrame):
-        return summary.iloc[0] if len(summary) == 1 else summary.squeeze()
-    return pd.Series(summary)
-
-
 def _durability_section() -> _Section:
     from cloudgeo import durability, plotting
 
     sec = _Section("durability", "S3 durability: how much data to expect to lose")
     objects = 10_000_000
-    losses_per_year = float(
-        durability.expected_losses(objects=objects, storage_class="s3-standard", years=1.0)
-    )
-    years_per_loss = 1.0 / losses_per_year
+    result = durability.expected_losses(objects=objects, storage_class="s3-standard", years=1.0)
+    losses_per_year = float(result.expected_losses)
+    years_per_loss = float(result.mean_years_between_losses)
     sec.paragraphs.append(
         f"<p>S3 Standard is designed for 99.999999999 % (11 nines) annual durability. Store "
         f"{objects:,} objects and expect to lose {losses_per_year:.2g} objects a year: "
         f"<b>one object every {years_per_loss:,.0f} years</b> on average.</p>"
     )
-    sec.figures["cg-durability"] = plotting.plot_durability()
+    sec.figures["cg-durability"] = plotting.plot_durability(
+        None, objects=objects, years=1.0, highlight="s3-standard"
+    )
     return sec
 
 
@@ -242,8 +239,9 @@ def _availability_section() -> _Section:
         "duplicated across Availability Zones behind a load balancer with a standby database; "
         "and several regions behind Route 53 failover.</p>"
     )
-    sec.paragraphs.append(_table(table, float_format="{:,.6g}"))
-    sec.figures["cg-availability"] = plotting.plot_availability(table)
+    view = table[["title", "availability", "nines", "downtime_per_year_text", "single_points_of_failure"]]
+    sec.paragraphs.append(_table(view, float_format="{:,.6g}"))
+    sec.figures["cg-availability"] = plotting.plot_availability(table, highlight="multi_az")
     return sec
 
 

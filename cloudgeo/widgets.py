@@ -593,7 +593,17 @@ def _render_durability(state: DurabilityState) -> tuple[pd.DataFrame, tuple[go.F
         result = durability.expected_losses(
             objects=state.objects, storage_class=state.storage_class, years=state.years
         )
-    fig = plotting.plot_durability(result)
+    q = float(getattr(result, "loss_probability_per_year", getattr(result, "annual_loss_probability", 0.0)))
+    name = str(catalog.get_storage_class(state.storage_class)["name"])
+    rows = {state.storage_class: (name, q)}
+    rows.setdefault("s3-standard", ("S3 Standard (reference)", 1e-11))
+    data = pd.DataFrame(
+        {"name": [v[0] for v in rows.values()], "loss_probability_per_year": [v[1] for v in rows.values()]},
+        index=pd.Index(list(rows), name="storage_class"),
+    )
+    fig = plotting.plot_durability(
+        data, objects=state.objects, years=state.years, highlight=state.storage_class
+    )
     table = result.to_frame().T.rename(columns={0: state.storage_class})
     return table, (fig,)
 
@@ -716,8 +726,9 @@ def _render_availability(state: AvailabilityState) -> tuple[pd.DataFrame, tuple[
             "db_failover_s": state.failover_s,
         }
     result = preset(**kwargs)
-    fig = plotting.plot_availability(result)
-    return result.steps.set_index("step"), (fig,)
+    steps = result.steps.set_index("step")
+    fig = plotting.plot_availability(steps, highlight=str(steps.index[-1]), title=result.title)
+    return steps, (fig,)
 
 
 def availability_explorer() -> Explorer:

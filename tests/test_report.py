@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import os
 import re
 import subprocess
@@ -29,7 +30,7 @@ def html() -> str:
 def _text(html: str) -> str:
     body = html.split("<body>", 1)[1]
     body = re.sub(r"<script.*?</script>", " ", body, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
 
 
 def test_report_tells_the_story(html: str) -> None:
@@ -58,7 +59,8 @@ def test_report_is_self_contained(html: str) -> None:
     assert not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"<link[^>]+href=[\"']https?:", html)
     assert "cdn.plot.ly/plotly" not in html  # no CDN plotly.js
-    assert html.count("PlotlyGeoAssets.topojson[") == 1
+    assert html.count('id="cloudgeo-geo-assets"') == 1
+    assert html.count('window.PlotlyGeoAssets.topojson["world_110m"] = {') == 1
     assert html.count("Plotly.newPlot(") >= 7
     # the base map is in place before the first plot, plotly.js is inlined once
     assets = html.index('id="cloudgeo-geo-assets"')
