@@ -58,7 +58,8 @@ def test_great_circle_symmetric(a: float, b: float, c: float, d: float) -> None:
 def test_distance_matrix_labels() -> None:
     a = pd.DataFrame({"lat": [NYC[0], LONDON[0]], "lon": [NYC[1], LONDON[1]]}, index=["nyc", "london"])
     m = geodesy.distance_matrix_km(a)
-    assert list(m.index) == ["nyc", "london"] and list(m.columns) == ["nyc", "london"]
+    assert list(m.index) == ["nyc", "london"]
+    assert list(m.columns) == ["nyc", "london"]
     assert m.loc["nyc", "london"] == pytest.approx(5570.2, abs=1.0)
     assert m.loc["nyc", "nyc"] == 0.0
 

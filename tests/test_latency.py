@@ -70,7 +70,8 @@ def test_l10_cdn_worked_example() -> None:
 
 def test_presets_and_unknown_model() -> None:
     cal = latency.get_model()
-    assert cal.name == "calibrated" and cal.routing == "backbone"
+    assert cal.name == "calibrated"
+    assert cal.routing == "backbone"
     assert latency.get_model(None) is cal
     assert cal.provenance["sources"]
     with pytest.raises(UnknownNameError, match="physics"):
@@ -86,7 +87,8 @@ def test_region_rtt_same_region_floor_and_errors() -> None:
     assert rtt[0] == pytest.approx(latency.get_model().intra_region_rtt_ms)
     assert 60 < rtt[1] < 90
     floor = latency.region_rtt_ms("us-east-1", ["us-east-1", "eu-west-1"], model="physics")
-    assert floor[0] == 0.0 and rtt[1] > floor[1]
+    assert floor[0] == 0.0
+    assert rtt[1] > floor[1]
     p90 = latency.region_rtt_ms("us-east-1", "eu-west-1", stat="p90")
     assert p90[0] >= rtt[1]
     with pytest.raises(UnknownRegionError, match="us-east-1"):
@@ -100,8 +102,10 @@ def test_region_rtt_same_region_floor_and_errors() -> None:
 def test_rtt_matrix_codes_and_frames() -> None:
     codes = ["us-east-1", "eu-west-1", "ap-southeast-1"]
     m = latency.rtt_matrix_ms(codes)
-    assert list(m.index) == codes and list(m.columns) == codes
-    assert m.attrs["stat"] == "p50" and m.attrs["quantity"] == "round-trip time"
+    assert list(m.index) == codes
+    assert list(m.columns) == codes
+    assert m.attrs["stat"] == "p50"
+    assert m.attrs["quantity"] == "round-trip time"
     np.testing.assert_allclose(np.diag(m.to_numpy()), latency.get_model().intra_region_rtt_ms)
     np.testing.assert_allclose(
         m.loc["us-east-1", "eu-west-1"], latency.region_rtt_ms("us-east-1", "eu-west-1")[0]
@@ -109,7 +113,8 @@ def test_rtt_matrix_codes_and_frames() -> None:
     pts = catalog.get_regions(codes)[["lat", "lon"]]
     users = pd.DataFrame({"lat": [10.0, -20.0], "lon": [100.0, 30.0]}, index=["a", "b"])
     m2 = latency.rtt_matrix_ms(users, pts)
-    assert m2.shape == (2, 3) and list(m2.index) == ["a", "b"]
+    assert m2.shape == (2, 3)
+    assert list(m2.index) == ["a", "b"]
     with pytest.raises(DataValidationError, match="no region codes"):
         latency.rtt_matrix_ms([])
 
@@ -130,7 +135,8 @@ def test_never_below_physics_floor(a: float, b: float, c: float, d: float) -> No
 def test_rtt_ms_frames_and_errors() -> None:
     src = pd.DataFrame({"lat": [NYC[0], 0.0], "lon": [NYC[1], 0.0]}, index=["x", "y"])
     out = latency.rtt_ms(src, LONDON, model="physics")
-    assert list(out.index) == ["x", "y"] and out.name == "rtt_ms"
+    assert list(out.index) == ["x", "y"]
+    assert out.name == "rtt_ms"
     assert out.attrs["stat"] == "p50"
     with pytest.raises(InvalidInputError, match="equal length"):
         latency.rtt_ms(src, src.iloc[:1])
@@ -267,7 +273,8 @@ def test_cdn_ttfb_ms(users: pd.DataFrame) -> None:
         "direct_ttfb_ms",
     ):
         assert c in out.columns
-    assert (out["hit_ms"] <= out["ttfb_ms"] + 1e-9).all() and (out["ttfb_ms"] <= out["miss_ms"] + 1e-9).all()
+    assert (out["hit_ms"] <= out["ttfb_ms"] + 1e-9).all()
+    assert (out["ttfb_ms"] <= out["miss_ms"] + 1e-9).all()
     summary = latency.cdn_summary(out)
     assert list(summary.columns) == ["cdn", "direct"]
     with pytest.raises(UnknownRegionError, match="us-east-1"):
