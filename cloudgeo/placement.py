@@ -532,10 +532,13 @@ def _milp_core(
     res = milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
     if res.x is None:
         # status 2: proven infeasible; otherwise (time limit, ...) nothing found
-        return _Core(None, res.status == 2, math.inf, math.inf, "milp")
+        dual = getattr(res, "mip_dual_bound", None)
+        bound = float(dual) if dual is not None and res.status != 2 else -math.inf
+        return _Core(None, res.status == 2, bound, math.inf, "milp")
     chosen = np.asarray(res.x[:n] > 0.5)
     value = float(res.fun)
-    bound = float(getattr(res, "mip_dual_bound", value) or value)
+    dual = getattr(res, "mip_dual_bound", None)
+    bound = float(dual) if dual is not None and math.isfinite(float(dual)) else -math.inf
     proven = res.status == 0
     return _Core(chosen, proven, value if proven else min(bound, value), value, "milp")
 
@@ -855,7 +858,7 @@ def _solve_mean(
             int(free.sum()), r, obj, hard_r, covers_r, time_limit_s=time_limit_s, prefer=prefer
         )
         if core.chosen is None:
-            return None, core.proven, math.inf, core.method
+            return None, core.proven, const + core.bound, core.method
         chosen = must.copy()
         chosen[np.flatnonzero(free)[core.chosen]] = True
         served, _ = _served(cost, chosen)
@@ -1030,16 +1033,24 @@ def _solve(
         return greedy, "greedy", math.nan, greedy_value
     if objective == "mean":
         chosen, proven, bound, used = _solve_mean(prob, side, None, time_limit_s, prefer)
-        if chosen is None:
-            raise _infeasible(prob, greedy)
+        if chosen is None or (
+            not proven
+            and greedy_value is not None
+            and greedy_value < _value(prob, chosen, "mean", None, None)
+        ):
+            if proven or greedy is None:
+                raise _infeasible(prob, greedy)
+            chosen, used = greedy, "greedy"  # time limit hit: the greedy solution is better
         value = _value(prob, chosen, "mean", None, None)
-        gap = 0.0 if proven else max(0.0, (value - bound) / value) if value > 0 else 0.0
+        gap = 0.0 if proven else _relative_gap(value, bound)
         return chosen, used, gap, greedy_value
     if objective == "coverage":
         assert threshold_ms is not None
         chosen, share, proven, used = _max_coverage(prob, threshold_ms, time_limit_s, prefer)
-        if chosen is None:
-            raise _infeasible(prob, greedy)
+        if chosen is None or (not proven and greedy_value is not None and greedy_value > share):
+            if proven or greedy is None or greedy_value is None:
+                raise _infeasible(prob, greedy)
+            chosen, share, used = greedy, greedy_value, "greedy"  # time limit hit
         # tie-break: lowest mean among the maximal-coverage choices
         sets, weights = _cover_sets(prob, threshold_ms, positive_only=False)
         tb, _, _, _ = _solve_mean(prob, [(sets, weights, share - _QUANTILE_RTOL)], None, time_limit_s, prefer)
@@ -1052,7 +1063,9 @@ def _solve(
         upper = greedy_value
     chosen, proven, bound, used = _solve_threshold(prob, objective, q, upper, side, time_limit_s, prefer)
     if chosen is None:
-        raise _infeasible(prob, greedy)
+        if proven or greedy is None:
+            raise _infeasible(prob, greedy)
+        chosen, used = greedy, "greedy"  # time limit hit before any threshold was proven feasible
     t_star = _value(prob, chosen, objective, q, None)
     if objective == "worst":
         sets, _ = _cover_sets(prob, t_star, positive_only=True)
@@ -1065,8 +1078,15 @@ def _solve(
         )
     if tb is not None and _value(prob, tb, objective, q, None) <= t_star:
         chosen = tb
-    gap = 0.0 if proven else (max(0.0, (t_star - bound) / t_star) if t_star > 0 else 0.0)
+    gap = 0.0 if proven else _relative_gap(t_star, bound)
     return chosen, used, gap, greedy_value
+
+
+def _relative_gap(value: float, bound: float) -> float:
+    """(value - lower bound) / value; NaN when no finite bound is known."""
+    if not math.isfinite(bound):
+        return math.nan
+    return max(0.0, (value - bound) / value) if value > 0 else 0.0
 
 
 def _infeasible(prob: _Problem, greedy: BoolArray | None) -> InfeasibleError:

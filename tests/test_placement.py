@@ -556,3 +556,20 @@ def test_more_than_64_candidates(objective: str) -> None:
         res = optimize_placement(users, sites, k, objective=objective, cost_ms=cost)
         expected = brute_force(cost.to_numpy(), users["weight"].to_numpy(), k, objective)
         assert res.objective_value == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("objective", ["mean", "p90", "coverage"])
+def test_time_limit_returns_a_solution_with_its_gap(objective: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)  # force the integer program
+    users, sites = random_instance(5, n_users=80, n_sites=12)
+    cost = physics_rtt_ms(users, sites)
+    exact = optimize_placement(users, sites, 4, objective=objective, cost_ms=cost, threshold_ms=40)
+    res = optimize_placement(
+        users, sites, 4, objective=objective, cost_ms=cost, threshold_ms=40, time_limit_s=1e-4
+    )
+    assert len(res.sites) == 4
+    assert res.gap == 0.0 or math.isnan(res.gap) or res.gap > 0.0
+    if objective == "coverage":
+        assert res.objective_value <= exact.objective_value + 1e-12
+    else:
+        assert res.objective_value >= exact.objective_value - 1e-12
