@@ -82,6 +82,7 @@ __all__ = [
     "cdn_summary",
     "cdn_ttfb_breakdown_ms",
     "cdn_ttfb_ms",
+    "compare_with_measurements",
     "fibre_speed_km_s",
     "get_model",
     "latency_summary",
@@ -763,12 +764,7 @@ def calibrate(
             "measurements",
             [f"no rows with stat 'p50' (stats present: {sorted(set(map(str, measurements['stat'])))})"],
         )
-    rtt = df["rtt_ms"].to_numpy(dtype=float) * np.where(df["one_way"].astype(bool).to_numpy(), 2.0, 1.0)
-    bad = ~(np.isfinite(rtt) & (rtt > 0))
-    if bad.any():
-        raise DataValidationError(
-            "measurements", [f"rtt_ms must be finite and > 0; bad in row(s) {list(df.index[bad][:5])}"]
-        )
+    rtt = _measured_rtt_ms(df)
     sa, so, da, do = _measurement_points(df)
     gc = _haversine_unchecked(sa, so, da, do)
     same = (df["src"].astype(str).to_numpy() == df["dst"].astype(str).to_numpy()) | (gc < 1.0)
@@ -796,12 +792,7 @@ def calibrate(
         overhead_p90_ms=None if p90 is None else p90[1],
         intra_region_rtt_p90_ms=None if p90 is None else p90[2],
     )
-    pred = np.empty_like(rtt)
-    for stat in STATS:
-        sel = stats_arr == stat
-        if sel.any():
-            st, ov, intra = fitted.stat_params(stat)
-            pred[sel] = np.where(same[sel], intra, ov + st * x[sel])
+    pred = _predict_rows(fitted, stats_arr, same, x)
     floor = 2.0 * gc / (fibre_speed_km_s(template.fibre_index) / 1000.0)
     out = df.assign(rtt_ms=rtt, predicted_ms=pred, abs_pct_error=100.0 * np.abs(pred - rtt) / rtt)
     rows = {}
@@ -818,6 +809,89 @@ def calibrate(
             }
     return CalibrationResult(
         model=fitted, residuals=pd.DataFrame.from_dict(rows, orient="index"), predictions=out
+    )
+
+
+def _predict_rows(
+    m: LatencyModel, stats: npt.NDArray[Any], same: npt.NDArray[np.bool_], x: FloatArray
+) -> FloatArray:
+    """Model RTT per measurement row: intra-region RTT for same-site rows, else overhead + stretch * x."""
+    pred = np.empty_like(x)
+    for stat in STATS:
+        sel = stats == stat
+        if sel.any():
+            st, ov, intra = m.stat_params(stat)
+            pred[sel] = np.where(same[sel], intra, ov + st * x[sel])
+    return pred
+
+
+def _measured_rtt_ms(df: pd.DataFrame) -> FloatArray:
+    rtt = df["rtt_ms"].to_numpy(dtype=float) * np.where(df["one_way"].astype(bool).to_numpy(), 2.0, 1.0)
+    bad = ~(np.isfinite(rtt) & (rtt > 0))
+    if bad.any():
+        raise DataValidationError(
+            "measurements", [f"rtt_ms must be finite and > 0; bad in row(s) {list(df.index[bad][:5])}"]
+        )
+    return rtt
+
+
+def compare_with_measurements(
+    measurements: pd.DataFrame,
+    *,
+    model: str | LatencyModel | None = None,
+) -> pd.DataFrame:
+    """Put the model's RTT beside each measured RTT, with the error and the physics floor.
+
+    Parameters
+    ----------
+    measurements : pandas.DataFrame
+        Tidy table (``src, dst, rtt_ms, stat, one_way``), e.g. from
+        :func:`cloudgeo.measurements.read_cloudping_json`; ``src``/``dst`` are region codes
+        unless ``src_lat, src_lon, dst_lat, dst_lon`` are present. One-way rows are doubled.
+        ``stat`` must be ``"p50"`` or ``"p90"``, the statistics the model predicts. [ms]
+    model : str, LatencyModel or None
+        Model to compare (default: the calibrated model).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input's rows and index with ``measured_ms`` (round trip) [ms], ``modelled_ms`` [ms],
+        ``error_ms`` (modelled - measured) [ms], ``error_pct`` (relative to measured) [%] and
+        ``physics_floor_ms`` (straight fibre along the great circle) [ms].
+
+    Raises
+    ------
+    DataValidationError
+        On missing columns, non-positive RTTs, or statistics the model does not predict.
+    UnknownRegionError
+        For an unknown region code.
+    """
+    df = require_columns(measurements, ["src", "dst", "rtt_ms", "stat", "one_way"], source="measurements")
+    m = get_model(model)
+    stats_arr = df["stat"].astype(str).to_numpy()
+    other = ~np.isin(stats_arr, STATS)
+    if other.any():
+        raise DataValidationError(
+            "measurements",
+            [
+                f"stat {sorted(set(stats_arr[other]))} in row(s) {list(df.index[other][:5])}: the model "
+                f"predicts only {list(STATS)}; select those rows (df[df['stat'].isin({list(STATS)})])"
+            ],
+        )
+    rtt = _measured_rtt_ms(df)
+    sa, so, da, do = _measurement_points(df)
+    gc = _haversine_unchecked(sa, so, da, do)
+    same = (df["src"].astype(str).to_numpy() == df["dst"].astype(str).to_numpy()) | (gc < 1.0)
+    path = np.where(same, 0.0, _path_km_pairs(m, sa, so, da, do))
+    x = 2.0 * path / (m.fibre_speed_km_s / 1000.0)
+    pred = _predict_rows(m, stats_arr, same, x)
+    floor = 2.0 * gc / (fibre_speed_km_s(m.fibre_index) / 1000.0)
+    return df.assign(
+        measured_ms=rtt,
+        modelled_ms=pred,
+        error_ms=pred - rtt,
+        error_pct=100.0 * (pred - rtt) / rtt,
+        physics_floor_ms=floor,
     )
 
 

@@ -283,3 +283,31 @@ def test_cdn_ttfb_ms(users: pd.DataFrame) -> None:
         latency.cdn_ttfb_ms(users.head(5), "us-east-1", edge_hit_ratio=90)
     with pytest.raises(InvalidInputError, match="tls must be one of"):
         latency.cdn_ttfb_ms(users.head(5), "us-east-1", tls="1.1")
+
+
+def test_compare_with_measurements_columns_index_and_floor() -> None:
+    from cloudgeo.errors import DataValidationError
+
+    meas = pd.DataFrame(
+        {
+            "src": ["us-east-1", "eu-west-1", "us-east-1"],
+            "dst": ["eu-west-1", "us-east-1", "us-east-1"],
+            "rtt_ms": [68.0, 34.0, 3.0],
+            "stat": ["p50", "p50", "p50"],
+            "method": ["tcp-connect"] * 3,
+            "one_way": [False, True, False],
+        },
+        index=["a", "b", "c"],
+    )
+    before = meas.copy()
+    out = latency.compare_with_measurements(meas)
+    pd.testing.assert_frame_equal(meas, before)
+    assert list(out.index) == ["a", "b", "c"]
+    assert out.loc["b", "measured_ms"] == 68.0  # one-way doubled
+    modelled = latency.region_rtt_ms(["us-east-1"], ["eu-west-1"])[0]
+    assert out.loc["a", "modelled_ms"] == pytest.approx(modelled)
+    assert out.loc["a", "error_pct"] == pytest.approx(100 * (modelled - 68.0) / 68.0)
+    assert (out["modelled_ms"] >= out["physics_floor_ms"]).all()
+    assert out.loc["c", "physics_floor_ms"] == 0.0
+    with pytest.raises(DataValidationError, match=r"the model predicts only \['p50', 'p90'\]"):
+        latency.compare_with_measurements(meas.assign(stat=["avg", "p50", "p50"]))
