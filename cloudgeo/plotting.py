@@ -581,17 +581,22 @@ def plot_user_latency_map(
     rows = _sample_rows(len(info), n_max, w, seed=0)
     sub = info.iloc[rows]
     names = _labels(sub, "name", "city") if ({"name", "city"} & set(sub.columns)) else None
-    hover = []
-    for j, (_, r) in enumerate(sub.iterrows()):
-        head = f"<b>{names[j]}</b><br>" if names else ""
-        parts = [f"{head}nearest site: {r['site']}", f"RTT: {float(r['rtt_ms']):.1f} ms"]
-        if "distance_km" in sub.columns:
-            parts.append(f"distance: {float(r['distance_km']):,.0f} km")
-        if "weight" in sub.columns:
-            parts.append(f"weight: {float(r['weight']):,.0f}")
-        if "country_code" in sub.columns:
-            parts.append(f"country: {r['country_code']}")
-        hover.append("<br>".join(parts))
+    # built column-wise (not row by row): this runs on every widget update
+    columns: list[list[str]] = [
+        [f"nearest site: {x}" for x in sub["site"].astype(str)],
+        [f"RTT: {x:.1f} ms" for x in pd.to_numeric(sub["rtt_ms"]).to_numpy(dtype=float)],
+    ]
+    if names:
+        columns[0] = [f"<b>{n}</b><br>{t}" for n, t in zip(names, columns[0], strict=True)]
+    if "distance_km" in sub.columns:
+        columns.append(
+            [f"distance: {x:,.0f} km" for x in pd.to_numeric(sub["distance_km"]).to_numpy(dtype=float)]
+        )
+    if "weight" in sub.columns:
+        columns.append([f"weight: {x:,.0f}" for x in pd.to_numeric(sub["weight"]).to_numpy(dtype=float)])
+    if "country_code" in sub.columns:
+        columns.append([f"country: {x}" for x in sub["country_code"].astype(str)])
+    hover = ["<br>".join(parts) for parts in zip(*columns, strict=True)]
     ws = w[rows] if w is not None else None
     size = 4.0 + 14.0 * np.sqrt(ws / ws.max()) if ws is not None and ws.max() > 0 else np.full(len(rows), 5.0)
     marker: dict[str, Any] = {"size": size, "opacity": 0.75, "line": {"width": 0}}
