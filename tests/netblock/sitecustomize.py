@@ -4,11 +4,15 @@ Put this folder on ``PYTHONPATH`` and every Python process started with it (the 
 Jupyter kernels started by nbval, subprocesses running ``cloudgeo report``) refuses to
 connect anywhere but 127.0.0.0/8, ::1 and Unix sockets. A refused connection raises
 ``OSError`` whose message starts with ``cloudgeo test: network blocked``.
+
+When the environment variable ``CLOUDGEO_NETLOG`` names a file, every refused connection or
+name lookup is also appended to it, one line each (so a test can prove that nothing even tried).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 
 _real_connect = socket.socket.connect
@@ -28,7 +32,15 @@ def _allowed(sock: socket.socket, address: object) -> bool:
         return False
 
 
+def _log(what: str) -> None:
+    path = os.environ.get("CLOUDGEO_NETLOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {what}\n")
+
+
 def _refuse(address: object) -> OSError:
+    _log(f"connect {address!r}")
     return OSError(f"cloudgeo test: network blocked (outbound connection to {address!r})")
 
 
@@ -49,6 +61,7 @@ def _getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
         try:
             ipaddress.ip_address(str(host))
         except ValueError:
+            _log(f"getaddrinfo {host!r}")
             raise socket.gaierror(f"cloudgeo test: network blocked (name lookup of {host!r})") from None
     return _real_getaddrinfo(host, *args, **kwargs)
 
