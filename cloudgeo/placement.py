@@ -620,7 +620,7 @@ def _cost_matrix(
             problems.append(f"columns missing for candidate(s) {missing[:5]}")
         if problems:
             raise DataValidationError("cost_ms", problems)
-        sub = cost_ms.reindex(index=users.index, columns=cand_ids)
+        sub = cost_ms.loc[:, cand_ids] if same else cost_ms.reindex(index=users.index, columns=cand_ids)
         try:
             arr = np.asarray(sub.to_numpy(), dtype=np.float64)
         except (TypeError, ValueError):

@@ -573,3 +573,16 @@ def test_time_limit_returns_a_solution_with_its_gap(objective: str, monkeypatch:
         assert res.objective_value <= exact.objective_value + 1e-12
     else:
         assert res.objective_value >= exact.objective_value - 1e-12
+
+
+def test_duplicate_user_labels_are_kept() -> None:
+    users = pd.DataFrame(
+        {"lat": [0.0, 0.0, 0.0], "lon": [0.0, 1.0, 2.0], "weight": [1.0, 1.0, 3.0]}, index=["a", "a", "b"]
+    )
+    sites = pd.DataFrame({"lat": [0.0, 0.0], "lon": [0.0, 2.0]}, index=["X", "Y"])
+    cost = pd.DataFrame([[1.0, 5.0], [2.0, 4.0], [9.0, 1.0]], index=users.index, columns=sites.index)
+    res = optimize_placement(users, sites, 1, cost_ms=cost)
+    # X: 1 + 2 + 27 = 30; Y: 5 + 4 + 3 = 12 (/ 5)
+    assert res.sites == ["Y"]
+    assert res.objective_value == pytest.approx(12.0 / 5.0)
+    assert list(res.assignment.index) == ["a", "a", "b"]
