@@ -866,7 +866,7 @@ def erasure_coding_loss(
         ``mu`` (one at a time), ``mu = year_days / replace_days`` per year; absorbing at
         ``P + 1`` failures. MTTDL is the exact first-passage time (closed-form recursion of
         positive terms), and ``loss_probability_per_year = 1 - exp(-1 yr / MTTDL)`` (the
-        steady-state loss rate, the convention of MODELS.md D-04). The exact probability of
+        steady-state loss rate, the usual convention for MTTDL-based annual figures). The exact probability of
         loss within the first year starting from all-healthy (matrix exponential) is reported
         too as ``loss_probability_first_year_from_healthy``.
 

@@ -24,7 +24,7 @@ Every function returns a round-trip time unless ``one_way=True``; results carry 
 References
 ----------
 .. [1] SI definition of the metre: c = 299 792.458 km/s.
-.. [2] Group index of SMF-28-class fibre 1.4682 (vendor/OTDR figures; cloudgeo MODELS.md 1.1).
+.. [2] Group index of SMF-28-class fibre 1.4682 (vendor and OTDR figures for SMF-28-class fibre, 1.467-1.468).
 .. [3] Bozkurt, I. N. et al. (2018). "Dissecting Latency in the Internet's Fiber
    Infrastructure". arXiv:1811.10737 (stretch 2.1; conduit paths 1.3).
 .. [4] FCC, Measuring Broadband America (early report, as quoted by J. Scott,
@@ -99,7 +99,7 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Speed of light in vacuum (exact, SI). [km/s]
 C_KM_S = 299_792.458
-#: Group index of standard single-mode fibre (MODELS.md 1.1). [-]
+#: Group index of standard single-mode (SMF-28 class) fibre, vendor/OTDR figures 1.467-1.468. [-]
 FIBRE_INDEX = 1.4682
 
 #: Access ("last-mile") round-trip time by technology. [ms]
@@ -116,7 +116,8 @@ ACCESS_RTT_MS: Mapping[str, float] = {
 ROUTINGS = ("great-circle", "backbone")
 STATS = ("p50", "p90")
 #: Round trips to set up a viewer connection before the request: TCP (1) + TLS 1.2 (2) or TLS 1.3
-#: (1); a reused (kept-alive) connection needs none (MODELS.md 1.6-1.7 worked example).
+#: (1); a reused (kept-alive) connection needs none.
+#: Sources: RFC 9293 (TCP), RFC 8446 (TLS 1.3), Grigorik 2013 (TLS 1.2).
 N_SETUP_RTTS = {"1.2": 3, "1.3": 2, "reused": 0}
 
 
@@ -131,11 +132,11 @@ def fibre_speed_km_s(fibre_index: float = FIBRE_INDEX) -> float:
     Returns
     -------
     float
-        Propagation speed; 204 190.48 km/s for n = 1.4682 (MODELS.md L-01). [km/s]
+        Propagation speed; 204 190.48 km/s for n = 1.4682. [km/s]
 
     References
     ----------
-    SI c = 299 792.458 km/s; n = 1.4682 (MODELS.md 1.1).
+    SI c = 299 792.458 km/s (exact); n = 1.4682 (SMF-28-class group index).
     """
     return C_KM_S / check_positive(fibre_index, "fibre_index")
 
@@ -149,7 +150,7 @@ class LatencyModel:
     name : str
         Label shown in results.
     fibre_index : float, default 1.4682
-        Group index of fibre; speed = c / fibre_index (MODELS.md 1.1). [-]
+        Group index of fibre; speed = c / fibre_index. [-]
     stretch : float, default 1.0
         Multiplier on the (great-circle or routed) distance for p50 (median) RTT. [-]
     overhead_ms : float, default 0.0
@@ -304,7 +305,8 @@ def get_model(name: str | LatencyModel | None = None) -> LatencyModel:
 
     References
     ----------
-    physics: MODELS.md 1.1-1.2; rule-of-thumb: Bozkurt et al. (2018) arXiv:1811.10737;
+    physics: c / 1.4682 along the great circle (R = 6371.0088 km);
+    rule-of-thumb: Bozkurt et al. (2018) arXiv:1811.10737;
     calibrated: ``data/latency_model.json`` (sources CP2025-07, CP2025-05, IM2019-06).
     """
     if name is None or name == "calibrated":
@@ -375,7 +377,8 @@ def rtt_from_distance_ms(
 
     References
     ----------
-    MODELS.md 1.5 (recommended estimator); L-03/L-04 test vectors.
+    RTT = t_access + overhead + stretch * 2 d / v, as in SLAC PingER's directness
+    metric and Bozkurt et al. (2018), arXiv:1811.10737.
     """
     m = get_model(model)
     stretch, overhead, _ = m.stat_params(stat)
@@ -525,7 +528,7 @@ def rtt_ms(
 
     References
     ----------
-    MODELS.md 1.5; model presets in :func:`get_model`.
+    Bozkurt et al. (2018), arXiv:1811.10737; model presets in :func:`get_model`.
     """
     m = get_model(model)
     check_choice(stat, "stat", STATS)
@@ -1146,11 +1149,11 @@ def cdn_ttfb_breakdown_ms(
     tls: str = "1.3",
     origin_time_ms: float = 0.0,
 ) -> dict[str, Any]:
-    """Time to first byte through a CDN from the three leg RTTs (MODELS.md 1.7).
+    """Time to first byte through a CDN from the three leg RTTs.
 
     ``TTFB = n_setup RTT_ue + RTT_ue + (1 - h_edge) [RTT_e->rec + (1 - h_rec)(RTT_rec->o +
     t_origin)]`` with ``n_setup = 1 (TCP) + {2 TLS 1.2 | 1 TLS 1.3}`` and 0 for a reused
-    connection (no TCP or TLS handshake, as in the MODELS.md 1.7 worked example); the edge keeps
+    connection (no TCP or TLS handshake); the edge keeps
     warm connections to the REC and origin (one RTT per leg).
 
     Parameters
@@ -1172,7 +1175,7 @@ def cdn_ttfb_breakdown_ms(
     References
     ----------
     RFC 9293 (TCP), RFC 8446 (TLS 1.3), Grigorik (2013) (TLS 1.2, two round trips); CloudFront
-    Developer Guide (request path); MODELS.md 1.7 worked example (L-10).
+    Developer Guide (How CloudFront delivers content; regional edge caches).
     """
     h_e = check_fraction(edge_hit_ratio, "edge_hit_ratio")
     h_r = check_fraction(rec_hit_ratio, "rec_hit_ratio")

@@ -127,9 +127,10 @@ default), routing off the great circle and fixed overheads. Its parameters and t
         """cities = cg.population.load_world_cities()
 print(len(cities), "cities,", f"{cities['population'].sum() / 1e9:.2f}", "billion people")
 one_region = cg.latency.user_latency(cities, singapore)
-print(cg.latency.latency_summary(one_region, thresholds_ms=(50, 100, 200)).round(3).to_string())""",
+summary = cg.latency.latency_summary(one_region, thresholds_ms=(50, 100, 200))
+print(summary.drop(["n_rows", "total_weight"]).round(3).to_string())""",
     ),
-    ("code", "plotting.plot_user_latency_map(one_region, sites=singapore, max_points=1500)"),
+    ("code", "plotting.plot_user_latency_map(one_region, users=cities, sites=singapore, max_points=1500)"),
     ("md", "## How far from the physics floor are real routes?"),
     (
         "code",
@@ -280,7 +281,7 @@ erasure-coding model matter?""",
     (
         "code",
         """seed = du.expected_losses(objects=10_000_000, durability=0.99999999999, years=1)
-print("expected losses a year:", seed.expected_losses)
+print("expected losses a year:", f"{seed.expected_losses:.4g}")
 print("one loss every", round(seed.mean_years_between_losses), "years")
 print("probability of losing at least one object in a year:", f"{seed.probability_any_loss:.5e}")
 print("nines:", seed.nines)""",
@@ -344,7 +345,7 @@ do cache hit ratios change it, and what does the regional edge cache add?""",
         "code",
         """cities = cg.population.load_world_cities()
 cdn = cg.latency.cdn_ttfb_ms(cities, "us-east-1", edge_hit_ratio=0.9, rec_hit_ratio=0.8, tls="1.3")
-cg.latency.cdn_summary(cdn).round(1)""",
+cg.latency.cdn_summary(cdn).drop(["n_rows", "total_weight"]).round(3)""",
     ),
     (
         "code",
@@ -361,7 +362,8 @@ plotting.plot_latency_cdf(results, thresholds_ms=(100, 200, 400), title="Time to
 for edge_hit in [0.0, 0.5, 0.8, 0.9, 0.99]:
     r = cg.latency.cdn_ttfb_ms(cities, "us-east-1", edge_hit_ratio=edge_hit, rec_hit_ratio=0.8)
     s = cg.latency.cdn_summary(r)
-    rows.append({"edge hit ratio": edge_hit, **s.loc["ttfb_ms"].round(1).to_dict()})
+    rows.append({"edge hit ratio": edge_hit, "p50 TTFB [ms]": round(s.loc["p50_ms", "cdn"], 1),
+                 "p90 TTFB [ms]": round(s.loc["p90_ms", "cdn"], 1)})
 pd.DataFrame(rows)""",
     ),
     ("md", "## The regional edge caches"),
@@ -398,7 +400,7 @@ best = cg.placement.optimize_placement(cities, candidates, 3, objective="mean")
 print("best 3 regions for the world's population:", best.sites)
 print("population-weighted mean RTT:", round(best.objective_value, 1), "ms; proven gap:", best.gap)""",
     ),
-    ("code", "plotting.plot_placement(best, cities, candidates)"),
+    ("code", "plotting.plot_placement(best, cities, candidates, max_points=1500)"),
     ("md", "## Diminishing returns"),
     (
         "code",
