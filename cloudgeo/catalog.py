@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -326,6 +327,9 @@ def read_regions(path: str | Path) -> pd.DataFrame:
     DataValidationError
         Listing every problem in the table.
     """
+    if not isinstance(path, str | os.PathLike):
+        msg = f"path must be a file path (str or pathlib.Path), got {type(path).__name__}."
+        raise InvalidTypeError(msg)
     p = Path(path)
     raw = _read_csv(p.name, p)
     validate_regions(raw, source=str(p))
@@ -409,6 +413,9 @@ def load_regions(
     day = _as_of(as_of)
     _check_not_before_first(day)
     parts = _check_partitions(partitions)
+    if not isinstance(include_unannounced, bool | np.bool_):
+        msg = f"include_unannounced must be True or False, got {include_unannounced!r}."
+        raise InvalidTypeError(msg)
     df = _regions_all()
     unannounced = df["status"] == "unannounced"
     is_open = df["opened"] <= pd.Timestamp(day)
@@ -688,6 +695,9 @@ def read_edge_locations(path: str | Path) -> pd.DataFrame:
     DataValidationError
         Listing every problem in the table.
     """
+    if not isinstance(path, str | os.PathLike):
+        msg = f"path must be a file path (str or pathlib.Path), got {type(path).__name__}."
+        raise InvalidTypeError(msg)
     p = Path(path)
     raw = _read_csv(p.name, p)
     validate_edge_locations(raw, source=str(p))
