@@ -44,6 +44,7 @@ Guide*: basic monitoring every 5 minutes, detailed monitoring every 1 minute. AW
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import math
 from collections import deque
@@ -688,6 +689,8 @@ def _time_axis(start: str | pd.Timestamp, days: float, freq: str) -> tuple[pd.Da
         msg = f"days={span_days:g} is shorter than one step of freq={freq!r}; nothing to generate."
         raise InvalidInputError(msg)
     try:
+        if isinstance(start, str):  # ISO only: '01/07/2019' must not silently become 7 January
+            _dt.datetime.fromisoformat(start.strip())
         t0 = pd.Timestamp(start)
     except (TypeError, ValueError):
         msg = f"start must be a date or timestamp such as '2019-07-01'; got {start!r}."
