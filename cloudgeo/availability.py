@@ -1150,8 +1150,22 @@ def format_duration(value: _dt.timedelta | float) -> str:
     -------
     str
         Days, hours, minutes and seconds (seconds to 0.1 s, trailing zeros dropped). [-]
+
+    Raises
+    ------
+    InvalidTypeError
+        If ``value`` is neither a timedelta nor a real number.
+    InvalidInputError
+        If the duration is NaN, infinite or negative.
     """
-    s = value.total_seconds() if isinstance(value, _dt.timedelta) else float(value)
+    s = (
+        value.total_seconds()
+        if isinstance(value, _dt.timedelta)
+        else check_nonnegative(value, "duration", "s")
+    )
+    if s < 0:
+        msg = f"duration must be >= 0 s, got {value!r}."
+        raise InvalidInputError(msg)
     s = round(s, 1)
     if s == 0:
         return "0s"
