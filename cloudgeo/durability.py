@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -243,7 +244,20 @@ def format_one_in(x: float) -> str:
     str
         Three significant figures; thousands separators below a million, short-scale words up
         to sextillion, scientific notation beyond.
+
+    Raises
+    ------
+    InvalidTypeError
+        If ``x`` is not a real number.
+    InvalidInputError
+        If ``x`` is NaN or negative.
     """
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        msg = f"x must be a count >= 0 or inf, got {x!r} ({type(x).__name__})."
+        raise InvalidTypeError(msg)
+    if math.isnan(x) or x < 0:
+        msg = f"x must be a count >= 0 or inf, got {x!r}."
+        raise InvalidInputError(msg)
     if not math.isfinite(x):
         return "infinitely many"
     if x >= 1e24:
