@@ -417,6 +417,9 @@ class Series(_Evaluable):
     parts: tuple[Part, ...]
     name: str | None = None
 
+    def __post_init__(self) -> None:
+        _check_block_parts(self.parts, "Series")
+
 
 @dataclass(frozen=True, eq=False)
 class KOfN(_Evaluable):
@@ -431,6 +434,20 @@ class KOfN(_Evaluable):
     name: str | None = None
     beta: float | None = None
     failover: Component | None = None
+
+    def __post_init__(self) -> None:
+        _check_block_parts(self.parts, type(self).__name__)
+        k = check_int(self.k, "k")
+        if not 1 <= k <= len(self.parts):
+            msg = f"k must be between 1 and n = {len(self.parts)} (the number of parts), got k = {k}."
+            raise InvalidInputError(msg)
+
+
+def _check_block_parts(parts: object, what: str) -> None:
+    """Direct construction of a block checks what :func:`series`/:func:`k_of_n` check."""
+    if not isinstance(parts, tuple) or not parts:
+        msg = f"{what} needs a non-empty tuple of parts, got {parts!r}. Build blocks with series/parallel."
+        raise InvalidInputError(msg)
 
 
 @dataclass(frozen=True, eq=False)
