@@ -678,7 +678,6 @@ def _prepare(
     exclude: Iterable[Any],
     residency: Mapping[str, Iterable[Any]] | None,
     cost_ms: pd.DataFrame | None,
-    full_cost: FloatArray | None = None,
 ) -> tuple[_Problem, FloatArray, pd.DataFrame, list[Any], FloatArray]:
     if not isinstance(users, pd.DataFrame):
         msg = (
@@ -736,7 +735,7 @@ def _prepare(
             f"{len(allowed_ids)} sites for k={k_int}; lower k or exclude fewer sites."
         )
         raise InfeasibleError(msg)
-    full = full_cost if full_cost is not None else _cost_matrix(users, candidates, cost_ms, model, stat)
+    full = _cost_matrix(users, candidates, cost_ms, model, stat)
     col = {c: i for i, c in enumerate(cand_ids)}
     allowed_pos = np.array([col[c] for c in allowed_ids], dtype=np.intp)
     cost = full[:, allowed_pos].copy()
@@ -873,7 +872,7 @@ def _solve_mean(
     free = ~must
     r = prob.k - int(must.sum())
     while True:
-        sets, coef, nearest, order, srt = _radius_sets(cost, w, depth)
+        sets, coef, nearest, _, srt = _radius_sets(cost, w, depth)
         const = float(w @ nearest)
         keep = ~(sets & must[None, :]).any(axis=1)
         obj = (sets[keep][:, free], coef[keep])
@@ -901,7 +900,6 @@ def _solve_mean(
         if not grow.any():
             return chosen, core.proven, const + core.bound, core.method
         depth = np.where(grow, np.minimum(full_depth, 2 * depth + 1), depth)
-        del order
 
 
 def _cover_sets(prob: _Problem, threshold: float, *, positive_only: bool) -> tuple[BoolArray, FloatArray]:
@@ -1067,7 +1065,7 @@ def _solve(
             and greedy_value < _value(prob, chosen, "mean", None, None)
         ):
             if proven or greedy is None:
-                raise _infeasible(prob, greedy)
+                raise _infeasible(prob)
             chosen, used = greedy, "greedy"  # time limit hit: the greedy solution is better
         value = _value(prob, chosen, "mean", None, None)
         gap = 0.0 if proven else _relative_gap(value, bound)
@@ -1077,7 +1075,7 @@ def _solve(
         chosen, share, proven, used = _max_coverage(prob, threshold_ms, time_limit_s, prefer)
         if chosen is None or (not proven and greedy_value is not None and greedy_value > share):
             if proven or greedy is None or greedy_value is None:
-                raise _infeasible(prob, greedy)
+                raise _infeasible(prob)
             chosen, share, used = greedy, greedy_value, "greedy"  # time limit hit
         # tie-break: lowest mean among the maximal-coverage choices
         sets, weights = _cover_sets(prob, threshold_ms, positive_only=False)
@@ -1092,7 +1090,7 @@ def _solve(
     chosen, proven, bound, used = _solve_threshold(prob, objective, q, upper, side, time_limit_s, prefer)
     if chosen is None:
         if proven or greedy is None:
-            raise _infeasible(prob, greedy)
+            raise _infeasible(prob)
         chosen, used = greedy, "greedy"  # time limit hit before any threshold was proven feasible
     t_star = _value(prob, chosen, objective, q, None)
     if objective == "worst":
@@ -1117,8 +1115,7 @@ def _relative_gap(value: float, bound: float) -> float:
     return max(0.0, (value - bound) / value) if value > 0 else 0.0
 
 
-def _infeasible(prob: _Problem, greedy: BoolArray | None) -> InfeasibleError:
-    del greedy
+def _infeasible(prob: _Problem) -> InfeasibleError:
     parts = []
     if prob.must.any():
         parts.append(f"must_include={[s for s, m in zip(prob.site_ids, prob.must, strict=True) if m]}")
@@ -1152,7 +1149,7 @@ def _failover(
     full_cost: FloatArray, w: FloatArray, site_cols: list[int], site_ids: list[Any], assign_cols: IntArray
 ) -> pd.DataFrame:
     rows = []
-    base, _ = full_cost[np.arange(len(full_cost)), assign_cols], None
+    base = full_cost[np.arange(len(full_cost)), assign_cols]
     base_mean = float(w @ base / w.sum())
     for col, sid in zip(site_cols, site_ids, strict=True):
         affected = assign_cols == col
@@ -1388,7 +1385,6 @@ def optimize_placement(
     >>> optimize_placement(users, sites, 1, cost_ms=cost).sites
     ['iad']
     """
-    t0 = time.perf_counter()
     obj, q = _parse_objective(objective)
     check_choice(method, "method", _METHODS)
     thr: float | None = None
@@ -1425,7 +1421,6 @@ def optimize_placement(
     _check_residency(prob, time_limit_s)
     chosen, used, gap, greedy_value = _solve(prob, obj, q, thr, share, method, time_limit_s, "auto")
     solve_time = time.perf_counter() - t1
-    del t0
     return _build_result(
         users_df,
         cand_ids,
@@ -1490,7 +1485,9 @@ def placement_frontier(
     See :func:`optimize_placement`.
     """
     k_max_int = check_int(k_max, "k_max", minimum=1)
-    obj, q = _parse_objective(objective)
+    must_include = list(must_include) if not isinstance(must_include, str) else must_include
+    exclude = list(exclude) if not isinstance(exclude, str) else exclude
+    obj, _ = _parse_objective(objective)
     check_choice(method, "method", _METHODS)
     if not isinstance(users, pd.DataFrame) or not isinstance(candidates, pd.DataFrame):
         _prepare(
@@ -1545,9 +1542,7 @@ def placement_frontier(
                 continue
             raise
         if prev is not None and _worse(res.objective_value, prev.objective_value, obj):
-            res = _extend(
-                prev, users, candidates, kk, obj, must_include, exclude, residency, threshold_ms, cost_df, res
-            )
+            res = _extend(prev, users, candidates, kk, obj, exclude, residency, threshold_ms, cost_df, res)
         rows.append(
             {
                 "k": kk,
@@ -1561,7 +1556,6 @@ def placement_frontier(
             }
         )
         prev = res
-    del q
     return pd.DataFrame(rows).set_index("k")
 
 
@@ -1575,7 +1569,6 @@ def _extend(
     candidates: pd.DataFrame,
     k: int,
     objective: str,
-    must_include: Iterable[Any],
     exclude: Iterable[Any],
     residency: Mapping[str, Iterable[Any]] | None,
     threshold_ms: float | None,
@@ -1583,24 +1576,16 @@ def _extend(
     fallback: PlacementResult,
 ) -> PlacementResult:
     """Keep the frontier monotone when a time-limited solve came back worse than k-1 plus one site."""
-    best = fallback
-    excl = set(exclude)
-    for extra in candidates.index:
-        if extra in prev.sites or extra in excl:
-            continue
-        res = optimize_placement(
-            users,
-            candidates,
-            k,
-            objective=objective,
-            method="greedy",
-            must_include=[*prev.sites, extra],
-            exclude=exclude,
-            residency=residency,
-            threshold_ms=threshold_ms,
-            cost_ms=cost_df,
-        )
-        if _worse(best.objective_value, res.objective_value, objective):
-            best = res
-    del must_include
-    return best
+    res = optimize_placement(
+        users,
+        candidates,
+        k,
+        objective=objective,
+        method="greedy",
+        must_include=list(prev.sites),
+        exclude=exclude,
+        residency=residency,
+        threshold_ms=threshold_ms,
+        cost_ms=cost_df,
+    )
+    return res if _worse(fallback.objective_value, res.objective_value, objective) else fallback

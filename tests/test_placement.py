@@ -586,3 +586,12 @@ def test_duplicate_user_labels_are_kept() -> None:
     assert res.sites == ["Y"]
     assert res.objective_value == pytest.approx(12.0 / 5.0)
     assert list(res.assignment.index) == ["a", "a", "b"]
+
+
+def test_frontier_stays_monotone_under_a_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
+    users, sites = random_instance(9, n_users=80, n_sites=12)
+    cost = physics_rtt_ms(users, sites)
+    front = placement_frontier(users, sites, 6, cost_ms=cost, time_limit_s=1e-4, exclude=iter(["s0"]))
+    assert (np.diff(front["objective_value"].to_numpy()) <= 1e-12).all()
+    assert not any("s0" in s for s in front["sites"])
