@@ -402,12 +402,13 @@ class _Evaluable:
     @property
     def availability(self) -> float:
         """Exact availability of the block. [fraction 0-1]."""
-        return self._exact[0]
+        # summing state probabilities can overshoot by an ulp (1.0000000000000002): keep [0, 1]
+        return min(1.0, max(0.0, self._exact[0]))
 
     @property
     def unavailability(self) -> float:
         """Exact unavailability (computed directly, not as ``1 - availability``). [fraction 0-1]."""
-        return self._exact[1]
+        return min(1.0, max(0.0, self._exact[1]))
 
 
 @dataclass(frozen=True, eq=False)
