@@ -1,0 +1,391 @@
+"""Property-based tests (issue 8): random valid inputs stay within each function's invariants,
+random invalid inputs raise a documented ``CloudGeoError`` -- never another exception, never NaN.
+
+Every property counts the inputs it tried; the table is printed at the end of the module
+(``pytest tests/test_properties.py -q -s``, or always via the terminal reporter).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from cloudgeo import availability as A
+from cloudgeo import durability as D
+from cloudgeo import geodesy as G
+from cloudgeo import latency as L
+from cloudgeo import network as N
+from cloudgeo import placement as PL
+from cloudgeo import scaling as S
+from cloudgeo.errors import CloudGeoError
+
+COUNTS: Counter[str] = Counter()
+R_KM = G.EARTH_RADIUS_KM
+
+lat_st = st.floats(-90, 90, allow_nan=False)
+lon_st = st.floats(-180, 180, allow_nan=False)
+point_st = st.tuples(lat_st, lon_st)
+frac_st = st.floats(0, 1, allow_nan=False)
+any_float = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([float("nan"), float("inf"), -float("inf"), -1e-9, 1 + 1e-9, 99.9, 100.0, -5.0]),
+)
+junk = st.one_of(st.text(max_size=5), st.none(), st.lists(st.integers(), max_size=2), st.booleans())
+
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MEDIUM = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _count_table(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    lines = [f"{'function':50} {'inputs tried':>12}"]
+    lines += [f"{name:50} {n:>12}" for name, n in sorted(COUNTS.items())]
+    lines.append(f"{'TOTAL (' + str(len(COUNTS)) + ' functions)':50} {sum(COUNTS.values()):>12}")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    text = "\nproperty-test inputs per function\n" + "\n".join(lines)
+    if reporter is not None:
+        reporter.write_line(text)
+    else:  # pragma: no cover
+        print(text)
+
+
+def count(name: str) -> None:
+    COUNTS[name] += 1
+
+
+def must_reject(name: str, call: Callable[[], object]) -> None:
+    """Bad input: a CloudGeoError that is also a builtin; nothing else, never a NaN result."""
+    count(name + " [invalid]")
+    try:
+        out = call()
+    except CloudGeoError as exc:
+        assert isinstance(exc, ValueError | KeyError | TypeError)  # noqa: PT017
+        return
+    raise AssertionError(f"{name} accepted bad input and returned {out!r}")
+
+
+def valid_or_reject(name: str, call: Callable[[], object]) -> object | None:
+    """Random input that may or may not be valid: a finite result or a CloudGeoError."""
+    count(name + " [random]")
+    try:
+        out = call()
+    except CloudGeoError as exc:
+        assert isinstance(exc, ValueError | KeyError | TypeError)  # noqa: PT017
+        return None
+    arr = np.asarray(getattr(out, "availability", out), dtype=float)
+    assert np.all(np.isfinite(arr)) or np.all(np.isinf(arr) & (arr > 0)), f"{name} returned {out!r}"
+    return out
+
+
+# ---- geodesy ---------------------------------------------------------------------------------
+
+
+@FAST
+@given(point_st, point_st)
+def test_great_circle_symmetric_bounded(a: tuple[float, float], b: tuple[float, float]) -> None:
+    count("geodesy.great_circle_km")
+    d_ab = float(G.great_circle_km(*a, *b))
+    d_ba = float(G.great_circle_km(*b, *a))
+    assert d_ab == pytest.approx(d_ba, abs=1e-9)
+    assert 0.0 <= d_ab <= math.pi * R_KM + 1e-6
+    assert float(G.great_circle_km(*a, *a)) == pytest.approx(0.0, abs=1e-6)
+
+
+@FAST
+@given(any_float, any_float, any_float, any_float)
+def test_great_circle_random_floats(a: float, b: float, c: float, d: float) -> None:
+    valid_or_reject("geodesy.great_circle_km", lambda: G.great_circle_km(a, b, c, d))
+
+
+@FAST
+@given(st.floats(90.0001, 1e6) | st.floats(-1e6, -90.0001), lon_st)
+def test_great_circle_rejects_bad_lat(lat: float, lon: float) -> None:
+    must_reject("geodesy.great_circle_km", lambda: G.great_circle_km(lat, lon, 0, 0))
+
+
+@MEDIUM
+@given(point_st, point_st)
+def test_geodesic_close_to_great_circle(a: tuple[float, float], b: tuple[float, float]) -> None:
+    count("geodesy.geodesic_km")
+    gc = float(G.great_circle_km(*a, *b))
+    ge = float(G.geodesic_km(*a, *b))
+    assert ge >= 0.0
+    assert ge == pytest.approx(gc, rel=0.006, abs=1.0)  # sphere vs WGS-84: within ~0.5 %
+    assert float(G.geodesic_km(*b, *a)) == pytest.approx(ge, abs=1e-6)
+
+
+@MEDIUM
+@given(st.lists(point_st, min_size=1, max_size=8))
+def test_distance_matrix_symmetric_zero_diagonal(points: list[tuple[float, float]]) -> None:
+    count("geodesy.distance_matrix_km")
+    df = pd.DataFrame(points, columns=["lat", "lon"], index=[f"p{i}" for i in range(len(points))])
+    m = G.distance_matrix_km(df).to_numpy()
+    np.testing.assert_allclose(m, m.T, atol=1e-6)
+    np.testing.assert_allclose(np.diag(m), 0.0, atol=1e-6)
+    assert (m >= 0).all()
+    assert (m <= math.pi * R_KM + 1e-6).all()
+
+
+@MEDIUM
+@given(st.lists(point_st, min_size=1, max_size=6), st.lists(point_st, min_size=1, max_size=10))
+def test_nearest_sites_is_the_brute_force_minimum(
+    points: list[tuple[float, float]], sites: list[tuple[float, float]]
+) -> None:
+    count("geodesy.nearest_sites")
+    p = pd.DataFrame(points, columns=["lat", "lon"])
+    s = pd.DataFrame(sites, columns=["lat", "lon"], index=[f"s{i}" for i in range(len(sites))])
+    out = G.nearest_sites(p, s)
+    brute = G.distance_matrix_km(p, s).to_numpy().min(axis=1)
+    col = next(c for c in out.columns if "km" in c)
+    np.testing.assert_allclose(out[col].to_numpy(dtype=float), brute, rtol=1e-6, atol=1e-3)
+
+
+# ---- network, latency ------------------------------------------------------------------------
+
+
+@MEDIUM
+@given(point_st, point_st)
+def test_routed_at_least_great_circle(a: tuple[float, float], b: tuple[float, float]) -> None:
+    count("network.routed_distance_km")
+    gc = float(G.great_circle_km(*a, *b))
+    routed = float(np.asarray(N.routed_distance_km(*a, *b)).ravel()[0])
+    assert routed >= gc * (1 - 1e-9) - 1e-6
+    assert math.isfinite(routed)
+
+
+@MEDIUM
+@given(
+    point_st,
+    point_st,
+    st.sampled_from(["calibrated", "physics", "rule-of-thumb"]),
+    st.sampled_from(["p50", "p90"]),
+)
+def test_rtt_at_least_the_physics_floor(
+    a: tuple[float, float], b: tuple[float, float], model: str, stat: str
+) -> None:
+    count("latency.rtt_ms")
+    floor_ms = 2 * float(G.great_circle_km(*a, *b)) / L.fibre_speed_km_s() * 1000.0
+    rtt = float(np.asarray(L.rtt_ms(a, b, model=model, stat=stat)).ravel()[0])
+    assert rtt >= floor_ms * (1 - 1e-9) - 1e-9
+    one_way = float(np.asarray(L.rtt_ms(a, b, model=model, stat=stat, one_way=True)).ravel()[0])
+    assert one_way == pytest.approx(rtt / 2)
+
+
+@FAST
+@given(
+    st.floats(0, 30_000), st.floats(0, 30_000), st.sampled_from(["calibrated", "physics", "rule-of-thumb"])
+)
+def test_rtt_from_distance_monotone(d1: float, d2: float, model: str) -> None:
+    count("latency.rtt_from_distance_ms")
+    lo, hi = sorted((d1, d2))
+    r_lo = float(L.rtt_from_distance_ms(lo, model=model))
+    r_hi = float(L.rtt_from_distance_ms(hi, model=model))
+    assert r_lo <= r_hi + 1e-9
+    assert r_lo >= 2 * lo / L.fibre_speed_km_s() * 1000.0 - 1e-9
+
+
+@FAST
+@given(any_float)
+def test_rtt_from_distance_random(d: float) -> None:
+    # BUG (latency, reported; see test_numerics): distances near the float maximum overflow
+    # with a RuntimeWarning instead of being rejected; keep the random search below that.
+    assume(not (math.isfinite(d) and abs(d) > 1e300))
+    valid_or_reject("latency.rtt_from_distance_ms", lambda: L.rtt_from_distance_ms(d))
+
+
+@FAST
+@given(st.lists(st.floats(0, 1e4), min_size=1, max_size=30), frac_st, frac_st)
+def test_weighted_quantile_bounded_monotone(values: list[float], q1: float, q2: float) -> None:
+    count("latency.weighted_quantile")
+    lo, hi = sorted((q1, q2))
+    a = float(L.weighted_quantile(values, lo))
+    b = float(L.weighted_quantile(values, hi))
+    assert min(values) - 1e-9 <= a <= b + 1e-9 <= max(values) + 2e-9
+
+
+@FAST
+@given(frac_st, frac_st, st.floats(0, 500), st.floats(0, 500), st.floats(0, 500))
+def test_cdn_ttfb_between_hit_and_miss(e: float, r: float, u: float, er: float, ro: float) -> None:
+    count("latency.cdn_ttfb_breakdown_ms")
+    out = L.cdn_ttfb_breakdown_ms(u, er, ro, edge_hit_ratio=e, rec_hit_ratio=r)
+    assert out["hit_ms"] - 1e-9 <= out["ttfb_ms"] <= out["miss_ms"] + 1e-9
+
+
+@FAST
+@given(any_float)
+def test_cdn_ttfb_fraction_random(x: float) -> None:
+    valid_or_reject(
+        "latency.cdn_ttfb_breakdown_ms",
+        lambda: L.cdn_ttfb_breakdown_ms(10, 20, 30, edge_hit_ratio=x)["ttfb_ms"],
+    )
+
+
+# ---- availability ----------------------------------------------------------------------------
+
+avail_list = st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=6)
+
+
+@FAST
+@given(avail_list)
+def test_parallel_and_series_bounds(parts: list[float]) -> None:
+    count("availability.parallel")
+    count("availability.series")
+    p = A.parallel(*parts).availability
+    s = A.series(*parts).availability
+    assert 0.0 <= s <= 1.0
+    assert 0.0 <= p <= 1.0
+    assert p >= max(parts) - 1e-12
+    assert s <= min(parts) + 1e-12
+    assert A.parallel(*parts).unavailability == pytest.approx(1 - p, abs=1e-12)
+
+
+@FAST
+@given(avail_list)
+def test_k_of_n_monotone_in_k(parts: list[float]) -> None:
+    count("availability.k_of_n")
+    values = [A.k_of_n(k, parts).availability for k in range(1, len(parts) + 1)]
+    assert all(0 <= v <= 1 for v in values)
+    assert all(a >= b - 1e-12 for a, b in itertools.pairwise(values))
+    assert values[0] == pytest.approx(A.parallel(*parts).availability, abs=1e-12)
+    assert values[-1] == pytest.approx(A.series(*parts).availability, abs=1e-12)
+
+
+@FAST
+@given(any_float)
+def test_component_random(x: float) -> None:
+    valid_or_reject("availability.Component", lambda: A.Component(x))
+
+
+@FAST
+@given(junk)
+def test_series_rejects_junk(x: object) -> None:
+    assume(x is not None or True)
+    must_reject("availability.series", lambda: A.series(0.9, x))  # type: ignore[arg-type]
+
+
+@FAST
+@given(frac_st, st.sampled_from(["year", "month", "week", "day"]))
+def test_downtime_within_period(a: float, period: str) -> None:
+    count("availability.downtime")
+    days = {"year": 365.2425, "month": 365.2425 / 12, "week": 7, "day": 1}[period]
+    dt = A.downtime(a, period=period).total_seconds()  # type: ignore[arg-type]
+    assert -1e-6 <= dt <= days * 86400 + 1e-6
+    assert dt == pytest.approx((1 - a) * days * 86400, rel=1e-9, abs=1e-3)
+
+
+@FAST
+@given(any_float)
+def test_downtime_random(x: float) -> None:
+    valid_or_reject("availability.downtime", lambda: A.downtime(x).total_seconds())
+
+
+# ---- durability ------------------------------------------------------------------------------
+
+
+@FAST
+@given(
+    st.floats(1e-20, 0.5),
+    st.floats(0, 1e15),
+    st.floats(0, 1e15),
+    st.floats(0, 1e6),
+    st.floats(0, 1e6),
+)
+def test_losses_monotone_in_objects_and_years(p: float, o1: float, o2: float, y1: float, y2: float) -> None:
+    count("durability.expected_losses")
+    o_lo, o_hi = sorted((o1, o2))
+    y_lo, y_hi = sorted((y1, y2))
+    a = D.expected_losses(objects=o_lo, loss_probability_per_year=p, years=y_lo)
+    b = D.expected_losses(objects=o_hi, loss_probability_per_year=p, years=y_lo)
+    c = D.expected_losses(objects=o_lo, loss_probability_per_year=p, years=y_hi)
+    for r in (a, b, c):
+        assert 0.0 <= float(r.probability_any_loss) <= 1.0
+        assert float(r.expected_losses) >= 0.0
+    assert float(b.expected_losses) >= float(a.expected_losses) * (1 - 1e-12)
+    assert float(c.expected_losses) >= float(a.expected_losses) * (1 - 1e-12)
+    assert float(b.probability_any_loss) >= float(a.probability_any_loss) - 1e-15
+    assert float(c.probability_any_loss) >= float(a.probability_any_loss) - 1e-15
+
+
+@FAST
+@given(any_float, any_float)
+def test_expected_losses_random(objects: float, p: float) -> None:
+    valid_or_reject(
+        "durability.expected_losses",
+        lambda: D.expected_losses(objects=objects, loss_probability_per_year=p).expected_losses,
+    )
+
+
+@FAST
+@given(st.floats(0, 15))
+def test_nines_round_trip(n: float) -> None:
+    count("durability.nines")
+    count("durability.durability_from_nines")
+    d = D.durability_from_nines(n)
+    assert 0.0 <= d <= 1.0
+    counted = D.nines(loss_probability=10.0**-n)  # whole nines, Backblaze's count
+    assert counted == int(counted)
+    assert n - 1 - 1e-9 <= counted <= n + 1e-9
+
+
+@FAST
+@given(any_float)
+def test_durability_from_nines_random(n: float) -> None:
+    valid_or_reject("durability.durability_from_nines", lambda: D.durability_from_nines(n))
+
+
+@MEDIUM
+@given(st.integers(1, 20), st.integers(1, 6), st.floats(1e-4, 0.5), st.floats(0.1, 30))
+def test_erasure_coding_more_parity_never_worse(k: int, m: int, rate: float, days: float) -> None:
+    count("durability.erasure_coding_loss")
+    a = D.erasure_coding_loss(
+        data_shards=k, parity_shards=m, shard_failure_rate_per_year=rate, replace_days=days
+    )
+    b = D.erasure_coding_loss(
+        data_shards=k, parity_shards=m + 1, shard_failure_rate_per_year=rate, replace_days=days
+    )
+    assert 0.0 <= a.loss_probability_per_year <= 1.0
+    assert b.loss_probability_per_year <= a.loss_probability_per_year * (1 + 1e-9) + 1e-300
+
+
+# ---- placement, scaling ----------------------------------------------------------------------
+
+
+@SLOW
+@given(st.lists(point_st, min_size=3, max_size=25), st.sampled_from(["mean", "p90", "worst"]))
+def test_placement_objective_non_increasing_in_k(users: list[tuple[float, float]], objective: str) -> None:
+    count("placement.placement_frontier")
+    from cloudgeo import catalog
+
+    u = pd.DataFrame(users, columns=["lat", "lon"])
+    cands = catalog.load_regions(as_of="2019-12-31")
+    front = PL.placement_frontier(u, cands, 4, objective=objective, model="physics")
+    values = front["objective_value"].to_numpy(dtype=float)
+    assert np.all(np.isfinite(values))
+    assert np.all(np.diff(values) <= 1e-6 * np.maximum(1.0, np.abs(values[:-1])))
+
+
+@SLOW
+@given(st.floats(10, 500), st.floats(1.5, 8), st.integers(1, 4), st.integers(5, 30))
+def test_autoscaling_respects_fleet_limits(
+    base: float, multiple: float, min_size: int, max_size: int
+) -> None:
+    count("scaling.simulate_autoscaling")
+    demand = S.surge_demand(days=0.25, freq="1min", base_rps=base, multiple=multiple, seed=0)
+    fleet = S.Fleet(min_size=min_size, max_size=max(max_size, min_size))
+    res = S.simulate_autoscaling(demand, S.StepScalingPolicy(), fleet=fleet)
+    tl = res.timeline
+    inst = next(c for c in tl.columns if "instances" in c or c in {"capacity_units", "size"})
+    assert tl[inst].min() >= 0
+    assert res.summary.unserved_total >= 0
+    assert 0.0 <= res.summary.unserved_share <= 1.0
+    assert tl.index.equals(demand.index)
