@@ -1,0 +1,55 @@
+"""A tutorial notebook draws its maps offline in JupyterLab (real chromium, no network).
+
+Reuses the browser and JupyterLab fixtures of ``test_browser.py``: the tutorial is copied into
+the served folder, run cell by cell through the JupyterLab UI, and its maps must draw land and
+markers while every request off the machine is aborted and recorded.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_browser import MAP_STATE_JS, _guarded_page, _screenshot, browser, jupyter_lab  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TUTORIAL = Path(__file__).resolve().parents[1] / "notebooks" / "01_global_infrastructure.ipynb"
+
+
+def test_tutorial_maps_draw_offline_in_jupyterlab(browser: Any, jupyter_lab: str, tmp_path: Path) -> None:  # noqa: F811
+    shutil.copy(TUTORIAL, tmp_path / "notebooks" / TUTORIAL.name)
+    blocked: list[str] = []
+    page = _guarded_page(browser, blocked, height=6000)
+    page.set_default_timeout(90_000)
+    page.goto(f"{jupyter_lab}/lab/tree/{TUTORIAL.name}?reset")
+    page.wait_for_function(
+        "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
+    )
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(
+        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
+        " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }"
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('.layer.land path').length > 0"
+        " && document.querySelectorAll('.scattergeo .point').length > 0"
+    )
+    state = page.evaluate(MAP_STATE_JS)
+    geo_without_land = page.evaluate(
+        "() => [...document.querySelectorAll('.geo')]"
+        ".filter(g => !g.querySelector('.layer.land path')).length"
+    )
+    errors = page.evaluate(
+        "() => [...document.querySelectorAll("
+        "'.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')]"
+        ".map(e => e.textContent)"
+    )
+    _screenshot(page, tmp_path, "tutorial_01.png")
+    assert errors == [], errors
+    assert state["plots"] >= 2
+    assert state["points"] > 0
+    assert geo_without_land == 0
+    assert not [u for u in blocked if "plot.ly" in u], blocked
