@@ -399,9 +399,12 @@ def _sign_hours(h: float) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _attr(result: object, name: str) -> Any:
+_PLACEMENT_RESULT = "the PlacementResult from cloudgeo.placement.optimize_placement"
+
+
+def _attr(result: object, name: str, expected: str = _PLACEMENT_RESULT) -> Any:
     if not hasattr(result, name):
-        msg = f"result has no {name!r}; pass the PlacementResult from cloudgeo.placement.optimize_placement."
+        msg = f"result has no {name!r} (got {type(result).__name__}); pass {expected}."
         raise InvalidTypeError(msg)
     return getattr(result, name)
 
@@ -746,7 +749,15 @@ def plot_autoscaling(
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    tl = result if isinstance(result, pd.DataFrame) else _attr(result, "timeline")
+    tl = (
+        result
+        if isinstance(result, pd.DataFrame)
+        else _attr(
+            result,
+            "timeline",
+            "the ScalingResult from cloudgeo.scaling.simulate_autoscaling (or its timeline DataFrame)",
+        )
+    )
     require_columns(tl, [*_TIMELINE_COLUMNS, "alarm", "action"], source="autoscaling timeline")
     policy = getattr(result, "policy", None)
     t = tl.index

@@ -59,12 +59,20 @@ def world_geo_layout(**overrides: Any) -> dict[str, Any]:
     Parameters
     ----------
     **overrides
-        Any ``layout.geo`` property to change (e.g. ``projection_type="orthographic"``).
+        Any ``layout.geo`` property to change, by name or with plotly's underscore paths (e.g.
+        ``projection_type="orthographic"``, ``lataxis_range=[-60, 85]``). Names and values are
+        checked against plotly's ``layout.geo`` schema here, so a typo fails at once.
 
     Returns
     -------
     dict
         Geo layout properties.
+
+    Raises
+    ------
+    InvalidInputError
+        If an override is not a ``layout.geo`` property (the message lists the valid ones) or
+        plotly rejects its value.
     """
     geo: dict[str, Any] = {
         "scope": "world",
@@ -82,8 +90,33 @@ def world_geo_layout(**overrides: Any) -> dict[str, Any]:
         "showframe": False,
         "showlakes": False,
     }
+    if overrides:
+        _check_geo_overrides(overrides)
     geo.update(overrides)
     return geo
+
+
+def _check_geo_overrides(overrides: dict[str, Any]) -> None:
+    """Raise if plotly's ``layout.geo`` has no such property or rejects the value."""
+    import plotly.graph_objects as go
+
+    from cloudgeo.errors import InvalidInputError
+
+    schema = go.layout.Geo()
+    unknown = [k for k in overrides if k not in schema]
+    if unknown:
+        msg = (
+            f"world_geo_layout: unknown layout.geo propert{'y' if len(unknown) == 1 else 'ies'} "
+            f"{', '.join(repr(k) for k in unknown)}. Valid properties: {', '.join(sorted(schema))} "
+            "(nested ones as underscore paths, e.g. projection_type)."
+        )
+        raise InvalidInputError(msg)
+    try:
+        go.layout.Geo(**overrides)
+    except ValueError as exc:
+        detail = " ".join(str(exc).split())
+        msg = f"world_geo_layout: plotly rejected a layout.geo value: {detail[:400]}"
+        raise InvalidInputError(msg) from None
 
 
 def new_figure() -> go.Figure:

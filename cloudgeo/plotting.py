@@ -703,6 +703,8 @@ def plot_latency_cdf(
 
     Raises
     ------
+    InvalidTypeError
+        If ``results`` is neither a DataFrame nor a mapping.
     DataValidationError
         If a frame lacks ``rtt_ms`` or has NaN/negative RTT or weights.
     InvalidInputError
@@ -710,7 +712,18 @@ def plot_latency_cdf(
     """
     import plotly.graph_objects as go
 
-    frames = {"users": results} if isinstance(results, pd.DataFrame) else dict(results)
+    if isinstance(results, pd.DataFrame):
+        frames = {"users": results}
+    elif isinstance(results, Mapping):
+        frames = dict(results)
+    else:
+        from cloudgeo.errors import InvalidTypeError
+
+        msg = (
+            "results must be a user_latency DataFrame or a mapping of label to DataFrame, "
+            f"got {type(results).__name__}."
+        )
+        raise InvalidTypeError(msg)
     if not frames:
         raise InvalidInputError("results is empty; pass at least one user_latency table.")
     fig = go.Figure()
@@ -763,6 +776,29 @@ def _as_matrix(measured: pd.DataFrame) -> pd.DataFrame:
     return measured
 
 
+def _rtt_cell_problems(z: np.ndarray, index: pd.Index, columns: pd.Index, limit: int = 5) -> list[str]:
+    """One problem per kind of bad RTT cell (NaN, infinite, negative), naming the cells."""
+    problems = []
+    with np.errstate(invalid="ignore"):
+        kinds = (
+            ("NaN (missing)", np.isnan(z)),
+            ("infinite", np.isinf(z)),
+            ("negative", np.isfinite(z) & (z < 0)),
+        )
+    for what, mask in kinds:
+        if mask.any():
+            r, c = np.nonzero(mask)
+            cells = ", ".join(
+                f"({index[i]!s} -> {columns[j]!s}) = {z[i, j]:g}"
+                for i, j in zip(r[:limit], c[:limit], strict=True)
+            )
+            more = f" (+{len(r) - limit} more)" if len(r) > limit else ""
+            problems.append(
+                f"RTT is {what} in {len(r)} cell(s): {cells}{more}; an RTT must be a finite number >= 0 ms"
+            )
+    return problems
+
+
 def plot_rtt_matrix(
     matrix_ms: pd.DataFrame,
     *,
@@ -791,7 +827,8 @@ def plot_rtt_matrix(
     Raises
     ------
     DataValidationError
-        If a matrix is empty or not numeric.
+        If ``matrix_ms`` is empty, not numeric, or has NaN, infinite or negative RTTs (the
+        cells are named).
     InvalidInputError
         If ``measured`` shares no (from, to) pair with ``matrix_ms``.
     """
@@ -811,6 +848,7 @@ def plot_rtt_matrix(
         raise
     if z.size == 0:
         raise_if_problems("matrix_ms", ["the matrix is empty"])
+    raise_if_problems("matrix_ms", _rtt_cell_problems(z, matrix_ms.index, matrix_ms.columns))
     rows = [str(i) for i in matrix_ms.index]
     cols = [str(c) for c in matrix_ms.columns]
     model = go.Heatmap(

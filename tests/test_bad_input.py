@@ -1511,8 +1511,6 @@ row(
     InvalidTypeError,
     r"ScalingResult",
     lambda: _plotting().plot_autoscaling(5),
-    "BUG plotting.plot_autoscaling(5) says 'pass the PlacementResult from "
-    "...optimize_placement' (should name ScalingResult)",
 )
 row(
     "plotting.plot_availability",
@@ -1583,7 +1581,6 @@ row(
     InvalidTypeError,
     r"got int",
     lambda: _plotting().plot_latency_cdf(5),
-    "BUG plotting.plot_latency_cdf(5) raises a bare TypeError ('int' object is not iterable)",
 )
 row(
     "plotting.plot_placement",
@@ -1612,7 +1609,6 @@ row(
     DataValidationError,
     r"-5|negative|NaN",
     lambda: _plotting().plot_rtt_matrix(pd.DataFrame([[1.0, -5.0], [NAN, 0.0]])),
-    "BUG plotting.plot_rtt_matrix plots negative and NaN RTTs without complaint",
 )
 row(
     "plotting.plot_user_latency_map",
@@ -1634,7 +1630,6 @@ row(
     InvalidInputError,
     r"bogus",
     lambda: _plotting().world_geo_layout(bogus=1),
-    "BUG plotting.world_geo_layout(bogus=1) passes unknown keys through silently (plotly fails later)",
 )
 
 # ---- report, cli -----------------------------------------------------------------------------

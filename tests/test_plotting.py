@@ -261,6 +261,18 @@ def test_world_geo_layout_overrides() -> None:
     geo = plotting.world_geo_layout(projection={"type": "orthographic"})
     assert geo["projection"] == {"type": "orthographic"}
     assert geo["fitbounds"] is False
+    assert plotting.world_geo_layout(projection_type="orthographic")["projection_type"] == "orthographic"
+
+
+def test_world_geo_layout_rejects_typos_and_bad_values() -> None:
+    with pytest.raises(
+        InvalidInputError, match=r"unknown layout.geo property 'bogus'\. Valid properties: .*landcolor"
+    ):
+        plotting.world_geo_layout(bogus=1)
+    with pytest.raises(InvalidInputError, match=r"unknown layout.geo properties 'a', 'projection_typ'"):
+        plotting.world_geo_layout(a=1, projection_typ="orthographic")
+    with pytest.raises(InvalidInputError, match=r"plotly rejected a layout.geo value: .*'moon'"):
+        plotting.world_geo_layout(projection_type="moon")
 
 
 def test_html_of_infrastructure_map_uses_fixed_ids() -> None:
@@ -467,6 +479,10 @@ def test_latency_cdf_errors() -> None:
         plotting.plot_latency_cdf({"x": pd.DataFrame({"rtt_ms": [1.0], "weight": [-1.0]})})
     with pytest.raises(DataValidationError, match=r"(?s)missing column\(s\) \['rtt_ms'\]"):
         plotting.plot_latency_cdf({"x": pd.DataFrame({"rtt": [1.0]})})
+    with pytest.raises(
+        InvalidTypeError, match=r"results must be a user_latency DataFrame or a mapping .*got int"
+    ):
+        plotting.plot_latency_cdf(5)  # type: ignore[arg-type]
 
 
 def test_rtt_matrix_heatmap_and_error_panel() -> None:
@@ -498,6 +514,21 @@ def test_rtt_matrix_errors() -> None:
         plotting.plot_rtt_matrix(pd.DataFrame())
     with pytest.raises(DataValidationError, match=r"(?s)matrix_ms.*values must be numeric"):
         plotting.plot_rtt_matrix(pd.DataFrame({"a": ["x"]}))
+    bad = pd.DataFrame([[0.0, -5.0, 1.0], [np.nan, 0.0, np.inf]], index=["a", "b"], columns=["a", "b", "c"])
+    with pytest.raises(
+        DataValidationError, match=r"(?s)3 problem.*RTT is NaN \(missing\) in 1 cell\(s\): \(b -> a\) = nan"
+    ):
+        plotting.plot_rtt_matrix(bad)
+    with pytest.raises(DataValidationError, match=r"RTT is infinite in 1 cell\(s\): \(b -> c\) = inf"):
+        plotting.plot_rtt_matrix(bad)
+    with pytest.raises(
+        DataValidationError,
+        match=r"RTT is negative in 1 cell\(s\): \(a -> b\) = -5; an RTT must be a finite number >= 0 ms",
+    ):
+        plotting.plot_rtt_matrix(bad)
+    many = pd.DataFrame(-np.ones((3, 3)))
+    with pytest.raises(DataValidationError, match=r"negative in 9 cell\(s\): .* \(\+4 more\)"):
+        plotting.plot_rtt_matrix(many)
 
 
 def test_rtt_matrix_from_latency_model() -> None:
@@ -722,3 +753,11 @@ def test_autoscaling_stand_in_timeline_marks_actions() -> None:
     assert fig.layout.yaxis.title.text == "jobs/s"
     with pytest.raises(DataValidationError, match=r"(?s)autoscaling timeline.*\['alarm'\]"):
         plotting.plot_autoscaling(tl.drop(columns="alarm"))
+    with pytest.raises(
+        InvalidTypeError, match=r"result has no 'timeline' \(got int\); pass the ScalingResult from cloudgeo"
+    ):
+        plotting.plot_autoscaling(5)
+    with pytest.raises(
+        InvalidTypeError, match=r"result has no 'failover' \(got str\); pass the PlacementResult"
+    ):
+        plotting.plot_failover("x")
