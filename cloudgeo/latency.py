@@ -67,7 +67,7 @@ from cloudgeo.errors import (
     InvalidTypeError,
     UnknownNameError,
 )
-from cloudgeo.geodesy import _chord_to_km, _haversine_unchecked, unit_vectors
+from cloudgeo.geodesy import _chord_to_km, _great_circle_unchecked, unit_vectors
 
 if TYPE_CHECKING:
     from cloudgeo.network import Backbone
@@ -403,7 +403,7 @@ def _backbone() -> Backbone:
 def _path_km_pairs(
     m: LatencyModel, sa: FloatArray, so: FloatArray, da: FloatArray, do: FloatArray
 ) -> FloatArray:
-    gc = _haversine_unchecked(sa, so, da, do)
+    gc = _great_circle_unchecked(sa, so, da, do)
     if m.routing == "great-circle":
         return gc
     from cloudgeo.network import _routed_pairs
@@ -415,7 +415,7 @@ def _path_km_matrix(
     m: LatencyModel, aa: FloatArray, ao: FloatArray, ba: FloatArray, bo: FloatArray
 ) -> FloatArray:
     if m.routing == "great-circle":
-        return _haversine_unchecked(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
+        return _great_circle_unchecked(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
     from cloudgeo.network import _routed_matrix
 
     return _routed_matrix(aa, ao, ba, bo, _backbone(), m.n_attach, m.attach_factor, m.short_haul_km)
@@ -769,7 +769,7 @@ def calibrate(
         )
     rtt = _measured_rtt_ms(df)
     sa, so, da, do = _measurement_points(df)
-    gc = _haversine_unchecked(sa, so, da, do)
+    gc = _great_circle_unchecked(sa, so, da, do)
     same = (df["src"].astype(str).to_numpy() == df["dst"].astype(str).to_numpy()) | (gc < 1.0)
     path = np.where(same, 0.0, _path_km_pairs(template, sa, so, da, do))
     x = 2.0 * path / (template.fibre_speed_km_s / 1000.0)
@@ -883,7 +883,7 @@ def compare_with_measurements(
         )
     rtt = _measured_rtt_ms(df)
     sa, so, da, do = _measurement_points(df)
-    gc = _haversine_unchecked(sa, so, da, do)
+    gc = _great_circle_unchecked(sa, so, da, do)
     same = (df["src"].astype(str).to_numpy() == df["dst"].astype(str).to_numpy()) | (gc < 1.0)
     path = np.where(same, 0.0, _path_km_pairs(m, sa, so, da, do))
     x = 2.0 * path / (m.fibre_speed_km_s / 1000.0)

@@ -28,6 +28,8 @@ References
 from __future__ import annotations
 
 import functools
+import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,9 +44,10 @@ from cloudgeo._validate import (
     check_positive,
     coordinate_problems,
     raise_if_problems,
+    require_columns,
 )
-from cloudgeo.errors import DataFileError, InvalidInputError
-from cloudgeo.geodesy import _chord_to_km, _haversine_unchecked, unit_vectors
+from cloudgeo.errors import DataFileError, InvalidInputError, InvalidTypeError
+from cloudgeo.geodesy import _chord_to_km, _coord_array, _great_circle_unchecked, _unit_vectors_unchecked
 
 __all__ = [
     "ATTACH_FACTOR",
@@ -82,6 +85,10 @@ class Backbone:
         Shortest-path length between every pair of hubs, shape (H, H). [km]
     predecessors : numpy.ndarray
         Predecessor matrix of the shortest paths (for :func:`route_hubs`).
+
+    Build it with :func:`load_backbone`; a Backbone built directly is checked (types, columns,
+    coordinates, unique hub ids, links between known hubs, matrix shapes, finite non-negative
+    distances) and a :class:`~cloudgeo.errors.CloudGeoError` names what is wrong.
     """
 
     hubs: pd.DataFrame
@@ -89,11 +96,60 @@ class Backbone:
     hub_distance_km: FloatArray = field(repr=False)
     predecessors: npt.NDArray[np.int32] = field(repr=False)
 
+    def __post_init__(self) -> None:
+        """Validate the parts (errors name the attribute, what came in and what is expected)."""
+        hubs = require_columns(self.hubs, ["lat", "lon"], source="Backbone hubs")
+        links = require_columns(self.links, ["hub_a", "hub_b", "length_km"], source="Backbone links")
+        problems: list[str] = []
+        if len(hubs) == 0:
+            problems.append("hubs is empty; a backbone needs at least one hub")
+        if hubs.index.has_duplicates:
+            problems.append(f"duplicate hub id(s) {sorted(map(str, hubs.index[hubs.index.duplicated()]))}")
+        try:
+            lat = hubs["lat"].to_numpy(dtype=np.float64)
+            lon = hubs["lon"].to_numpy(dtype=np.float64)
+        except (TypeError, ValueError):
+            problems.append("hubs lat/lon must be numeric decimal degrees")
+        else:
+            problems += [f"hubs {p}" for p in coordinate_problems(lat, lon, hubs.index)]
+        known = set(hubs.index)
+        unknown = sorted(map(str, (set(links["hub_a"]) | set(links["hub_b"])) - known))
+        if unknown:
+            problems.append(f"links name unknown hub id(s) {unknown[:10]}")
+        n = len(hubs)
+        for name in ("hub_distance_km", "predecessors"):
+            value = getattr(self, name)
+            if not isinstance(value, np.ndarray):
+                msg = (
+                    f"Backbone {name} must be a numpy array of shape ({n}, {n}), got {type(value).__name__}."
+                )
+                raise InvalidTypeError(msg)
+            if value.shape != (n, n):
+                problems.append(f"{name} has shape {value.shape}, expected ({n}, {n}) (one row per hub)")
+        dist = self.hub_distance_km
+        if dist.shape == (n, n):
+            if not np.issubdtype(dist.dtype, np.number):
+                problems.append(f"hub_distance_km must be numeric [km], got dtype {dist.dtype}")
+            elif not (np.isfinite(dist).all() and (dist >= 0).all()):
+                problems.append(
+                    "hub_distance_km must be finite and >= 0 km (a connected backbone); "
+                    "build the Backbone with load_backbone()"
+                )
+        if self.predecessors.shape == (n, n) and not np.issubdtype(self.predecessors.dtype, np.integer):
+            problems.append(
+                f"predecessors must hold integer hub positions, got dtype {self.predecessors.dtype}"
+            )
+        raise_if_problems("Backbone", problems)
+
     @functools.cached_property
     def _tree(self) -> Any:
         from scipy.spatial import cKDTree
 
-        return cKDTree(unit_vectors(self.hubs["lat"].to_numpy(), self.hubs["lon"].to_numpy()))
+        return cKDTree(
+            _unit_vectors_unchecked(
+                self.hubs["lat"].to_numpy(dtype=np.float64), self.hubs["lon"].to_numpy(dtype=np.float64)
+            )
+        )
 
     def attach(
         self, lat: FloatArray, lon: FloatArray, n_attach: int, vectors: FloatArray | None = None
@@ -117,7 +173,7 @@ class Backbone:
         at a hub attaches to that hub only). [km]
         """
         k = min(n_attach, len(self.hubs))
-        chord, idx = self._tree.query(unit_vectors(lat, lon) if vectors is None else vectors, k=k)
+        chord, idx = self._tree.query(_unit_vectors_unchecked(lat, lon) if vectors is None else vectors, k=k)
         idx = np.asarray(idx, dtype=np.intp).reshape(len(lat), k)
         d = _chord_to_km(np.asarray(chord, dtype=np.float64).reshape(len(lat), k))
         # only hubs about as near as the nearest one: a point at a hub attaches to that hub only
@@ -125,11 +181,95 @@ class Backbone:
         return idx, d
 
 
-def _read_csv(name: str) -> pd.DataFrame:
+HUB_COLUMNS = ("hub", "name", "country_code", "lat", "lon")
+LINK_COLUMNS = ("hub_a", "hub_b", "kind", "path_factor", "source")
+LINK_KINDS = ("submarine", "terrestrial")
+
+
+def _read_csv(name: str, columns: Sequence[str]) -> pd.DataFrame:
+    """Read one shipped backbone file and check its columns, or raise a DataFileError naming it."""
+    path = data_path(name)
     try:
-        return pd.read_csv(data_path(name), keep_default_na=False, na_values=[""])
-    except (OSError, pd.errors.ParserError) as exc:
-        raise DataFileError(name, [f"could not read the shipped file: {exc}"]) from None
+        df = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except (OSError, ValueError, pd.errors.ParserError) as exc:  # UnicodeDecodeError is a ValueError
+        raise DataFileError(name, [f"could not read {path}: {type(exc).__name__}: {exc}"]) from None
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        present = [str(c)[:40] for c in df.columns[:8]]
+        raise DataFileError(
+            name,
+            [
+                f"missing column(s) {missing}; present: {present}. The file is damaged or not a "
+                "cloudgeo backbone table: reinstall cloudgeo to restore it"
+            ],
+        )
+    return df
+
+
+def _numeric(df: pd.DataFrame, col: str, problems: list[str]) -> FloatArray:
+    """Return a column as floats; non-numeric cells become NaN and are listed in ``problems``."""
+    values = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=np.float64)
+    bad = np.isnan(values) & df[col].notna().to_numpy()
+    if bad.any():
+        problems.append(
+            f"{col} is not a number in row(s) {list(df.index[bad][:5])}: {list(df[col][bad][:5])}"
+        )
+    return values
+
+
+def _hub_problems(hubs: pd.DataFrame) -> tuple[list[str], FloatArray, FloatArray]:
+    problems: list[str] = []
+    ids = hubs["hub"]
+    if ids.isna().any():
+        problems.append(f"hub id is empty in row(s) {list(hubs.index[ids.isna()][:5])}")
+    dup = ids.duplicated(keep=False) & ids.notna()
+    if dup.any():
+        problems.append(f"duplicate hub id(s) {sorted(set(map(str, ids[dup])))}; each hub needs one row")
+    lat = _numeric(hubs, "lat", problems)
+    lon = _numeric(hubs, "lon", problems)
+    problems += coordinate_problems(lat, lon, pd.Index(ids.astype(str)))
+    if len(hubs) == 0:
+        problems.append("the table is empty; the backbone needs hubs")
+    return problems, lat, lon
+
+
+def _link_problems(links: pd.DataFrame, hub_ids: pd.Index) -> list[str]:
+    problems: list[str] = []
+    for col in ("hub_a", "hub_b"):
+        empty = links[col].isna()
+        if empty.any():
+            problems.append(f"{col} is empty in row(s) {list(links.index[empty][:5])}")
+    a = links["hub_a"].astype(str)
+    b = links["hub_b"].astype(str)
+    unknown = sorted((set(a) | set(b)) - set(hub_ids.astype(str)))
+    if unknown:
+        problems.append(f"links name unknown hub id(s) {unknown[:10]} (not in backbone_hubs.csv)")
+    loop = (a == b).to_numpy()
+    if loop.any():
+        problems.append(f"link from a hub to itself in row(s) {list(links.index[loop][:5])}")
+    pair = pd.Series([tuple(sorted(p)) for p in zip(a, b, strict=True)], index=links.index, dtype=object)
+    dup = pair.duplicated(keep=False).to_numpy()
+    if dup.any():
+        shown = sorted({f"{x}-{y}" for x, y in pair[dup]})[:5]
+        problems.append(
+            f"duplicate link(s) {shown} in row(s) {list(links.index[dup][:10])}: each hub pair must "
+            "appear once (in either direction)"
+        )
+    kind_ok = links["kind"].isin(LINK_KINDS).to_numpy()
+    if not kind_ok.all():
+        kinds = sorted(set(map(str, links["kind"][~kind_ok])))[:5]
+        problems.append(
+            f"kind must be one of {list(LINK_KINDS)}; got {kinds} in row(s) {list(links.index[~kind_ok][:5])}"
+        )
+    factor = _numeric(links, "path_factor", problems)
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(factor) & (factor >= 1.0))
+    if bad.any():
+        problems.append(
+            f"path_factor must be a finite number >= 1 (a route is never shorter than the great circle); "
+            f"bad in row(s) {list(links.index[bad][:5])}: {list(links['path_factor'][bad][:5])}"
+        )
+    return problems
 
 
 @functools.lru_cache(maxsize=1)
@@ -144,7 +284,9 @@ def load_backbone() -> Backbone:
     Raises
     ------
     DataFileError
-        If the shipped files are missing or inconsistent (unknown hub ids, bad factors).
+        If a shipped file (``backbone_hubs.csv`` or ``backbone_links.csv``, named in the
+        message) is missing, unreadable, lacks a column, or is inconsistent (duplicate hub ids,
+        duplicate links, unknown hub ids, path factors below 1, a disconnected graph).
 
     References
     ----------
@@ -153,38 +295,47 @@ def load_backbone() -> Backbone:
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import shortest_path
 
-    hubs = _read_csv("backbone_hubs.csv").set_index("hub")
-    links = _read_csv("backbone_links.csv")
-    problems = coordinate_problems(
-        hubs["lat"].to_numpy(dtype=float), hubs["lon"].to_numpy(dtype=float), hubs.index
-    )
-    unknown = sorted((set(links["hub_a"]) | set(links["hub_b"])) - set(hubs.index))
-    if unknown:
-        problems.append(f"links name unknown hub id(s) {unknown}")
-    if hubs.index.duplicated().any():
-        problems.append(f"duplicate hub id(s) {sorted(hubs.index[hubs.index.duplicated()])}")
-    bad = ~(links["path_factor"].astype(float) >= 1.0)
-    if bad.any():
-        problems.append(f"path_factor below 1 in link row(s) {list(links.index[bad])}")
-    raise_if_problems("backbone data", problems)
+    hubs_file, links_file = "backbone_hubs.csv", "backbone_links.csv"
+    raw_hubs = _read_csv(hubs_file, HUB_COLUMNS)
+    links = _read_csv(links_file, LINK_COLUMNS)
+    hub_problems, lat, lon = _hub_problems(raw_hubs)
+    if hub_problems:
+        raise DataFileError(hubs_file, hub_problems)
+    hubs = raw_hubs.assign(lat=lat, lon=lon).set_index("hub")
+    link_problems = _link_problems(links, hubs.index)
+    if link_problems:
+        raise DataFileError(links_file, link_problems)
+    links = links.assign(path_factor=links["path_factor"].astype(np.float64))
     pos = {h: i for i, h in enumerate(hubs.index)}
     ia = links["hub_a"].map(pos).to_numpy(dtype=np.intp)
     ib = links["hub_b"].map(pos).to_numpy(dtype=np.intp)
-    lat = hubs["lat"].to_numpy(dtype=float)
-    lon = hubs["lon"].to_numpy(dtype=float)
-    gc = _haversine_unchecked(lat[ia], lon[ia], lat[ib], lon[ib])
-    links = links.assign(gc_distance_km=gc, length_km=gc * links["path_factor"].astype(float))
+    gc = _great_circle_unchecked(lat[ia], lon[ia], lat[ib], lon[ib])
+    links = links.assign(gc_distance_km=gc, length_km=gc * links["path_factor"].to_numpy())
     n = len(hubs)
     graph = csr_matrix((links["length_km"].to_numpy(), (ia, ib)), shape=(n, n))
     dist, pred = shortest_path(graph, method="D", directed=False, return_predecessors=True)
     if not np.isfinite(dist).all():
-        raise DataFileError("backbone data", ["the backbone graph is not connected"])
+        cut = sorted(map(str, hubs.index[~np.isfinite(dist[0])]))
+        raise DataFileError(
+            links_file,
+            [f"the backbone graph is not connected: hub(s) {cut[:10]} are unreachable from {hubs.index[0]}"],
+        )
     return Backbone(hubs=hubs, links=links, hub_distance_km=np.asarray(dist), predecessors=pred)
 
 
+def _backbone_arg(backbone: object) -> Backbone:
+    """Return ``backbone`` if it is a Backbone, the shipped one if None, else raise."""
+    if backbone is None:
+        return load_backbone()
+    if not isinstance(backbone, Backbone):
+        msg = f"backbone must be a Backbone (from load_backbone()) or None, got {type(backbone).__name__}."
+        raise InvalidTypeError(msg)
+    return backbone
+
+
 def _checked(lat: object, lon: object, source: str) -> tuple[FloatArray, FloatArray]:
-    la = np.atleast_1d(np.asarray(lat, dtype=np.float64))
-    lo = np.atleast_1d(np.asarray(lon, dtype=np.float64))
+    la = np.atleast_1d(_coord_array(lat, f"{source}: lat"))
+    lo = np.atleast_1d(_coord_array(lon, f"{source}: lon"))
     if la.shape != lo.shape or la.ndim != 1:
         msg = (
             f"{source}: lat and lon must be 1-D arrays of equal length, got shapes {la.shape} and {lo.shape}."
@@ -234,6 +385,15 @@ def routed_distance_km(
     numpy.ndarray
         Routed distance, never below the great circle. [km]
 
+    Raises
+    ------
+    InvalidInputError
+        If coordinates are not numeric, lengths differ, or an option is out of range.
+    DataValidationError
+        If a coordinate is NaN, infinite or out of range (rows are named).
+    InvalidTypeError
+        If ``backbone`` is not a :class:`Backbone`.
+
     References
     ----------
     Bozkurt et al. (2018), arXiv:1811.10737 (terrestrial factor 1.3); link sources in
@@ -247,7 +407,7 @@ def routed_distance_km(
     except ValueError:
         msg = f"sources ({sa.size}) and destinations ({da.size}) must have equal length (or one point)."
         raise InvalidInputError(msg) from None
-    return _routed_pairs(sa, so, da, do, backbone or load_backbone(), n_attach, attach_factor, direct_max_km)
+    return _routed_pairs(sa, so, da, do, _backbone_arg(backbone), n_attach, attach_factor, direct_max_km)
 
 
 def _routed_pairs(
@@ -260,7 +420,7 @@ def _routed_pairs(
     attach_factor: float,
     direct_max_km: float,
 ) -> FloatArray:
-    gc = _haversine_unchecked(sa, so, da, do)
+    gc = _great_circle_unchecked(sa, so, da, do)
     if sa.size == 0:
         return gc
     hs, ds = bb.attach(sa, so, n_attach)
@@ -303,6 +463,11 @@ def routed_distance_matrix_km(
     numpy.ndarray
         Shape (len(a), len(b)); never below the great circle. [km]
 
+    Raises
+    ------
+    InvalidInputError, DataValidationError, InvalidTypeError
+        As :func:`routed_distance_km`.
+
     References
     ----------
     As :func:`routed_distance_km`.
@@ -310,7 +475,7 @@ def routed_distance_matrix_km(
     n_attach, attach_factor, direct_max_km = _params(n_attach, attach_factor, direct_max_km)
     aa, ao = _checked(a_lat, a_lon, "points a")
     ba, bo = _checked(b_lat, b_lon, "points b")
-    return _routed_matrix(aa, ao, ba, bo, backbone or load_backbone(), n_attach, attach_factor, direct_max_km)
+    return _routed_matrix(aa, ao, ba, bo, _backbone_arg(backbone), n_attach, attach_factor, direct_max_km)
 
 
 def _routed_matrix(
@@ -323,7 +488,7 @@ def _routed_matrix(
     attach_factor: float,
     direct_max_km: float,
 ) -> FloatArray:
-    gc = _haversine_unchecked(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
+    gc = _great_circle_unchecked(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
     if aa.size == 0 or ba.size == 0:
         return gc
     ha, da = bb.attach(aa, ao, n_attach)
@@ -373,6 +538,18 @@ def _routed_to_sites(
     return out
 
 
+def _lat_lon_pair(value: object, name: str) -> tuple[float, float]:
+    """Return a ``(lat, lon)`` pair of real numbers or raise naming ``name``."""
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | np.ndarray) or len(value) != 2:
+        msg = f"{name} must be a (lat, lon) pair of numbers [deg], got {value!r}."
+        raise InvalidTypeError(msg)
+    items = list(value)
+    if any(isinstance(v, bool) or not isinstance(v, numbers.Real) for v in items):
+        msg = f"{name} must be a (lat, lon) pair of numbers [deg], got {value!r}."
+        raise InvalidTypeError(msg)
+    return float(items[0]), float(items[1])
+
+
 def route_hubs(
     src: tuple[float, float],
     dst: tuple[float, float],
@@ -394,12 +571,27 @@ def route_hubs(
     -------
     list of str
         Hub ids from the source side to the destination side.
+
+    Raises
+    ------
+    InvalidTypeError
+        If a point is not a ``(lat, lon)`` pair of numbers or ``backbone`` is not a Backbone.
+    DataValidationError
+        If a coordinate is NaN, infinite or out of range.
+    InvalidInputError
+        If ``n_attach`` or ``attach_factor`` is out of range.
+
+    References
+    ----------
+    Shortest paths: Dijkstra (1959) via :mod:`scipy.sparse.csgraph`; links: ``data/SOURCES.md``.
     """
-    bb = backbone or load_backbone()
+    s_lat, s_lon = _lat_lon_pair(src, "source point")
+    d_lat, d_lon = _lat_lon_pair(dst, "destination point")
     n_attach = check_int(n_attach, "n_attach", minimum=1)
     attach_factor = check_positive(attach_factor, "attach_factor")
-    sa, so = _checked([src[0]], [src[1]], "source point")
-    da, do = _checked([dst[0]], [dst[1]], "destination point")
+    sa, so = _checked([s_lat], [s_lon], "source point")
+    da, do = _checked([d_lat], [d_lon], "destination point")
+    bb = _backbone_arg(backbone)
     hs, ds = bb.attach(sa, so, n_attach)
     hd, dd = bb.attach(da, do, n_attach)
     tot = ds[0][:, None] * attach_factor + bb.hub_distance_km[hs[0][:, None], hd[0][None, :]]

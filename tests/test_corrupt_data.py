@@ -162,19 +162,6 @@ def _set(key: str, value: object) -> Callable[[dict[str, object]], None]:
 
 # BUG markers: the loader does not give a named error for this corruption yet; the test is kept
 # (strict xfail) so that it turns into a failure to remove the marker once the bug is fixed.
-BACKBONE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG network.load_backbone: _read_csv catches only OSError/ParserError and columns are "
-    "not checked, so a garbled file gives UnicodeDecodeError and a missing column a bare KeyError",
-)
-BACKBONE_NAMES_NO_FILE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG network.load_backbone: validation errors say 'backbone data', not which file "
-    "(backbone_hubs.csv / backbone_links.csv) is wrong",
-)
-BACKBONE_DUP_LINK = pytest.mark.xfail(
-    strict=True, reason="BUG network.load_backbone: a duplicated link row is accepted silently"
-)
 LATENCY_MISSING_KEY = pytest.mark.xfail(
     strict=True,
     reason="BUG latency._calibrated: a fitted parameter missing from latency_model.json silently "
@@ -226,6 +213,13 @@ CASES: list[tuple[str, str, Callable[[Path], None], tuple[str, ...]]] = [
     ("country_population.csv", "missing column", drop_column("population"), ("missing column",)),
     ("backbone_hubs.csv", "deleted", delete, ("missing",)),
     ("backbone_links.csv", "deleted", delete, ("missing",)),
+    ("backbone_hubs.csv", "garbled", garble, ("could not read",)),
+    ("backbone_hubs.csv", "html", html_page, ("missing column",)),
+    ("backbone_links.csv", "missing column", drop_column("hub_b"), ("missing column", "hub_b")),
+    ("backbone_hubs.csv", "duplicate hub", duplicate_first_row, ("duplicate hub",)),
+    ("backbone_links.csv", "duplicate link", duplicate_first_row, ("duplicate link",)),
+    ("backbone_links.csv", "unknown hub", set_cell("hub_b", "XXX"), ("unknown hub", "XXX")),
+    ("backbone_links.csv", "path factor below 1", set_cell("path_factor", "0.9"), ("path_factor",)),
     ("latency_model.json", "truncated", truncate_half, ("not a valid fitted latency model",)),
     ("latency_model.json", "garbled", garble, ("not a valid fitted latency model",)),
     ("latency_model.json", "html", html_page, ("not a valid fitted latency model",)),
@@ -234,21 +228,6 @@ CASES: list[tuple[str, str, Callable[[Path], None], tuple[str, ...]]] = [
     ("latency_model.json", "deleted", delete, ("missing",)),
 ]
 XFAIL_CASES = [
-    pytest.param("backbone_hubs.csv", "garbled", garble, ("could not read",), marks=BACKBONE_BUG),
-    pytest.param("backbone_hubs.csv", "html", html_page, ("missing column",), marks=BACKBONE_BUG),
-    pytest.param(
-        "backbone_links.csv", "missing column", drop_column("hub_b"), ("missing column",), marks=BACKBONE_BUG
-    ),
-    pytest.param(
-        "backbone_hubs.csv",
-        "duplicate hub",
-        duplicate_first_row,
-        ("duplicate hub",),
-        marks=BACKBONE_NAMES_NO_FILE,
-    ),
-    pytest.param(
-        "backbone_links.csv", "duplicate link", duplicate_first_row, ("duplicate",), marks=BACKBONE_DUP_LINK
-    ),
     pytest.param(
         "latency_model.json",
         "missing key",

@@ -98,3 +98,51 @@ def test_bad_inputs() -> None:
         geodesy.nearest_sites(sites.iloc[:0], sites)
     with pytest.raises(DataValidationError, match=r"row\(s\) 'bad'"):
         geodesy.distance_matrix_km(pd.DataFrame({"lat": [np.inf], "lon": [0.0]}, index=["bad"]))
+
+
+def test_antipodes_exact_to_double_precision() -> None:
+    # half the circumference, pi R = 20015.114442 km; the haversine gave 20015.11425 km here
+    half = np.pi * geodesy.EARTH_RADIUS_KM
+    assert geodesy.great_circle_km(10.0, 20.0, -10.0, -160.0) == pytest.approx(half, rel=1e-13)
+    assert geodesy.great_circle_km(0.0, 0.0, 0.0, 180.0) == pytest.approx(half, rel=1e-13)
+    assert geodesy.great_circle_km(45.0, -90.0, -45.0, 90.0) == pytest.approx(half, rel=1e-13)
+
+
+def test_agrees_with_haversine_where_both_are_well_conditioned() -> None:
+    # Sinnott (1984) haversine, independent formula, for pairs well away from antipodes
+    rng = np.random.default_rng(7)
+    la1, lo1, la2, lo2 = rng.uniform(-80, 80, (4, 2000)) * np.array([[1], [2.2], [1], [2.2]])
+    p1, p2 = np.radians(la1), np.radians(la2)
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo2 - lo1) / 2) ** 2
+    hav = 2 * geodesy.EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
+    got = geodesy.great_circle_km(la1, lo1, la2, lo2)
+    keep = hav < 19_000.0
+    np.testing.assert_allclose(got[keep], hav[keep], rtol=1e-9, atol=1e-9)
+
+
+def test_short_distances_keep_relative_precision() -> None:
+    # 1e-9 deg of latitude on the IUGG sphere: R * pi / 180 * 1e-9 km
+    one_nano_deg = geodesy.EARTH_RADIUS_KM * np.pi / 180 * 1e-9
+    assert geodesy.great_circle_km(51.5, -0.12, 51.5 + 1e-9, -0.12) == pytest.approx(one_nano_deg, rel=1e-6)
+    assert geodesy.great_circle_km(0.0, 0.0, 0.0, 1e-9) == pytest.approx(one_nano_deg, rel=1e-12)
+
+
+def test_unit_vectors_values_and_validation() -> None:
+    v = geodesy.unit_vectors([0.0, 90.0, 0.0], [0.0, 0.0, 90.0])
+    np.testing.assert_allclose(v, [[1, 0, 0], [0, 0, 1], [0, 1, 0]], atol=1e-15)
+    assert geodesy.unit_vectors(10.0, 20.0).shape == (3,)
+    np.testing.assert_allclose(
+        np.linalg.norm(geodesy.unit_vectors([12.3, -45.6], [78.9, -170.0]), axis=1), 1.0
+    )
+    with pytest.raises(InvalidInputError, match="lat must be numeric decimal degrees, got 'a'"):
+        geodesy.unit_vectors("a", 0.0)  # type: ignore[arg-type]
+    with pytest.raises(
+        DataValidationError, match=r"unit_vectors points failed.*\n.*lat outside \[-90, 90\].*95"
+    ):
+        geodesy.unit_vectors(95.0, 0.0)
+    with pytest.raises(DataValidationError, match=r"lon is NaN"):
+        geodesy.unit_vectors([0.0], [np.nan])
+    with pytest.raises(
+        InvalidInputError, match=r"unit_vectors: lat and lon have mismatched shapes \(2,\) and \(3,\)"
+    ):
+        geodesy.unit_vectors([0.0, 1.0], [0.0, 1.0, 2.0])

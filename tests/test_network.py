@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cloudgeo import geodesy, network
-from cloudgeo.errors import DataValidationError, InvalidInputError
+from cloudgeo.errors import DataFileError, DataValidationError, InvalidInputError, InvalidTypeError
 
 
 def test_backbone_loads_connected_with_sources() -> None:
@@ -59,3 +63,154 @@ def test_bad_input() -> None:
         network.routed_distance_km([0.0, 1.0], [0.0, 1.0], [0.0, 1.0, 2.0], [0.0, 1.0, 2.0])
     with pytest.raises(InvalidInputError, match="n_attach must be >= 1"):
         network.routed_distance_km([0.0], [0.0], [1.0], [1.0], n_attach=0)
+
+
+def test_bad_points_and_backbone_arguments() -> None:
+    with pytest.raises(
+        InvalidTypeError, match=r"source point must be a \(lat, lon\) pair of numbers \[deg\], got 'x'"
+    ):
+        network.route_hubs("x", (0.0, 0.0))  # type: ignore[arg-type]
+    with pytest.raises(
+        InvalidTypeError, match=r"destination point must be a \(lat, lon\) pair.*got \(1, 'a'\)"
+    ):
+        network.route_hubs((0.0, 0.0), (1, "a"))  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"got \(1\.0, 2\.0, 3\.0\)"):
+        network.route_hubs((1.0, 2.0, 3.0), (0.0, 0.0))  # type: ignore[arg-type]
+    with pytest.raises(DataValidationError, match=r"(?s)source point failed.*95"):
+        network.route_hubs([95.0, 0.0], (0.0, 0.0))  # type: ignore[arg-type]
+    with pytest.raises(
+        InvalidInputError, match="source points: lat must be numeric decimal degrees, got 'x'"
+    ):
+        network.routed_distance_km("x", 0.0, 0.0, 0.0)
+    with pytest.raises(
+        InvalidInputError, match=r"points b: lon must be numeric decimal degrees, got \['y'\]"
+    ):
+        network.routed_distance_matrix_km([0.0], [0.0], [1.0], ["y"])
+    with pytest.raises(
+        InvalidTypeError, match=r"backbone must be a Backbone \(from load_backbone\(\)\).*got int"
+    ):
+        network.routed_distance_km(0.0, 0.0, 1.0, 1.0, backbone=5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match="backbone must be a Backbone"):
+        network.route_hubs((0.0, 0.0), (1.0, 1.0), backbone="shipped")  # type: ignore[arg-type]
+    # numpy pairs are pairs too
+    assert network.route_hubs(np.array([32.08, 34.78]), [25.2, 55.27])[0] == "TLV"  # type: ignore[arg-type]
+
+
+def test_backbone_built_directly_is_validated() -> None:
+    bb = network.load_backbone()
+    h, lk, d, p = bb.hubs, bb.links, bb.hub_distance_km, bb.predecessors
+    # the shipped parts pass
+    assert network.Backbone(h, lk, d, p).hub_distance_km is d
+    with pytest.raises(InvalidTypeError, match="Backbone hubs must be a pandas DataFrame, got int"):
+        network.Backbone(1, 2, 3, 4)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match="Backbone links must be a pandas DataFrame, got list"):
+        network.Backbone(h, [], d, p)  # type: ignore[arg-type]
+    with pytest.raises(
+        DataValidationError, match=r"(?s)Backbone links failed.*missing column\(s\) \['length_km'\]"
+    ):
+        network.Backbone(h, lk.drop(columns="length_km"), d, p)
+    with pytest.raises(
+        InvalidTypeError, match=r"Backbone hub_distance_km must be a numpy array of shape \(109, 109\)"
+    ):
+        network.Backbone(h, lk, d.tolist(), p)  # type: ignore[arg-type]
+    with pytest.raises(
+        DataValidationError, match=r"hub_distance_km has shape \(3, 109\), expected \(109, 109\)"
+    ):
+        network.Backbone(h, lk, d[:3], p)
+    bad = d.copy()
+    bad[0, 1] = np.nan
+    with pytest.raises(DataValidationError, match=r"hub_distance_km must be finite and >= 0 km"):
+        network.Backbone(h, lk, bad, p)
+    with pytest.raises(DataValidationError, match="predecessors must hold integer hub positions"):
+        network.Backbone(h, lk, d, p.astype(float))
+    with pytest.raises(DataValidationError, match=r"duplicate hub id\(s\) \['ASH'\]"):
+        network.Backbone(h.rename(index={h.index[1]: "ASH"}), lk, d, p)
+    with pytest.raises(DataValidationError, match=r"links name unknown hub id\(s\) \['ZZZ'\]"):
+        network.Backbone(h, lk.assign(hub_b=["ZZZ"] * len(lk)), d, p)
+    with pytest.raises(DataValidationError, match=r"hubs lat outside \[-90, 90\]"):
+        network.Backbone(h.assign(lat=95.0), lk, d, p)
+    with pytest.raises(DataValidationError, match="hubs is empty"):
+        network.Backbone(h.iloc[:0], lk.iloc[:0], np.zeros((0, 0)), np.zeros((0, 0), dtype=np.int32))
+
+
+HUBS_CSV = "hub,name,country_code,lat,lon\nAAA,A,US,0,0\nBBB,B,US,0,10\nCCC,C,US,10,10\n"
+LINKS_CSV = (
+    "hub_a,hub_b,kind,path_factor,factor_basis,source\n"
+    "AAA,BBB,terrestrial,1.3,x,y\nBBB,CCC,submarine,1.15,x,y\n"
+)
+
+
+@pytest.fixture
+def backbone_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[str | bytes, str], network.Backbone]:
+    """Load a backbone from given CSV texts (bypassing the cache) through the shipped-data path."""
+
+    def load(hubs: str | bytes, links: str) -> network.Backbone:
+        if isinstance(hubs, bytes):
+            (tmp_path / "backbone_hubs.csv").write_bytes(hubs)
+        else:
+            (tmp_path / "backbone_hubs.csv").write_text(hubs, encoding="utf-8")
+        (tmp_path / "backbone_links.csv").write_text(links, encoding="utf-8")
+        monkeypatch.setattr(network, "data_path", lambda name: tmp_path / name)
+        return network.load_backbone.__wrapped__()
+
+    return load
+
+
+def test_load_backbone_from_files(backbone_files: Callable[[str | bytes, str], network.Backbone]) -> None:
+    bb = backbone_files(HUBS_CSV, LINKS_CSV)
+    assert list(bb.hubs.index) == ["AAA", "BBB", "CCC"]
+    # AAA -> CCC goes through BBB: 1.3 x 10 deg of equator + 1.15 x 10 deg of meridian
+    ten_deg_km = geodesy.great_circle_km(0.0, 0.0, 0.0, 10.0)
+    assert bb.hub_distance_km[0, 2] == pytest.approx(2.45 * ten_deg_km)
+
+
+@pytest.mark.parametrize(
+    ("hubs", "links", "match"),
+    [
+        (
+            HUBS_CSV,
+            LINKS_CSV + "BBB,AAA,terrestrial,1.3,x,y\n",
+            r"backbone_links\.csv.*duplicate link\(s\) \['AAA-BBB'\]",
+        ),
+        (
+            HUBS_CSV,
+            LINKS_CSV + "CCC,CCC,terrestrial,1.3,x,y\n",
+            r"backbone_links\.csv.*link from a hub to itself",
+        ),
+        (
+            HUBS_CSV,
+            LINKS_CSV + "AAA,CCC,road,1.3,x,y\n",
+            r"kind must be one of \['submarine', 'terrestrial'\]; got \['road'\]",
+        ),
+        (HUBS_CSV, LINKS_CSV + "AAA,CCC,terrestrial,0.9,x,y\n", r"path_factor must be a finite number >= 1"),
+        (HUBS_CSV, LINKS_CSV + "AAA,CCC,terrestrial,long,x,y\n", r"path_factor is not a number.*'long'"),
+        (HUBS_CSV, LINKS_CSV + "AAA,QQQ,terrestrial,1.3,x,y\n", r"unknown hub id\(s\) \['QQQ'\]"),
+        (
+            HUBS_CSV,
+            LINKS_CSV.replace("hub_b", "hubb"),
+            r"backbone_links\.csv.*missing column\(s\) \['hub_b'\]",
+        ),
+        (HUBS_CSV + "DDD,D,US,50,50\n", LINKS_CSV, r"backbone_links\.csv.*not connected: hub\(s\) \['DDD'\]"),
+        (HUBS_CSV + "AAA,A2,US,1,1\n", LINKS_CSV, r"backbone_hubs\.csv.*duplicate hub id\(s\) \['AAA'\]"),
+        (HUBS_CSV + ",E,US,1,1\n", LINKS_CSV, r"backbone_hubs\.csv.*hub id is empty"),
+        (HUBS_CSV + "EEE,E,US,north,1\n", LINKS_CSV, r"backbone_hubs\.csv.*lat is not a number.*'north'"),
+        (
+            HUBS_CSV + "EEE,E,US,95,1\n",
+            LINKS_CSV,
+            r"backbone_hubs\.csv.*lat outside \[-90, 90\] in row\(s\) 'EEE'",
+        ),
+        ("hub,name,country_code,lat,lon\n", LINKS_CSV, r"backbone_hubs\.csv.*the table is empty"),
+        (
+            b"\x89PNG\r\n\x00\xff\xfe" + bytes(range(256)),
+            LINKS_CSV,
+            r"backbone_hubs\.csv.*could not read.*UnicodeDecodeError",
+        ),
+    ],
+)
+def test_load_backbone_names_the_bad_file(
+    backbone_files: Callable[[str | bytes, str], network.Backbone], hubs: str | bytes, links: str, match: str
+) -> None:
+    with pytest.raises(DataFileError, match=re.compile(match, re.DOTALL)):
+        backbone_files(hubs, links)

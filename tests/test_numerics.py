@@ -37,15 +37,6 @@ def test_antipodal_is_half_circumference(a: tuple[float, float], b: tuple[float,
     assert float(G.great_circle_km(*a, *b)) == pytest.approx(math.pi * R, rel=1e-7)  # within 2 m
 
 
-HAVERSINE_ANTIPODE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG (precision) geodesy.great_circle_km uses haversine, ill-conditioned near antipodes: "
-    "(10, 20)-(-10, -160) gives 20015.11425 km vs pi R = 20015.11444 km (0.19 m, rel 9.5e-9); "
-    "the atan2 (Vincenty sphere) form is exact to ~1e-15",
-)
-
-
-@HAVERSINE_ANTIPODE
 def test_antipodal_is_half_circumference_to_double_precision() -> None:
     assert float(G.great_circle_km(10, 20, -10, -160)) == pytest.approx(math.pi * R, rel=1e-12)
 
@@ -97,7 +88,6 @@ def test_near_antipodal_matches_mpmath() -> None:
     assert float(G.great_circle_km(*a, *b)) == pytest.approx(mp_haversine_km(*a, *b), rel=1e-7)
 
 
-@HAVERSINE_ANTIPODE
 def test_near_antipodal_matches_mpmath_to_double_precision() -> None:
     a, b = (0.0, 0.0), (1e-7, 180.0 - 1e-7)
     assert float(G.great_circle_km(*a, *b)) == pytest.approx(mp_haversine_km(*a, *b), rel=1e-12)
