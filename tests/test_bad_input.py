@@ -568,15 +568,13 @@ row(
     r"k must be an integer, got 1\.5",
     lambda: G.nearest_sites(GOOD, GOOD, k=1.5),
 )  # type: ignore[arg-type]
-BUG_UNIT = "BUG geodesy.unit_vectors does not validate: 'a' gives a bare ValueError, lat 95 is accepted"
-row("geodesy.unit_vectors", "string", InvalidInputError, r"'a'", lambda: G.unit_vectors("a", 0), BUG_UNIT)  # type: ignore[arg-type]
+row("geodesy.unit_vectors", "string", InvalidInputError, r"'a'", lambda: G.unit_vectors("a", 0))  # type: ignore[arg-type]
 row(
     "geodesy.unit_vectors",
     "lat out of range",
     DataValidationError,
     r"95",
     lambda: G.unit_vectors(95, 0),
-    BUG_UNIT,
 )
 
 # ---- network ---------------------------------------------------------------------------------
