@@ -432,15 +432,27 @@ def write_report(
     ------
     InvalidInputError
         ``format`` is not one of ``"png"``, ``"svg"``; plus the errors of :func:`build_report`.
+    InvalidTypeError
+        ``path`` or ``figures_dir`` is not a str or path-like.
     """
     fmt = check_choice(format, "format", FIGURE_FORMATS)
-    out = Path(path)
+    out = _as_path(path, "path")
+    if figures_dir is not None:
+        figures_dir = _as_path(figures_dir, "figures_dir")
     text, figures = _build(regions, as_of, then, placement_k, title)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     if figures_dir is not None:
         _export(figures, Path(figures_dir), fmt)
     return out
+
+
+def _as_path(value: object, name: str) -> Path:
+    """Return ``value`` as a Path, or raise naming ``name`` if it is not a str or path-like."""
+    if isinstance(value, (str, os.PathLike)) and not isinstance(value, bytes):
+        return Path(value)
+    msg = f"{name} must be a str or os.PathLike file path, got {type(value).__name__}: {value!r}."
+    raise InvalidTypeError(msg)
 
 
 def _export(figures: Mapping[str, go.Figure], folder: Path, fmt: str) -> dict[str, Path]:

@@ -180,6 +180,12 @@ def test_build_report_errors() -> None:
         report.build_report(placement_k=0, as_of=AS_OF)
     with pytest.raises(InvalidInputError, match=r"format must be one of 'png', 'svg'; got 'gif'"):
         report.write_report("x.html", format="gif")
+    with pytest.raises(InvalidTypeError, match=r"path must be a str or os.PathLike file path, got int: 5"):
+        report.write_report(5)  # type: ignore[arg-type]
+    with pytest.raises(
+        InvalidTypeError, match=r"figures_dir must be a str or os.PathLike file path, got list: \[\]"
+    ):
+        report.write_report("x.html", figures_dir=[])  # type: ignore[arg-type]
 
 
 def test_report_subprocess_offline(tmp_path: Path) -> None:
