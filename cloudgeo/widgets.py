@@ -40,7 +40,8 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from cloudgeo.errors import CloudGeoError, InvalidInputError
+from cloudgeo import _validate as V
+from cloudgeo.errors import CloudGeoError, InvalidInputError, InvalidTypeError, UnknownRegionError
 
 __all__ = [
     "ARCHITECTURES",
@@ -124,6 +125,14 @@ class Explorer(widgets.VBox):  # type: ignore[misc]
     context : object, optional
         What the render function caches (data, RTT matrices, results); kept as ``context``.
 
+    Raises
+    ------
+    InvalidTypeError
+        If ``controls`` is not a mapping of name to widget, ``render``, ``make_state`` or
+        ``caption`` is not callable, or ``n_figures`` is not an integer.
+    InvalidInputError
+        If ``n_figures`` < 1.
+
     Notes
     -----
     Attributes ``controls``, ``figure``, ``figures``, ``table``, ``status``, ``state`` and
@@ -143,6 +152,7 @@ class Explorer(widgets.VBox):  # type: ignore[misc]
         kind: str = "explorer",
         context: Any = None,
     ) -> None:
+        _check_explorer_args(controls, render, make_state, n_figures, caption)
         self.controls: dict[str, widgets.Widget] = dict(controls)
         self._render = render
         self._make_state = make_state
@@ -188,6 +198,50 @@ class Explorer(widgets.VBox):  # type: ignore[misc]
             _replace_figure(target, new)
 
 
+def _check_explorer_args(
+    controls: object, render: object, make_state: object, n_figures: object, caption: object
+) -> None:
+    if not isinstance(controls, Mapping):
+        msg = f"controls must be a mapping of name to ipywidgets widget, got {type(controls).__name__}."
+        raise InvalidTypeError(msg)
+    bad = [str(k) for k, w in controls.items() if not isinstance(w, widgets.ValueWidget)]
+    if bad:
+        msg = f"controls must map names to ipywidgets value widgets (with .value); not widgets: {bad}."
+        raise InvalidTypeError(msg)
+    for name, fn in (("render", render), ("make_state", make_state)):
+        if not callable(fn):
+            msg = f"{name} must be callable, got {type(fn).__name__}: {fn!r}."
+            raise InvalidTypeError(msg)
+    if caption is not None and not callable(caption):
+        msg = f"caption must be callable or None, got {type(caption).__name__}: {caption!r}."
+        raise InvalidTypeError(msg)
+    V.check_int(n_figures, "n_figures", minimum=1)
+
+
+def _codes_tuple(value: object, name: str) -> tuple[str, ...]:
+    """Return a sequence of codes as a tuple of str (a single str is an error, not a sequence)."""
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        msg = f"{name} must be a tuple or list of codes, got {type(value).__name__}: {value!r}."
+        raise InvalidTypeError(msg)
+    bad = [v for v in value if not isinstance(v, str)]
+    if bad:
+        msg = f"{name} must hold code strings; not strings: {bad!r}."
+        raise InvalidTypeError(msg)
+    return tuple(value)
+
+
+def _check_bool(value: object, name: str) -> None:
+    if not isinstance(value, bool):
+        msg = f"{name} must be True or False, got {type(value).__name__}: {value!r}."
+        raise InvalidTypeError(msg)
+
+
+def _check_users(users: object) -> None:
+    """Validate a user-points frame (coordinates and, when present, the weight column)."""
+    has_weight = isinstance(users, pd.DataFrame) and "weight" in users.columns
+    V.points_arrays(users, source="users", weight="weight" if has_weight else None)
+
+
 def _values(control: widgets.Widget) -> tuple[str, ...]:
     return tuple(str(v) for v in control.value)
 
@@ -216,6 +270,13 @@ class PlacementState:
         Region codes that must be chosen.
     exclude : tuple of str
         Region codes that may not be chosen.
+
+    Raises
+    ------
+    InvalidInputError
+        If a choice is unknown, ``k`` < 1 or ``threshold_ms`` <= 0.
+    InvalidTypeError
+        If ``k`` is not an integer or the code lists are not sequences of str.
     """
 
     population: str = "world"
@@ -225,6 +286,16 @@ class PlacementState:
     threshold_ms: float = 50.0
     must_include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Check every field (a list of codes is stored as a tuple)."""
+        V.check_choice(self.population, "population", ("world", "user"))
+        V.check_int(self.k, "k", minimum=1)
+        V.check_choice(self.objective, "objective", _placement_objectives())
+        V.check_choice(self.method, "method", ("greedy", "exact"))
+        V.check_positive(self.threshold_ms, "threshold_ms", "ms")
+        object.__setattr__(self, "must_include", _codes_tuple(self.must_include, "must_include"))
+        object.__setattr__(self, "exclude", _codes_tuple(self.exclude, "exclude"))
 
 
 def _placement_objectives() -> tuple[str, ...]:
@@ -325,12 +396,22 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
         (users, weight share and mean RTT of each chosen region) and ``status`` says why a
         combination is infeasible.
 
+    Raises
+    ------
+    InvalidTypeError, DataValidationError
+        If ``users`` or ``candidates`` is not a DataFrame or has missing/bad coordinates or
+        weights.
+
     References
     ----------
     Hakimi, S. L. (1964), "Optimum locations of switching centers and the absolute centers
     and medians of a graph", Operations Research 12(3) - the p-median problem solved by
     :func:`cloudgeo.placement.optimize_placement`.
     """
+    if users is not None:
+        _check_users(users)
+    if candidates is not None:
+        V.points_arrays(candidates, source="candidates")
     ctx = _PlacementContext(users, candidates)
     codes = [str(c) for c in ctx.candidates.index]
     population_options = [("World cities", "world")]
@@ -416,11 +497,24 @@ class LatencyState:
     access : str
         Access ("last-mile") technology of the users, a key of
         :data:`cloudgeo.latency.ACCESS_RTT_MS` (e.g. ``"fibre"``).
+
+    Raises
+    ------
+    InvalidInputError
+        If ``access`` is unknown.
+    InvalidTypeError
+        If ``regions`` is not a sequence of str or ``cloudfront`` not a bool.
     """
 
     regions: tuple[str, ...] = ("us-east-1",)
     cloudfront: bool = False
     access: str = "fibre"
+
+    def __post_init__(self) -> None:
+        """Check every field (a list of regions is stored as a tuple)."""
+        object.__setattr__(self, "regions", _codes_tuple(self.regions, "regions"))
+        _check_bool(self.cloudfront, "cloudfront")
+        V.check_choice(self.access, "access", _access_options())
 
 
 def _access_options() -> tuple[str, ...]:
@@ -502,7 +596,7 @@ def latency_explorer(
         Regions to choose from (``lat``, ``lon``, indexed by code). Default:
         :func:`cloudgeo.catalog.load_regions`. [deg]
     initial_regions : sequence of str, default ("us-east-1",)
-        Regions selected at start.
+        Regions selected at start (empty: the first region of ``regions``).
 
     Returns
     -------
@@ -510,15 +604,31 @@ def latency_explorer(
         ``controls`` has ``regions``, ``cloudfront`` and ``access``; ``figures`` holds the map
         and the CDF.
 
+    Raises
+    ------
+    InvalidTypeError, DataValidationError
+        If ``users`` or ``regions`` is not a DataFrame or has missing/bad coordinates or
+        weights, or ``initial_regions`` is not a sequence of codes.
+    UnknownRegionError
+        If a code in ``initial_regions`` is not among ``regions``.
+
     References
     ----------
     Latency model and access-technology terms: :class:`cloudgeo.latency.LatencyModel` and
     :data:`cloudgeo.latency.ACCESS_RTT_MS` (FCC Measuring Broadband America).
     """
+    if users is not None:
+        _check_users(users)
+    if regions is not None:
+        V.points_arrays(regions, source="regions")
+    wanted = _codes_tuple(initial_regions, "initial_regions")
     ctx = _LatencyContext(users, regions)
     codes = [str(c) for c in ctx.regions.index]
+    for code in wanted:
+        if code not in codes:
+            raise UnknownRegionError(code, codes)
     style = {"description_width": "110px"}
-    start = tuple(r for r in initial_regions if r in codes) or tuple(codes[:1])
+    start = wanted or tuple(codes[:1])
     controls: dict[str, widgets.Widget] = {
         "regions": widgets.SelectMultiple(
             options=codes, value=start, rows=8, description="Regions", style=style
@@ -569,12 +679,31 @@ class DurabilityState:
     az_loss_probability_per_year : float
         Probability that the Availability Zone is destroyed in a year; used by classes that
         keep data in one AZ (``lost_if_az_destroyed`` in the catalogue). [1/year]
+
+    Raises
+    ------
+    UnknownNameError
+        If ``storage_class`` is not in :func:`cloudgeo.catalog.load_storage_classes`.
+    InvalidInputError, InvalidTypeError
+        If ``objects`` or ``years`` is not > 0, or the AZ-loss probability not in [0, 1].
     """
 
     storage_class: str = "s3-standard"
     objects: int = 10_000_000
     years: float = 1.0
     az_loss_probability_per_year: float = 1e-4
+
+    def __post_init__(self) -> None:
+        """Check every field against the storage-class catalogue and its domain."""
+        from cloudgeo import catalog
+        from cloudgeo.errors import UnknownNameError
+
+        classes = catalog.load_storage_classes().index
+        if not isinstance(self.storage_class, str) or self.storage_class not in classes:
+            raise UnknownNameError("storage class", self.storage_class, classes)
+        V.check_positive(self.objects, "objects")
+        V.check_positive(self.years, "years", "years")
+        V.check_fraction(self.az_loss_probability_per_year, "az_loss_probability_per_year")
 
 
 def _render_durability(state: DurabilityState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
@@ -702,12 +831,26 @@ class AvailabilityState:
         Application instances per AZ (multi-AZ presets). [count]
     failover_s : float
         Downtime per database failover (multi-AZ presets). [s]
+
+    Raises
+    ------
+    InvalidInputError
+        If ``architecture`` is unknown, a count < 1 or ``failover_s`` < 0.
+    InvalidTypeError
+        If a count is not an integer or ``failover_s`` not a number.
     """
 
     architecture: str = "multi_az"
     az_count: int = 2
     instances_per_az: int = 1
     failover_s: float = 120.0
+
+    def __post_init__(self) -> None:
+        """Check every field."""
+        V.check_choice(self.architecture, "architecture", ARCHITECTURES)
+        V.check_int(self.az_count, "az_count", minimum=1)
+        V.check_int(self.instances_per_az, "instances_per_az", minimum=1)
+        V.check_nonnegative(self.failover_s, "failover_s", "s")
 
 
 ARCHITECTURES: tuple[str, ...] = ("single_instance", "app_and_rds", "multi_az", "multi_region")
@@ -798,10 +941,35 @@ class InfrastructureState:
     Parameters
     ----------
     year : int
-        Show the footprint as of 31 December of this year (today for the current year).
+        Show the footprint as of 31 December of this year (today for the current year); from
+        2006 (AWS's first region) to the current year. [year]
+
+    Raises
+    ------
+    InvalidInputError
+        If ``year`` is before 2006 or after the current year.
+    InvalidTypeError
+        If ``year`` is not an integer.
     """
 
     year: int = 2019
+
+    def __post_init__(self) -> None:
+        """Check that the year is an integer within the catalogue's span."""
+        _check_year(self.year, "year")
+
+
+FIRST_YEAR = 2006
+"""Year AWS's first region (us-east-1) opened: the catalogue's earliest date."""
+
+
+def _check_year(value: object, name: str) -> int:
+    year = V.check_int(value, name)
+    this_year = _dt.date.today().year
+    if not FIRST_YEAR <= year <= this_year:
+        msg = f"{name} must be between {FIRST_YEAR} (AWS's first region opened) and {this_year}, got {year}."
+        raise InvalidInputError(msg)
+    return year
 
 
 def _as_of(year: int) -> _dt.date:
@@ -845,10 +1013,18 @@ def infrastructure_explorer(*, start_year: int = 2006) -> Explorer:
     Explorer
         ``controls`` has ``year``.
 
+    Raises
+    ------
+    InvalidTypeError
+        If ``start_year`` is not an integer.
+    InvalidInputError
+        If ``start_year`` is before 2006 or after the current year.
+
     References
     ----------
     Opening dates: the shipped region and edge-location catalogue (``data/SOURCES.md``).
     """
+    start_year = _check_year(start_year, "start_year")
     this_year = _dt.date.today().year
     controls: dict[str, widgets.Widget] = {
         "year": widgets.IntSlider(

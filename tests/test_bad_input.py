@@ -1686,14 +1686,12 @@ row(
 )
 
 # ---- widgets ---------------------------------------------------------------------------------
-BUG_WIDGETS = "BUG widgets: factories and *State dataclasses do not validate their arguments"
 row(
     "widgets.infrastructure_explorer",
     "string year",
     InvalidTypeError,
     r"start_year",
     lambda: _widgets().infrastructure_explorer(start_year="2006"),
-    BUG_WIDGETS,
 )
 row(
     "widgets.infrastructure_explorer",
@@ -1701,7 +1699,6 @@ row(
     InvalidInputError,
     r"1990",
     lambda: _widgets().infrastructure_explorer(start_year=1990),
-    BUG_WIDGETS,
 )
 row(
     "widgets.latency_explorer",
@@ -1709,7 +1706,6 @@ row(
     DataValidationError,
     r"95",
     lambda: _widgets().latency_explorer(users=BAD_LAT),
-    BUG_WIDGETS,
 )
 row(
     "widgets.latency_explorer",
@@ -1717,7 +1713,6 @@ row(
     UnknownRegionError,
     r"us-east-l",
     lambda: _widgets().latency_explorer(initial_regions=["us-east-l"]),
-    BUG_WIDGETS,
 )
 row(
     "widgets.placement_explorer",
@@ -1725,7 +1720,6 @@ row(
     InvalidTypeError,
     r"got list",
     lambda: _widgets().placement_explorer(users=[1]),
-    BUG_WIDGETS,
 )
 row(
     "widgets.Explorer",
@@ -1733,7 +1727,6 @@ row(
     InvalidTypeError,
     r"render",
     lambda: _widgets().Explorer({}, 5, 5),
-    BUG_WIDGETS,
 )
 row(
     "widgets.DurabilityState",
@@ -1741,7 +1734,6 @@ row(
     InvalidInputError,
     r"-1",
     lambda: _widgets().DurabilityState(objects=-1),
-    BUG_WIDGETS,
 )
 row(
     "widgets.AvailabilityState",
@@ -1749,7 +1741,6 @@ row(
     InvalidInputError,
     r"'x'",
     lambda: _widgets().AvailabilityState(architecture="x"),
-    BUG_WIDGETS,
 )
 row(
     "widgets.PlacementState",
@@ -1757,7 +1748,6 @@ row(
     InvalidInputError,
     r"k",
     lambda: _widgets().PlacementState(k=0),
-    BUG_WIDGETS,
 )
 row(
     "widgets.LatencyState",
@@ -1765,7 +1755,6 @@ row(
     InvalidInputError,
     r"'x'",
     lambda: _widgets().LatencyState(access="x"),
-    BUG_WIDGETS,
 )
 row(
     "widgets.InfrastructureState",
@@ -1773,7 +1762,6 @@ row(
     InvalidInputError,
     r"1900",
     lambda: _widgets().InfrastructureState(year=1900),
-    BUG_WIDGETS,
 )
 
 

@@ -213,3 +213,103 @@ def test_placement_world_cities_population() -> None:
     assert ex.state.population == "world"
     assert [o[1] for o in ex.controls["population"].options] == ["world"]
     assert ex.result["weight_share"].sum() == pytest.approx(1.0)
+
+
+# ---- argument validation -------------------------------------------------------------------
+
+
+def test_factories_validate_arguments_up_front(small_users: pd.DataFrame) -> None:
+    from cloudgeo.errors import DataValidationError, InvalidInputError, InvalidTypeError, UnknownRegionError
+
+    bad_lat = pd.DataFrame({"lat": [95.0], "lon": [3.0]})
+    with pytest.raises(InvalidTypeError, match=r"start_year must be an integer, got '2006' \(str\)"):
+        widgets.infrastructure_explorer(start_year="2006")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=r"start_year must be between 2006 .* and \d{4}, got 1990"):
+        widgets.infrastructure_explorer(start_year=1990)
+    with pytest.raises(
+        DataValidationError, match=r"(?s)users failed validation.*lat outside \[-90, 90\].*95"
+    ):
+        widgets.latency_explorer(users=bad_lat)
+    with pytest.raises(DataValidationError, match=r"(?s)regions failed validation.*95"):
+        widgets.latency_explorer(regions=bad_lat)
+    with pytest.raises(
+        UnknownRegionError, match=r"unknown region code 'us-east-l'\. Did you mean 'us-east-1'"
+    ):
+        widgets.latency_explorer(small_users, initial_regions=["us-east-l"])
+    with pytest.raises(InvalidTypeError, match=r"initial_regions must be a tuple or list of codes, got str"):
+        widgets.latency_explorer(small_users, initial_regions="us-east-1")
+    with pytest.raises(InvalidTypeError, match=r"users must be a pandas DataFrame, got list"):
+        widgets.placement_explorer(users=[1])  # type: ignore[arg-type]
+    with pytest.raises(DataValidationError, match=r"(?s)users failed validation.*weight is negative"):
+        widgets.placement_explorer(users=small_users.assign(weight=-1.0))
+    with pytest.raises(DataValidationError, match=r"(?s)candidates failed validation.*95"):
+        widgets.placement_explorer(small_users, candidates=bad_lat)
+
+
+def test_explorer_checks_its_arguments() -> None:
+    from cloudgeo.errors import InvalidInputError, InvalidTypeError
+
+    with pytest.raises(InvalidTypeError, match=r"render must be callable, got int: 5"):
+        widgets.Explorer({}, 5, 5)
+    with pytest.raises(InvalidTypeError, match=r"make_state must be callable, got str"):
+        widgets.Explorer({}, print, "x")
+    with pytest.raises(
+        InvalidTypeError, match=r"controls must be a mapping of name to ipywidgets widget, got list"
+    ):
+        widgets.Explorer([], print, print)
+    with pytest.raises(
+        InvalidTypeError, match=r"controls must map names to ipywidgets value widgets .*\['a'\]"
+    ):
+        widgets.Explorer({"a": 1}, print, print)
+    with pytest.raises(InvalidTypeError, match=r"caption must be callable or None, got int"):
+        widgets.Explorer({}, print, print, caption=3)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=r"n_figures must be >= 1, got 0"):
+        widgets.Explorer({}, print, print, n_figures=0)
+
+
+def test_state_classes_validate_fields() -> None:
+    from cloudgeo.errors import InvalidInputError, InvalidTypeError, UnknownNameError
+
+    with pytest.raises(InvalidInputError, match=r"k must be >= 1, got 0"):
+        widgets.PlacementState(k=0)
+    with pytest.raises(InvalidInputError, match=r"population must be one of 'world', 'user'; got 'mars'"):
+        widgets.PlacementState(population="mars")
+    with pytest.raises(InvalidInputError, match=r"objective must be one of .*'mean'.*; got 'median'"):
+        widgets.PlacementState(objective="median")
+    with pytest.raises(InvalidInputError, match=r"method must be one of 'greedy', 'exact'; got 'ilp'"):
+        widgets.PlacementState(method="ilp")
+    with pytest.raises(InvalidInputError, match=r"threshold_ms must be > 0 ms, got -1"):
+        widgets.PlacementState(threshold_ms=-1)
+    with pytest.raises(InvalidTypeError, match=r"must_include must hold code strings; not strings: \[1\]"):
+        widgets.PlacementState(must_include=("a", 1))  # type: ignore[arg-type]
+    assert widgets.PlacementState(exclude=["us-east-1"]).exclude == ("us-east-1",)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=r"access must be one of 'fibre', .*; got 'x'"):
+        widgets.LatencyState(access="x")
+    with pytest.raises(InvalidTypeError, match=r"regions must be a tuple or list of codes, got str"):
+        widgets.LatencyState(regions="us-east-1")  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"cloudfront must be True or False, got int: 1"):
+        widgets.LatencyState(cloudfront=1)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=r"objects must be > 0, got -1"):
+        widgets.DurabilityState(objects=-1)
+    with pytest.raises(InvalidInputError, match=r"years must be > 0 years, got 0"):
+        widgets.DurabilityState(years=0)
+    with pytest.raises(
+        InvalidInputError, match=r"az_loss_probability_per_year must be a fraction in \[0, 1\]"
+    ):
+        widgets.DurabilityState(az_loss_probability_per_year=2.0)
+    with pytest.raises(
+        UnknownNameError, match=r"unknown storage class 's3-standrd'\. Did you mean 's3-standard'"
+    ):
+        widgets.DurabilityState(storage_class="s3-standrd")
+    with pytest.raises(
+        InvalidInputError, match=r"architecture must be one of 'single_instance', .*; got 'x'"
+    ):
+        widgets.AvailabilityState(architecture="x")
+    with pytest.raises(InvalidInputError, match=r"az_count must be >= 1, got 0"):
+        widgets.AvailabilityState(az_count=0)
+    with pytest.raises(InvalidTypeError, match=r"instances_per_az must be an integer, got 1.5"):
+        widgets.AvailabilityState(instances_per_az=1.5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=r"failover_s must be >= 0 s, got -5"):
+        widgets.AvailabilityState(failover_s=-5)
+    with pytest.raises(InvalidInputError, match=r"year must be between 2006 .* got 1900"):
+        widgets.InfrastructureState(year=1900)
