@@ -53,8 +53,9 @@ from cloudgeo._data import data_path
 from cloudgeo._validate import (
     check_choice,
     check_fraction,
+    check_int,
     check_nonnegative,
-    check_positive,
+    check_number,
     coordinate_problems,
     points_arrays,
     raise_if_problems,
@@ -67,7 +68,7 @@ from cloudgeo.errors import (
     InvalidTypeError,
     UnknownNameError,
 )
-from cloudgeo.geodesy import _chord_to_km, _great_circle_unchecked, unit_vectors
+from cloudgeo.geodesy import EARTH_RADIUS_KM, _chord_to_km, _great_circle_unchecked, _unit_vectors_unchecked
 
 if TYPE_CHECKING:
     from cloudgeo.network import Backbone
@@ -119,6 +120,28 @@ STATS = ("p50", "p90")
 #: (1); a reused (kept-alive) connection needs none.
 #: Sources: RFC 9293 (TCP), RFC 8446 (TLS 1.3), Grigorik 2013 (TLS 1.2).
 N_SETUP_RTTS = {"1.2": 3, "1.3": 2, "reused": 0}
+#: Longest path distance accepted: ten times Earth's circumference (2 pi R, IUGG mean radius);
+#: no fibre route comes near it, so anything longer is a unit or data error. [km]
+MAX_DISTANCE_KM = 10 * 2 * np.pi * EARTH_RADIUS_KM
+
+_SHORTER_THAN_GC = (
+    "a path is never shorter than the great circle, so the RTT would fall below the physics floor"
+)
+_WHY_AT_LEAST_ONE = {
+    "fibre_index": "light in fibre is not faster than in vacuum (glass fibre is about 1.47)",
+    "stretch": _SHORTER_THAN_GC,
+    "stretch_p90": _SHORTER_THAN_GC,
+    "attach_factor": _SHORTER_THAN_GC,
+}
+
+
+def _check_at_least_one(value: object, name: str) -> float:
+    """Return ``value`` as a finite float >= 1 or raise naming ``name`` and why 1 is the floor."""
+    v = check_number(value, name)
+    if v < 1.0:
+        msg = f"{name} must be >= 1, got {value!r}: {_WHY_AT_LEAST_ONE[name]}."
+        raise InvalidInputError(msg)
+    return v
 
 
 def fibre_speed_km_s(fibre_index: float = FIBRE_INDEX) -> float:
@@ -134,11 +157,18 @@ def fibre_speed_km_s(fibre_index: float = FIBRE_INDEX) -> float:
     float
         Propagation speed; 204 190.48 km/s for n = 1.4682. [km/s]
 
+    Raises
+    ------
+    InvalidInputError
+        If ``fibre_index`` is not finite or below 1 (faster than light in vacuum).
+    InvalidTypeError
+        If ``fibre_index`` is not a number.
+
     References
     ----------
     SI c = 299 792.458 km/s (exact); n = 1.4682 (SMF-28-class group index).
     """
-    return C_KM_S / check_positive(fibre_index, "fibre_index")
+    return C_KM_S / _check_at_least_one(fibre_index, "fibre_index")
 
 
 @dataclass(frozen=True)
@@ -150,13 +180,13 @@ class LatencyModel:
     name : str
         Label shown in results.
     fibre_index : float, default 1.4682
-        Group index of fibre; speed = c / fibre_index. [-]
+        Group index of fibre, >= 1; speed = c / fibre_index. [-]
     stretch : float, default 1.0
-        Multiplier on the (great-circle or routed) distance for p50 (median) RTT. [-]
+        Multiplier on the (great-circle or routed) distance for p50 (median) RTT, >= 1. [-]
     overhead_ms : float, default 0.0
         Fixed RTT overhead for p50 (switching, serialisation, the measuring endpoint). [ms]
     stretch_p90 : float or None
-        Stretch for the p90 RTT; ``None`` means the p50 value. [-]
+        Stretch for the p90 RTT (>= 1); ``None`` means the p50 value. [-]
     overhead_p90_ms : float or None
         Overhead for the p90 RTT; ``None`` means the p50 value. [ms]
     intra_region_rtt_ms : float, default 0.0
@@ -171,12 +201,18 @@ class LatencyModel:
     access_rtt_ms : float or None
         Override of the access RTT (``None``: the table value of ``access``). [ms]
     attach_factor : float, default 1.3
-        Path factor of point-to-hub legs and short hops (Bozkurt et al. 2018). [-]
+        Path factor of point-to-hub legs and short hops, >= 1 (Bozkurt et al. 2018). [-]
     short_haul_km : float, default 500
         Pairs at most this far apart are routed directly (great circle x ``attach_factor``)
         instead of over the backbone (backbone routing only). [km]
     n_attach : int, default 3
-        Number of nearest backbone hubs a point may attach to.
+        Number of nearest backbone hubs a point may attach to (>= 1).
+    provenance : Mapping
+        Where the parameters come from (fitted models); not compared.
+
+    Every parameter is checked when the model is built: stretches, the fibre index and the
+    attach factor must be >= 1 and times >= 0, so no model predicts an RTT below the physics
+    floor; an :class:`~cloudgeo.errors.InvalidInputError` names the field and the value.
     """
 
     name: str = "custom"
@@ -196,19 +232,28 @@ class LatencyModel:
     provenance: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        """Validate every parameter (errors name the field and the value)."""
-        check_positive(self.fibre_index, "fibre_index")
-        check_positive(self.stretch, "stretch")
+        """Validate every parameter (errors name the field, the value and the valid range)."""
+        if not isinstance(self.name, str):
+            msg = f"name must be a str, got {self.name!r} ({type(self.name).__name__})."
+            raise InvalidTypeError(msg)
+        _check_at_least_one(self.fibre_index, "fibre_index")
+        _check_at_least_one(self.stretch, "stretch")
+        if self.stretch_p90 is not None:
+            _check_at_least_one(self.stretch_p90, "stretch_p90")
         check_nonnegative(self.overhead_ms, "overhead_ms", "ms")
         check_nonnegative(self.intra_region_rtt_ms, "intra_region_rtt_ms", "ms")
-        for name in ("stretch_p90", "overhead_p90_ms", "intra_region_rtt_p90_ms", "access_rtt_ms"):
+        for name in ("overhead_p90_ms", "intra_region_rtt_p90_ms", "access_rtt_ms"):
             value = getattr(self, name)
             if value is not None:
-                check_nonnegative(value, name)
+                check_nonnegative(value, name, "ms")
         check_choice(self.routing, "routing", ROUTINGS)
         check_choice(self.access, "access", tuple(ACCESS_RTT_MS))
-        check_positive(self.attach_factor, "attach_factor")
+        _check_at_least_one(self.attach_factor, "attach_factor")
         check_nonnegative(self.short_haul_km, "short_haul_km", "km")
+        check_int(self.n_attach, "n_attach", minimum=1)
+        if not isinstance(self.provenance, Mapping):
+            msg = f"provenance must be a mapping (dict), got {type(self.provenance).__name__}."
+            raise InvalidTypeError(msg)
 
     @property
     def fibre_speed_km_s(self) -> float:
@@ -263,12 +308,31 @@ _RULE_OF_THUMB = LatencyModel(name="rule-of-thumb", stretch=2.1)
 
 @functools.lru_cache(maxsize=1)
 def _calibrated() -> LatencyModel:
-    path = data_path("latency_model.json")
+    name = "latency_model.json"
+    path = data_path(name)
     try:
         spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise DataFileError(
+            name, [f"not a valid fitted latency model: could not read {path}: {exc}"]
+        ) from None
+    if not isinstance(spec, dict):
+        raise DataFileError(
+            name, [f"not a valid fitted latency model: expected a JSON object, got {type(spec).__name__}"]
+        )
+    missing = sorted({f.name for f in dataclasses.fields(LatencyModel)} - set(spec))
+    if missing:
+        raise DataFileError(
+            name,
+            [
+                f"not a valid fitted latency model: missing key(s) {missing}; a fitted model gives every "
+                "parameter (rewrite it with scripts/fit_latency.py or reinstall cloudgeo)"
+            ],
+        )
+    try:
         return model_from_dict(spec)
     except (ValueError, KeyError, TypeError) as exc:
-        raise DataFileError("latency_model.json", [f"not a valid fitted latency model: {exc}"]) from None
+        raise DataFileError(name, [f"not a valid fitted latency model: {exc}"]) from None
 
 
 def model_names() -> list[str]:
@@ -375,6 +439,12 @@ def rtt_from_distance_ms(
     float or numpy.ndarray
         RTT (or one-way time if ``one_way``). [ms]
 
+    Raises
+    ------
+    InvalidInputError
+        If a distance is not numeric, NaN, infinite, negative or longer than
+        :data:`MAX_DISTANCE_KM` (ten times Earth's circumference, 400 301 km).
+
     References
     ----------
     RTT = t_access + overhead + stretch * 2 d / v, as in SLAC PingER's directness
@@ -382,9 +452,20 @@ def rtt_from_distance_ms(
     """
     m = get_model(model)
     stretch, overhead, _ = m.stat_params(stat)
-    d = np.asarray(distance_km, dtype=np.float64)
+    try:
+        d = np.asarray(distance_km, dtype=np.float64)
+    except (TypeError, ValueError):
+        msg = f"distance_km must be a number or an array of numbers [km], got {distance_km!r}."
+        raise InvalidInputError(msg) from None
     if not np.all(np.isfinite(d)) or np.any(d < 0):
         msg = f"distance_km must be finite and >= 0, got {distance_km!r}."
+        raise InvalidInputError(msg)
+    if np.any(d > MAX_DISTANCE_KM):
+        shown = ", ".join(f"{x:g}" for x in np.atleast_1d(d)[np.atleast_1d(d) > MAX_DISTANCE_KM][:5])
+        msg = (
+            f"distance_km must be at most {MAX_DISTANCE_KM:,.0f} km (ten times Earth's circumference), "
+            f"got {shown}: no route on Earth is that long; is the unit metres instead of km?"
+        )
         raise InvalidInputError(msg)
     rtt = overhead + stretch * 2.0 * d / (m.fibre_speed_km_s / 1000.0)
     if access:
@@ -455,6 +536,7 @@ def _points(obj: object, source: str) -> tuple[FloatArray, FloatArray, pd.Index 
 def _region_coords(codes: Sequence[str]) -> tuple[FloatArray, FloatArray]:
     from cloudgeo import catalog
 
+    codes = [str(c) for c in codes]  # np.str_ would show as np.str_('...') in error messages
     uniq = list(dict.fromkeys(codes))
     table = catalog.get_regions(uniq)
     pos = {c: i for i, c in enumerate(uniq)}
@@ -721,7 +803,8 @@ def _fit_line(x: FloatArray, y: FloatArray, *, iterations: int = 50) -> tuple[fl
         coef = sol.x
         r = np.abs(design @ coef - y) / y
         w = 1.0 / (y * np.sqrt(np.maximum(r, 1e-4)))
-    return float(coef[0]), float(coef[1])
+    # the solver keeps the bounds up to rounding; hold them exactly (LatencyModel requires them)
+    return max(float(coef[0]), 0.0), max(float(coef[1]), 1.0)
 
 
 def calibrate(
@@ -731,8 +814,10 @@ def calibrate(
 ) -> CalibrationResult:
     """Fit overhead and stretch (p50 and p90 separately) and the intra-region RTT to measurements.
 
-    Rows with ``stat`` ``"p50"`` or ``"p90"`` are used (others, e.g. ICMP ``min``/``avg``,
-    are ignored); one-way rows are doubled. Same-endpoint rows (``src == dst`` or zero
+    Every row must have ``stat`` ``"p50"`` or ``"p90"``, the statistics the model predicts;
+    other statistics (e.g. ICMP ``min``/``avg``) are rejected with an error telling you to select
+    the p50/p90 rows first (as :func:`compare_with_measurements` does), never silently dropped.
+    At least one p50 row is needed. One-way rows are doubled. Same-endpoint rows (``src == dst`` or zero
     distance) give the intra-region RTT (their median); the others are fitted to
     ``RTT = overhead + stretch * 2 d / v`` with ``d`` per the template model's routing, by
     least absolute *relative* error (iteratively reweighted least squares), with
@@ -742,7 +827,8 @@ def calibrate(
     ----------
     measurements : pandas.DataFrame
         Tidy table with ``src, dst, rtt_ms, stat, method, one_way``; ``src``/``dst`` are region
-        codes unless ``src_lat, src_lon, dst_lat, dst_lon`` are present. [ms]
+        codes unless ``src_lat, src_lon, dst_lat, dst_lon`` are present; ``stat`` is ``"p50"``
+        or ``"p90"``. [ms]
     model : str, LatencyModel or None
         Template whose routing, fibre index and attachment settings are kept (default
         ``"calibrated"``; ``"physics"`` gives the best straight-line fit).
@@ -755,17 +841,23 @@ def calibrate(
     Raises
     ------
     DataValidationError
-        On missing columns, non-positive RTTs or no usable p50 rows.
+        On missing columns, an empty table, statistics other than p50/p90, non-positive RTTs or
+        no p50 row.
     UnknownRegionError
         For an unknown region code.
     """
     df = require_columns(measurements, ["src", "dst", "rtt_ms", "stat", "one_way"], source="measurements")
     template = get_model(model)
-    df = df[df["stat"].isin(STATS)]
-    if not (df["stat"] == "p50").any():
+    if len(df) == 0:
+        raise DataValidationError("measurements", ["the table is empty; pass at least one measured p50 row"])
+    _check_model_stats(df)
+    if not (df["stat"].astype(str) == "p50").any():
         raise DataValidationError(
             "measurements",
-            [f"no rows with stat 'p50' (stats present: {sorted(set(map(str, measurements['stat'])))})"],
+            [
+                f"no rows with stat 'p50' (stats present: {sorted(set(map(str, df['stat'])))}); the "
+                "median round trip is needed to fit the model, p90 rows alone are not enough"
+            ],
         )
     rtt = _measured_rtt_ms(df)
     sa, so, da, do = _measurement_points(df)
@@ -774,7 +866,7 @@ def calibrate(
     path = np.where(same, 0.0, _path_km_pairs(template, sa, so, da, do))
     x = 2.0 * path / (template.fibre_speed_km_s / 1000.0)
     params: dict[str, tuple[float, float, float]] = {}
-    stats_arr = df["stat"].to_numpy()
+    stats_arr = df["stat"].astype(str).to_numpy()
     for stat in STATS:
         sel = (stats_arr == stat) & ~same
         intra_sel = (stats_arr == stat) & same
@@ -828,6 +920,21 @@ def _predict_rows(
     return pred
 
 
+def _check_model_stats(df: pd.DataFrame) -> npt.NDArray[Any]:
+    """Return the ``stat`` column as str; raise if a row has a statistic the model does not predict."""
+    stats_arr = df["stat"].astype(str).to_numpy()
+    other = ~np.isin(stats_arr, STATS)
+    if other.any():
+        raise DataValidationError(
+            "measurements",
+            [
+                f"stat {sorted(set(stats_arr[other]))} in row(s) {list(df.index[other][:5])}: the model "
+                f"predicts only {list(STATS)}; select those rows (df[df['stat'].isin({list(STATS)})])"
+            ],
+        )
+    return stats_arr
+
+
 def _measured_rtt_ms(df: pd.DataFrame) -> FloatArray:
     rtt = df["rtt_ms"].to_numpy(dtype=float) * np.where(df["one_way"].astype(bool).to_numpy(), 2.0, 1.0)
     bad = ~(np.isfinite(rtt) & (rtt > 0))
@@ -871,16 +978,7 @@ def compare_with_measurements(
     """
     df = require_columns(measurements, ["src", "dst", "rtt_ms", "stat", "one_way"], source="measurements")
     m = get_model(model)
-    stats_arr = df["stat"].astype(str).to_numpy()
-    other = ~np.isin(stats_arr, STATS)
-    if other.any():
-        raise DataValidationError(
-            "measurements",
-            [
-                f"stat {sorted(set(stats_arr[other]))} in row(s) {list(df.index[other][:5])}: the model "
-                f"predicts only {list(STATS)}; select those rows (df[df['stat'].isin({list(STATS)})])"
-            ],
-        )
+    stats_arr = _check_model_stats(df)
     rtt = _measured_rtt_ms(df)
     sa, so, da, do = _measurement_points(df)
     gc = _great_circle_unchecked(sa, so, da, do)
@@ -936,7 +1034,7 @@ def _user_latency_frame(
         )
     for start in range(0, n, _CHUNK):  # chunks bound the temporaries (memory)
         sl = slice(start, start + _CHUNK)
-        vec = unit_vectors(la[sl], lo[sl])
+        vec = _unit_vectors_unchecked(la[sl], lo[sl])
         chord, i = tree.query(vec, k=1)
         idx[sl] = i
         d = _chord_to_km(chord, out=gc[sl])
@@ -1015,7 +1113,7 @@ def user_latency(
     m = get_model(model)
     check_choice(stat, "stat", STATS)
     ls, os_, _ = points_arrays(sites, source="sites")
-    tree = cKDTree(unit_vectors(ls, os_))
+    tree = cKDTree(_unit_vectors_unchecked(ls, os_))
     labels = np.asarray(sites.index)
     if not isinstance(users, pd.DataFrame):
         dd = _dask_dataframe()
@@ -1058,21 +1156,51 @@ def weighted_quantile(values: Any, q: Any, *, weights: Any = None) -> Any:
     float or numpy.ndarray
         The quantile(s), in the unit of ``values``.
 
+    Raises
+    ------
+    InvalidInputError
+        If values, ``q`` or weights are not numeric, values are empty or NaN, ``q`` is outside
+        [0, 1] or NaN, a weight is negative, NaN or infinite, or all weights are zero.
+
     References
     ----------
     Hyndman, R. J. and Fan, Y. (1996). "Sample quantiles in statistical packages". The American
     Statistician 50 (4), 361-365 (definition 1, inverted empirical CDF).
     """
-    v = np.asarray(values, dtype=np.float64)
-    qa = np.asarray(q, dtype=np.float64)
+    v = _float_array(values, "values")
+    qa = _float_array(q, "q")
+    if v.ndim != 1:
+        msg = f"weighted_quantile: values must be one-dimensional, got shape {v.shape}."
+        raise InvalidInputError(msg)
     if v.size == 0:
         raise InvalidInputError("weighted_quantile: values are empty; pass at least one value.")
-    if np.any((qa < 0) | (qa > 1)):
+    nan = np.isnan(v)
+    if nan.any():
+        msg = (
+            f"weighted_quantile: values contain NaN at position(s) {np.flatnonzero(nan)[:5].tolist()}; "
+            "drop or fill missing values first (NaN is never ignored silently)."
+        )
+        raise InvalidInputError(msg)
+    if np.any(np.isnan(qa) | (qa < 0) | (qa > 1)):
         msg = f"q must be in [0, 1], got {q!r}."
         raise InvalidInputError(msg)
-    w = np.ones_like(v) if weights is None else np.asarray(weights, dtype=np.float64)
+    w = np.ones_like(v) if weights is None else _float_array(weights, "weights")
     if w.shape != v.shape:
         msg = f"weights have shape {w.shape} but values have {v.shape}; pass one weight per value."
+        raise InvalidInputError(msg)
+    bad_w = ~np.isfinite(w)
+    if bad_w.any():
+        msg = (
+            f"weights must be finite; NaN or infinite weight(s) {w[bad_w][:5].tolist()} at position(s) "
+            f"{np.flatnonzero(bad_w)[:5].tolist()}."
+        )
+        raise InvalidInputError(msg)
+    neg = w < 0
+    if neg.any():
+        msg = (
+            f"weights must be >= 0; negative weight(s) {w[neg][:5].tolist()} at position(s) "
+            f"{np.flatnonzero(neg)[:5].tolist()}."
+        )
         raise InvalidInputError(msg)
     order = np.argsort(v, kind="stable")
     v, w = v[order], w[order]
@@ -1083,6 +1211,15 @@ def weighted_quantile(values: Any, q: Any, *, weights: Any = None) -> Any:
     pos = np.searchsorted(cw, qa * total - 1e-12 * total, side="left")
     res = v[np.clip(pos, 0, v.size - 1)]
     return float(res) if res.ndim == 0 else res
+
+
+def _float_array(value: object, name: str) -> FloatArray:
+    """Return ``value`` as a float array or raise an InvalidInputError naming ``name``."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        msg = f"{name} must be a number or an array of numbers, got {value!r}."
+        raise InvalidInputError(msg) from None
 
 
 def latency_summary(
@@ -1172,6 +1309,12 @@ def cdn_ttfb_breakdown_ms(
     dict
         ``hit_ms``, ``rec_hit_ms``, ``miss_ms`` (double miss) and ``ttfb_ms`` (expected). [ms]
 
+    Raises
+    ------
+    InvalidInputError
+        If a leg RTT is not numeric, NaN, infinite or negative (the bad values are shown), the
+        legs' shapes do not broadcast, a hit ratio is not a fraction or ``tls`` is unknown.
+
     References
     ----------
     RFC 9293 (TCP), RFC 8446 (TLS 1.3), Grigorik (2013) (TLS 1.2, two round trips); CloudFront
@@ -1182,9 +1325,17 @@ def cdn_ttfb_breakdown_ms(
     check_choice(tls, "tls", tuple(N_SETUP_RTTS))
     t_o = check_nonnegative(origin_time_ms, "origin_time_ms", "ms")
     n_setup = N_SETUP_RTTS[tls]
-    ue = np.asarray(rtt_user_edge_ms, dtype=float)
-    er = np.asarray(rtt_edge_rec_ms, dtype=float)
-    ro = np.asarray(rtt_rec_origin_ms, dtype=float)
+    ue = _leg_rtt(rtt_user_edge_ms, "rtt_user_edge_ms")
+    er = _leg_rtt(rtt_edge_rec_ms, "rtt_edge_rec_ms")
+    ro = _leg_rtt(rtt_rec_origin_ms, "rtt_rec_origin_ms")
+    try:
+        np.broadcast_shapes(ue.shape, er.shape, ro.shape)
+    except ValueError:
+        msg = (
+            f"the leg RTTs have shapes {ue.shape}, {er.shape}, {ro.shape} that do not broadcast; "
+            "pass arrays of equal length or scalars."
+        )
+        raise InvalidInputError(msg) from None
     hit = (n_setup + 1) * ue
     rec_hit = hit + er
     miss = rec_hit + ro + t_o
@@ -1194,6 +1345,20 @@ def cdn_ttfb_breakdown_ms(
         return float(x) if np.ndim(x) == 0 else x
 
     return {"hit_ms": _out(hit), "rec_hit_ms": _out(rec_hit), "miss_ms": _out(miss), "ttfb_ms": _out(ttfb)}
+
+
+def _leg_rtt(value: object, name: str) -> FloatArray:
+    """Return a leg RTT as a float array, finite and >= 0, or raise showing the bad values."""
+    arr = _float_array(value, name)
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(arr) & (arr >= 0))
+    if bad.any():
+        shown = ", ".join(repr(float(x)) for x in np.atleast_1d(arr)[np.atleast_1d(bad)][:5])
+        msg = (
+            f"{name} must be finite and >= 0 ms, got {shown}: a round-trip time is never negative or missing."
+        )
+        raise InvalidInputError(msg)
+    return arr
 
 
 def cdn_ttfb_ms(

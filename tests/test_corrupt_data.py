@@ -160,14 +160,6 @@ def _set(key: str, value: object) -> Callable[[dict[str, object]], None]:
     return lambda spec: spec.__setitem__(key, value)
 
 
-# BUG markers: the loader does not give a named error for this corruption yet; the test is kept
-# (strict xfail) so that it turns into a failure to remove the marker once the bug is fixed.
-LATENCY_MISSING_KEY = pytest.mark.xfail(
-    strict=True,
-    reason="BUG latency._calibrated: a fitted parameter missing from latency_model.json silently "
-    "falls back to the LatencyModel default (e.g. stretch 1.0) instead of failing",
-)
-
 # (file, corruption, words the message must contain besides the file name)
 CASES: list[tuple[str, str, Callable[[Path], None], tuple[str, ...]]] = [
     ("regions.csv", "bad latitude", set_cell("lat", "123.5"), ("lat outside", "123.5")),
@@ -226,15 +218,9 @@ CASES: list[tuple[str, str, Callable[[Path], None], tuple[str, ...]]] = [
     ("latency_model.json", "wrong type", json_edit(_set("stretch", "fast")), ("stretch",)),
     ("latency_model.json", "unknown key", json_edit(_set("strech", 1.1)), ("strech",)),
     ("latency_model.json", "deleted", delete, ("missing",)),
-]
-XFAIL_CASES = [
-    pytest.param(
-        "latency_model.json",
-        "missing key",
-        json_edit(_pop("stretch")),
-        ("stretch",),
-        marks=LATENCY_MISSING_KEY,
-    ),
+    ("latency_model.json", "missing key", json_edit(_pop("stretch")), ("missing key", "stretch")),
+    ("latency_model.json", "not an object", lambda p: p.write_text("[1, 2]"), ("JSON object",)),
+    ("latency_model.json", "below the floor", json_edit(_set("stretch", 0.5)), ("stretch must be >= 1",)),
 ]
 
 
@@ -264,7 +250,7 @@ def _run_loaders(jobs: list[tuple[Path, str]]) -> list[dict[str, object]]:
     return results
 
 
-ALL_CASES = [pytest.param(*c, id=f"{c[0]}-{c[1]}") for c in CASES] + XFAIL_CASES
+ALL_CASES = [pytest.param(*c, id=f"{c[0]}-{c[1]}") for c in CASES]
 
 
 @pytest.fixture(scope="module")

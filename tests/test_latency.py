@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from cloudgeo import catalog, latency
 from cloudgeo.errors import (
+    DataFileError,
     DataValidationError,
     InvalidInputError,
     InvalidTypeError,
@@ -107,9 +110,7 @@ def test_rtt_matrix_codes_and_frames() -> None:
     assert m.attrs["stat"] == "p50"
     assert m.attrs["quantity"] == "round-trip time"
     np.testing.assert_allclose(np.diag(m.to_numpy()), latency.get_model().intra_region_rtt_ms)
-    np.testing.assert_allclose(
-        m.loc["us-east-1", "eu-west-1"], latency.region_rtt_ms("us-east-1", "eu-west-1")[0]
-    )
+    np.testing.assert_allclose(m.to_numpy()[0, 1], latency.region_rtt_ms("us-east-1", "eu-west-1")[0])
     pts = catalog.get_regions(codes)[["lat", "lon"]]
     users = pd.DataFrame({"lat": [10.0, -20.0], "lon": [100.0, 30.0]}, index=["a", "b"])
     m2 = latency.rtt_matrix_ms(users, pts)
@@ -176,7 +177,7 @@ def test_calibrate_recovers_synthetic_parameters() -> None:
     assert res.model.overhead_ms == pytest.approx(6.0, abs=0.05)
     assert res.model.stretch_p90 == pytest.approx(1.5, rel=1e-3)
     assert res.model.overhead_p90_ms == pytest.approx(9.0, abs=0.05)
-    assert res.residuals.loc["p50", "median_abs_pct_error"] < 0.1
+    assert res.residuals["median_abs_pct_error"].to_numpy()[0] < 0.1
     assert res.residuals.loc["p50", "n"] == n
 
 
@@ -184,13 +185,40 @@ def test_calibrate_errors() -> None:
     bad = pd.DataFrame(
         {"src": ["us-east-1"], "dst": ["eu-west-1"], "rtt_ms": [70.0], "stat": ["avg"], "one_way": [False]}
     )
-    with pytest.raises(DataValidationError, match="no rows with stat 'p50'"):
+    # statistics the model does not predict are rejected, as in compare_with_measurements
+    with pytest.raises(
+        DataValidationError,
+        match=r"stat \['avg'\] in row\(s\) \[0\]: the model predicts only \['p50', 'p90'\]; select",
+    ):
         latency.calibrate(bad)
+    with pytest.raises(DataValidationError, match=r"no rows with stat 'p50'.*p90 rows alone are not enough"):
+        latency.calibrate(bad.assign(stat="p90"))
+    with pytest.raises(DataValidationError, match="the table is empty"):
+        latency.calibrate(bad.iloc[:0])
     with pytest.raises(DataValidationError, match="missing column"):
         latency.calibrate(bad.drop(columns="rtt_ms"))
     neg = bad.assign(stat="p50", rtt_ms=-1.0)
     with pytest.raises(DataValidationError, match="finite and > 0"):
         latency.calibrate(neg)
+
+
+def test_calibrate_does_not_drop_other_stats_silently() -> None:
+    rows = pd.DataFrame(
+        {
+            "src": ["us-east-1", "us-east-1", "eu-west-1"],
+            "dst": ["eu-west-1", "eu-west-1", "ap-southeast-1"],
+            "rtt_ms": [70.0, 66.0, 160.0],
+            "stat": ["p50", "min", "p50"],
+            "one_way": [False, False, False],
+        },
+        index=["a", "b", "c"],
+    )
+    with pytest.raises(DataValidationError, match=r"stat \['min'\] in row\(s\) \['b'\]"):
+        latency.calibrate(rows)
+    fit = latency.calibrate(rows[rows["stat"].isin(["p50", "p90"])])
+    assert list(fit.predictions.index) == ["a", "c"]
+    assert fit.model.stretch >= 1.0
+    assert fit.model.overhead_ms >= 0.0
 
 
 @pytest.fixture
@@ -224,7 +252,7 @@ def test_user_latency_dask_equals_pandas(users: pd.DataFrame) -> None:
     import dask.dataframe as dd
 
     sites = catalog.load_edge_locations()
-    ddf = dd.from_pandas(users, npartitions=4)
+    ddf = dd.from_pandas(users, npartitions=4)  # type: ignore[no-untyped-call,unused-ignore]
     with dask.config.set(scheduler="synchronous"):
         got = latency.user_latency(ddf, sites).compute()
     want = latency.user_latency(users, sites)
@@ -311,3 +339,141 @@ def test_compare_with_measurements_columns_index_and_floor() -> None:
     assert out.loc["c", "physics_floor_ms"] == 0.0
     with pytest.raises(DataValidationError, match=r"the model predicts only \['p50', 'p90'\]"):
         latency.compare_with_measurements(meas.assign(stat=["avg", "p50", "p50"]))
+
+
+def test_model_parameters_respect_the_physics_floor() -> None:
+    with pytest.raises(InvalidInputError, match=r"stretch must be >= 1, got 0\.5: a path is never shorter"):
+        latency.LatencyModel(stretch=0.5)
+    with pytest.raises(InvalidInputError, match=r"stretch_p90 must be >= 1, got 0\.9"):
+        latency.LatencyModel(stretch_p90=0.9)
+    with pytest.raises(
+        InvalidInputError, match=r"fibre_index must be >= 1, got 0\.5: light in fibre is not faster"
+    ):
+        latency.LatencyModel(fibre_index=0.5)
+    with pytest.raises(InvalidInputError, match=r"attach_factor must be >= 1, got 0\.8"):
+        latency.LatencyModel(attach_factor=0.8)
+    with pytest.raises(InvalidInputError, match=r"overhead_ms must be >= 0 ms, got -1"):
+        latency.LatencyModel(overhead_ms=-1.0)
+    with pytest.raises(InvalidInputError, match=r"overhead_p90_ms must be >= 0 ms, got -2"):
+        latency.LatencyModel(overhead_p90_ms=-2.0)
+    with pytest.raises(InvalidInputError, match=r"access_rtt_ms must be >= 0 ms, got -3"):
+        latency.LatencyModel(access_rtt_ms=-3.0)
+    with pytest.raises(InvalidInputError, match=r"short_haul_km must be >= 0 km, got -1"):
+        latency.LatencyModel(short_haul_km=-1.0)
+    with pytest.raises(InvalidInputError, match=r"n_attach must be >= 1, got 0"):
+        latency.LatencyModel(n_attach=0)
+    with pytest.raises(InvalidTypeError, match=r"n_attach must be an integer, got 2\.5"):
+        latency.LatencyModel(n_attach=2.5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"stretch must be a real number, got 'fast'"):
+        latency.LatencyModel(stretch="fast")  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"name must be a str, got 5"):
+        latency.LatencyModel(name=5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"provenance must be a mapping \(dict\), got list"):
+        latency.LatencyModel(provenance=[])  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="stretch must be >= 1"):
+        dataclasses.replace(latency.get_model(), stretch=0.99)
+    # the limits themselves are valid: light in vacuum along the great circle
+    vacuum = latency.LatencyModel(fibre_index=1.0, stretch=1.0, attach_factor=1.0)
+    assert vacuum.fibre_speed_km_s == latency.C_KM_S
+
+
+def test_fibre_speed_never_faster_than_light() -> None:
+    assert latency.fibre_speed_km_s(1.0) == latency.C_KM_S
+    with pytest.raises(InvalidInputError, match=r"fibre_index must be >= 1, got 0\.5"):
+        latency.fibre_speed_km_s(0.5)
+    with pytest.raises(InvalidInputError, match=r"fibre_index must be >= 1, got 0"):
+        latency.fibre_speed_km_s(0)
+
+
+def test_cdn_breakdown_rejects_negative_and_missing_rtts() -> None:
+    with pytest.raises(InvalidInputError, match=r"rtt_user_edge_ms must be finite and >= 0 ms, got -10\.0"):
+        latency.cdn_ttfb_breakdown_ms(-10, 20, 30)
+    with pytest.raises(InvalidInputError, match=r"rtt_user_edge_ms must be finite and >= 0 ms, got nan"):
+        latency.cdn_ttfb_breakdown_ms(float("nan"), 20, 30)
+    with pytest.raises(InvalidInputError, match=r"rtt_edge_rec_ms must be finite and >= 0 ms, got inf"):
+        latency.cdn_ttfb_breakdown_ms(10, np.inf, 30)
+    with pytest.raises(
+        InvalidInputError, match=r"rtt_rec_origin_ms must be finite and >= 0 ms, got -1\.0, nan"
+    ):
+        latency.cdn_ttfb_breakdown_ms([10, 10, 10], [20, 20, 20], [30, -1, np.nan])
+    with pytest.raises(
+        InvalidInputError, match=r"rtt_user_edge_ms must be a number or an array of numbers, got 'x'"
+    ):
+        latency.cdn_ttfb_breakdown_ms("x", 20, 30)
+    with pytest.raises(InvalidInputError, match=r"shapes \(2,\), \(3,\), \(\) that do not broadcast"):
+        latency.cdn_ttfb_breakdown_ms([1, 2], [1, 2, 3], 30)
+    zero = latency.cdn_ttfb_breakdown_ms(0, 0, 0)
+    assert zero == {"hit_ms": 0.0, "rec_hit_ms": 0.0, "miss_ms": 0.0, "ttfb_ms": 0.0}
+
+
+def test_weighted_quantile_rejects_nan_and_negative_weights() -> None:
+    with pytest.raises(InvalidInputError, match=r"values contain NaN at position\(s\) \[2\]"):
+        latency.weighted_quantile([1, 2, np.nan], 0.5)
+    with pytest.raises(InvalidInputError, match=r"negative weight\(s\) \[-1\.0\] at position\(s\) \[0\]"):
+        latency.weighted_quantile([1, 2], 0.5, weights=[-1, 1])
+    with pytest.raises(
+        InvalidInputError, match=r"NaN or infinite weight\(s\) \[nan\] at position\(s\) \[1\]"
+    ):
+        latency.weighted_quantile([1, 2], 0.5, weights=[1, np.nan])
+    with pytest.raises(InvalidInputError, match=r"q must be in \[0, 1\], got nan"):
+        latency.weighted_quantile([1, 2], np.nan)
+    with pytest.raises(
+        InvalidInputError, match=r"values must be a number or an array of numbers, got \['a'\]"
+    ):
+        latency.weighted_quantile(["a"], 0.5)
+    with pytest.raises(InvalidInputError, match=r"values must be one-dimensional, got shape \(2, 2\)"):
+        latency.weighted_quantile([[1, 2], [3, 4]], 0.5)
+    with pytest.raises(InvalidInputError, match="weights sum to zero"):
+        latency.weighted_quantile([1, 2], 0.5, weights=[0, 0])
+
+
+def test_rtt_from_distance_rejects_non_numbers_and_absurd_distances() -> None:
+    with pytest.raises(
+        InvalidInputError, match=r"distance_km must be a number or an array of numbers \[km\], got 'x'"
+    ):
+        latency.rtt_from_distance_ms("x")
+    with pytest.raises(
+        InvalidInputError, match=r"at most 400,302 km \(ten times Earth's circumference\), got 8\.2e\+307"
+    ):
+        latency.rtt_from_distance_ms(8.2e307)
+    with pytest.raises(InvalidInputError, match=r"got 5e\+06: no route on Earth is that long"):
+        latency.rtt_from_distance_ms([1.0, 5e6])
+    # 10 x 2 pi R is still a distance (the physics floor: 2 d / (c / 1.4682))
+    longest = latency.MAX_DISTANCE_KM
+    assert longest == pytest.approx(20 * np.pi * 6371.0088)
+    floor_ms = 2 * longest / latency.fibre_speed_km_s() * 1000
+    assert latency.rtt_from_distance_ms(longest, model="physics") == pytest.approx(floor_ms)
+
+
+def test_unknown_region_message_shows_the_plain_code() -> None:
+    for call in (
+        lambda: latency.region_rtt_ms("us-east-l", "eu-west-1"),
+        lambda: latency.region_rtt_ms(["eu-west-1"], list(np.array(["us-east-l"]))),
+        lambda: latency.rtt_matrix_ms(["us-east-l"]),
+    ):
+        with pytest.raises(
+            UnknownRegionError, match=r"^unknown region code 'us-east-l'\. Did you mean 'us-east-1'"
+        ) as info:
+            call()
+        assert "np.str_" not in str(info.value)
+
+
+def test_fitted_model_file_must_give_every_parameter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = latency.model_to_dict(latency.get_model())
+    spec.pop("stretch")
+    (tmp_path / "latency_model.json").write_text(json.dumps(spec), encoding="utf-8")
+    monkeypatch.setattr(latency, "data_path", lambda name: tmp_path / name)
+    with pytest.raises(
+        DataFileError, match=r"(?s)latency_model\.json failed.*missing key\(s\) \['stretch'\]"
+    ):
+        latency._calibrated.__wrapped__()
+    (tmp_path / "latency_model.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(
+        DataFileError, match=r"(?s)latency_model\.json failed.*expected a JSON object, got list"
+    ):
+        latency._calibrated.__wrapped__()
+    (tmp_path / "latency_model.json").write_text(json.dumps({**spec, "stretch": 0.5}), encoding="utf-8")
+    with pytest.raises(
+        DataFileError, match=r"(?s)latency_model\.json failed.*stretch must be >= 1, got 0\.5"
+    ):
+        latency._calibrated.__wrapped__()
