@@ -135,7 +135,7 @@ def test_unit_vectors_values_and_validation() -> None:
         np.linalg.norm(geodesy.unit_vectors([12.3, -45.6], [78.9, -170.0]), axis=1), 1.0
     )
     with pytest.raises(InvalidInputError, match="lat must be numeric decimal degrees, got 'a'"):
-        geodesy.unit_vectors("a", 0.0)  # type: ignore[arg-type]
+        geodesy.unit_vectors("a", 0.0)
     with pytest.raises(
         DataValidationError, match=r"unit_vectors points failed.*\n.*lat outside \[-90, 90\].*95"
     ):

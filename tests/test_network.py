@@ -112,7 +112,7 @@ def test_backbone_built_directly_is_validated() -> None:
     with pytest.raises(
         InvalidTypeError, match=r"Backbone hub_distance_km must be a numpy array of shape \(109, 109\)"
     ):
-        network.Backbone(h, lk, d.tolist(), p)  # type: ignore[arg-type]
+        network.Backbone(h, lk, d.tolist(), p)  # type: ignore[arg-type,unused-ignore]
     with pytest.raises(
         DataValidationError, match=r"hub_distance_km has shape \(3, 109\), expected \(109, 109\)"
     ):
