@@ -4,7 +4,9 @@ For each explorer the benchmark changes one control to a value not seen before (
 cache is cleared first, so the model really runs), and compares that with the explorer's one
 compute call alone (the baseline, measured in the same run with the same inputs). The ratio
 is the widget's overhead factor: render + plot + FigureWidget update on top of the model.
-A revisit of an already-computed control value is timed too (served from the cache).
+A revisit of an already-computed control value is timed too (every value is visited once
+first, so the model result comes from the explorer's cache: plot + update only).
+For the placement explorer the change is also split into compute / plot / widget update.
 
 Run: ``.venv/bin/python benchmarks/bench_widgets.py``
 """
@@ -42,6 +44,8 @@ def _change(ex: widgets.Explorer, name: str, values: list[Any]) -> tuple[float, 
         control.value = v
         uncached.append(time.perf_counter() - t0)
         assert ex.status.value == "", ex.status.value
+    for v in values:  # warm the cache with every value (the uncached pass cleared it)
+        control.value = v
     cached = []
     for v in values:
         t0 = time.perf_counter()
@@ -55,6 +59,33 @@ def _row(label: str, change_s: float, cached_s: float, compute_s: float) -> None
         f"{label:<44} change {1e3 * change_s:8.1f} ms   compute alone {1e3 * compute_s:8.1f} ms   "
         f"ratio {change_s / compute_s:5.2f}   cached revisit {1e3 * cached_s:7.1f} ms"
     )
+
+
+def _placement_split(ex: widgets.Explorer, k_values: list[int]) -> None:
+    """Split an uncached placement change into compute, plot building and FigureWidget update."""
+    from cloudgeo import _plotstyle, plotting
+
+    ctx = ex.context
+    users, cands = ctx.users("world"), ctx.candidates
+    parts: dict[str, list[float]] = {"compute": [], "plot": [], "update": []}
+    for k in k_values:
+        state = dataclasses.replace(ex.state, k=k)
+        ctx.cache.clear()
+        t0 = time.perf_counter()
+        with _plotstyle.template_deferred():
+            widgets._render_placement(state, ctx)  # compute (cached afterwards) + plot
+        t1 = time.perf_counter()
+        result = ctx.cache.get(dataclasses.astuple(state), lambda: None)
+        with _plotstyle.template_deferred():
+            fig = plotting.plot_placement(result, users, cands)
+        t2 = time.perf_counter()
+        widgets._replace_figure(ex.figure, fig)
+        t3 = time.perf_counter()
+        parts["plot"].append(t2 - t1)
+        parts["compute"].append((t1 - t0) - (t2 - t1))
+        parts["update"].append(t3 - t2)
+    text = ", ".join(f"{name} {1e3 * statistics.median(v):.1f} ms" for name, v in parts.items())
+    print(f"{'placement k (mean, greedy) split':<44} {text}")
 
 
 def main() -> None:
@@ -79,6 +110,7 @@ def main() -> None:
         )
         _row(f"placement k ({objective}, {method})", change, cached, compute)
     ex.controls["method"].value = "greedy"
+    _placement_split(ex, [2, 4, 5, 3])
 
     t0 = time.perf_counter()
     lx = widgets.latency_explorer()

@@ -466,12 +466,14 @@ def plot_placement(
     ws = w[rows] if w is not None else None
     size = 4.0 + 12.0 * np.sqrt(ws / ws.max()) if ws is not None and ws.max() > 0 else np.full(len(rows), 5.0)
     names = labels(users.iloc[rows], "name", "city") if {"name", "city"} & set(users.columns) else None
-    hover = [
-        (f"<b>{names[j]}</b><br>" if names else "")
-        + f"served by {served[j]}"
-        + (f"<br>RTT: {user_rtt[j]:.1f} ms" if user_rtt is not None else "")
-        for j in range(len(rows))
-    ]
+    # built column-wise and handed to plotly as arrays (validating long lists of str is slow):
+    # this runs on every widget update
+    hover_col = [f"served by {x}" for x in served]
+    if names:
+        hover_col = [f"<b>{n}</b><br>{h}" for n, h in zip(names, hover_col, strict=True)]
+    if user_rtt is not None:
+        hover_col = [f"{h}<br>RTT: {x:.1f} ms" for h, x in zip(hover_col, user_rtt.tolist(), strict=True)]
+    hover = np.array(hover_col, dtype=str)
     marker: dict[str, Any] = {"size": size, "opacity": 0.75}
     if user_rtt is not None:
         marker.update(
@@ -479,7 +481,7 @@ def plot_placement(
         )
     else:
         palette = {s: QUALITATIVE[i % len(QUALITATIVE)] for i, s in enumerate(map(str, sites))}
-        marker["color"] = [palette.get(s, "#444") for s in served]
+        marker["color"] = np.array([palette.get(s, "#444") for s in served], dtype=str)
     fig.add_trace(
         go.Scattergeo(
             lat=lat[rows],
@@ -532,7 +534,6 @@ def plot_placement(
             hoverinfo="text",
         )
     )
-    fig.update_layout(geo=world_geo_layout())
     objective = str(getattr(result, "objective", "objective"))
     value = float(getattr(result, "objective_value", float("nan")))
     unit = "" if objective == "coverage" else " ms"
@@ -543,7 +544,7 @@ def plot_placement(
     )
     if len(rows) < len(users):
         text += f" (showing a random sample of {len(rows):,} of {len(users):,} users, seed 0)"
-    base_layout(fig, text)
+    base_layout(fig, text, geo=world_geo_layout())
     return fig
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -25,13 +28,40 @@ __all__ = [
     "REGION_SIZE_BASE_PX",
     "REGION_SIZE_PER_AZ_PX",
     "RTT_COLORSCALE",
+    "TEMPLATE",
     "base_layout",
     "col",
     "fmt_date",
     "labels",
     "new_figure",
+    "set_layout",
+    "template_deferred",
     "world_geo_layout",
 ]
+
+#: The plotly template of every cloudgeo figure.
+TEMPLATE = "plotly_white"
+
+# True while a widget re-renders: its FigureWidget already carries TEMPLATE, and applying a
+# template to every new figure (plotly validates and deep-copies it) costs 10-20 ms a figure.
+_DEFER_TEMPLATE: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "cloudgeo_defer_template", default=False
+)
+
+
+@contextlib.contextmanager
+def template_deferred() -> Iterator[None]:
+    """Build figures without ``layout.template`` inside this block (the caller supplies it).
+
+    Used by :mod:`cloudgeo.widgets`, whose figure widgets are created with :data:`TEMPLATE`
+    and keep it while traces and layout are swapped.
+    """
+    token = _DEFER_TEMPLATE.set(True)
+    try:
+        yield
+    finally:
+        _DEFER_TEMPLATE.reset(token)
+
 
 # Colours (also used by tests/test_export.py to find land in a PNG).
 LAND_COLOR = "#e6e1d3"
@@ -125,14 +155,36 @@ def new_figure() -> go.Figure:
     return go.Figure()
 
 
-def base_layout(fig: go.Figure, title: str, *, height: int = 520) -> None:
-    fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left"},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.01},
-        template="plotly_white",
-    )
+def base_layout(fig: go.Figure, title: str, *, height: int = 520, **extra: Any) -> None:
+    """Apply the common title, size, margins, legend and template (one ``update_layout``)."""
+    layout: dict[str, Any] = {
+        "title": {"text": title, "x": 0.01, "xanchor": "left"},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.01},
+    }
+    if not _DEFER_TEMPLATE.get():
+        layout["template"] = TEMPLATE
+    layout.update(extra)
+    set_layout(fig, layout)
+
+
+def set_layout(fig: go.Figure, layout: dict[str, Any]) -> None:
+    """``fig.update_layout(layout)``, but assigning properties the layout does not have yet.
+
+    Assigning a whole property validates it in about a tenth of the time ``update_layout``
+    takes to walk it key by key (e.g. 0.2 ms instead of 4-8 ms for the world geo settings);
+    properties already present (say a subplot's ``geo.domain``) are merged as before.
+    """
+    present = fig.layout.to_plotly_json()
+    merge = {}
+    for key, value in layout.items():
+        if key in present or "_" in key:
+            merge[key] = value
+        else:
+            fig.layout[key] = value
+    if merge:
+        fig.update_layout(merge)
 
 
 def col(df: pd.DataFrame, *names: str) -> pd.Series | None:

@@ -146,8 +146,8 @@ def _region_trace(regions: pd.DataFrame, *, showlegend: bool = True, geo: str = 
             "line": {"width": 1, "color": "white"},
             "opacity": 0.9,
         },
-        text=codes,
-        hovertext=hover,
+        text=np.array(codes, dtype=str),
+        hovertext=np.array(hover, dtype=str),
         hoverinfo="text",
         geo=geo,
     )
@@ -178,8 +178,8 @@ def _edge_trace(edges: pd.DataFrame, *, showlegend: bool = True, geo: str = "geo
             "color": EDGE_COLOR,
             "opacity": 0.7,
         },
-        text=codes,
-        hovertext=hover,
+        text=np.array(codes, dtype=str),
+        hovertext=np.array(hover, dtype=str),
         hoverinfo="text",
         geo=geo,
     )
@@ -204,8 +204,8 @@ def _rec_trace(recs: pd.DataFrame, *, showlegend: bool = True, geo: str = "geo")
             "color": REC_COLOR,
             "line": {"width": 2},
         },
-        text=cities,
-        hovertext=hover,
+        text=np.array(cities, dtype=str),
+        hovertext=np.array(hover, dtype=str),
         hoverinfo="text",
         geo=geo,
     )
@@ -291,9 +291,8 @@ def plot_infrastructure_map(
     )
     fig = _figure()
     fig.add_traces(_infrastructure_traces(regions, edges, recs))
-    fig.update_layout(geo=world_geo_layout())
     default = f"AWS global infrastructure, {_as_of_label(as_of)}: {_infrastructure_summary(regions, edges)}"
-    _base_layout(fig, title if title is not None else default)
+    _base_layout(fig, title if title is not None else default, geo=world_geo_layout())
     return fig
 
 
@@ -581,22 +580,25 @@ def plot_user_latency_map(
     rows = _sample_rows(len(info), n_max, w, seed=0)
     sub = info.iloc[rows]
     names = _labels(sub, "name", "city") if ({"name", "city"} & set(sub.columns)) else None
-    # built column-wise (not row by row): this runs on every widget update
+
+    # built column-wise from plain Python lists (not row by row, not iterating pandas/numpy
+    # scalars) and handed to plotly as an array: this runs on every widget update
+    def floats(column: str) -> list[float]:
+        return list(pd.to_numeric(sub[column]).to_numpy(dtype=float).tolist())
+
     columns: list[list[str]] = [
-        [f"nearest site: {x}" for x in sub["site"].astype(str)],
-        [f"RTT: {x:.1f} ms" for x in pd.to_numeric(sub["rtt_ms"]).to_numpy(dtype=float)],
+        [f"nearest site: {x}" for x in sub["site"].astype(str).tolist()],
+        [f"RTT: {x:.1f} ms" for x in floats("rtt_ms")],
     ]
     if names:
         columns[0] = [f"<b>{n}</b><br>{t}" for n, t in zip(names, columns[0], strict=True)]
     if "distance_km" in sub.columns:
-        columns.append(
-            [f"distance: {x:,.0f} km" for x in pd.to_numeric(sub["distance_km"]).to_numpy(dtype=float)]
-        )
+        columns.append([f"distance: {x:,.0f} km" for x in floats("distance_km")])
     if "weight" in sub.columns:
-        columns.append([f"weight: {x:,.0f}" for x in pd.to_numeric(sub["weight"]).to_numpy(dtype=float)])
+        columns.append([f"weight: {x:,.0f}" for x in floats("weight")])
     if "country_code" in sub.columns:
-        columns.append([f"country: {x}" for x in sub["country_code"].astype(str)])
-    hover = ["<br>".join(parts) for parts in zip(*columns, strict=True)]
+        columns.append([f"country: {x}" for x in sub["country_code"].astype(str).tolist()])
+    hover = np.array(["<br>".join(parts) for parts in zip(*columns, strict=True)], dtype=str)
     ws = w[rows] if w is not None else None
     size = 4.0 + 14.0 * np.sqrt(ws / ws.max()) if ws is not None and ws.max() > 0 else np.full(len(rows), 5.0)
     marker: dict[str, Any] = {"size": size, "opacity": 0.75, "line": {"width": 0}}
@@ -612,7 +614,7 @@ def plot_user_latency_map(
     else:
         codes = sub["country_code"].astype(str).tolist()
         palette = {c: QUALITATIVE[i % len(QUALITATIVE)] for i, c in enumerate(sorted(set(codes)))}
-        marker["color"] = [palette[c] for c in codes]
+        marker["color"] = np.array([palette[c] for c in codes], dtype=str)
     fig = go.Figure()
     fig.add_trace(
         go.Scattergeo(
@@ -641,14 +643,13 @@ def plot_user_latency_map(
             hoverinfo="text",
         )
     )
-    fig.update_layout(geo=world_geo_layout())
     wmean = float(np.average(rtt, weights=w)) if w is not None and w.sum() > 0 else float(np.mean(rtt))
     text = title if title is not None else f"RTT to the nearest site: weighted mean {wmean:.0f} ms"
     if len(rows) < len(info):
         text += f" (showing a random sample of {len(rows):,} of {len(info):,} users, seed 0)"
     if missing:
         text += f"; sites without coordinates not drawn: {', '.join(missing[:5])}"
-    _base_layout(fig, text)
+    _base_layout(fig, text, geo=world_geo_layout())
     return fig
 
 
@@ -756,15 +757,46 @@ def plot_latency_cdf(
                 hovertemplate=f"{label}<br>%{{y:.1%}} of users within %{{x:.1f}} ms<extra></extra>",
             )
         )
-    for t in thresholds_ms:
-        fig.add_vline(x=float(t), line={"dash": "dot", "color": "#999"}, annotation_text=f"{t:g} ms")
-    fig.update_xaxes(title_text="round-trip time to the serving site [ms]", rangemode="tozero")
-    fig.update_yaxes(title_text="share of users (weighted) with RTT ≤ x", tickformat=".0%", range=[0, 1.02])
+    # vertical guides as plain shapes + annotations (what add_vline makes, without its per-call
+    # subplot bookkeeping: ~20 ms each, on every widget update)
+    guides = [float(t) for t in thresholds_ms]
     _base_layout(
-        fig, title if title is not None else "Who waits how long: RTT distribution of users", height=460
-    )
-    fig.update_layout(
-        legend={"orientation": "v", "yanchor": "bottom", "y": 0.02, "x": 0.98, "xanchor": "right"}
+        fig,
+        title if title is not None else "Who waits how long: RTT distribution of users",
+        height=460,
+        legend={"orientation": "v", "yanchor": "bottom", "y": 0.02, "x": 0.98, "xanchor": "right"},
+        xaxis={"title": {"text": "round-trip time to the serving site [ms]"}, "rangemode": "tozero"},
+        yaxis={
+            "title": {"text": "share of users (weighted) with RTT ≤ x"},
+            "tickformat": ".0%",
+            "range": [0, 1.02],
+        },
+        shapes=[
+            {
+                "type": "line",
+                "x0": x,
+                "x1": x,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"dash": "dot", "color": "#999"},
+            }
+            for x in guides
+        ],
+        annotations=[
+            {
+                "text": f"{x:g} ms",
+                "x": x,
+                "xref": "x",
+                "y": 1,
+                "yref": "y domain",
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+            }
+            for x in guides
+        ],
     )
     return fig
 

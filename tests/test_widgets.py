@@ -77,11 +77,11 @@ def test_durability_explorer_seed_sentence(dur: widgets.Explorer) -> None:
 
 
 def test_durability_each_control(dur: widgets.Explorer) -> None:
-    before = dur.figure.to_dict()
+    before = dur.figure.to_json()
     dur.controls["objects"].value = 1e9
     assert dur.result.iloc[:, 0]["objects"] == pytest.approx(1e9)
     assert dur.result.iloc[:, 0]["expected_losses"] == pytest.approx(1e9 * 1e-11)
-    assert dur.figure.to_dict() != before
+    assert dur.figure.to_json() != before
     dur.controls["years"].value = 100.0
     assert dur.result.iloc[:, 0]["expected_losses"] == pytest.approx(1e9 * 1e-11 * 100)
     dur.controls["storage_class"].value = "s3-one-zone-ia"
@@ -103,7 +103,7 @@ def avail() -> widgets.Explorer:
 
 def test_availability_each_control(avail: widgets.Explorer) -> None:
     a0 = avail.result["availability"].iloc[-1]
-    fig0 = avail.figure.to_dict()
+    fig0 = avail.figure.to_json()
     avail.controls["instances_per_az"].value = 2
     a1 = avail.result["availability"].iloc[-1]
     assert a1 >= a0
@@ -111,7 +111,7 @@ def test_availability_each_control(avail: widgets.Explorer) -> None:
     assert "3 AZs" in " ".join(avail.result.index)
     avail.controls["failover_s"].value = 30.0
     assert avail.result["availability"].iloc[-1] > a1
-    assert avail.figure.to_dict() != fig0
+    assert avail.figure.to_json() != fig0
     avail.controls["architecture"].value = "single_instance"
     assert avail.state.architecture == "single_instance"
     assert avail.result["availability"].iloc[-1] < a0
@@ -158,10 +158,10 @@ def test_latency_each_control(lat: widgets.Explorer) -> None:
 
 
 def test_latency_no_region_shows_error_keeps_figure(lat: widgets.Explorer) -> None:
-    before = lat.figure.to_dict()
+    before = lat.figure.to_json()
     lat.controls["regions"].value = ()
     assert "no region selected" in lat.status.value
-    assert lat.figure.to_dict() == before
+    assert lat.figure.to_json() == before
     lat.controls["regions"].value = ("us-east-1",)
     assert lat.status.value == ""
 
@@ -198,11 +198,11 @@ def test_placement_each_control(place: widgets.Explorer) -> None:
 def test_placement_infeasible_shows_message(place: widgets.Explorer) -> None:
     place.controls["exclude"].value = ()
     place.controls["must_include"].value = ("sa-east-1",)
-    before = place.figure.to_dict()
+    before = place.figure.to_json()
     place.controls["exclude"].value = ("sa-east-1",)
     assert "sa-east-1" in place.status.value
     assert "cloudgeo-error" in place.status.value
-    assert place.figure.to_dict() == before
+    assert place.figure.to_json() == before
     place.controls["exclude"].value = ()
     assert place.status.value == ""
 
@@ -313,3 +313,62 @@ def test_state_classes_validate_fields() -> None:
         widgets.AvailabilityState(failover_s=-5)
     with pytest.raises(InvalidInputError, match=r"year must be between 2006 .* got 1900"):
         widgets.InfrastructureState(year=1900)
+
+
+# ---- figure swapping -----------------------------------------------------------------------
+
+
+def test_replace_figure_updates_in_place_and_drops_stale_properties() -> None:
+    from cloudgeo.widgets import _replace_figure
+
+    fw = go.FigureWidget(layout={"template": "plotly_white"})
+    first = go.Figure(
+        go.Scattergeo(
+            lat=[1.0, 2.0],
+            lon=[3.0, 4.0],
+            text=["a", "b"],
+            marker={"color": [1.0, 2.0], "colorscale": "Viridis"},
+        ),
+        layout={"title": {"text": "A"}, "geo": {"showland": True}},
+    )
+    _replace_figure(fw, first)
+    uid = fw.data[0].uid
+    assert fw.data[0].marker.colorscale is not None
+    assert fw.layout.title.text == "A"
+    second = go.Figure(go.Scattergeo(lat=[5.0], lon=[6.0], marker={"color": "red"}), layout={"height": 300})
+    _replace_figure(fw, second)
+    trace = fw.data[0]
+    assert trace.uid == uid  # same trace, updated in place
+    assert list(trace.lat) == [5.0]
+    assert trace.marker.color == "red"
+    # present before, absent after: gone (not carried over from the previous figure)
+    assert trace.marker.colorscale is None
+    assert trace.text is None
+    assert fw.layout.title.text is None
+    assert fw.layout.geo.showland is None
+    sent = fw.to_dict()
+    assert "text" not in sent["data"][0]
+    assert "colorscale" not in sent["data"][0]["marker"]
+    assert not sent["layout"].get("title")  # nothing left (an empty object means defaults)
+    assert not sent["layout"].get("geo")
+    assert sent["layout"]["height"] == 300
+    # the widget keeps its template when the new figure has none
+    assert fw.layout.template.layout.paper_bgcolor == "white"
+    # another structure (trace count/types differ): traces are replaced
+    _replace_figure(
+        fw, go.Figure([go.Bar(x=[1], y=[2]), go.Bar(x=[1], y=[3])], layout={"template": "simple_white"})
+    )
+    assert [t.type for t in fw.data] == ["bar", "bar"]
+    assert fw.layout.template.layout.xaxis.showgrid is False  # a different template is applied
+
+
+def test_explorer_figures_keep_the_cloudgeo_template(lat: widgets.Explorer) -> None:
+    import plotly.io as pio
+
+    from cloudgeo._plotstyle import TEMPLATE
+
+    lat.controls["access"].value = "cable"
+    for fig in lat.figures:
+        assert fig.layout.template.layout.paper_bgcolor == pio.templates[TEMPLATE].layout.paper_bgcolor
+        assert fig.layout.title.text
+    lat.controls["access"].value = "fibre"
