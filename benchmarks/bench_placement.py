@@ -8,7 +8,9 @@ reach the same optimum and printing the time ratio.
 
 spopt builds one assignment variable per (user, site) pair in PuLP, so on the full 34,000 x 34
 matrix it needs minutes to hours; by default it runs on the ``--spopt-users`` most populous
-cities (same cost rows for both solvers) and ``--spopt-full`` runs it on the full matrix too.
+cities (same cost rows for both solvers) and ``--spopt-full`` runs it on the full matrix too
+(on the 2-core development machine: 118 s to build the PuLP model, then CBC had not finished
+after 28 minutes, against 0.6 s for cloudgeo's proven optimum at k = 4).
 
 Run::
 
