@@ -58,7 +58,7 @@ def main() -> None:
     cities = population.load_world_cities()
     users = cities[["lat", "lon", "weight", "country_code"]]
     t0 = time.perf_counter()
-    cost = latency.rtt_matrix_ms(users, regions[["lat", "lon"]], model=args.model)
+    cost = latency.user_rtt_matrix_ms(users, regions[["lat", "lon"]], model=args.model)
     t_cost = time.perf_counter() - t0
     print(
         f"users: {len(users)} world cities; candidates: {len(regions)} commercial AWS regions; "

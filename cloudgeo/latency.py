@@ -93,6 +93,7 @@ __all__ = [
     "rtt_matrix_ms",
     "rtt_ms",
     "user_latency",
+    "user_rtt_matrix_ms",
     "weighted_quantile",
 ]
 
@@ -743,6 +744,52 @@ def rtt_matrix_ms(
         rtt = np.where(same, m.stat_params(stat)[2], rtt)
     out = pd.DataFrame(rtt, index=ai.copy(), columns=pd.Index(bi).copy())
     _result_attrs(out, m, stat, False)
+    return out
+
+
+def user_rtt_matrix_ms(
+    users: pd.DataFrame,
+    sites: object,
+    *,
+    model: str | LatencyModel | None = None,
+    stat: str = "p50",
+) -> pd.DataFrame:
+    """RTT every user sees to every site: :func:`rtt_matrix_ms` plus the model's access RTT.
+
+    The same round trip :func:`user_latency` reports for a user's site, for all sites at
+    once; this is the cost matrix of :func:`cloudgeo.placement.optimize_placement`.
+
+    Parameters
+    ----------
+    users : pandas.DataFrame
+        End users with ``lat``, ``lon`` (index labels the rows). [deg]
+    sites : pandas.DataFrame or sequence of str
+        Sites with ``lat``, ``lon`` (index labels the columns) or region codes. [deg]
+    model : str, LatencyModel or None
+        Default ``"calibrated"``; its ``access`` technology sets the last-mile term
+        (``"physics"`` has none).
+    stat : {"p50", "p90"}
+        Statistic.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Round-trip times including the access RTT, shape (len(users), len(sites)). [ms]
+
+    Raises
+    ------
+    UnknownRegionError, DataValidationError, InvalidTypeError
+        On unknown codes, bad coordinates or wrong types.
+    """
+    m = get_model(model)
+    if not isinstance(users, pd.DataFrame):
+        msg = f"users must be a pandas DataFrame with lat, lon columns, got {type(users).__name__}."
+        raise InvalidTypeError(msg)
+    out = rtt_matrix_ms(users, sites, model=m, stat=stat)
+    access = m.user_access_rtt_ms
+    if access:
+        out += access
+    out.attrs["access_rtt_ms"] = access
     return out
 
 

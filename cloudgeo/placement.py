@@ -627,9 +627,9 @@ def _cost_matrix(
     if cost_ms is None:
         points_arrays(candidates, source="candidates")
         points_arrays(users, source="users", weight=None)
-        from cloudgeo.latency import rtt_matrix_ms
+        from cloudgeo.latency import user_rtt_matrix_ms
 
-        mat = rtt_matrix_ms(users[["lat", "lon"]], candidates[["lat", "lon"]], model=model, stat=stat)
+        mat = user_rtt_matrix_ms(users[["lat", "lon"]], candidates[["lat", "lon"]], model=model, stat=stat)
         arr = np.asarray(mat.to_numpy(), dtype=np.float64)
     else:
         if not isinstance(cost_ms, pd.DataFrame):
@@ -1315,10 +1315,10 @@ def optimize_placement(
         ``"coverage"`` (maximise the weighted share within ``threshold_ms``) or ``"worst"``
         (minimise the largest RTT of any user with positive weight, p-center). [-]
     model : str, optional
-        Latency model passed to :func:`cloudgeo.latency.rtt_matrix_ms` (``None``: its calibrated
+        Latency model passed to :func:`cloudgeo.latency.user_rtt_matrix_ms` (``None``: its calibrated
         default; ``"physics"``: straight-fibre great-circle floor). Ignored with ``cost_ms``. [-]
     stat : str, default "p50"
-        Statistic of the latency model passed to :func:`cloudgeo.latency.rtt_matrix_ms`. [-]
+        Statistic of the latency model passed to :func:`cloudgeo.latency.user_rtt_matrix_ms`. [-]
     method : str, default "exact"
         ``"exact"`` (proven optimum: vectorised enumeration or HiGHS integer program on exactly
         aggregated demand) or ``"greedy"`` (add the best next site one at a time). [-]

@@ -372,7 +372,7 @@ class _PlacementContext:
             from cloudgeo import latency
 
             users = self.users(population)
-            self._cost[population] = latency.rtt_matrix_ms(
+            self._cost[population] = latency.user_rtt_matrix_ms(
                 users[["lat", "lon"]], self.candidates[["lat", "lon"]]
             )
         return self._cost[population]
@@ -412,7 +412,7 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
     solver, coverage threshold, must-include and exclude regions. One call to
     :func:`cloudgeo.placement.optimize_placement` and one to
     :func:`cloudgeo.plotting.plot_placement` per change. The users x candidates RTT matrix
-    (:func:`cloudgeo.latency.rtt_matrix_ms`) is computed once per population and passed as
+    (:func:`cloudgeo.latency.user_rtt_matrix_ms`) is computed once per population and passed as
     ``cost_ms``; results are cached per control combination.
 
     Parameters

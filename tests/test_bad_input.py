@@ -781,6 +781,10 @@ row(
 )
 row("latency.rtt_matrix_ms", "typo", UnknownRegionError, r"us-east-l", lambda: L.rtt_matrix_ms(["us-east-l"]))
 row("latency.rtt_matrix_ms", "bad frame", DataValidationError, r"95", lambda: L.rtt_matrix_ms(BAD_LAT))
+_URM = "latency.user_rtt_matrix_ms"
+row(_URM, "typo", UnknownRegionError, r"us-east-l", lambda: L.user_rtt_matrix_ms(GOOD, ["us-east-l"]))
+row(_URM, "bad frame", DataValidationError, r"95", lambda: L.user_rtt_matrix_ms(BAD_LAT, ["us-east-1"]))
+row(_URM, "wrong type", InvalidTypeError, r"got list", lambda: L.user_rtt_matrix_ms([1], ["us-east-1"]))
 row(
     "latency.rtt_ms",
     "lat out of range",

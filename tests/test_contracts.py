@@ -120,6 +120,12 @@ for label, make_users in (("str-index", users_str_index), ("shuffled-int-index",
             [(_frame_of, 0)],
         ),
         Case(
+            f"latency.user_rtt_matrix_ms[{label}]",
+            L.user_rtt_matrix_ms,
+            lambda m=make_users: (m(), regions_extra()),
+            [(_frame_of, 0)],
+        ),
+        Case(
             f"latency.cdn_ttfb_ms[{label}]",
             lambda u: L.cdn_ttfb_ms(u, "us-east-1"),
             lambda m=make_users: (m(),),

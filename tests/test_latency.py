@@ -477,3 +477,27 @@ def test_fitted_model_file_must_give_every_parameter(tmp_path: Path, monkeypatch
         DataFileError, match=r"(?s)latency_model\.json failed.*stretch must be >= 1, got 0\.5"
     ):
         latency._calibrated.__wrapped__()
+
+
+def test_user_rtt_matrix_adds_access_and_matches_user_latency() -> None:
+    users = pd.DataFrame(
+        {"lat": [14.5995, 48.8566, -33.87], "lon": [120.9842, 2.3522, 151.21]}, index=["m", "p", "s"]
+    )
+    sites = catalog.get_regions(["ap-southeast-1", "eu-west-3", "us-east-1"])
+    base = latency.rtt_matrix_ms(users, sites)
+    user = latency.user_rtt_matrix_ms(users, sites)
+    access = latency.get_model().user_access_rtt_ms
+    assert access > 0
+    np.testing.assert_allclose(user.to_numpy(), base.to_numpy() + access)
+    assert user.attrs["access_rtt_ms"] == access
+    nearest = latency.user_latency(users, sites)
+    for label, site in zip(nearest.index, nearest["site"].astype(str), strict=True):
+        assert nearest.loc[label, "rtt_ms"] == pytest.approx(user.loc[label, site])
+    physics = latency.user_rtt_matrix_ms(users, sites, model="physics")
+    np.testing.assert_allclose(
+        physics.to_numpy(), latency.rtt_matrix_ms(users, sites, model="physics").to_numpy()
+    )
+    with pytest.raises(
+        InvalidTypeError, match="users must be a pandas DataFrame with lat, lon columns, got list"
+    ):
+        latency.user_rtt_matrix_ms([1, 2], sites)
