@@ -7,28 +7,48 @@ Every property counts the inputs it tried; the table is printed at the end of th
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import importlib
+import inspect
+import io
 import itertools
+import json
 import math
+import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cloudgeo import availability as A
+from cloudgeo import catalog as C
 from cloudgeo import durability as D
 from cloudgeo import geodesy as G
 from cloudgeo import latency as L
+from cloudgeo import measurements as M
 from cloudgeo import network as N
 from cloudgeo import placement as PL
+from cloudgeo import population as P
 from cloudgeo import scaling as S
 from cloudgeo.errors import CloudGeoError
 
-COUNTS: Counter[str] = Counter()
+# (function, kind) -> inputs tried; kind is "valid", "invalid" (must raise) or "random" (either).
+COUNTS: Counter[tuple[str, str]] = Counter()
+# Which properties exist, filled at import time by ``covers`` (read by the meta-test).
+COVERED: dict[str, set[str]] = {}
+KINDS = ("valid", "invalid", "random")
 R_KM = G.EARTH_RADIUS_KM
+NAN = float("nan")
+INF = float("inf")
 
 lat_st = st.floats(-90, 90, allow_nan=False)
 lon_st = st.floats(-180, 180, allow_nan=False)
@@ -38,19 +58,41 @@ any_float = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.sampled_from([float("nan"), float("inf"), -float("inf"), -1e-9, 1 + 1e-9, 99.9, 100.0, -5.0]),
 )
+bad_float = st.sampled_from([NAN, INF, -INF, -1.0, -1e-9, 1e300, -1e300])
 junk = st.one_of(st.text(max_size=5), st.none(), st.lists(st.integers(), max_size=2), st.booleans())
+bad_frame = st.one_of(
+    st.just(pd.DataFrame()),
+    st.just(pd.DataFrame({"lat": [NAN], "lon": [0.0]})),
+    st.just(pd.DataFrame({"lat": [95.0], "lon": [0.0]})),
+    st.just(pd.DataFrame({"lat": [10.0], "lon": [INF]})),
+    st.just(pd.DataFrame({"lat": [], "lon": []})),
+    st.just(pd.DataFrame({"x": [1, 2]})),
+    st.just(pd.DataFrame({"lat": ["a"], "lon": [0.0]})),
+    st.integers(),
+    st.text(max_size=4),
+    st.none(),
+    st.lists(st.floats(), max_size=3),
+)
+# garbage of several kinds: wrong types, NaN/inf, out-of-range numbers, empty or broken frames
+garbage = st.one_of(junk, bad_float, bad_frame, st.integers(-(10**9), -1))
 
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-MEDIUM = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MEDIUM = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+HEAVY = settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _count_table(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
-    lines = [f"{'function':50} {'inputs tried':>12}"]
-    lines += [f"{name:50} {n:>12}" for name, n in sorted(COUNTS.items())]
-    lines.append(f"{'TOTAL (' + str(len(COUNTS)) + ' functions)':50} {sum(COUNTS.values()):>12}")
+    names = sorted({name for name, _ in COUNTS})
+    lines = [f"{'function':46} {'valid':>7} {'invalid':>8} {'random':>7} {'total':>7}"]
+    for name in names:
+        row = [COUNTS[(name, k)] for k in KINDS]
+        lines.append(f"{name:46} {row[0]:>7} {row[1]:>8} {row[2]:>7} {sum(row):>7}")
+    totals = [sum(n for (_, k), n in COUNTS.items() if k == kind) for kind in KINDS]
+    label = f"TOTAL ({len(names)} functions)"
+    lines.append(f"{label:46} {totals[0]:>7} {totals[1]:>8} {totals[2]:>7} {sum(totals):>7}")
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     text = "\nproperty-test inputs per function\n" + "\n".join(lines)
     if reporter is not None:
@@ -59,24 +101,48 @@ def _count_table(request: pytest.FixtureRequest) -> Iterator[None]:
         print(text)
 
 
-def count(name: str) -> None:
-    COUNTS[name] += 1
+def covers(*names: str, kind: str = "valid") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register that the decorated test is a ``kind`` property of ``names`` (for the meta-test)."""
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for name in names:
+            COVERED.setdefault(name, set()).add(kind)
+        return fn
+
+    return deco
+
+
+def count(name: str, kind: str = "valid") -> None:
+    COUNTS[(name, kind)] += 1
+
+
+def _no_nan(out: object) -> bool:
+    """True unless ``out`` (a number, array, frame, series or dataclass of them) holds a NaN."""
+    if isinstance(out, pd.DataFrame):
+        num = out.select_dtypes("number")
+        return not bool(num.isna().to_numpy().any()) if num.size else True
+    if isinstance(out, pd.Series):
+        return not (pd.api.types.is_numeric_dtype(out) and bool(out.isna().any()))
+    if isinstance(out, float | int | np.floating | np.ndarray):
+        arr = np.asarray(out)
+        return not (arr.dtype.kind == "f" and bool(np.isnan(arr).any()))
+    return True
 
 
 def must_reject(name: str, call: Callable[[], object]) -> None:
     """Bad input: a CloudGeoError that is also a builtin; nothing else, never a NaN result."""
-    count(name + " [invalid]")
+    count(name, "invalid")
     try:
         out = call()
     except CloudGeoError as exc:
         assert isinstance(exc, ValueError | KeyError | TypeError)  # noqa: PT017
         return
-    raise AssertionError(f"{name} accepted bad input and returned {out!r}")
+    raise AssertionError(f"{name} accepted bad input and returned {out!r} (NaN-free: {_no_nan(out)})")
 
 
 def valid_or_reject(name: str, call: Callable[[], object]) -> object | None:
     """Random input that may or may not be valid: a finite result or a CloudGeoError."""
-    count(name + " [random]")
+    count(name, "random")
     try:
         out = call()
     except CloudGeoError as exc:
@@ -87,9 +153,45 @@ def valid_or_reject(name: str, call: Callable[[], object]) -> object | None:
     return out
 
 
+@cache
+def _regions_2019() -> pd.DataFrame:
+    return C.load_regions(as_of="2019-12-31")
+
+
+@cache
+def _region_codes() -> tuple[str, ...]:
+    return tuple(C.load_regions(partitions="aws").index)
+
+
+@cache
+def _edge_iatas() -> tuple[str, ...]:
+    return tuple(C.load_edge_locations().index)
+
+
+def regions_frame(codes: list[str]) -> pd.DataFrame:
+    return C.load_regions().loc[codes]
+
+
+codes_st = st.lists(st.sampled_from(_region_codes()), min_size=1, max_size=4, unique=True)
+users_st = st.lists(point_st, min_size=1, max_size=8).map(
+    lambda pts: pd.DataFrame(pts, columns=["lat", "lon"], index=[f"u{i}" for i in range(len(pts))])
+)
+date_st = st.dates(dt.date(2006, 8, 25), dt.date(2027, 12, 31))
+bad_date = st.one_of(
+    st.dates(dt.date(1900, 1, 1), dt.date(2006, 8, 24)),
+    st.dates(dt.date(1900, 1, 1), dt.date(2006, 8, 24)).map(str),
+    st.text(max_size=8).filter(lambda s: not s[:1].isdigit()),
+    st.sampled_from(["31/12/2019", "2019-13-01", "2019/12/31", "20191231"]),
+    st.integers(),
+    st.floats(),
+)
+unknown_text = st.text(min_size=1, max_size=12)
+
+
 # ---- geodesy ---------------------------------------------------------------------------------
 
 
+@covers("geodesy.great_circle_km")
 @FAST
 @given(point_st, point_st)
 def test_great_circle_symmetric_bounded(a: tuple[float, float], b: tuple[float, float]) -> None:
@@ -101,18 +203,21 @@ def test_great_circle_symmetric_bounded(a: tuple[float, float], b: tuple[float, 
     assert float(G.great_circle_km(*a, *a)) == pytest.approx(0.0, abs=1e-6)
 
 
+@covers("geodesy.great_circle_km", kind="random")
 @FAST
 @given(any_float, any_float, any_float, any_float)
 def test_great_circle_random_floats(a: float, b: float, c: float, d: float) -> None:
     valid_or_reject("geodesy.great_circle_km", lambda: G.great_circle_km(a, b, c, d))
 
 
+@covers("geodesy.great_circle_km", kind="invalid")
 @FAST
 @given(st.floats(90.0001, 1e6) | st.floats(-1e6, -90.0001), lon_st)
 def test_great_circle_rejects_bad_lat(lat: float, lon: float) -> None:
     must_reject("geodesy.great_circle_km", lambda: G.great_circle_km(lat, lon, 0, 0))
 
 
+@covers("geodesy.geodesic_km")
 @MEDIUM
 @given(point_st, point_st)
 def test_geodesic_close_to_great_circle(a: tuple[float, float], b: tuple[float, float]) -> None:
@@ -124,6 +229,7 @@ def test_geodesic_close_to_great_circle(a: tuple[float, float], b: tuple[float, 
     assert float(G.geodesic_km(*b, *a)) == pytest.approx(ge, abs=1e-6)
 
 
+@covers("geodesy.distance_matrix_km")
 @MEDIUM
 @given(st.lists(point_st, min_size=1, max_size=8))
 def test_distance_matrix_symmetric_zero_diagonal(points: list[tuple[float, float]]) -> None:
@@ -136,6 +242,7 @@ def test_distance_matrix_symmetric_zero_diagonal(points: list[tuple[float, float
     assert (m <= math.pi * R_KM + 1e-6).all()
 
 
+@covers("geodesy.nearest_sites")
 @MEDIUM
 @given(st.lists(point_st, min_size=1, max_size=6), st.lists(point_st, min_size=1, max_size=10))
 def test_nearest_sites_is_the_brute_force_minimum(
@@ -153,6 +260,7 @@ def test_nearest_sites_is_the_brute_force_minimum(
 # ---- network, latency ------------------------------------------------------------------------
 
 
+@covers("network.routed_distance_km")
 @MEDIUM
 @given(point_st, point_st)
 def test_routed_at_least_great_circle(a: tuple[float, float], b: tuple[float, float]) -> None:
@@ -163,6 +271,7 @@ def test_routed_at_least_great_circle(a: tuple[float, float], b: tuple[float, fl
     assert math.isfinite(routed)
 
 
+@covers("latency.rtt_ms")
 @MEDIUM
 @given(
     point_st,
@@ -181,6 +290,7 @@ def test_rtt_at_least_the_physics_floor(
     assert one_way == pytest.approx(rtt / 2)
 
 
+@covers("latency.rtt_from_distance_ms")
 @FAST
 @given(
     st.floats(0, 30_000), st.floats(0, 30_000), st.sampled_from(["calibrated", "physics", "rule-of-thumb"])
@@ -194,12 +304,14 @@ def test_rtt_from_distance_monotone(d1: float, d2: float, model: str) -> None:
     assert r_lo >= 2 * lo / L.fibre_speed_km_s() * 1000.0 - 1e-9
 
 
+@covers("latency.rtt_from_distance_ms", kind="random")
 @FAST
 @given(any_float)
 def test_rtt_from_distance_random(d: float) -> None:
     valid_or_reject("latency.rtt_from_distance_ms", lambda: L.rtt_from_distance_ms(d))
 
 
+@covers("latency.weighted_quantile")
 @FAST
 @given(st.lists(st.floats(0, 1e4), min_size=1, max_size=30), frac_st, frac_st)
 def test_weighted_quantile_bounded_monotone(values: list[float], q1: float, q2: float) -> None:
@@ -210,6 +322,7 @@ def test_weighted_quantile_bounded_monotone(values: list[float], q1: float, q2: 
     assert min(values) - 1e-9 <= a <= b + 1e-9 <= max(values) + 2e-9
 
 
+@covers("latency.cdn_ttfb_breakdown_ms")
 @FAST
 @given(frac_st, frac_st, st.floats(0, 500), st.floats(0, 500), st.floats(0, 500))
 def test_cdn_ttfb_between_hit_and_miss(e: float, r: float, u: float, er: float, ro: float) -> None:
@@ -218,6 +331,7 @@ def test_cdn_ttfb_between_hit_and_miss(e: float, r: float, u: float, er: float, 
     assert out["hit_ms"] - 1e-9 <= out["ttfb_ms"] <= out["miss_ms"] + 1e-9
 
 
+@covers("latency.cdn_ttfb_breakdown_ms", kind="random")
 @FAST
 @given(any_float)
 def test_cdn_ttfb_fraction_random(x: float) -> None:
@@ -232,6 +346,7 @@ def test_cdn_ttfb_fraction_random(x: float) -> None:
 avail_list = st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=6)
 
 
+@covers("availability.parallel", "availability.series")
 @FAST
 @given(avail_list)
 def test_parallel_and_series_bounds(parts: list[float]) -> None:
@@ -246,6 +361,7 @@ def test_parallel_and_series_bounds(parts: list[float]) -> None:
     assert A.parallel(*parts).unavailability == pytest.approx(1 - p, abs=1e-12)
 
 
+@covers("availability.k_of_n")
 @FAST
 @given(avail_list)
 def test_k_of_n_monotone_in_k(parts: list[float]) -> None:
@@ -257,12 +373,14 @@ def test_k_of_n_monotone_in_k(parts: list[float]) -> None:
     assert values[-1] == pytest.approx(A.series(*parts).availability, abs=1e-12)
 
 
+@covers("availability.Component", kind="random")
 @FAST
 @given(any_float)
 def test_component_random(x: float) -> None:
     valid_or_reject("availability.Component", lambda: A.Component(x))
 
 
+@covers("availability.series", kind="invalid")
 @FAST
 @given(junk)
 def test_series_rejects_junk(x: object) -> None:
@@ -270,6 +388,7 @@ def test_series_rejects_junk(x: object) -> None:
     must_reject("availability.series", lambda: A.series(0.9, x))  # type: ignore[arg-type]
 
 
+@covers("availability.downtime")
 @FAST
 @given(frac_st, st.sampled_from(["year", "month", "week", "day"]))
 def test_downtime_within_period(a: float, period: str) -> None:
@@ -280,6 +399,7 @@ def test_downtime_within_period(a: float, period: str) -> None:
     assert dt == pytest.approx((1 - a) * days * 86400, rel=1e-9, abs=1e-3)
 
 
+@covers("availability.downtime", kind="random")
 @FAST
 @given(any_float)
 def test_downtime_random(x: float) -> None:
@@ -289,6 +409,7 @@ def test_downtime_random(x: float) -> None:
 # ---- durability ------------------------------------------------------------------------------
 
 
+@covers("durability.expected_losses")
 @FAST
 @given(
     st.floats(1e-20, 0.5),
@@ -313,6 +434,7 @@ def test_losses_monotone_in_objects_and_years(p: float, o1: float, o2: float, y1
     assert float(c.probability_any_loss) >= float(a.probability_any_loss) - 1e-15
 
 
+@covers("durability.expected_losses", kind="random")
 @FAST
 @given(any_float, any_float)
 def test_expected_losses_random(objects: float, p: float) -> None:
@@ -322,6 +444,7 @@ def test_expected_losses_random(objects: float, p: float) -> None:
     )
 
 
+@covers("durability.nines", "durability.durability_from_nines")
 @FAST
 @given(st.floats(0, 15))
 def test_nines_round_trip(n: float) -> None:
@@ -334,12 +457,14 @@ def test_nines_round_trip(n: float) -> None:
     assert n - 1 - 1e-9 <= counted <= n + 1e-9
 
 
+@covers("durability.durability_from_nines", kind="random")
 @FAST
 @given(any_float)
 def test_durability_from_nines_random(n: float) -> None:
     valid_or_reject("durability.durability_from_nines", lambda: D.durability_from_nines(n))
 
 
+@covers("durability.erasure_coding_loss")
 @MEDIUM
 @given(st.integers(1, 20), st.integers(1, 6), st.floats(1e-4, 0.5), st.floats(0.1, 30))
 def test_erasure_coding_more_parity_never_worse(k: int, m: int, rate: float, days: float) -> None:
@@ -357,6 +482,7 @@ def test_erasure_coding_more_parity_never_worse(k: int, m: int, rate: float, day
 # ---- placement, scaling ----------------------------------------------------------------------
 
 
+@covers("placement.placement_frontier")
 @SLOW
 @given(st.lists(point_st, min_size=3, max_size=25), st.sampled_from(["mean", "p90", "worst"]))
 def test_placement_objective_non_increasing_in_k(users: list[tuple[float, float]], objective: str) -> None:
@@ -371,6 +497,7 @@ def test_placement_objective_non_increasing_in_k(users: list[tuple[float, float]
     assert np.all(np.diff(values) <= 1e-6 * np.maximum(1.0, np.abs(values[:-1])))
 
 
+@covers("scaling.simulate_autoscaling")
 @SLOW
 @given(st.floats(10, 500), st.floats(1.5, 8), st.integers(1, 4), st.integers(5, 30))
 def test_autoscaling_respects_fleet_limits(
