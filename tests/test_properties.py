@@ -137,7 +137,7 @@ def must_reject(name: str, call: Callable[[], object]) -> None:
     except CloudGeoError as exc:
         assert isinstance(exc, ValueError | KeyError | TypeError)  # noqa: PT017
         return
-    raise AssertionError(f"{name} accepted bad input and returned {out!r} (NaN-free: {_no_nan(out)})")
+    raise AssertionError(f"{name} accepted bad input and returned {out!r:.300} (NaN-free: {_no_nan(out)})")
 
 
 def valid_or_reject(name: str, call: Callable[[], object]) -> object | None:
@@ -181,7 +181,7 @@ bad_date = st.one_of(
     st.dates(dt.date(1900, 1, 1), dt.date(2006, 8, 24)),
     st.dates(dt.date(1900, 1, 1), dt.date(2006, 8, 24)).map(str),
     st.text(max_size=8).filter(lambda s: not s[:1].isdigit()),
-    st.sampled_from(["31/12/2019", "2019-13-01", "2019/12/31", "20191231"]),
+    st.sampled_from(["31/12/2019", "2019-13-01", "2019/12/31", "2019-02-30"]),
     st.integers(),
     st.floats(),
 )
@@ -513,3 +513,268 @@ def test_autoscaling_respects_fleet_limits(
     assert res.summary.unserved_total >= 0
     assert 0.0 <= res.summary.unserved_share <= 1.0
     assert tl.index.equals(demand.index)
+
+
+# ---- catalog ---------------------------------------------------------------------------------
+
+
+@covers("catalog.load_regions", "catalog.validate_regions")
+@MEDIUM
+@given(date_st, date_st)
+def test_region_count_non_decreasing_in_as_of(d1: dt.date, d2: dt.date) -> None:
+    count("catalog.load_regions")
+    count("catalog.validate_regions")
+    lo, hi = sorted((d1, d2))
+    a, b = C.load_regions(as_of=lo), C.load_regions(as_of=hi)
+    assert len(a) <= len(b)
+    assert set(a.index) <= set(b.index)
+    assert (a["opened"].dt.date <= lo).all()
+    pd.testing.assert_frame_equal(C.validate_regions(a), a, check_dtype=False)
+
+
+@covers("catalog.load_regions", kind="invalid")
+@FAST
+@given(bad_date)
+def test_load_regions_rejects_bad_dates(d: object) -> None:
+    must_reject("catalog.load_regions", lambda: C.load_regions(as_of=d))
+
+
+@covers("catalog.load_regions", kind="invalid")
+@FAST
+@given(unknown_text, junk)
+def test_load_regions_rejects_bad_partitions_and_flags(p: str, flag: object) -> None:
+    assume(p not in C.PARTITIONS)
+    must_reject("catalog.load_regions", lambda: C.load_regions(partitions=p))
+    assume(not isinstance(flag, bool))
+    must_reject("catalog.load_regions", lambda: C.load_regions(include_unannounced=flag))  # type: ignore[arg-type]
+
+
+@covers("catalog.get_regions")
+@FAST
+@given(codes_st)
+def test_get_regions_returns_the_rows_asked_for(codes: list[str]) -> None:
+    count("catalog.get_regions")
+    out = C.get_regions(codes)
+    assert list(out.index) == codes
+    pd.testing.assert_frame_equal(out, C.load_regions().loc[codes])
+
+
+@covers("catalog.get_regions", kind="invalid")
+@FAST
+@given(st.one_of(unknown_text, st.integers(), st.none(), st.floats()))
+def test_get_regions_rejects_unknown(code: object) -> None:
+    assume(code not in C.load_regions(include_unannounced=True).index)
+    must_reject("catalog.get_regions", lambda: C.get_regions(code))  # type: ignore[arg-type]
+
+
+@cache
+def _sla_ids() -> tuple[str, ...]:
+    return tuple(C.load_slas().index)
+
+
+@cache
+def _storage_ids() -> tuple[str, ...]:
+    return tuple(C.load_storage_classes().index)
+
+
+@covers("catalog.get_sla", "catalog.get_storage_class")
+@FAST
+@given(st.data())
+def test_get_sla_and_storage_class_match_tables(data: st.DataObject) -> None:
+    count("catalog.get_sla")
+    count("catalog.get_storage_class")
+    sla = data.draw(st.sampled_from(_sla_ids()))
+    row = C.get_sla(sla)
+    assert 0.0 < float(row["commitment"]) <= 1.0
+    pd.testing.assert_series_equal(row, C.load_slas().loc[sla])
+    sc = data.draw(st.sampled_from(_storage_ids()))
+    srow = C.get_storage_class(sc)
+    assert 0.0 < float(srow["durability"]) <= 1.0
+    pd.testing.assert_series_equal(srow, C.load_storage_classes().loc[sc])
+
+
+@covers("catalog.get_sla", "catalog.get_storage_class", kind="invalid")
+@FAST
+@given(st.one_of(unknown_text, st.integers(), st.none(), st.floats(), st.lists(st.text(), max_size=2)))
+def test_get_sla_and_storage_class_reject_unknown(name: object) -> None:
+    assume(name not in _sla_ids())
+    must_reject("catalog.get_sla", lambda: C.get_sla(name))  # type: ignore[arg-type]
+    assume(name not in _storage_ids())
+    must_reject("catalog.get_storage_class", lambda: C.get_storage_class(name))  # type: ignore[arg-type]
+
+
+@covers("catalog.load_availability_zones")
+@MEDIUM
+@given(date_st, date_st, codes_st)
+def test_az_count_non_decreasing_and_filtered(d1: dt.date, d2: dt.date, codes: list[str]) -> None:
+    count("catalog.load_availability_zones")
+    lo, hi = sorted((d1, d2))
+    assert len(C.load_availability_zones(as_of=lo)) <= len(C.load_availability_zones(as_of=hi))
+    some = C.load_availability_zones(regions=codes)
+    assert set(some["region"]) <= set(codes)
+    assert some["lat"].between(-90, 90).all()
+
+
+@covers("catalog.load_availability_zones", kind="invalid")
+@FAST
+@given(bad_date, unknown_text)
+def test_az_rejects_bad_dates_and_regions(d: object, code: str) -> None:
+    must_reject("catalog.load_availability_zones", lambda: C.load_availability_zones(as_of=d))
+    assume(code not in C.load_regions(include_unannounced=True).index)
+    must_reject("catalog.load_availability_zones", lambda: C.load_availability_zones(regions=code))
+
+
+@covers("catalog.load_edge_locations", "catalog.validate_edge_locations", "catalog.edge_snapshot_dates")
+@MEDIUM
+@given(st.dates(dt.date(2019, 11, 27), dt.date(2027, 12, 31)))
+def test_edge_snapshot_at_or_before_as_of(d: dt.date) -> None:
+    count("catalog.load_edge_locations")
+    count("catalog.validate_edge_locations")
+    count("catalog.edge_snapshot_dates")
+    edges = C.load_edge_locations(as_of=d)
+    snaps = C.edge_snapshot_dates()
+    assert snaps == sorted(snaps)
+    used = max(s for s in snaps if s <= d)
+    assert (pd.to_datetime(edges["snapshot"]).dt.date == used).all()
+    assert len(edges) > 0
+    pd.testing.assert_frame_equal(C.validate_edge_locations(edges), edges, check_dtype=False)
+
+
+@covers("catalog.load_edge_locations", kind="invalid")
+@FAST
+@given(st.one_of(bad_date, st.dates(dt.date(2006, 8, 25), dt.date(2019, 11, 26))))
+def test_edge_locations_reject_bad_dates(d: object) -> None:
+    must_reject("catalog.load_edge_locations", lambda: C.load_edge_locations(as_of=d))
+
+
+edge_code_st = st.tuples(
+    st.sampled_from(_edge_iatas()),
+    st.integers(0, 999),
+    st.sampled_from(["", "-C1", "-P2", "-E10"]),
+    st.booleans(),
+).map(lambda t: (t[0] + str(t[1]) + t[2]).lower() if t[3] else t[0] + str(t[1]) + t[2])
+
+
+@covers("catalog.lookup_edge_location")
+@FAST
+@given(st.lists(edge_code_st, min_size=1, max_size=4))
+def test_lookup_edge_location_matches_prefix(codes: list[str]) -> None:
+    count("catalog.lookup_edge_location")
+    out = C.lookup_edge_location(codes)
+    assert list(out["code"]) == codes
+    assert [c[:3].upper() for c in codes] == list(out["iata"])
+    edges = C.load_edge_locations()
+    for _, row in out.iterrows():
+        assert row["lat"] == pytest.approx(edges.loc[row["iata"], "lat"])
+
+
+@covers("catalog.lookup_edge_location", kind="invalid")
+@FAST
+@given(st.one_of(unknown_text, st.integers(), st.none(), st.floats(), st.just("")))
+def test_lookup_edge_location_rejects_malformed(code: object) -> None:
+    import re
+
+    assume(not (isinstance(code, str) and re.fullmatch(C.EDGE_CODE_PATTERN, code.upper())))
+    must_reject("catalog.lookup_edge_location", lambda: C.lookup_edge_location(code))
+
+
+def _csv_round_trip(df: pd.DataFrame, reader: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "t.csv")
+        df.to_csv(path, index=False)
+        return reader(path)
+
+
+table_st = st.lists(st.tuples(lat_st, lon_st, st.integers(1, 50)), min_size=1, max_size=8)
+
+
+@covers("catalog.read_regions", "catalog.read_edge_locations")
+@MEDIUM
+@given(table_st)
+def test_read_regions_and_edges_round_trip(rows: list[tuple[float, float, int]]) -> None:
+    count("catalog.read_regions")
+    count("catalog.read_edge_locations")
+    lat = [r[0] for r in rows]
+    lon = [r[1] for r in rows]
+    codes = [f"xx-test-{i}" for i in range(len(rows))]
+    got = _csv_round_trip(pd.DataFrame({"code": codes, "lat": lat, "lon": lon}), C.read_regions)
+    assert list(got.index) == codes
+    np.testing.assert_allclose(got["lat"], lat)
+    np.testing.assert_allclose(got["lon"], lon)
+    iatas = ["Q" + a + b for a, b in itertools.islice(itertools.product("ABCDEFGH", repeat=2), len(rows))]
+    pops = [r[2] for r in rows]
+    e = _csv_round_trip(
+        pd.DataFrame({"iata": iatas, "lat": lat, "lon": lon, "pops": pops}), C.read_edge_locations
+    )
+    assert list(e.index) == iatas
+    np.testing.assert_allclose(e["lat"], lat)
+    assert list(e["pops"]) == pops
+
+
+def _bad_table(kind: str, key: str) -> pd.DataFrame:
+    base = pd.DataFrame(
+        {key: ["xx-a-1", "xx-b-1"] if key == "code" else ["QAA", "QAB"], "lat": [1.0, 2.0], "lon": [3.0, 4.0]}
+    )
+    return {
+        "nan": base.assign(lat=[NAN, 1.0]),
+        "inf": base.assign(lon=[INF, 1.0]),
+        "lat range": base.assign(lat=[95.0, 1.0]),
+        "lon range": base.assign(lon=[1.0, -200.0]),
+        "duplicate": base.assign(**{key: [base[key][0]] * 2}),
+        "missing column": base.drop(columns="lat"),
+        "text lat": base.assign(lat=["north", "south"]),
+    }[kind]
+
+
+# (an empty table is a valid, if useless, region list: validators accept it, as they should)
+bad_table_kind = st.sampled_from(
+    ["nan", "inf", "lat range", "lon range", "duplicate", "missing column", "text lat"]
+)
+
+
+@covers(
+    "catalog.read_regions",
+    "catalog.read_edge_locations",
+    "catalog.validate_regions",
+    "catalog.validate_edge_locations",
+    kind="invalid",
+)
+@FAST
+@given(bad_table_kind, st.one_of(junk, st.integers()))
+def test_readers_and_validators_reject_bad_tables(kind: str, other: object) -> None:
+    reg, edg = _bad_table(kind, "code"), _bad_table(kind, "iata")
+    must_reject("catalog.validate_regions", lambda: C.validate_regions(reg))
+    must_reject("catalog.validate_edge_locations", lambda: C.validate_edge_locations(edg))
+    must_reject("catalog.read_regions", lambda: _csv_round_trip(reg, C.read_regions))
+    must_reject("catalog.read_edge_locations", lambda: _csv_round_trip(edg, C.read_edge_locations))
+    must_reject("catalog.validate_regions", lambda: C.validate_regions(other))  # type: ignore[arg-type]
+    must_reject("catalog.read_regions", lambda: C.read_regions(other))  # type: ignore[arg-type]
+    must_reject("catalog.read_edge_locations", lambda: C.read_edge_locations(other))  # type: ignore[arg-type]
+
+
+NO_INPUT_LOADERS = {
+    "catalog.load_regional_edge_caches": C.load_regional_edge_caches,
+    "catalog.load_slas": C.load_slas,
+    "catalog.load_storage_classes": C.load_storage_classes,
+    "population.load_country_population": P.load_country_population,
+}
+
+
+@covers(*NO_INPUT_LOADERS)
+@MEDIUM
+@given(st.sampled_from(sorted(NO_INPUT_LOADERS)), st.integers(0, 10**6), st.integers(0, 10**6), st.floats())
+def test_no_input_loaders_return_fresh_copies(name: str, i: int, j: int, value: float) -> None:
+    """Scribbling on a returned table never leaks into the next call (no shared cache)."""
+    count(name)
+    first = NO_INPUT_LOADERS[name]()
+    pristine = first.copy(deep=True)
+    assert len(first) > 0
+    r, c = i % len(first), j % first.shape[1]
+    with contextlib.suppress(TypeError, ValueError):
+        first.iat[r, c] = value
+    pd.testing.assert_frame_equal(NO_INPUT_LOADERS[name](), pristine)
+    if "lat" in pristine:
+        assert pristine["lat"].between(-90, 90).all()
+    for col in ("commitment", "durability"):
+        if col in pristine:
+            assert pristine[col].between(0, 1).all()
