@@ -74,6 +74,12 @@ bad_frame = st.one_of(
     st.lists(st.floats(), max_size=3),
 )
 # garbage of several kinds: wrong types, NaN/inf, out-of-range numbers, empty or broken frames
+bad_lat = st.one_of(
+    st.sampled_from([NAN, INF, -INF, 95.0, -90.5, 1e300]),
+    st.floats(90.001, 1e6),
+    st.text(max_size=3),
+    st.none(),
+)
 garbage = st.one_of(junk, bad_float, bad_frame, st.integers(-(10**9), -1))
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -1065,3 +1071,252 @@ def test_wondernetwork_pairs_read_back(rows: list[Any]) -> None:
     both = _csv_round_trip(df, lambda p: M.read_wondernetwork_csv(p, stat=["min", "max"]))
     assert len(both) == 2 * len(df)
     assert (out["method"] == "icmp").all()
+
+
+# ---- geodesy, network, latency: the rest -----------------------------------------------------
+
+
+@covers("geodesy.unit_vectors")
+@FAST
+@given(point_st, point_st)
+def test_unit_vectors_are_unit_and_give_the_great_circle(
+    a: tuple[float, float], b: tuple[float, float]
+) -> None:
+    count("geodesy.unit_vectors")
+    v = G.unit_vectors([a[0], b[0]], [a[1], b[1]])
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-12)
+    angle = math.atan2(float(np.linalg.norm(np.cross(v[0], v[1]))), float(v[0] @ v[1]))
+    assert angle * R_KM == pytest.approx(float(G.great_circle_km(*a, *b)), abs=1e-6)
+
+
+@covers(
+    "geodesy.unit_vectors",
+    "geodesy.geodesic_km",
+    "geodesy.distance_matrix_km",
+    "geodesy.nearest_sites",
+    "network.route_hubs",
+    "network.routed_distance_km",
+    "network.routed_distance_matrix_km",
+    kind="invalid",
+)
+@FAST
+@given(bad_lat, bad_frame, st.integers(-3, 0))
+def test_geometry_rejects_garbage(x: object, frame: object, k: int) -> None:
+    must_reject("geodesy.unit_vectors", lambda: G.unit_vectors(x, 0))  # type: ignore[arg-type]
+    must_reject("geodesy.geodesic_km", lambda: G.geodesic_km(x, 0, 0, 0))
+    must_reject("geodesy.distance_matrix_km", lambda: G.distance_matrix_km(frame))  # type: ignore[arg-type]
+    good = pd.DataFrame({"lat": [1.0], "lon": [2.0]})
+    must_reject("geodesy.nearest_sites", lambda: G.nearest_sites(good, frame))  # type: ignore[arg-type]
+    must_reject("geodesy.nearest_sites", lambda: G.nearest_sites(good, good, k=k))
+    must_reject("network.route_hubs", lambda: N.route_hubs((x, 0), (0, 0)))  # type: ignore[arg-type]
+    must_reject("network.routed_distance_km", lambda: N.routed_distance_km(x, 0, 0, 0))
+    must_reject("network.routed_distance_matrix_km", lambda: N.routed_distance_matrix_km([x], [0], [0], [0]))
+
+
+@cache
+def _backbone() -> N.Backbone:
+    return N.load_backbone()
+
+
+@covers(
+    "network.route_hubs", "network.routed_distance_matrix_km", "network.load_backbone", "network.Backbone"
+)
+@MEDIUM
+@given(st.lists(point_st, min_size=1, max_size=3), st.lists(point_st, min_size=1, max_size=3))
+def test_routed_matrix_matches_pairs_and_hubs_exist(a: list[Any], b: list[Any]) -> None:
+    for n in ("route_hubs", "routed_distance_matrix_km", "load_backbone", "Backbone"):
+        count("network." + n)
+    bb = _backbone()
+    rebuilt = N.Backbone(bb.hubs, bb.links, bb.hub_distance_km, bb.predecessors)
+    m = N.routed_distance_matrix_km(
+        [p[0] for p in a], [p[1] for p in a], [p[0] for p in b], [p[1] for p in b], backbone=rebuilt
+    )
+    assert m.shape == (len(a), len(b))
+    for i, j in itertools.product(range(len(a)), range(len(b))):
+        one = float(np.asarray(N.routed_distance_km(*a[i], *b[j])).ravel()[0])
+        assert m[i, j] == pytest.approx(one, rel=1e-9, abs=1e-6)
+        assert m[i, j] >= float(G.great_circle_km(*a[i], *b[j])) - 1e-6
+    hubs = N.route_hubs(a[0], b[0])
+    assert set(hubs) <= set(bb.hubs.index)
+    d = bb.hub_distance_km
+    np.testing.assert_allclose(d, d.T, atol=1e-6)
+    assert np.all(np.diag(d) == 0)
+
+
+@covers("network.Backbone", "network.load_backbone", kind="invalid")
+@FAST
+@given(garbage, garbage)
+def test_backbone_rejects_garbage(x: object, y: object) -> None:
+    must_reject("network.Backbone", lambda: N.Backbone(x, y, x, y))  # type: ignore[arg-type]
+    # load_backbone takes no input: what it returns must still be a valid backbone
+    count("network.load_backbone", "invalid")
+    with pytest.raises(TypeError):
+        N.load_backbone(x)  # type: ignore[call-arg]
+
+
+@covers("latency.region_rtt_ms", "latency.rtt_matrix_ms", "latency.user_rtt_matrix_ms")
+@MEDIUM
+@given(codes_st, st.sampled_from(["p50", "p90"]), st.sampled_from(["physics", "calibrated", "rule-of-thumb"]))
+def test_region_rtt_symmetric_above_floor(codes: list[str], stat: str, model: str) -> None:
+    for n in ("region_rtt_ms", "rtt_matrix_ms", "user_rtt_matrix_ms"):
+        count("latency." + n)
+    m = L.rtt_matrix_ms(codes, stat=stat, model=model)
+    np.testing.assert_allclose(m.to_numpy(), m.to_numpy().T, rtol=1e-9)
+    r = regions_frame(codes)
+    floor = 2 * G.distance_matrix_km(r).to_numpy() / L.fibre_speed_km_s() * 1000
+    assert (m.to_numpy() >= floor - 1e-6).all()
+    v = L.region_rtt_ms(codes, codes[0], stat=stat, model=model)
+    np.testing.assert_allclose(np.asarray(v).ravel(), m[codes[0]].to_numpy(), rtol=1e-9)
+    u = L.user_rtt_matrix_ms(r[["lat", "lon"]].reset_index(drop=True), codes, stat=stat, model=model)
+    assert u.shape == (len(codes), len(codes)) and (u.to_numpy() >= 0).all()
+
+
+@covers("latency.user_latency")
+@MEDIUM
+@given(users_st, codes_st)
+def test_user_latency_is_the_row_minimum(users: pd.DataFrame, codes: list[str]) -> None:
+    count("latency.user_latency")
+    sites = regions_frame(codes)
+    ul = L.user_latency(users, sites, model="calibrated")
+    pd.testing.assert_index_equal(ul.index, users.index)
+    mat = L.user_rtt_matrix_ms(users, sites, model="calibrated")
+    np.testing.assert_allclose(ul["rtt_ms"].to_numpy(), mat.to_numpy().min(axis=1), rtol=1e-9)
+    assert (ul["rtt_ms"] >= 2 * ul["distance_km"] / L.fibre_speed_km_s() * 1000 - 1e-6).all()
+
+
+@covers(
+    "latency.user_latency",
+    "latency.rtt_matrix_ms",
+    "latency.user_rtt_matrix_ms",
+    "latency.region_rtt_ms",
+    "latency.rtt_ms",
+    "latency.weighted_quantile",
+    "latency.fibre_speed_km_s",
+    "latency.get_model",
+    "latency.LatencyModel",
+    kind="invalid",
+)
+@FAST
+@given(bad_frame, st.one_of(unknown_text, st.integers()), bad_float)
+def test_latency_rejects_garbage(frame: object, code: object, x: float) -> None:
+    assume(code not in C.load_regions(include_unannounced=True).index and code not in L.model_names())
+    sites = regions_frame(["us-east-1"])
+    good = pd.DataFrame({"lat": [1.0], "lon": [2.0]})
+    must_reject("latency.user_latency", lambda: L.user_latency(frame, sites))
+    must_reject("latency.rtt_matrix_ms", lambda: L.rtt_matrix_ms([code]))
+    must_reject("latency.user_rtt_matrix_ms", lambda: L.user_rtt_matrix_ms(good, [code]))
+    must_reject("latency.region_rtt_ms", lambda: L.region_rtt_ms(code, "us-east-1"))  # type: ignore[arg-type]
+    must_reject(
+        "latency.rtt_ms", lambda: L.rtt_ms((x if not math.isfinite(x) else 90.5 + abs(x), 0.0), (0.0, 0.0))
+    )
+    must_reject("latency.weighted_quantile", lambda: L.weighted_quantile([1.0, NAN], 0.5))
+    must_reject(
+        "latency.weighted_quantile", lambda: L.weighted_quantile([1.0, 2.0], 0.5, weights=[1.0, -abs(x)])
+    )
+    must_reject("latency.fibre_speed_km_s", lambda: L.fibre_speed_km_s(x))
+    must_reject("latency.get_model", lambda: L.get_model(code))  # type: ignore[arg-type]
+    must_reject("latency.LatencyModel", lambda: L.LatencyModel(stretch=x))
+
+
+@covers("latency.fibre_speed_km_s", "latency.LatencyModel", "latency.get_model", "latency.model_names")
+@FAST
+@given(st.floats(1.0, 3.0), st.floats(1.0, 3.0), st.floats(0, 50), st.floats(0, 20_000), st.data())
+def test_custom_model_stays_above_its_floor(
+    index: float, stretch: float, overhead: float, d_km: float, data: st.DataObject
+) -> None:
+    for n in ("fibre_speed_km_s", "LatencyModel", "get_model", "model_names"):
+        count("latency." + n)
+    v = L.fibre_speed_km_s(index)
+    assert v == pytest.approx(L.C_KM_S / index) and v <= L.C_KM_S
+    m = L.LatencyModel(fibre_index=index, stretch=stretch, overhead_ms=overhead)
+    rtt = float(L.rtt_from_distance_ms(d_km, model=m))
+    assert rtt >= 2 * d_km / v * 1000 - 1e-9
+    name = data.draw(st.sampled_from(L.model_names()))
+    assert L.get_model(name).name == name
+
+
+@covers("latency.latency_summary", "latency.cdn_ttfb_ms", "latency.cdn_summary")
+@SLOW
+@given(users_st, st.sampled_from(["us-east-1", "eu-west-1", "ap-southeast-1"]), frac_st, frac_st)
+def test_cdn_and_summaries_bounded(users: pd.DataFrame, origin: str, e: float, r: float) -> None:
+    for n in ("latency_summary", "cdn_ttfb_ms", "cdn_summary"):
+        count("latency." + n)
+    cdn = L.cdn_ttfb_ms(users, origin, edge_hit_ratio=e, rec_hit_ratio=r)
+    pd.testing.assert_index_equal(cdn.index, users.index)
+    assert (cdn["hit_ms"] <= cdn["ttfb_ms"] + 1e-9).all() and (cdn["ttfb_ms"] <= cdn["miss_ms"] + 1e-9).all()
+    for s in (
+        L.cdn_summary(cdn).T.itertuples(),
+        [L.latency_summary(L.user_latency(users, regions_frame([origin])))],
+    ):
+        for row in s:
+            row = pd.Series(row._asdict()) if hasattr(row, "_asdict") else row
+            assert row["p50_ms"] <= row["p90_ms"] + 1e-9 <= row["p99_ms"] + 2e-9
+            shares = [row[c] for c in row.index if str(c).startswith("share_within")]
+            assert all(0 <= x <= 1 for x in shares) and shares == sorted(shares)
+
+
+@covers(
+    "latency.latency_summary",
+    "latency.cdn_ttfb_ms",
+    "latency.cdn_summary",
+    "latency.calibrate",
+    "latency.compare_with_measurements",
+    kind="invalid",
+)
+@FAST
+@given(garbage, st.sampled_from([NAN, INF, -INF]))
+def test_latency_tables_reject_garbage(frame: object, x: float) -> None:
+    must_reject("latency.latency_summary", lambda: L.latency_summary(frame))  # type: ignore[arg-type]
+    must_reject("latency.latency_summary", lambda: L.latency_summary(pd.DataFrame({"rtt_ms": [1.0, x]})))
+    must_reject("latency.cdn_summary", lambda: L.cdn_summary(frame))  # type: ignore[arg-type]
+    must_reject("latency.cdn_ttfb_ms", lambda: L.cdn_ttfb_ms(frame, "us-east-1"))  # type: ignore[arg-type]
+    good = pd.DataFrame({"lat": [1.0], "lon": [2.0]})
+    must_reject("latency.cdn_ttfb_ms", lambda: L.cdn_ttfb_ms(good, "us-east-1", edge_hit_ratio=x))
+    must_reject("latency.calibrate", lambda: L.calibrate(frame))  # type: ignore[arg-type]
+    must_reject("latency.compare_with_measurements", lambda: L.compare_with_measurements(frame))  # type: ignore[arg-type]
+
+
+@covers("latency.latency_summary", kind="invalid")
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG latency.latency_summary accepts negative rtt_ms (e.g. [1.0, -1.0] gives p50_ms=-1.0, "
+    "mean_ms=0.0) instead of raising DataValidationError; only NaN/inf are checked",
+)
+@FAST
+@given(st.floats(-1e6, -1e-9))
+def test_latency_summary_rejects_negative_rtt(x: float) -> None:
+    must_reject("latency.latency_summary", lambda: L.latency_summary(pd.DataFrame({"rtt_ms": [1.0, x]})))
+
+
+region_meas_st = st.lists(
+    st.tuples(
+        st.sampled_from(_region_codes()[:12]), st.sampled_from(_region_codes()[12:24]), st.floats(1.2, 3.0)
+    ),
+    min_size=2,
+    max_size=8,
+)
+
+
+@covers("latency.calibrate", "latency.compare_with_measurements")
+@SLOW
+@given(region_meas_st)
+def test_calibration_and_comparison_consistent(rows: list[tuple[str, str, float]]) -> None:
+    count("latency.calibrate")
+    count("latency.compare_with_measurements")
+    floor = [float(np.asarray(L.region_rtt_ms(s, d, model="physics")).ravel()[0]) for s, d, _ in rows]
+    df = pd.DataFrame(
+        {
+            "src": [r[0] for r in rows],
+            "dst": [r[1] for r in rows],
+            "rtt_ms": [f * r[2] + 1.0 for f, r in zip(floor, rows, strict=True)],
+            "stat": "p50",
+            "method": "icmp",
+            "one_way": False,
+        }
+    )
+    cmp = L.compare_with_measurements(df)
+    np.testing.assert_allclose(cmp["error_ms"], cmp["modelled_ms"] - cmp["measured_ms"], atol=1e-9)
+    assert (cmp["modelled_ms"] >= cmp["physics_floor_ms"] - 1e-9).all()
+    res = L.calibrate(df)
+    assert isinstance(res.model, L.LatencyModel)
+    assert _no_nan(res.predictions) and _no_nan(res.residuals)
