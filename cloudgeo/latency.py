@@ -1049,6 +1049,16 @@ def compare_with_measurements(
 
 
 _CHUNK = 262_144
+#: Sites per backbone hub (those with the shortest route from the hub) whose RTT
+#: ``select="rtt"`` evaluates for a user whose nearest site might be beaten; users this does
+#: not settle are evaluated against every site, so the choice is exact whatever the value (it
+#: only trades speed; 1 settled every world city against the regions and the edge locations). [-]
+RTT_CANDIDATES = 1
+#: How :func:`user_latency` and :func:`cdn_ttfb_ms` choose a site: lowest RTT or shortest
+#: great-circle distance.
+SELECTS = ("rtt", "distance")
+#: Rows per block when a user is evaluated against every site (bounds the block's memory).
+_FALLBACK_CELLS = 1 << 20
 
 
 def _site_labels(labels: npt.NDArray[Any], idx: npt.NDArray[np.intp]) -> Any:
@@ -1058,8 +1068,118 @@ def _site_labels(labels: npt.NDArray[Any], idx: npt.NDArray[np.intp]) -> Any:
     return labels[idx]
 
 
+@dataclass(frozen=True)
+class _Routing:
+    """What the lowest-RTT choice needs besides the users (backbone models).
+
+    ``hub_to_site_km[h, s]`` is the routed distance from hub ``h`` to site ``s`` and
+    ``hub_order[h]`` the sites by that distance, nearest first (at most ``RTT_CANDIDATES + 1``).
+    """
+
+    site_vectors: FloatArray
+    backbone: Backbone
+    hub_to_site_km: FloatArray
+    hub_order: npt.NDArray[np.intp]
+
+
+def _routing(m: LatencyModel, site_lat: FloatArray, site_lon: FloatArray) -> _Routing:
+    from cloudgeo.network import _hub_to_sites_km
+
+    bb = _backbone()
+    hub_site = _hub_to_sites_km(bb, site_lat, site_lon, m.n_attach, m.attach_factor)
+    depth = min(RTT_CANDIDATES + 1, hub_site.shape[1])
+    order = np.argsort(hub_site, axis=1, kind="stable")[:, :depth].astype(np.intp)
+    return _Routing(_unit_vectors_unchecked(site_lat, site_lon), bb, hub_site, order)
+
+
+def _site_paths(
+    m: LatencyModel,
+    rt: _Routing,
+    vec: FloatArray,
+    hu: npt.NDArray[np.intp],
+    du: FloatArray,
+    cand: npt.NDArray[np.intp],
+) -> tuple[FloatArray, FloatArray]:
+    """Great circle [km] and path [km] from each user (row) to its candidate sites (columns).
+
+    The arithmetic of :func:`user_rtt_matrix_ms`: great circle x attach factor up to the short
+    haul, beyond it the shortest way over the user's attachment hubs ``hu`` (``du`` km away).
+    """
+    af = m.attach_factor
+    diff = vec[:, None, :] - rt.site_vectors[cand]
+    g = _chord_to_km(np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)))
+    routed = np.full(cand.shape, np.inf)
+    for p in range(hu.shape[1]):
+        np.minimum(routed, du[:, p, None] * af + rt.hub_to_site_km[hu[:, p, None], cand], out=routed)
+    path: FloatArray = np.where(g <= m.short_haul_km, g * af, np.maximum(routed, g))
+    return g, path
+
+
+def _select_lowest_rtt(
+    m: LatencyModel,
+    rt: _Routing,
+    la: FloatArray,
+    lo: FloatArray,
+    vec: FloatArray,
+    idx: npt.NDArray[np.intp],
+    gc: FloatArray,
+    path: FloatArray,
+) -> None:
+    """Serve users whose nearest site might be beaten from their shortest-path site (in place).
+
+    ``idx`` and ``gc`` hold the nearest site and its distance on entry; on return ``idx``,
+    ``gc`` and ``path`` hold the shortest-path site, its distance and its path for every user
+    (exact; the argument is in :func:`user_latency`).
+    """
+    af, sh = m.attach_factor, m.short_haul_km
+    np.multiply(gc, af, out=path)
+    # users whose nearest site is a short hop with a path within the short haul are settled:
+    # any other site is either a short hop too (path g x attach_factor, g >= the nearest's) or
+    # beyond the short haul (path >= g > short_haul_km); only the others are searched
+    open_ = np.flatnonzero(path > sh)
+    if open_.size == 0:
+        return
+    v = vec[open_]
+    hu, du = rt.backbone.attach(la[open_], lo[open_], m.n_attach, v)
+    n_sites = rt.site_vectors.shape[0]
+    k = min(RTT_CANDIDATES, n_sites)
+    # candidates: the nearest site and, per attachment hub, the k sites closest to that hub
+    cand = np.concatenate([idx[open_, None], rt.hub_order[hu, :k].reshape(open_.size, -1)], axis=1)
+    g, cp = _site_paths(m, rt, v, hu, du, cand)
+    g[:, 0] = gc[open_]  # the tree's distance to the nearest site (same value, no re-rounding)
+    j = np.argmin(cp, axis=1)
+    r = np.arange(open_.size)
+    best, best_idx, best_km = cp[r, j], cand[r, j], g[r, j]
+    if k < n_sites:
+        # a site outside the candidates is a short hop (path >= the nearest site's, a
+        # candidate) or routed over some hub p no shorter than du_p x attach_factor + the
+        # distance from hub p to its (k+1)-th closest site; if that bound is below the best
+        # path found, evaluate every site for the user
+        bound = np.full(open_.size, np.inf)
+        for p in range(hu.shape[1]):
+            nxt = rt.hub_order[hu[:, p], k]
+            np.minimum(bound, du[:, p] * af + rt.hub_to_site_km[hu[:, p], nxt], out=bound)
+        unsettled = np.flatnonzero(bound < best)
+        rows_per_block = max(1, _FALLBACK_CELLS // n_sites)
+        every = np.arange(n_sites, dtype=np.intp)
+        for start in range(0, unsettled.size, rows_per_block):
+            u = unsettled[start : start + rows_per_block]
+            all_cand = np.broadcast_to(every, (u.size, n_sites))
+            ag, ap = _site_paths(m, rt, v[u], hu[u], du[u], all_cand)
+            jj = np.argmin(ap, axis=1)
+            rr = np.arange(u.size)
+            better = ap[rr, jj] < best[u]
+            ub = u[better]
+            best[ub] = ap[rr, jj][better]
+            best_idx[ub] = jj[better]
+            best_km[ub] = ag[rr, jj][better]
+    idx[open_] = best_idx
+    gc[open_] = best_km
+    path[open_] = best
+
+
 def _user_latency_frame(
-    users: pd.DataFrame, sites: pd.DataFrame, m: LatencyModel, stat: str, tree: Any, labels: Any
+    users: pd.DataFrame, sites: pd.DataFrame, m: LatencyModel, stat: str, tree: Any, labels: Any, select: str
 ) -> pd.DataFrame:
     has_w = "weight" in users.columns
     la, lo, w = points_arrays(users, source="users", weight="weight" if has_w else None, allow_empty=True)
@@ -1069,16 +1189,9 @@ def _user_latency_frame(
     backbone = m.routing == "backbone"
     path = np.empty(n, dtype=np.float64)
     if backbone:
-        from cloudgeo.network import _hub_to_sites_km, _routed_to_sites
+        from cloudgeo.network import _routed_to_sites
 
-        bb = _backbone()
-        hub_site = _hub_to_sites_km(
-            bb,
-            sites["lat"].to_numpy(dtype=float),
-            sites["lon"].to_numpy(dtype=float),
-            m.n_attach,
-            m.attach_factor,
-        )
+        rt = _routing(m, sites["lat"].to_numpy(dtype=float), sites["lon"].to_numpy(dtype=float))
     for start in range(0, n, _CHUNK):  # chunks bound the temporaries (memory)
         sl = slice(start, start + _CHUNK)
         vec = _unit_vectors_unchecked(la[sl], lo[sl])
@@ -1086,7 +1199,11 @@ def _user_latency_frame(
         idx[sl] = i
         d = _chord_to_km(chord, out=gc[sl])
         if not backbone:
+            # great-circle routing: the RTT rises with the distance, the nearest site is the fastest
             path[sl] = d
+            continue
+        if select == "rtt":
+            _select_lowest_rtt(m, rt, la[sl], lo[sl], vec, idx[sl], gc[sl], path[sl])
             continue
         # short hops: great circle x attach_factor; longer ones over the backbone
         np.multiply(d, m.attach_factor, out=path[sl])
@@ -1094,7 +1211,15 @@ def _user_latency_frame(
         if far.size:
             rows = far + start
             path[rows] = _routed_to_sites(
-                la[rows], lo[rows], d[far], i[far], hub_site, bb, m.n_attach, m.attach_factor, vec[far]
+                la[rows],
+                lo[rows],
+                d[far],
+                i[far],
+                rt.hub_to_site_km,
+                rt.backbone,
+                m.n_attach,
+                m.attach_factor,
+                vec[far],
             )
     stretch, overhead, _ = m.stat_params(stat)
     rtt = path
@@ -1120,13 +1245,48 @@ def user_latency(
     *,
     model: str | LatencyModel | None = None,
     stat: str = "p50",
+    select: str = "rtt",
 ) -> Any:
-    """Each user's nearest site (great circle) and the RTT to it, including the access term.
+    """Each user's serving site (lowest RTT by default) and the RTT to it, including the access term.
 
-    Nearest site: a k-d tree over unit vectors (exact great-circle nearest). RTT: model
-    overhead + stretch x 2 d / v + the model's access RTT (``model.access``), where d is the
-    great circle x ``attach_factor`` for hops up to ``short_haul_km`` (most users) and the
-    backbone route beyond (backbone models; great-circle models use the great circle).
+    RTT: model overhead + stretch x 2 p / v + the model's access RTT (``model.access``), where
+    the path p is the great circle x ``attach_factor`` for hops up to ``short_haul_km`` and the
+    backbone route beyond (backbone models; great-circle models use the great circle). It is
+    the RTT :func:`user_rtt_matrix_ms` gives for the same user and site.
+
+    Site choice (``select``):
+
+    * ``"rtt"`` (default) - the site with the lowest RTT, as traffic is steered in practice
+      (CloudFront routes a viewer to the edge location that serves it best, normally the
+      lowest-latency one; Route 53 latency-based routing answers with the lowest-latency
+      region). With backbone routing this is often not the nearest site: a site a little
+      farther away but on a direct backbone route can be faster.
+    * ``"distance"`` - the nearest site by great-circle distance (the behaviour before the
+      ``select`` option), e.g. to compare with a proximity rule.
+
+    ``select="rtt"`` is exact (ties aside: equal RTTs keep the nearer site) and nearly as fast
+    as ``"distance"``. The RTT rises with the path length p, so the lowest-RTT site is the
+    shortest-path site, found in three steps:
+
+    1. The nearest site by a k-d tree. If its path g1 x ``attach_factor`` stays within
+       ``short_haul_km`` the user is settled (most users): every other site is either a short
+       hop too (p = g x ``attach_factor`` with g >= g1) or beyond the short haul, where a route
+       is never shorter than the great circle (p >= g > ``short_haul_km``).
+    2. Otherwise the candidates are the nearest site plus, for each backbone hub the user
+       attaches to, the :data:`RTT_CANDIDATES` sites with the shortest hub-to-site route; their
+       paths come from the same vectorised arithmetic as :func:`user_rtt_matrix_ms` and the
+       shortest wins. A routed path is ``min over hubs h of (attach leg to h + route h ->
+       site)``, so the global minimum over all routed sites is reached through some hub's
+       closest sites.
+    3. Exactness check: any site outside the candidates is a short hop (no better than the
+       nearest site, a candidate) or has a path >= ``min over h of (attach leg to h + route
+       from h to its (RTT_CANDIDATES + 1)-th closest site)``. A user whose best candidate is
+       not below that bound is settled; the others (none among the 33 961 world cities
+       against the AWS regions or the edge locations) are evaluated against every site, in
+       blocks that bound the memory.
+
+    Great-circle models need no search: their RTT rises with the distance, so the nearest site
+    is the fastest.
 
     Parameters
     ----------
@@ -1137,28 +1297,37 @@ def user_latency(
     model : str, LatencyModel or None
         Default ``"calibrated"``.
     stat : {"p50", "p90"}
-        Statistic.
+        Statistic; with ``select="rtt"`` it also picks the site (the p90 choice can differ).
+    select : {"rtt", "distance"}
+        Serve each user from the lowest-RTT site (default) or the great-circle-nearest one.
 
     Returns
     -------
     pandas.DataFrame or dask.dataframe.DataFrame
-        Aligned with ``users`` (index kept): ``site``, ``distance_km`` (great circle) [km],
-        ``rtt_ms`` (round trip) [ms], and ``weight`` when ``users`` has one. A dask input
-        gives a dask DataFrame computed partition by partition.
+        Aligned with ``users`` (index kept): ``site`` (the chosen site),
+        ``distance_km`` (great circle to it) [km], ``rtt_ms`` (round trip) [ms], and ``weight``
+        when ``users`` has one. A dask input gives a dask DataFrame computed partition by
+        partition.
 
     Raises
     ------
     DataValidationError, InvalidTypeError
         On bad coordinates or weights (rows named), missing columns, empty sites.
+    InvalidInputError
+        If ``stat`` or ``select`` is not one of the options (the message lists them).
 
     References
     ----------
     Access RTTs: FCC MBA (fibre/cable/DSL), OpenSignal 2018 (mobile); see module references.
+    Site choice: Amazon CloudFront Developer Guide, "How CloudFront delivers content" (requests
+    are routed to the edge location that can best serve them, typically the lowest-latency
+    one); Amazon Route 53 Developer Guide, "Latency-based routing".
     """
     from scipy.spatial import cKDTree
 
     m = get_model(model)
     check_choice(stat, "stat", STATS)
+    check_choice(select, "select", SELECTS)
     ls, os_, _ = points_arrays(sites, source="sites")
     tree = cKDTree(_unit_vectors_unchecked(ls, os_))
     labels = np.asarray(sites.index)
@@ -1174,12 +1343,12 @@ def user_latency(
             if "weight" in users.columns:
                 meta_cols["weight"] = pd.Series([], dtype="float64")
             meta = pd.DataFrame(meta_cols, index=users._meta.index)
-            return users.map_partitions(_user_latency_frame, sites, m, stat, tree, labels, meta=meta)
+            return users.map_partitions(_user_latency_frame, sites, m, stat, tree, labels, select, meta=meta)
         msg = f"users must be a pandas or dask DataFrame with lat, lon columns, got {type(users).__name__}."
         raise InvalidTypeError(msg)
     if len(users) == 0:
         raise DataValidationError("users", ["the table is empty; pass at least one row"])
-    return _user_latency_frame(users, sites, m, stat, tree, labels)
+    return _user_latency_frame(users, sites, m, stat, tree, labels, select)
 
 
 def weighted_quantile(values: Any, q: Any, *, weights: Any = None) -> Any:
@@ -1420,11 +1589,15 @@ def cdn_ttfb_ms(
     recs: pd.DataFrame | None = None,
     origin_time_ms: float = 0.0,
     stat: str = "p50",
+    select: str = "rtt",
 ) -> pd.DataFrame:
     """Compute the expected time to first byte per user through CloudFront and direct to the origin.
 
-    User -> nearest edge location (with the access term), edge -> nearest regional edge cache
-    (REC), REC -> origin region; see :func:`cdn_ttfb_breakdown_ms` for the formula.
+    User -> edge location (with the access term), edge -> regional edge cache (REC), REC ->
+    origin region; see :func:`cdn_ttfb_breakdown_ms` for the formula. By default
+    (``select="rtt"``) each user is served by its lowest-RTT edge (as :func:`user_latency`,
+    exact) and each edge fetches from its lowest-RTT REC (all edge-REC pairs are evaluated);
+    ``select="distance"`` takes the great-circle-nearest edge and REC instead.
 
     Parameters
     ----------
@@ -1443,7 +1616,9 @@ def cdn_ttfb_ms(
     origin_time_ms : float, default 0
         Origin processing time. [ms]
     stat : {"p50", "p90"}
-        Statistic of the leg RTTs.
+        Statistic of the leg RTTs (with ``select="rtt"`` it also picks edge and REC).
+    select : {"rtt", "distance"}
+        Choose the edge and the REC by lowest RTT (default) or by great-circle distance.
 
     Returns
     -------
@@ -1457,32 +1632,52 @@ def cdn_ttfb_ms(
     ------
     UnknownRegionError
         If ``origin_region`` is unknown.
+    InvalidInputError
+        If ``stat``, ``select``, ``tls`` or a hit ratio is not valid (the message says which).
+
+    References
+    ----------
+    Amazon CloudFront Developer Guide, "How CloudFront delivers content" (viewers are routed
+    to the edge location that can best serve them, typically the lowest-latency one) and
+    "Regional edge caches".
     """
     from cloudgeo import catalog
 
     m = get_model(model)
+    check_choice(stat, "stat", STATS)
+    check_choice(select, "select", SELECTS)
     if not isinstance(origin_region, str):
         msg = f"origin_region must be a region code (str), got {origin_region!r}."
         raise InvalidTypeError(msg)
     origin = catalog.get_regions([origin_region])
     edges = catalog.load_edge_locations() if edges is None else edges
     recs = catalog.load_regional_edge_caches() if recs is None else recs
-    ue = user_latency(users, edges, model=m, stat=stat)
+    ue = user_latency(users, edges, model=m, stat=stat, select=select)
     edge_lat = edges["lat"].to_numpy(dtype=float)
     edge_lon = edges["lon"].to_numpy(dtype=float)
-    # every used edge -> its nearest REC (computed once per edge)
+    # every used edge -> its REC (computed once per edge)
     used = pd.Index(pd.unique(ue["site"]))
     epos = edges.index.get_indexer(used)
     e_tbl = pd.DataFrame({"lat": edge_lat[epos], "lon": edge_lon[epos]}, index=used)
-    from cloudgeo.geodesy import nearest_sites
+    if select == "rtt":
+        rl, ro_, _ = points_arrays(recs, source="recs")
+        all_rtt = _rtt_of_path(
+            m, _path_km_matrix(m, e_tbl["lat"].to_numpy(), e_tbl["lon"].to_numpy(), rl, ro_), stat
+        )
+        rpos = np.argmin(all_rtt, axis=1)
+        e_rec = pd.DataFrame({"site": np.asarray(recs.index)[rpos]}, index=used)
+        e_rec_rtt = all_rtt[np.arange(len(used)), rpos]
+    else:
+        from cloudgeo.geodesy import nearest_sites
 
-    e_rec = nearest_sites(e_tbl, recs)
-    rpos = recs.index.get_indexer(pd.Index(e_rec["site"]))
+        e_rec = nearest_sites(e_tbl, recs)
+        rpos = recs.index.get_indexer(pd.Index(e_rec["site"]))
     r_lat = recs["lat"].to_numpy(dtype=float)[rpos]
     r_lon = recs["lon"].to_numpy(dtype=float)[rpos]
-    e_rec_rtt = _rtt_of_path(
-        m, _path_km_pairs(m, e_tbl["lat"].to_numpy(), e_tbl["lon"].to_numpy(), r_lat, r_lon), stat
-    )
+    if select != "rtt":
+        e_rec_rtt = _rtt_of_path(
+            m, _path_km_pairs(m, e_tbl["lat"].to_numpy(), e_tbl["lon"].to_numpy(), r_lat, r_lon), stat
+        )
     o_lat = float(origin["lat"].iloc[0])
     o_lon = float(origin["lon"].iloc[0])
     rec_o = _rtt_of_path(
