@@ -701,6 +701,13 @@ row(
     lambda: L.cdn_ttfb_ms(GOOD, "us-east-1", rec_hit_ratio=1.5),
 )
 row(
+    "latency.cdn_ttfb_ms",
+    "unknown select",
+    InvalidInputError,
+    r"select must be one of 'rtt', 'distance'; got 'RTT'",
+    lambda: L.cdn_ttfb_ms(GOOD, "us-east-1", select="RTT"),
+)
+row(
     "latency.fibre_speed_km_s",
     "NaN",
     InvalidInputError,
@@ -819,6 +826,13 @@ row(
     InvalidTypeError,
     r"users must be a pandas or dask DataFrame.*got int",
     lambda: L.user_latency(5, _regions()),
+)
+row(
+    "latency.user_latency",
+    "unknown select",
+    InvalidInputError,
+    r"select must be one of 'rtt', 'distance'; got 'nearest'",
+    lambda: L.user_latency(GOOD, _regions(), select="nearest"),
 )
 row(
     "latency.weighted_quantile",

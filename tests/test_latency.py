@@ -500,4 +500,137 @@ def test_user_rtt_matrix_adds_access_and_matches_user_latency() -> None:
     with pytest.raises(
         InvalidTypeError, match="users must be a pandas DataFrame with lat, lon columns, got list"
     ):
-        latency.user_rtt_matrix_ms([1, 2], sites)
+        latency.user_rtt_matrix_ms([1, 2], sites)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# site choice: lowest RTT (select="rtt", default) vs great-circle nearest (select="distance")
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world_cities() -> pd.DataFrame:
+    from cloudgeo import population
+
+    cities = population.load_world_cities()[["lat", "lon"]]
+    return cities.iloc[::7]  # ~4 900 cities on every continent, keeps the matrix small
+
+
+def _assert_lowest_rtt(out: pd.DataFrame, matrix: pd.DataFrame) -> None:
+    """The chosen site has the row-minimum RTT (ties aside) and rtt_ms equals that minimum."""
+    row_min = matrix.min(axis=1).to_numpy()
+    got = matrix.columns.get_indexer(pd.Index(out["site"].astype(object)))
+    chosen = matrix.to_numpy()[np.arange(len(matrix)), got]
+    np.testing.assert_allclose(out["rtt_ms"].to_numpy(), row_min, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(chosen, row_min, rtol=1e-12, atol=1e-9)
+    unique_min = (np.isclose(matrix.to_numpy(), row_min[:, None], rtol=1e-12, atol=1e-9)).sum(axis=1) == 1
+    want = matrix.idxmin(axis=1).to_numpy()
+    np.testing.assert_array_equal(out["site"].astype(object).to_numpy()[unique_min], want[unique_min])
+
+
+@pytest.mark.parametrize("stat", ["p50", "p90"])
+def test_user_latency_picks_the_lowest_rtt_region(world_cities: pd.DataFrame, stat: str) -> None:
+    sites = catalog.load_regions(partitions="aws")
+    out = latency.user_latency(world_cities, sites, stat=stat)
+    matrix = latency.user_rtt_matrix_ms(world_cities, sites, stat=stat)
+    _assert_lowest_rtt(out, matrix)
+    # the lowest-RTT region is often not the nearest one (the reason for select="rtt")
+    near = latency.user_latency(world_cities, sites, stat=stat, select="distance")
+    moved = out["site"].astype(object) != near["site"].astype(object)
+    assert moved.mean() > 0.05
+    assert (out["rtt_ms"] <= near["rtt_ms"] + 1e-9).all()
+    assert (out["rtt_ms"][moved] < near["rtt_ms"][moved]).all()
+    assert (out["distance_km"][moved] > near["distance_km"][moved]).all()
+
+
+def test_user_latency_picks_the_lowest_rtt_edge(world_cities: pd.DataFrame) -> None:
+    sites = catalog.load_edge_locations()
+    out = latency.user_latency(world_cities, sites)
+    _assert_lowest_rtt(out, latency.user_rtt_matrix_ms(world_cities, sites))
+
+
+def test_user_latency_exact_when_every_user_falls_back(
+    world_cities: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # with no per-hub candidates the bound check sends users to the every-site evaluation
+    monkeypatch.setattr(latency, "RTT_CANDIDATES", 0)
+    monkeypatch.setattr(latency, "_FALLBACK_CELLS", 500)  # several small blocks
+    sites = catalog.load_regions(partitions="aws")
+    users = world_cities.iloc[::4]
+    out = latency.user_latency(users, sites)
+    _assert_lowest_rtt(out, latency.user_rtt_matrix_ms(users, sites))
+
+
+def test_user_latency_distance_is_great_circle_nearest(world_cities: pd.DataFrame) -> None:
+    from cloudgeo.geodesy import distance_matrix_km
+
+    sites = catalog.load_regions(partitions="aws")
+    users = world_cities.iloc[::3]
+    out = latency.user_latency(users, sites, select="distance")
+    dist = distance_matrix_km(users, sites)
+    np.testing.assert_array_equal(out["site"].astype(object).to_numpy(), dist.idxmin(axis=1).to_numpy())
+    np.testing.assert_allclose(out["distance_km"].to_numpy(), dist.min(axis=1).to_numpy(), atol=1e-6)
+    # RTT to the nearest region, from the same model as the matrix
+    matrix = latency.user_rtt_matrix_ms(users, sites)
+    pos = matrix.columns.get_indexer(pd.Index(out["site"].astype(object)))
+    np.testing.assert_allclose(out["rtt_ms"], matrix.to_numpy()[np.arange(len(users)), pos], rtol=1e-12)
+    # the default choice reports the great circle to its own site
+    rtt = latency.user_latency(users, sites)
+    pos = dist.columns.get_indexer(pd.Index(rtt["site"].astype(object)))
+    np.testing.assert_allclose(rtt["distance_km"], dist.to_numpy()[np.arange(len(users)), pos], atol=1e-6)
+
+
+def test_great_circle_models_choose_the_same_site_either_way(world_cities: pd.DataFrame) -> None:
+    # with great-circle routing the RTT rises with the distance: nearest == lowest RTT
+    sites = catalog.load_regions(partitions="aws")
+    for model in ("physics", "rule-of-thumb"):
+        a = latency.user_latency(world_cities, sites, model=model)
+        b = latency.user_latency(world_cities, sites, model=model, select="distance")
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_user_latency_dask_equals_pandas_both_selects(world_cities: pd.DataFrame) -> None:
+    import dask
+    import dask.dataframe as dd
+
+    sites = catalog.load_regions(partitions="aws")
+    users = world_cities.iloc[::5]
+    ddf = dd.from_pandas(users, npartitions=3)  # type: ignore[no-untyped-call,unused-ignore]
+    for select in ("rtt", "distance"):
+        with dask.config.set(scheduler="synchronous"):
+            got = latency.user_latency(ddf, sites, select=select).compute()
+        want = latency.user_latency(users, sites, select=select)
+        pd.testing.assert_frame_equal(got, want, check_categorical=False)
+
+
+def test_user_latency_bad_select(users: pd.DataFrame) -> None:
+    sites = catalog.load_regions(partitions="aws")
+    with pytest.raises(InvalidInputError, match=r"select must be one of 'rtt', 'distance'; got 'fastest'"):
+        latency.user_latency(users, sites, select="fastest")
+    with pytest.raises(InvalidInputError, match=r"select must be one of 'rtt', 'distance'; got None"):
+        latency.user_latency(users, sites, select=None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=r"select must be one of 'rtt', 'distance'; got 'near'"):
+        latency.cdn_ttfb_ms(users.head(3), "us-east-1", select="near")
+
+
+def test_cdn_ttfb_picks_the_lowest_rtt_edge_and_rec(world_cities: pd.DataFrame) -> None:
+    users = world_cities.iloc[::10]
+    edges = catalog.load_edge_locations()
+    recs = catalog.load_regional_edge_caches()
+    out = latency.cdn_ttfb_ms(users, "us-east-1")
+    ue = latency.user_rtt_matrix_ms(users, edges)
+    np.testing.assert_allclose(out["rtt_user_edge_ms"], ue.min(axis=1), rtol=1e-12)
+    assert (out["edge"].to_numpy() == ue.idxmin(axis=1).to_numpy()).all()
+    er = latency.rtt_matrix_ms(edges.loc[pd.Index(pd.unique(out["edge"]))], recs)
+    np.testing.assert_allclose(out["rtt_edge_rec_ms"], er.min(axis=1).loc[out["edge"]].to_numpy(), rtol=1e-12)
+    assert (out["rec"].to_numpy() == er.idxmin(axis=1).loc[out["edge"]].to_numpy()).all()
+    # select="distance": the nearest edge and the REC nearest to it
+    from cloudgeo.geodesy import nearest_sites
+
+    near = latency.cdn_ttfb_ms(users, "us-east-1", select="distance")
+    assert (near["edge"].to_numpy() == nearest_sites(users, edges)["site"].to_numpy()).all()
+    e_tbl = edges.loc[near["edge"], ["lat", "lon"]]
+    assert (near["rec"].to_numpy() == nearest_sites(e_tbl, recs)["site"].to_numpy()).all()
+    assert (out["rtt_user_edge_ms"] <= near["rtt_user_edge_ms"] + 1e-9).all()
+    # the direct path does not depend on the choice
+    np.testing.assert_array_equal(out["direct_ttfb_ms"], near["direct_ttfb_ms"])
