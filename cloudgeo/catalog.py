@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import importlib
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -866,24 +867,103 @@ def lookup_edge_location(codes: object, *, as_of: object = None) -> pd.DataFrame
     >>> lookup_edge_location("IAD12")["city"].iloc[0]
     'Washington'
     """
-    index: pd.Index | None = None
-    if isinstance(codes, str):
-        values: npt.NDArray[Any] = np.array([codes], dtype=object)
-    elif isinstance(codes, pd.Series):
-        values = codes.to_numpy(dtype=object)
-        index = codes.index
-    elif isinstance(codes, (list, tuple, np.ndarray, pd.Index)):
-        values = np.asarray(list(codes) if not isinstance(codes, np.ndarray) else codes, dtype=object)
-        if values.ndim != 1:
-            msg = f"codes must be one-dimensional, got an array of shape {values.shape}."
-            raise InvalidInputError(msg)
-    else:
-        msg = (
-            "codes must be a string or a list/array/Series of strings (CloudFront x-edge-location "
-            f"codes), got {type(codes).__name__}."
-        )
-        raise InvalidTypeError(msg)
+    raw, index = _edge_code_input(codes)
     snapshot = _snapshot_for(as_of)
+    factorised = _factorise_codes_arrow(raw)
+    if factorised is None:
+        factorised = _factorise_codes_python(raw)
+    return _edge_frame(factorised, snapshot, index)
+
+
+def _edge_code_input(codes: object) -> tuple[Any, pd.Index | None]:
+    """Check the container of ``codes``; return (raw values, index to keep, length if known)."""
+    if isinstance(codes, str):
+        return [codes], None
+    if isinstance(codes, pd.Series):
+        raw = codes.array if isinstance(codes.dtype, pd.StringDtype) else codes.to_numpy(dtype=object)
+        return raw, codes.index
+    if isinstance(codes, np.ndarray):
+        if codes.ndim != 1:
+            msg = f"codes must be one-dimensional, got an array of shape {codes.shape}."
+            raise InvalidInputError(msg)
+        return codes, None
+    if isinstance(codes, (list, tuple, pd.Index)):
+        return codes, None
+    msg = (
+        "codes must be a string or a list/array/Series of strings (CloudFront x-edge-location "
+        f"codes), got {type(codes).__name__}."
+    )
+    raise InvalidTypeError(msg)
+
+
+def _raise_malformed(bad: Sequence[object]) -> None:
+    if bad:
+        more = f" (+{len(bad) - 5} more)" if len(bad) > 5 else ""
+        msg = f"malformed edge-location code(s) {list(bad[:5])!r}{more}; expected {_EDGE_FORM}."
+        raise InvalidInputError(msg)
+
+
+#: (code number per row, distinct codes, prefix number per distinct code, distinct prefixes)
+_Factorised = tuple[npt.NDArray[np.intp], npt.NDArray[np.object_], npt.NDArray[np.intp], list[str]]
+
+
+def _factorise_prefixes(prefixes: Sequence[str]) -> tuple[npt.NDArray[np.intp], list[str]]:
+    codes, uniques = pd.factorize(np.asarray(prefixes, dtype=object))
+    return codes.astype(np.intp, copy=False), [str(p) for p in uniques]
+
+
+def _factorise_codes_arrow(raw: Any) -> _Factorised | None:
+    """Factorise and parse the codes with pyarrow (C++): ``None`` hands over to the exact path.
+
+    Only arrays of valid strings are handled here (no nulls, no bytes, no other objects: those go
+    to :func:`_factorise_codes_python`, which names the offenders). The prefix is parsed once per
+    distinct code. A code accepted here (ASCII, trimmed of ASCII whitespace, upper-cased, matching
+    :data:`EDGE_CODE_PATTERN`) is accepted with the same prefix by ``str.strip().upper()``; the few
+    distinct codes not accepted are re-checked with exactly that Python logic.
+    """
+    try:
+        pa: Any = importlib.import_module("pyarrow")
+        pc: Any = importlib.import_module("pyarrow.compute")
+    except ImportError:  # pragma: no cover - pyarrow comes with pandas' string dtype
+        return None
+    try:
+        arr = pa.array(raw)  # inferred: str only -> string; bytes/others -> other type or error
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    is_text = isinstance(arr, pa.Array) and (
+        pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
+    )
+    if not is_text or arr.null_count:
+        return None
+    encoded = arr.dictionary_encode()
+    dictionary = encoded.dictionary
+    norm = pc.ascii_upper(pc.ascii_trim_whitespace(dictionary))
+    ok = pc.match_substring_regex(norm, f"^(?:{EDGE_CODE_PATTERN})$").to_numpy(zero_copy_only=False)
+    uniques: npt.NDArray[np.object_] = dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)
+    factor: npt.NDArray[np.intp] = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+    prefix_arr = pc.utf8_slice_codeunits(norm, 0, 3)
+    if ok.all():
+        pref_enc = prefix_arr.dictionary_encode()
+        pref_codes: npt.NDArray[np.intp] = pref_enc.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        return factor, uniques, pref_codes, [str(p) for p in pref_enc.dictionary.to_pylist()]
+    prefixes = [str(p) for p in prefix_arr.to_pylist()]
+    bad: list[object] = []
+    for i in np.flatnonzero(~ok):
+        up = str(uniques[i]).strip().upper()
+        if _EDGE_RE.fullmatch(up):
+            prefixes[i] = up[:3]
+        else:
+            bad.append(uniques[i])
+    _raise_malformed(bad)
+    return (factor, uniques, *_factorise_prefixes(prefixes))
+
+
+def _factorise_codes_python(raw: Any) -> _Factorised:
+    """Factorise the codes with pandas and validate each distinct code in Python (exact errors)."""
+    values = np.asarray(raw if isinstance(raw, np.ndarray) else list(raw), dtype=object)
+    if values.ndim != 1:
+        msg = f"codes must be one-dimensional, got an array of shape {values.shape}."
+        raise InvalidInputError(msg)
     factor, uniques = pd.factorize(values, use_na_sentinel=True)
     if (factor < 0).any():
         where = np.flatnonzero(factor < 0)[:5].tolist()
@@ -895,46 +975,85 @@ def lookup_edge_location(codes: object, *, as_of: object = None) -> pd.DataFrame
         msg = f"codes must be strings; got {non_str[:5]!r}. Expected {_EDGE_FORM}."
         raise InvalidTypeError(msg)
     upper = [u.strip().upper() for u in uniq]
-    bad = [u for u, up in zip(uniq, upper, strict=True) if not _EDGE_RE.fullmatch(up)]
-    if bad:
-        more = f" (+{len(bad) - 5} more)" if len(bad) > 5 else ""
-        msg = f"malformed edge-location code(s) {bad[:5]!r}{more}; expected {_EDGE_FORM}."
-        raise InvalidInputError(msg)
-    listed = _edge_snapshot(snapshot)
-    prefixes = [up[:3] for up in upper]
-    pref_uniq = list(dict.fromkeys(prefixes))
+    _raise_malformed([u for u, up in zip(uniq, upper, strict=True) if not _EDGE_RE.fullmatch(up)])
+    return (
+        factor.astype(np.intp, copy=False),
+        np.asarray(uniques, dtype=object),
+        *_factorise_prefixes([up[:3] for up in upper]),
+    )
+
+
+#: Output columns as (name, per-table-row values or category codes, categorical dtype or None).
+_TakeColumns = tuple[tuple[str, npt.NDArray[Any], "pd.CategoricalDtype | None"], ...]
+
+
+def _take_columns(table: pd.DataFrame) -> tuple[pd.Index, _TakeColumns]:
+    """Split a lookup table into arrays that are taken row-wise (text columns as categoricals)."""
+    # text columns become categoricals over the few resolved rows, so every output column is an
+    # integer take from a small array, never a copy of a million strings
+    text_cols = [c for c in table.columns if pd.api.types.is_string_dtype(table[c])]
+    table = table.astype(dict.fromkeys(text_cols, "category"))
+    cols: list[tuple[str, npt.NDArray[Any], pd.CategoricalDtype | None]] = []
+    for c in table.columns:
+        col = table[c]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            arr, dtype = col.cat.codes.to_numpy(), col.dtype
+        else:
+            arr, dtype = col.to_numpy(), None
+        arr = arr.copy()
+        arr.setflags(write=False)
+        cols.append((str(c), arr, dtype))
+    return pd.Index(table["iata"].astype(str)), tuple(cols)
+
+
+@functools.lru_cache(maxsize=8)
+def _edge_listed_table(snapshot: _dt.date) -> tuple[pd.DataFrame, frozenset[str], pd.Index, _TakeColumns]:
+    """Build the lookup table of the rows listed on ``snapshot`` (cached: never mutate it)."""
+    table = _edge_snapshot(snapshot).assign(
+        listed=True, lookup_source=f"catalog list of {snapshot.isoformat()}"
+    )
+    table = table.reset_index(drop=True)
+    return (table, frozenset(table["iata"]), *_take_columns(table))
+
+
+def _edge_lookup_columns(
+    pref_uniq: Sequence[str], first_code: Sequence[str], snapshot: _dt.date
+) -> tuple[pd.Index, _TakeColumns]:
+    """Resolve the prefixes: the list of ``snapshot`` plus one row per fallback prefix."""
+    table, listed_set, iata, cols = _edge_listed_table(snapshot)
     extra_rows: list[dict[str, Any]] = []
-    listed_set = set(listed.index)
-    for p in pref_uniq:
+    for p, code in zip(pref_uniq, first_code, strict=True):
         if p not in listed_set:
             row = _fallback_row(p, snapshot)
             if row is None:
-                bad_code = uniq[prefixes.index(p)]
-                raise UnknownEdgeLocationError(bad_code, sorted(listed_set))
+                raise UnknownEdgeLocationError(code, sorted(listed_set))
             extra_rows.append(row)
-    table = listed.assign(listed=True, lookup_source=f"catalog list of {snapshot.isoformat()}")
-    table = table.reset_index(drop=True)
-    if extra_rows:
-        extra = pd.DataFrame(extra_rows).assign(listed=False)
-        extra = extra.astype({"lat": "float64", "lon": "float64", "pops": "int64", "present_2019": bool})
-        extra["snapshot"] = extra["snapshot"].astype("datetime64[ns]")
-        extra["first_listed"] = pd.to_datetime(extra["first_listed"]).astype("datetime64[ns]")
-        table = pd.concat([table, extra[table.columns]], ignore_index=True)
-    pos = pd.Index(table["iata"]).get_indexer(pref_uniq)
-    pref_pos = {p: int(i) for p, i in zip(pref_uniq, pos, strict=True)}
-    row_of_unique = np.array([pref_pos[p] for p in prefixes], dtype=np.intp)
-    take = row_of_unique[factor]
-    # text columns become categoricals over the few resolved rows: an integer take, not a copy
-    # of a million strings; the code column is rebuilt from the factorisation the same way.
-    text_cols = [c for c in table.columns if pd.api.types.is_string_dtype(table[c])]
-    table = table.astype(dict.fromkeys(text_cols, "category"))
-    out = table.take(take)
-    out.index = index if index is not None else pd.RangeIndex(len(values))
-    code_col = pd.Series(
-        pd.Categorical.from_codes(factor, categories=pd.Index(uniques, dtype=object)), index=out.index
-    )
-    out.insert(0, "code", code_col)
-    return out
+    if not extra_rows:
+        return iata, cols
+    extra = pd.DataFrame(extra_rows).assign(listed=False)
+    extra = extra.astype({"lat": "float64", "lon": "float64", "pops": "int64", "present_2019": bool})
+    extra["snapshot"] = extra["snapshot"].astype("datetime64[ns]")
+    extra["first_listed"] = pd.to_datetime(extra["first_listed"]).astype("datetime64[ns]")
+    return _take_columns(pd.concat([table, extra[table.columns]], ignore_index=True))
+
+
+def _edge_frame(factorised: _Factorised, snapshot: _dt.date, index: pd.Index | None) -> pd.DataFrame:
+    """Assemble the lookup frame: resolve each distinct prefix once, then take row-wise."""
+    factor, uniques, pref_codes, pref_uniq = factorised
+    # the first distinct code carrying each prefix (named in an unknown-prefix error): factorize
+    # numbers prefixes by first appearance, so a first occurrence exceeds every earlier number
+    seen = np.maximum.accumulate(np.concatenate([[-1], pref_codes]))
+    first_code = [str(u) for u in uniques[pref_codes > seen[:-1]]]
+    iata, table_cols = _edge_lookup_columns(pref_uniq, first_code, snapshot)
+    take = iata.get_indexer(pd.Index(pref_uniq))[pref_codes][factor]
+    cols: dict[str, Any] = {
+        "code": pd.Categorical.from_codes(factor, categories=pd.Index(uniques, dtype=object), validate=False)
+    }
+    for name, arr, dtype in table_cols:
+        taken = arr[take]
+        cols[name] = taken if dtype is None else pd.Categorical.from_codes(taken, dtype=dtype, validate=False)
+    out_index = index if index is not None else pd.RangeIndex(len(factor))
+    return pd.DataFrame(cols, index=out_index, copy=False)
 
 
 # --------------------------------------------------------------------------------------------

@@ -616,6 +616,91 @@ def test_lookup_unknown_prefix() -> None:
         lookup_edge_location(["IAD1", "QQQ1"])
 
 
+def _repetitive_codes(n: int, seed: int = 1) -> list[str]:
+    """Log-like codes: listed, lower-case, padded and unlisted (fallback) prefixes, heavily repeated."""
+    rng = np.random.default_rng(seed)
+    prefixes = [*load_edge_locations().index[:40], "hou", "LGW", " fra"]
+    distinct = [f"{p}{k}{s}" for p in prefixes for k in (1, 7, 52) for s in ("", "-C1", "-P2 ")]
+    return [distinct[i] for i in rng.integers(0, len(distinct), size=n)]
+
+
+def _assert_same_lookup(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    """assert_frame_equal, comparing categoricals by categories + codes (it is slow on 200k rows)."""
+    assert list(a.columns) == list(b.columns)
+    assert a.dtypes.equals(b.dtypes)
+    assert a.index.equals(b.index)
+    for c in a.columns:
+        if isinstance(a[c].dtype, pd.CategoricalDtype):
+            assert a[c].cat.categories.equals(b[c].cat.categories), c
+            assert a[c].cat.categories.dtype == b[c].cat.categories.dtype, c
+            assert np.array_equal(a[c].cat.codes.to_numpy(), b[c].cat.codes.to_numpy()), c
+        else:
+            pd.testing.assert_series_equal(a[c], b[c])
+
+
+def test_lookup_large_repetitive_input_equals_lookup_of_uniques_then_take() -> None:
+    codes = _repetitive_codes(200_000)
+    out = lookup_edge_location(codes)
+    inverse, uniques = pd.factorize(np.asarray(codes, dtype=object))
+    expected = lookup_edge_location(list(uniques)).take(inverse).reset_index(drop=True)
+    _assert_same_lookup(out, expected)
+    assert list(out["code"].cat.categories) == list(uniques)  # first appearance, as given
+    assert out["code"].cat.categories.dtype == object
+    series = pd.Series(codes, index=pd.RangeIndex(200_000, 0, -1), dtype="str")
+    out_s = lookup_edge_location(series)
+    assert out_s.index.equals(series.index)
+    _assert_same_lookup(out_s.reset_index(drop=True), expected)
+
+
+def _python_path_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(catalog, "_factorise_codes_arrow", lambda raw: None)
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [
+        ["IAD12", "fra56-c1", " LHR1 ", "IAD12", "HOU5", "LGW3-C1"],
+        ["\u2003IAD12\u2003", "\u0131ad1", "IAD1\x1f"],  # Unicode space, dotless i: str.upper() -> 'I'
+        np.array(["SIN2-C1", "SYD1", "SIN2-C1"]),
+        pd.Series(["NRT51-C2", "nrt51-c2"], index=[7, 3], dtype="str"),
+        pd.Index(["AMS1", "AMS1"]),
+        ("ZRH50",),
+        "IAD89-P2",
+        [],
+    ],
+)
+def test_lookup_fast_and_exact_paths_agree(codes: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = lookup_edge_location(codes)
+    _python_path_only(monkeypatch)
+    pd.testing.assert_frame_equal(fast, lookup_edge_location(codes))
+
+
+@pytest.mark.parametrize(
+    ("codes", "error", "match"),
+    [
+        (["IAD1", b"FRA2"], InvalidTypeError, r"codes must be strings; got \[b'FRA2'\]"),
+        (np.array([b"IAD1"]), InvalidTypeError, r"codes must be strings; got \[b'IAD1'\]"),
+        (pd.Series(["IAD1", None], dtype="str"), InvalidInputError, r"missing values .* position\(s\) \[1\]"),
+        (["IAD1", float("nan")], InvalidInputError, r"missing values .* position\(s\) \[1\]"),
+        (
+            ["\u0131AD", "IAD1", "XYZ", "\ud800"],
+            InvalidInputError,
+            r"code\(s\) \['\u0131AD', 'XYZ', '\\ud800'\];",
+        ),
+        ([["IAD1"]], InvalidInputError, r"codes must be one-dimensional"),
+        (["IAD1", "hou2", "QQQ1", "QQQ2"], UnknownEdgeLocationError, r"unknown edge-location code 'QQQ1'"),
+    ],
+)
+def test_lookup_errors_are_the_same_on_both_paths(
+    codes: object, error: type[Exception], match: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(error, match=match):
+        lookup_edge_location(codes)
+    _python_path_only(monkeypatch)
+    with pytest.raises(error, match=match):
+        lookup_edge_location(codes)
+
+
 # ------------------------------------------------------------------------------------------
 # storage classes and SLAs
 # ------------------------------------------------------------------------------------------
