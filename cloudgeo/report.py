@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -245,6 +246,34 @@ def _availability_section() -> _Section:
     return sec
 
 
+_PLACEMENT_SUMMARY_LABELS = {
+    "mean_rtt_ms": "weighted mean RTT [ms]",
+    "p50_rtt_ms": "weighted median (p50) RTT [ms]",
+    "p90_rtt_ms": "weighted p90 RTT [ms]",
+    "p95_rtt_ms": "weighted p95 RTT [ms]",
+    "p99_rtt_ms": "weighted p99 RTT [ms]",
+    "worst_rtt_ms": "worst user's RTT [ms]",
+}
+
+
+def _placement_summary_frame(summary: pd.Series) -> pd.DataFrame:
+    """Lay out ``PlacementResult.summary`` as a one-column table with readable labels and units.
+
+    RTTs stay in ms; the ``share_within_<T>_ms`` fractions are shown as percentages of users.
+    """
+    rows: dict[str, float] = {}
+    for key, value in summary.items():
+        name = str(key)
+        share = re.fullmatch(r"share_within_(.+)_ms", name)
+        if share:
+            rows[f"users within {share.group(1)} ms [%]"] = 100.0 * float(value)
+        else:
+            rows[_PLACEMENT_SUMMARY_LABELS.get(name, name)] = float(value)
+    frame = pd.Series(rows, name="value", dtype="float64").to_frame()
+    frame.index.name = "statistic"
+    return frame
+
+
 def _placement_section(users: pd.DataFrame, as_of: _dt.date, k: int) -> _Section:
     from cloudgeo import catalog, placement, plotting
 
@@ -258,9 +287,11 @@ def _placement_section(users: pd.DataFrame, as_of: _dt.date, k: int) -> _Section
         f"<p>Choosing {k} of the {len(candidates)} regions of the standard partition to minimise the "
         f"population-weighted mean round-trip time of the world's users gives <b>{sites}</b>.</p>"
     )
-    summary = getattr(result, "summary", None)
-    if isinstance(summary, pd.DataFrame):
-        sec.paragraphs.append(_table(summary))
+    sec.paragraphs.append(
+        '<p class="note">Population-weighted round-trip time of the world\'s users to their '
+        "nearest chosen region, and the share of users within each threshold.</p>"
+    )
+    sec.paragraphs.append(_table(_placement_summary_frame(result.summary)))
     sec.figures["cg-placement"] = plotting.plot_placement(result, users, candidates)
     return sec
 

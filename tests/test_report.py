@@ -45,7 +45,9 @@ def test_report_tells_the_story(html: str) -> None:
         assert title in text
     # AWS at the end of 2019: 22 regions, more than 180 edge locations (seed article)
     assert "AWS had 22 regions" in text
-    pops_2019 = int(re.search(r"CloudFront had (\d+) edge locations", text).group(1))
+    found = re.search(r"CloudFront had (\d+) edge locations", text)
+    assert found is not None
+    pops_2019 = int(found.group(1))
     assert pops_2019 > 180
     # S3 User Guide: 10,000,000 objects -> one object every 10,000 years
     assert "10,000,000 objects" in text
@@ -53,6 +55,38 @@ def test_report_tells_the_story(html: str) -> None:
     for arch in ("single_instance", "app_and_rds", "multi_az", "multi_region"):
         assert arch in text
     assert "Philippines" in text
+
+
+def test_report_shows_the_placement_summary(html: str) -> None:
+    from cloudgeo import catalog, placement, population
+
+    # the same call as the report's placement section (k=3, mean objective, standard partition)
+    candidates = catalog.load_regions(as_of=AS_OF)
+    candidates = candidates[candidates["partition"] == "aws"]
+    result = placement.optimize_placement(population.load_world_cities(), candidates, 3, objective="mean")
+    section = html.split('<section id="placement">', 1)[1].split("</section>", 1)[0]
+    text = _text("<body>" + section)
+    summary = result.summary
+    for key, label in (
+        ("mean_rtt_ms", "weighted mean RTT [ms]"),
+        ("p50_rtt_ms", "weighted median (p50) RTT [ms]"),
+        ("p90_rtt_ms", "weighted p90 RTT [ms]"),
+        ("p99_rtt_ms", "weighted p99 RTT [ms]"),
+    ):
+        assert f"{label} {summary[key]:,.1f}" in text, key
+    shares = [k for k in summary.index if str(k).startswith("share_within_")]
+    assert shares
+    for key in shares:
+        threshold = str(key).removeprefix("share_within_").removesuffix("_ms")
+        assert f"users within {threshold} ms [%] {100 * summary[key]:,.1f}" in text, key
+
+
+def test_placement_summary_frame_labels_units() -> None:
+    summary = pd.Series({"p90_rtt_ms": 87.25, "share_within_50_ms": 0.5, "new_stat": 2.0}, name="value")
+    frame = report._placement_summary_frame(summary)
+    assert list(frame.index) == ["weighted p90 RTT [ms]", "users within 50 ms [%]", "new_stat"]
+    assert frame["value"].tolist() == [87.25, 50.0, 2.0]
+    assert summary.tolist() == [87.25, 0.5, 2.0]  # input untouched
 
 
 def test_report_is_self_contained(html: str) -> None:
@@ -107,18 +141,24 @@ def test_write_report_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "us-east-1 (US East (N. Virginia))" in text
 
 
-def test_cli_default_out_is_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_cli_default_out_is_cwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["report", "--as-of", AS_OF]) == 0
     assert Path(capsys.readouterr().out.strip()) == (tmp_path / "cloudgeo-report.html").resolve()
 
 
-def test_cli_figures_dir_exports_each_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_cli_figures_dir_exports_each_figure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from cloudgeo import plotting
 
     calls: list[tuple[str, str]] = []
 
-    def fake_export(figures: dict, folder: object, *, format: str = "png", **kw: object) -> dict:
+    def fake_export(
+        figures: dict[str, object], folder: object, *, format: str = "png", **kw: object
+    ) -> dict[str, Path]:
         calls.extend((name, format) for name in figures)
         return {name: Path(str(folder)) / f"{name}.{format}" for name in figures}
 
