@@ -97,6 +97,16 @@ def _topojson_text(name: str) -> str:
     return text.replace("</", "<\\/")
 
 
+def _names_tuple(names: object) -> tuple[str, ...]:
+    """Return base-map names as a de-duplicated tuple (a bare str or an empty sequence is an error)."""
+    if isinstance(names, str) or not isinstance(names, list | tuple):
+        msg = f"names must be a tuple or list of base-map names such as ('world_110m',), got {names!r}."
+        raise InvalidTypeError(msg)
+    if not names:
+        raise InvalidInputError("names is empty; pass at least one base-map name such as 'world_110m'.")
+    return _check_names(tuple(dict.fromkeys(names)))
+
+
 def _check_names(names: tuple[str, ...]) -> tuple[str, ...]:
     vendored = _vendored_names()
     unknown = [n for n in names if n not in vendored]
@@ -126,14 +136,16 @@ def geo_assets_script(names: tuple[str, ...] | list[str] = ("world_110m",)) -> s
     Raises
     ------
     InvalidInputError
-        If a name is not vendored.
+        If a name is not vendored or ``names`` is empty.
+    InvalidTypeError
+        If ``names`` is not a tuple or list.
 
     References
     ----------
     plotly.js reads ``window.PlotlyGeoAssets.topojson[name]`` before fetching ``topojsonURL``
     (src/plots/geo/geo.js, plotly.js 4.1.1).
     """
-    wanted = _check_names(tuple(dict.fromkeys(names)))
+    wanted = _names_tuple(names)
     parts = [
         "window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};",
         "window.PlotlyGeoAssets.topojson = window.PlotlyGeoAssets.topojson || {};",
@@ -393,7 +405,26 @@ def _require_kaleido() -> Any:
     return kaleido
 
 
-def _image_format(path: Path, fmt: str | None) -> str:
+def _check_size(width: object, height: object, scale: object) -> None:
+    from cloudgeo._validate import check_int, check_positive
+
+    for name, value in (("width", width), ("height", height)):
+        if value is not None:
+            check_int(value, name, minimum=1)
+    check_positive(scale, "scale")
+
+
+def _out_path(path: object, name: str) -> Path:
+    if not isinstance(path, str | os.PathLike):
+        msg = f"{name} must be a str or path-like, got {type(path).__name__}: {path!r}."
+        raise InvalidTypeError(msg)
+    return Path(path)
+
+
+def _image_format(path: Path, fmt: object) -> str:
+    if fmt is not None and not isinstance(fmt, str):
+        msg = f"format must be a str such as 'png' or 'svg', got {type(fmt).__name__}: {fmt!r}."
+        raise InvalidTypeError(msg)
     if fmt is None:
         fmt = path.suffix.lstrip(".").lower()
         if not fmt:
@@ -461,10 +492,14 @@ def export_figure(
         If kaleido (``pip install "cloudgeo[export]"``) or chromium
         (``apt-get install -y chromium``) is missing.
     InvalidInputError
-        On an unknown format, a missing suffix, or a geo scope that is not vendored.
+        On an unknown format, a missing suffix, a geo scope that is not vendored, or a
+        size < 1 or scale <= 0.
+    InvalidTypeError
+        If the figure, the path, ``format`` or a size has the wrong type.
     """
-    out = Path(path)
+    out = _out_path(path, "path")
     fmt = _image_format(out, format)
+    _check_size(width, height, scale)
     d = _prepare(fig, "fig")
     kaleido = _require_kaleido()
     browser = find_chromium()
@@ -510,14 +545,17 @@ def export_figures(
     MissingDependencyError
         If kaleido or chromium is missing.
     InvalidInputError
-        On an unknown format or a geo scope that is not vendored.
+        On an unknown format or a geo scope that is not vendored, or a size < 1 / scale <= 0.
+    InvalidTypeError
+        If the figure, the path, ``format`` or a size has the wrong type.
     """
     figs = _as_mapping(figures)
-    fmt = _image_format(Path(f"x.{format}"), format)
+    fmt = _image_format(Path("x"), format)
+    _check_size(width, height, scale)
+    out_dir = _out_path(folder, "folder")
     dicts = {name: _prepare(f, f"figure {name!r}") for name, f in figs.items()}
     kaleido = _require_kaleido()
     browser = find_chromium()
-    out_dir = Path(folder)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {name: out_dir / f"{_slug(name)}.{format.lower()}" for name in dicts}
     specs = [
