@@ -18,6 +18,7 @@ from cloudgeo._plotstyle import (
     RTT_COLORSCALE,
     base_layout,
     labels,
+    numeric_column,
     world_geo_layout,
 )
 from cloudgeo._validate import points_arrays, raise_if_problems, require_columns
@@ -67,9 +68,9 @@ def _durability_groups(data: object) -> list[tuple[str, float, list[str], list[s
         )
         raise InvalidTypeError(msg)
     if "durability" in table.columns:
-        d = pd.to_numeric(table["durability"]).to_numpy(dtype=float)
+        d = numeric_column(table, "durability")
     elif "loss_probability_per_year" in table.columns:
-        d = 1.0 - pd.to_numeric(table["loss_probability_per_year"]).to_numpy(dtype=float)
+        d = 1.0 - numeric_column(table, "loss_probability_per_year")
     else:
         require_columns(table, ["durability"], source="durability table")
         d = np.zeros(0)
@@ -250,13 +251,13 @@ def plot_durability(
 
 def _downtime_hours(table: pd.DataFrame) -> np.ndarray:
     if "downtime_per_year_h" in table.columns:
-        return pd.to_numeric(table["downtime_per_year_h"]).to_numpy(dtype=float)
+        return numeric_column(table, "downtime_per_year_h")
     if "downtime_per_year" in table.columns:
         col = table["downtime_per_year"]
         if pd.api.types.is_timedelta64_dtype(col) or isinstance(col.iloc[0], pd.Timedelta):
             return np.asarray(pd.to_timedelta(col).dt.total_seconds(), dtype=float) / 3600.0
         return pd.to_numeric(col).to_numpy(dtype=float) / 3600.0  # seconds
-    avail = pd.to_numeric(table["availability"]).to_numpy(dtype=float)
+    avail = numeric_column(table, "availability")
     return (1.0 - avail) * 365.25 * 24.0
 
 
@@ -313,7 +314,7 @@ def plot_availability(
     require_columns(table, ["availability"], source="availability table")
     if "architecture" in table.columns:
         table = table.set_index("architecture")
-    avail = pd.to_numeric(table["availability"]).to_numpy(dtype=float)
+    avail = numeric_column(table, "availability")
     if not np.all((avail >= 0) & (avail <= 1)):
         raise_if_problems("availability table", ["availability must be a fraction in [0, 1] in every row"])
     ids = [str(i) for i in table.index]
@@ -452,7 +453,8 @@ def plot_placement(
     assignment = _attr(result, "assignment")
     rtt = getattr(result, "rtt_ms", None)
     n_max = _check_max_points(max_points)
-    lat, lon, w = points_arrays(users, source="users", weight="weight" if "weight" in users.columns else None)
+    has_weight = isinstance(users, pd.DataFrame) and "weight" in users.columns
+    lat, lon, w = points_arrays(users, source="users", weight="weight" if has_weight else None)
     clat, clon, _ = points_arrays(candidates, source="candidates")
     if not assignment.index.equals(users.index):
         msg = "result.assignment is not aligned with users; pass the users given to optimize_placement."
@@ -591,7 +593,7 @@ def plot_placement_frontier(
     fig.add_trace(
         go.Scatter(
             x=k,
-            y=pd.to_numeric(df["objective_value"]).to_numpy(dtype=float),
+            y=numeric_column(df, "objective_value"),
             mode="lines+markers",
             name=f"best {objective}" + ("" if is_share else " [ms]"),
             customdata=sites,
@@ -656,14 +658,12 @@ def plot_failover(result: object, *, title: str | None = None) -> go.Figure:
         source="result.failover",
     )
     sites = [str(i) for i in table.index]
-    share = pd.to_numeric(table["weight_share_affected"]).to_numpy(dtype=float)
+    share = numeric_column(table, "weight_share_affected")
     stranded = (
-        pd.to_numeric(table["stranded_share"]).to_numpy(dtype=float)
-        if "stranded_share" in table.columns
-        else np.zeros(len(table))
+        numeric_column(table, "stranded_share") if "stranded_share" in table.columns else np.zeros(len(table))
     )
-    before = pd.to_numeric(table["affected_mean_rtt_ms_before"]).to_numpy(dtype=float)
-    after = pd.to_numeric(table["affected_mean_rtt_ms_after"]).to_numpy(dtype=float)
+    before = numeric_column(table, "affected_mean_rtt_ms_before")
+    after = numeric_column(table, "affected_mean_rtt_ms_after")
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -763,7 +763,7 @@ def plot_autoscaling(
     policy = getattr(result, "policy", None)
     t = tl.index
     num = {c: pd.to_numeric(tl[c]).to_numpy(dtype=float) for c in _TIMELINE_COLUMNS}
-    action = pd.to_numeric(tl["action"]).to_numpy(dtype=float)
+    action = numeric_column(tl, "action")
     alarm = tl["alarm"].astype(str).to_numpy()
     fig = make_subplots(
         rows=3,

@@ -8,6 +8,7 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -218,3 +219,14 @@ QUALITATIVE = (
     "#bcbd22", "#17becf", "#393b79", "#e7ba52", "#637939", "#ad494a", "#7b4173", "#3182bd",
 )  # fmt: skip
 RTT_COLORSCALE = "RdYlGn_r"
+
+
+def numeric_column(df: pd.DataFrame, column: str, source: str = "table") -> np.ndarray:
+    """Return ``df[column]`` as floats, or raise a DataValidationError naming the column."""
+    from cloudgeo._validate import raise_if_problems
+
+    try:
+        return pd.to_numeric(df[column]).to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise_if_problems(source, [f"{column} must be numeric ({exc})"])
+        raise  # pragma: no cover - raise_if_problems raises for a non-empty list

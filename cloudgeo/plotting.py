@@ -53,6 +53,7 @@ from cloudgeo._plotstyle import (
     REGION_SIZE_BASE_PX,
     REGION_SIZE_PER_AZ_PX,
     RTT_COLORSCALE,
+    numeric_column,
     world_geo_layout,
 )
 from cloudgeo._plotstyle import base_layout as _base_layout
@@ -326,9 +327,19 @@ def plot_infrastructure_comparison(
     ------
     InvalidInputError
         If ``as_of_dates`` is empty or has more than four entries.
+    InvalidTypeError
+        If ``as_of_dates`` is not a sequence (a single date string is not).
     """
     from plotly.subplots import make_subplots
 
+    if isinstance(as_of_dates, str) or not isinstance(as_of_dates, Sequence):
+        from cloudgeo.errors import InvalidTypeError
+
+        msg = (
+            "as_of_dates must be a sequence of dates such as ('2019-12-31', None), "
+            f"got {type(as_of_dates).__name__}: {as_of_dates!r}."
+        )
+        raise InvalidTypeError(msg)
     dates = list(as_of_dates)
     if not 1 <= len(dates) <= 4:
         msg = f"as_of_dates must hold 1 to 4 dates, got {len(dates)}: {dates!r}."
@@ -406,7 +417,7 @@ def plot_footprint_growth(
         missing = [str(i) for i in regions.index[opened.isna().to_numpy()]]
         msg = f"regions without an opening date cannot be placed on the timeline: {missing}"
         raise InvalidInputError(msg)
-    az = pd.to_numeric(regions["az_count"]).to_numpy(dtype=float)
+    az = numeric_column(regions, "az_count")
     today = pd.Timestamp.now().normalize()
     years = np.arange(int(opened.dt.year.min()), max(int(opened.dt.year.max()), today.year) + 1)
     # end of each year; the current year up to today
@@ -576,7 +587,7 @@ def plot_user_latency_map(
     if color == "country_code":
         require_columns(info, ["country_code"], source="user_latency_df/users")
     lat, lon, w = points_arrays(info, source="users", weight="weight" if "weight" in info.columns else None)
-    rtt = pd.to_numeric(info["rtt_ms"]).to_numpy(dtype=float)
+    rtt = numeric_column(info, "rtt_ms")
     rows = _sample_rows(len(info), n_max, w, seed=0)
     sub = info.iloc[rows]
     names = _labels(sub, "name", "city") if ({"name", "city"} & set(sub.columns)) else None
@@ -730,14 +741,14 @@ def plot_latency_cdf(
     fig = go.Figure()
     for i, (label, df) in enumerate(frames.items()):
         require_columns(df, ["rtt_ms"], source=f"results[{label!r}]")
-        rtt = pd.to_numeric(df["rtt_ms"]).to_numpy(dtype=float)
+        rtt = numeric_column(df, "rtt_ms", f"results[{label!r}]")
         problems = []
         if len(rtt) == 0:
             problems.append("the table is empty")
         elif not np.isfinite(rtt).all() or (rtt < 0).any():
             problems.append("rtt_ms has NaN, infinite or negative values")
         weighted = weight is not None and weight in df.columns
-        w = pd.to_numeric(df[weight]).to_numpy(dtype=float) if weighted else np.ones(len(rtt))
+        w = numeric_column(df, str(weight), f"results[{label!r}]") if weighted else np.ones(len(rtt))
         if weighted and (not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0):
             problems.append(f"{weight} must be finite, >= 0 and not all zero")
         if problems:
