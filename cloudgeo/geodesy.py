@@ -53,7 +53,17 @@ ArrayLike = Any
 
 def _coord_array(value: object, name: str) -> npt.NDArray[np.float64]:
     try:
-        return np.asarray(value, dtype=np.float64)
+        raw = np.asarray(value.to_numpy() if isinstance(value, pd.Series | pd.Index) else value)
+    except (TypeError, ValueError):
+        raw = np.asarray([None])  # ragged input: reported below
+    text = raw.dtype.kind in "US" or (
+        raw.dtype.kind == "O" and any(isinstance(v, str | bytes) for v in raw.ravel())
+    )
+    if text:  # numpy would silently parse "0" as 0.0
+        msg = f"{name} must be numeric decimal degrees, got {value!r}."
+        raise InvalidInputError(msg)
+    try:
+        return np.asarray(raw if raw.dtype.kind != "O" else value, dtype=np.float64)
     except (TypeError, ValueError):
         msg = f"{name} must be numeric decimal degrees, got {value!r}."
         raise InvalidInputError(msg) from None

@@ -181,9 +181,12 @@ def _sniff(path_or_buffer: PathOrBuffer, source: str, expected: str) -> str | No
 def _first_row(head: str | None) -> list[str] | None:
     if head is None:
         return None
-    for row in csv.reader(io.StringIO(head.lstrip("\ufeff"))):
-        if row and any(cell.strip() for cell in row):
-            return [cell.strip() for cell in row]
+    try:
+        for row in csv.reader(io.StringIO(head.lstrip("\ufeff"), newline="")):
+            if row and any(cell.strip() for cell in row):
+                return [cell.strip() for cell in row]
+    except csv.Error:  # not CSV at all: the pandas reader reports it with the file's name
+        return None
     return None
 
 

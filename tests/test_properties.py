@@ -2611,7 +2611,8 @@ def test_widgets_reject_garbage(other: object, frame: object, x: object, name: s
     if not codes_ok:
         must_reject("widgets.LatencyState", lambda: W.LatencyState(regions=other))  # type: ignore[arg-type]
     must_reject("widgets.LatencyState", lambda: W.LatencyState(access=name))
-    must_reject("widgets.LatencyState", lambda: W.LatencyState(cloudfront=other))  # type: ignore[arg-type]
+    if not isinstance(other, bool):  # a bool is a valid cloudfront switch
+        must_reject("widgets.LatencyState", lambda: W.LatencyState(cloudfront=other))  # type: ignore[arg-type]
     must_reject("widgets.DurabilityState", lambda: W.DurabilityState(storage_class=name))
     must_reject("widgets.DurabilityState", lambda: W.DurabilityState(objects=x))  # type: ignore[arg-type]
     must_reject("widgets.DurabilityState", lambda: W.DurabilityState(years=neg))
