@@ -1468,6 +1468,12 @@ def latency_summary(
         raise DataValidationError("user_latency_df", ["the table is empty; pass at least one row"])
     if not np.isfinite(v).all():
         raise DataValidationError("user_latency_df", [f"{column} has NaN or infinite values"])
+    negative = v < 0
+    if negative.any():
+        shown = ", ".join(f"{x:g}" for x in v[negative][:5])
+        raise DataValidationError(
+            "user_latency_df", [f"{column} has negative round-trip times ({shown}); RTTs must be >= 0 ms"]
+        )
     w = df["weight"].to_numpy(dtype=float) if "weight" in df.columns else np.ones_like(v)
     thresholds = [check_nonnegative(t, "thresholds_ms", "ms") for t in thresholds_ms]
     total = float(w.sum())

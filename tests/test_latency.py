@@ -634,3 +634,10 @@ def test_cdn_ttfb_picks_the_lowest_rtt_edge_and_rec(world_cities: pd.DataFrame) 
     assert (out["rtt_user_edge_ms"] <= near["rtt_user_edge_ms"] + 1e-9).all()
     # the direct path does not depend on the choice
     np.testing.assert_array_equal(out["direct_ttfb_ms"], near["direct_ttfb_ms"])
+
+
+def test_latency_summary_rejects_negative_rtt() -> None:
+    with pytest.raises(
+        DataValidationError, match=r"rtt_ms has negative round-trip times \(-1\); RTTs must be >= 0 ms"
+    ):
+        latency.latency_summary(pd.DataFrame({"rtt_ms": [1.0, -1.0]}))

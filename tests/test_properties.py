@@ -1287,11 +1287,6 @@ def test_latency_tables_reject_garbage(frame: object, x: float) -> None:
 
 
 @covers("latency.latency_summary", kind="invalid")
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG latency.latency_summary accepts negative rtt_ms (e.g. [1.0, -1.0] gives p50_ms=-1.0, "
-    "mean_ms=0.0) instead of raising DataValidationError; only NaN/inf are checked",
-)
 @FAST
 @given(st.floats(-1e6, -1e-9))
 def test_latency_summary_rejects_negative_rtt(x: float) -> None:
