@@ -827,9 +827,13 @@ def _check_residency(prob: _Problem, time_limit_s: float | None) -> None:
 
 def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float | None) -> BoolArray | None:
     """Add sites one at a time (from must_include), each the best next site; None if residency unmet."""
-    finite = prob.cost[np.isfinite(prob.cost)]
-    penalty = 10.0 * float(finite.max() if finite.size else 1.0) + 1000.0
-    cost = np.where(np.isfinite(prob.cost), prob.cost, penalty)
+    is_finite = np.isfinite(prob.cost)
+    if is_finite.all():  # the usual case: no copy needed
+        cost = prob.cost
+    else:
+        finite = prob.cost[is_finite]
+        penalty = 10.0 * float(finite.max() if finite.size else 1.0) + 1000.0
+        cost = np.where(is_finite, prob.cost, penalty)
     chosen = prob.must.copy()
     cur = cost[:, chosen].min(axis=1) if chosen.any() else np.full(len(cost), np.inf)
     grid = np.unique(cost) if q is not None else None
@@ -840,8 +844,12 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
         if len(prob.hard):
             hit = np.asarray(prob.hard[:, chosen].any(axis=1), dtype=bool)
             unmet = (~(hit[:, None] | prob.hard[:, options])).sum(axis=0)
-        primary = _objective_columns(served, prob.w, objective, q, threshold_ms, grid)
         mean = prob.w @ served
+        primary = (
+            mean
+            if objective == "mean"
+            else _objective_columns(served, prob.w, objective, q, threshold_ms, grid)
+        )
         best = options[np.lexsort((options, mean, primary, unmet))[0]]
         chosen[best] = True
         cur = np.minimum(cur, cost[:, best])
