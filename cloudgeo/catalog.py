@@ -306,6 +306,23 @@ def _regions_all() -> pd.DataFrame:
     return _shipped("regions.csv", _parse_regions)
 
 
+def _read_user_table(
+    path: object, validate: Callable[..., pd.DataFrame]
+) -> tuple[pd.DataFrame, list[str], Path]:
+    """Read a user's CSV, validate it like the shipped table, and coerce lat/lon to float."""
+    if not isinstance(path, str | os.PathLike):
+        msg = f"path must be a file path (str or pathlib.Path), got {type(path).__name__}."
+        raise InvalidTypeError(msg)
+    p = Path(path)
+    raw = _read_csv(p.name, p)
+    validate(raw, source=str(p))
+    df = raw.copy()
+    problems: list[str] = []
+    df["lat"] = _to_float(df, "lat", problems)
+    df["lon"] = _to_float(df, "lon", problems)
+    return df, problems, p
+
+
 def read_regions(path: str | Path) -> pd.DataFrame:
     """Read and validate your own region table from a CSV file.
 
@@ -328,16 +345,7 @@ def read_regions(path: str | Path) -> pd.DataFrame:
     DataValidationError
         Listing every problem in the table.
     """
-    if not isinstance(path, str | os.PathLike):
-        msg = f"path must be a file path (str or pathlib.Path), got {type(path).__name__}."
-        raise InvalidTypeError(msg)
-    p = Path(path)
-    raw = _read_csv(p.name, p)
-    validate_regions(raw, source=str(p))
-    df = raw.copy()
-    problems: list[str] = []
-    df["lat"] = _to_float(df, "lat", problems)
-    df["lon"] = _to_float(df, "lon", problems)
+    df, problems, p = _read_user_table(path, validate_regions)
     if "opened" in df.columns:
         df["opened"] = _to_date(df, "opened", problems)
     if "az_count" in df.columns:
@@ -696,16 +704,8 @@ def read_edge_locations(path: str | Path) -> pd.DataFrame:
     DataValidationError
         Listing every problem in the table.
     """
-    if not isinstance(path, str | os.PathLike):
-        msg = f"path must be a file path (str or pathlib.Path), got {type(path).__name__}."
-        raise InvalidTypeError(msg)
-    p = Path(path)
-    raw = _read_csv(p.name, p)
-    validate_edge_locations(raw, source=str(p))
-    df = raw.copy()
-    problems: list[str] = []
-    df["lat"] = _to_float(df, "lat", problems)
-    df["lon"] = _to_float(df, "lon", problems)
+    df, problems, p = _read_user_table(path, validate_edge_locations)
+    raise_if_problems(str(p), problems)
     if "pops" in df.columns:
         df["pops"] = pd.to_numeric(df["pops"]).astype("int64")
     df.index = pd.Index(df["iata"].astype(str), name="edge")
