@@ -35,7 +35,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from cloudgeo._data import data_path
-from cloudgeo._validate import coordinate_problems, parse_date, raise_if_problems
+from cloudgeo._validate import coordinate_problems, parse_date, raise_if_problems, require_columns
 from cloudgeo.errors import (
     CatalogDateError,
     DataFileError,
@@ -216,9 +216,7 @@ def validate_regions(df: pd.DataFrame, *, source: str = "regions") -> pd.DataFra
     DataValidationError
         Listing every problem found.
     """
-    if not isinstance(df, pd.DataFrame):
-        msg = f"{source} must be a pandas DataFrame, got {type(df).__name__}."
-        raise InvalidTypeError(msg)
+    require_columns(df, [], source=source)  # the shared type check
     problems: list[str] = []
     if "code" in df.columns:
         codes = df["code"]
@@ -614,9 +612,7 @@ def validate_edge_locations(df: pd.DataFrame, *, source: str = "edge locations")
     DataValidationError
         Listing every problem found.
     """
-    if not isinstance(df, pd.DataFrame):
-        msg = f"{source} must be a pandas DataFrame, got {type(df).__name__}."
-        raise InvalidTypeError(msg)
+    require_columns(df, [], source=source)  # the shared type check
     if "iata" in df.columns:
         iata = df["iata"]
     elif df.index.name == "edge":

@@ -45,7 +45,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cloudgeo._validate import check_choice, check_int, check_number, coordinate_problems, raise_if_problems
+from cloudgeo._validate import (
+    check_choice,
+    check_int,
+    check_number,
+    coordinate_problems,
+    raise_if_problems,
+    require_columns,
+)
 from cloudgeo.errors import DataFileError, DataValidationError, InvalidInputError, InvalidTypeError
 
 __all__ = [
@@ -275,9 +282,7 @@ def validate_measurements(df: pd.DataFrame, *, source: str = "measurements") -> 
     DataValidationError
         Listing all problems found.
     """
-    if not isinstance(df, pd.DataFrame):
-        msg = f"{source} must be a pandas DataFrame, got {type(df).__name__}."
-        raise InvalidTypeError(msg)
+    require_columns(df, [], source=source)  # the shared type check
     missing = [c for c in TIDY_COLUMNS if c not in df.columns]
     if missing:
         raise DataValidationError(
