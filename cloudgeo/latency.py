@@ -6,8 +6,9 @@ Round-trip time (RTT) between two sites::
 
 with ``v_fibre = c / fibre_index`` and ``d`` the great-circle distance (``routing=
 "great-circle"``) or the routed distance over the shipped backbone (``routing="backbone"``,
-:mod:`cloudgeo.network`; short hops up to ``short_haul_km`` are great circle x
-``attach_factor``). Two sites in the same AWS region have the intra-region RTT.
+:mod:`cloudgeo.network`, plus ``hop_penalty_km`` for each backbone link traversed; short
+hops up to ``short_haul_km`` are great circle x ``attach_factor``). Two sites in the same AWS
+region have the intra-region RTT.
 
 Presets (``model=`` strings, :func:`get_model`):
 
@@ -16,7 +17,8 @@ Presets (``model=`` strings, :func:`get_model`):
 * ``"rule-of-thumb"`` - stretch 2.1 on the great circle (Bozkurt et al. 2018).
 * ``"calibrated"`` (the default, ``model=None``) - backbone routing with overhead and stretch
   fitted separately for p50 and p90 on AWS inter-region round trips (``data/latency_model.json``,
-  written by ``scripts/fit_latency.py``).
+  written by ``scripts/fit_latency.py``); its routing choices (``short_haul_km`` 500 km,
+  ``hop_penalty_km`` 100 km) were selected by leave-one-region-out error.
 
 Every function returns a round-trip time unless ``one_way=True``; results carry the statistic
 (``p50`` median or ``p90``) in their name or ``attrs``.
@@ -208,6 +210,12 @@ class LatencyModel:
         instead of over the backbone (backbone routing only). [km]
     n_attach : int, default 3
         Number of nearest backbone hubs a point may attach to (>= 1).
+    hop_penalty_km : float, default 0
+        Distance equivalent of the transit delay at each backbone link a route traverses
+        (switching, regeneration, the exchange at each hub), added to the routed distance per
+        link and used when choosing the route (:func:`cloudgeo.network.load_backbone`). The
+        calibrated model's value was selected by leave-one-region-out error
+        (``benchmarks/bench_latency_accuracy.py``). [km]
     provenance : Mapping
         Where the parameters come from (fitted models); not compared.
 
@@ -230,6 +238,7 @@ class LatencyModel:
     attach_factor: float = 1.3
     short_haul_km: float = 500.0
     n_attach: int = 3
+    hop_penalty_km: float = 0.0
     provenance: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -252,6 +261,7 @@ class LatencyModel:
         _check_at_least_one(self.attach_factor, "attach_factor")
         check_nonnegative(self.short_haul_km, "short_haul_km", "km")
         check_int(self.n_attach, "n_attach", minimum=1)
+        check_nonnegative(self.hop_penalty_km, "hop_penalty_km", "km")
         if not isinstance(self.provenance, Mapping):
             msg = f"provenance must be a mapping (dict), got {type(self.provenance).__name__}."
             raise InvalidTypeError(msg)
@@ -476,10 +486,10 @@ def rtt_from_distance_ms(
     return float(rtt) if rtt.ndim == 0 else rtt
 
 
-def _backbone() -> Backbone:
+def _backbone(m: LatencyModel) -> Backbone:
     from cloudgeo.network import load_backbone
 
-    return load_backbone()
+    return load_backbone(m.hop_penalty_km)
 
 
 def _path_km_pairs(
@@ -490,7 +500,7 @@ def _path_km_pairs(
         return gc
     from cloudgeo.network import _routed_pairs
 
-    return _routed_pairs(sa, so, da, do, _backbone(), m.n_attach, m.attach_factor, m.short_haul_km)
+    return _routed_pairs(sa, so, da, do, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km)
 
 
 def _path_km_matrix(
@@ -500,7 +510,7 @@ def _path_km_matrix(
         return _great_circle_unchecked(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
     from cloudgeo.network import _routed_matrix
 
-    return _routed_matrix(aa, ao, ba, bo, _backbone(), m.n_attach, m.attach_factor, m.short_haul_km)
+    return _routed_matrix(aa, ao, ba, bo, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km)
 
 
 def _rtt_of_path(m: LatencyModel, path_km: FloatArray, stat: str) -> FloatArray:
@@ -1085,7 +1095,7 @@ class _Routing:
 def _routing(m: LatencyModel, site_lat: FloatArray, site_lon: FloatArray) -> _Routing:
     from cloudgeo.network import _hub_to_sites_km
 
-    bb = _backbone()
+    bb = _backbone(m)
     hub_site = _hub_to_sites_km(bb, site_lat, site_lon, m.n_attach, m.attach_factor)
     depth = min(RTT_CANDIDATES + 1, hub_site.shape[1])
     order = np.argsort(hub_site, axis=1, kind="stable")[:, :depth].astype(np.intp)

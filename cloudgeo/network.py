@@ -82,9 +82,13 @@ class Backbone:
         Columns ``hub_a``, ``hub_b``, ``kind`` (``submarine``/``terrestrial``), ``path_factor``,
         ``gc_distance_km`` [km], ``length_km`` [km] (= great circle x path factor), ``source``.
     hub_distance_km : numpy.ndarray
-        Shortest-path length between every pair of hubs, shape (H, H). [km]
+        Shortest-path length between every pair of hubs, shape (H, H), each link counted as its
+        length plus ``hop_penalty_km``. [km]
     predecessors : numpy.ndarray
         Predecessor matrix of the shortest paths (for :func:`route_hubs`).
+    hop_penalty_km : float, default 0
+        Distance equivalent added for every link a path traverses (see :func:`load_backbone`);
+        0 gives pure fibre length. [km]
 
     Build it with :func:`load_backbone`; a Backbone built directly is checked (types, columns,
     coordinates, unique hub ids, links between known hubs, matrix shapes, finite non-negative
@@ -95,6 +99,7 @@ class Backbone:
     links: pd.DataFrame
     hub_distance_km: FloatArray = field(repr=False)
     predecessors: npt.NDArray[np.int32] = field(repr=False)
+    hop_penalty_km: float = 0.0
 
     def __post_init__(self) -> None:
         """Validate the parts (errors name the attribute, what came in and what is expected)."""
@@ -139,6 +144,11 @@ class Backbone:
             problems.append(
                 f"predecessors must hold integer hub positions, got dtype {self.predecessors.dtype}"
             )
+        if isinstance(self.hop_penalty_km, bool) or not isinstance(self.hop_penalty_km, int | float):
+            msg = f"Backbone hop_penalty_km must be a number [km], got {type(self.hop_penalty_km).__name__}."
+            raise InvalidTypeError(msg)
+        if not (np.isfinite(self.hop_penalty_km) and self.hop_penalty_km >= 0):
+            problems.append(f"hop_penalty_km must be finite and >= 0 km, got {self.hop_penalty_km!r}")
         raise_if_problems("Backbone", problems)
 
     @functools.cached_property
@@ -272,9 +282,17 @@ def _link_problems(links: pd.DataFrame, hub_ids: pd.Index) -> list[str]:
     return problems
 
 
-@functools.lru_cache(maxsize=1)
-def load_backbone() -> Backbone:
+def load_backbone(hop_penalty_km: float = 0.0) -> Backbone:
     """Load the shipped backbone and precompute all hub-to-hub shortest paths (cached).
+
+    Parameters
+    ----------
+    hop_penalty_km : float, default 0
+        Distance equivalent of the transit delay at each link a path traverses (switching,
+        regeneration and the exchange at every hub): paths are found and measured with each
+        link as long as its fibre length plus this. 0 gives the pure fibre distance; the
+        calibrated latency model uses a value selected by leave-one-region-out error on
+        measured AWS round trips (``data/latency_model.json``). [km]
 
     Returns
     -------
@@ -287,11 +305,18 @@ def load_backbone() -> Backbone:
         If a shipped file (``backbone_hubs.csv`` or ``backbone_links.csv``, named in the
         message) is missing, unreadable, lacks a column, or is inconsistent (duplicate hub ids,
         duplicate links, unknown hub ids, path factors below 1, a disconnected graph).
+    InvalidInputError
+        If ``hop_penalty_km`` is negative or not finite.
 
     References
     ----------
     Link sources (cable systems, terrestrial routes) and path factors: ``data/SOURCES.md``.
     """
+    return _load_backbone(check_nonnegative(hop_penalty_km, "hop_penalty_km", "km"))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_backbone(hop_penalty_km: float) -> Backbone:
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import shortest_path
 
@@ -312,7 +337,7 @@ def load_backbone() -> Backbone:
     gc = _great_circle_unchecked(lat[ia], lon[ia], lat[ib], lon[ib])
     links = links.assign(gc_distance_km=gc, length_km=gc * links["path_factor"].to_numpy())
     n = len(hubs)
-    graph = csr_matrix((links["length_km"].to_numpy(), (ia, ib)), shape=(n, n))
+    graph = csr_matrix((links["length_km"].to_numpy() + hop_penalty_km, (ia, ib)), shape=(n, n))
     dist, pred = shortest_path(graph, method="D", directed=False, return_predecessors=True)
     if not np.isfinite(dist).all():
         cut = sorted(map(str, hubs.index[~np.isfinite(dist[0])]))
@@ -320,7 +345,13 @@ def load_backbone() -> Backbone:
             links_file,
             [f"the backbone graph is not connected: hub(s) {cut[:10]} are unreachable from {hubs.index[0]}"],
         )
-    return Backbone(hubs=hubs, links=links, hub_distance_km=np.asarray(dist), predecessors=pred)
+    return Backbone(
+        hubs=hubs,
+        links=links,
+        hub_distance_km=np.asarray(dist),
+        predecessors=pred,
+        hop_penalty_km=hop_penalty_km,
+    )
 
 
 def _backbone_arg(backbone: object) -> Backbone:

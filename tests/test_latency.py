@@ -362,6 +362,8 @@ def test_model_parameters_respect_the_physics_floor() -> None:
         latency.LatencyModel(short_haul_km=-1.0)
     with pytest.raises(InvalidInputError, match=r"n_attach must be >= 1, got 0"):
         latency.LatencyModel(n_attach=0)
+    with pytest.raises(InvalidInputError, match=r"hop_penalty_km must be >= 0 km, got -1"):
+        latency.LatencyModel(hop_penalty_km=-1.0)
     with pytest.raises(InvalidTypeError, match=r"n_attach must be an integer, got 2\.5"):
         latency.LatencyModel(n_attach=2.5)  # type: ignore[arg-type]
     with pytest.raises(InvalidTypeError, match=r"stretch must be a real number, got 'fast'"):
@@ -641,3 +643,27 @@ def test_latency_summary_rejects_negative_rtt() -> None:
         DataValidationError, match=r"rtt_ms has negative round-trip times \(-1\); RTTs must be >= 0 ms"
     ):
         latency.latency_summary(pd.DataFrame({"rtt_ms": [1.0, -1.0]}))
+
+
+def test_hop_penalty_raises_routed_rtts_only() -> None:
+    """The per-link transit penalty adds time on backbone routes, never on short hops or the floor."""
+    base = latency.LatencyModel(name="b", routing="backbone", stretch=1.0, short_haul_km=500.0)
+    hop = dataclasses.replace(base, hop_penalty_km=100.0)
+    src, dst = ["eu-west-1", "us-east-1", "ap-northeast-1"], ["ap-southeast-2", "us-east-2", "ap-northeast-3"]
+    plain, penal = latency.region_rtt_ms(src, dst, model=base), latency.region_rtt_ms(src, dst, model=hop)
+    v_km_ms = latency.C_KM_S / latency.FIBRE_INDEX / 1000.0
+    # Dublin-Sydney crosses several links: at least one penalty (2 x 100 km of fibre time) more
+    assert penal[0] >= plain[0] + 2 * 100.0 / v_km_ms - 1e-9
+    # Virginia-Ohio (about 470 km) and Tokyo-Osaka (about 400 km) are short hops: unchanged
+    assert penal[1] == pytest.approx(plain[1])
+    assert penal[2] == pytest.approx(plain[2])
+    floor = latency.region_rtt_ms(src, dst, model="physics")
+    assert (penal >= floor).all()
+
+
+def test_shipped_model_documents_its_routing_choices() -> None:
+    m = latency.get_model("calibrated")
+    assert m.routing == "backbone"
+    assert m.hop_penalty_km == 100.0
+    assert m.short_haul_km == 500.0
+    assert m.provenance["fitted_by"].startswith("scripts/fit_latency.py")

@@ -153,7 +153,7 @@ def backbone_files(
             (tmp_path / "backbone_hubs.csv").write_text(hubs, encoding="utf-8")
         (tmp_path / "backbone_links.csv").write_text(links, encoding="utf-8")
         monkeypatch.setattr(network, "data_path", lambda name: tmp_path / name)
-        return network.load_backbone.__wrapped__()
+        return network._load_backbone.__wrapped__(0.0)
 
     return load
 
@@ -214,3 +214,40 @@ def test_load_backbone_names_the_bad_file(
 ) -> None:
     with pytest.raises(DataFileError, match=re.compile(match, re.DOTALL)):
         backbone_files(hubs, links)
+
+
+def test_hop_penalty_adds_per_link_and_can_change_the_route() -> None:
+    plain = network.load_backbone()
+    hop = network.load_backbone(100.0)
+    assert plain.hop_penalty_km == 0.0
+    assert hop.hop_penalty_km == 100.0
+    assert network.load_backbone(100.0) is hop  # cached per value
+    ids = list(plain.hubs.index)
+    # a link's two ends: its length plus one penalty (a direct link is never beaten by a detour
+    # that would have a second penalty unless the detour is shorter by more than that)
+    row = plain.links.iloc[0]
+    a, b = ids.index(row["hub_a"]), ids.index(row["hub_b"])
+    assert hop.hub_distance_km[a, b] <= row["length_km"] + 100.0 + 1e-9
+    # every path between distinct hubs has at least one link: at least one penalty more than the
+    # shortest fibre path, and never less than the fibre-only path
+    off = ~np.eye(len(ids), dtype=bool)
+    assert (hop.hub_distance_km[off] >= plain.hub_distance_km[off] + 100.0 - 1e-9).all()
+    assert np.all(np.diag(hop.hub_distance_km) == 0)
+    # the penalty is a distance equivalent: routed "distance" stays >= the great circle
+    d = network.routed_distance_km([35.68], [139.69], [1.35], [103.82], backbone=hop)
+    assert d[0] >= geodesy.great_circle_km(35.68, 139.69, 1.35, 103.82)
+
+
+def test_hop_penalty_rejects_bad_values() -> None:
+    with pytest.raises(InvalidInputError, match=r"hop_penalty_km must be >= 0 km, got -5"):
+        network.load_backbone(-5.0)
+    with pytest.raises(InvalidInputError, match=r"hop_penalty_km must be finite, got inf"):
+        network.load_backbone(float("inf"))
+    with pytest.raises(InvalidTypeError, match=r"hop_penalty_km must be a real number, got .100."):
+        network.load_backbone("100")  # type: ignore[arg-type]
+    bb = network.load_backbone()
+    h, lk, d, p = bb.hubs, bb.links, bb.hub_distance_km, bb.predecessors
+    with pytest.raises(DataValidationError, match=r"hop_penalty_km must be finite and >= 0 km, got -1"):
+        network.Backbone(h, lk, d, p, hop_penalty_km=-1.0)
+    with pytest.raises(InvalidTypeError, match=r"Backbone hop_penalty_km must be a number \[km\], got str"):
+        network.Backbone(h, lk, d, p, hop_penalty_km="1")  # type: ignore[arg-type]
