@@ -2,13 +2,21 @@
 
 Usage::
 
-    python benchmarks/bench_latency_accuracy.py /path/to/calibration
+    python benchmarks/bench_latency_accuracy.py /path/to/calibration [--select] [--held-out FILE]
 
 For every training region R, the calibrated (backbone) model and the best straight-line model
 (great circle, overhead + stretch fitted the same way) are refitted on the pairs that do not
 involve R and predict R's pairs (cloudping.co CP2025-07, p50). Prints the absolute percentage
 errors per continent pair and overall, against the physics floor (straight fibre along the
 great circle, no overhead) as the named baseline.
+
+``--select`` also prints the leave-one-region-out error over a grid of the two routing choices
+that are not fitted by :func:`cloudgeo.latency.calibrate` (``short_haul_km`` and
+``hop_penalty_km``); the shipped model uses the grid's best (``scripts/fit_latency.py``).
+
+``--held-out FILE`` evaluates the shipped calibrated model on a cloudping.co p50 matrix (the
+API's JSON, read with :func:`cloudgeo.measurements.read_cloudping_json`) for the pairs that
+involve a region absent from the training data (the regions opened after 2019).
 """
 
 from __future__ import annotations
@@ -22,7 +30,9 @@ import pandas as pd
 from cloudgeo import latency
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from fit_latency import read_training
+from fit_latency import HOP_PENALTY_KM, SHORT_HAUL_KM, read_training
+
+from cloudgeo import measurements
 
 
 def continent(code: str) -> str:
@@ -44,20 +54,14 @@ def continent(code: str) -> str:
     return "AS"
 
 
-def main(argv: list[str]) -> int:
-    """Run the leave-one-region-out evaluation and print the tables."""
-    if len(argv) != 2:
-        print(__doc__)
-        return 2
-    train = read_training(Path(argv[1]))
+def leave_one_region_out(train: pd.DataFrame, backbone: latency.LatencyModel) -> pd.DataFrame:
+    """Predict each region's CP2025-07 p50 pairs with models fitted without that region."""
     fit_rows = train[train["source_id"].isin(["CP2025-07", "CP2025-05"]) & (train["stat"] == "p50")]
     test_rows = train[(train["source_id"] == "CP2025-07") & (train["stat"] == "p50")]
     test_rows = test_rows[test_rows["src"] != test_rows["dst"]]
-    backbone = latency.LatencyModel(name="calibrated", routing="backbone", n_attach=2, short_haul_km=1000.0)
     straight = latency.LatencyModel(name="straight-line", routing="great-circle")
-    regions = sorted(set(train["src"]))
     parts = []
-    for region in regions:
+    for region in sorted(set(train["src"])):
         keep = (fit_rows["src"] != region) & (fit_rows["dst"] != region)
         held = test_rows[(test_rows["src"] == region) | (test_rows["dst"] == region)]
         fit_b = latency.calibrate(fit_rows[keep], model=backbone).model
@@ -74,7 +78,76 @@ def main(argv: list[str]) -> int:
             frame[f"{name}_err_pct"] = 100 * np.abs(p - y) / y
             frame[f"{name}_below_floor"] = p < pred["physics_floor"] - 1e-9
         parts.append(frame)
-    res = pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True)
+
+
+def template(
+    short_haul_km: float = SHORT_HAUL_KM, hop_penalty_km: float = HOP_PENALTY_KM
+) -> latency.LatencyModel:
+    """The calibrated model's structure (parameters to be fitted)."""
+    return latency.LatencyModel(
+        name="calibrated",
+        routing="backbone",
+        n_attach=2,
+        short_haul_km=short_haul_km,
+        hop_penalty_km=hop_penalty_km,
+    )
+
+
+def select(train: pd.DataFrame) -> None:
+    """Print the leave-one-region-out error over the grid of routing choices."""
+    print("Model selection: leave-one-region-out abs % error of the calibrated model (p50)")
+    print(f"{'short_haul_km':>14} {'hop_penalty_km':>15} {'median':>7} {'p90':>6} {'max':>6}")
+    for short in (300.0, 500.0, 700.0, 1000.0, 1500.0):
+        for hop in (0.0, 50.0, 100.0, 150.0, 200.0):
+            e = leave_one_region_out(train, template(short, hop))["calibrated_err_pct"]
+            mark = "  <- shipped" if (short, hop) == (SHORT_HAUL_KM, HOP_PENALTY_KM) else ""
+            print(f"{short:14.0f} {hop:15.0f} {e.median():7.2f} {e.quantile(0.9):6.2f} {e.max():6.1f}{mark}")
+    print()
+
+
+def held_out(path: Path, train: pd.DataFrame) -> None:
+    """Evaluate the shipped model on pairs of a cloudping p50 matrix that involve new regions."""
+    known = set(train["src"]) | set(train["dst"])
+    m = measurements.read_cloudping_json(path)
+    m = m[(m["src"] != m["dst"]) & (m["stat"] == "p50")].reset_index(drop=True)
+    src, dst = list(m["src"]), list(m["dst"])
+    pred = latency.region_rtt_ms(src, dst)
+    floor = latency.region_rtt_ms(src, dst, model="physics")
+    y = m["rtt_ms"].to_numpy()
+    m = m.assign(predicted_ms=pred, err_pct=100 * np.abs(pred - y) / y, below_floor=pred < floor - 1e-9)
+    new_src, new_dst = ~m["src"].isin(known), ~m["dst"].isin(known)
+    print(
+        f"Held-out pairs from {path.name}: regions not in the training data: "
+        f"{sorted(set(m['src'][new_src]) | set(m['dst'][new_dst]))}"
+    )
+    for label, sel in (
+        ("source region new", new_src),
+        ("either region new", new_src | new_dst),
+        ("both regions new", new_src & new_dst),
+    ):
+        e = m.loc[sel, "err_pct"]
+        print(
+            f"  {label:18s} n {len(e):4d}   median {e.median():5.1f} %   p90 {e.quantile(0.9):5.1f} %   "
+            f"max {e.max():5.1f} %   below floor {int(m.loc[sel, 'below_floor'].sum())}"
+        )
+    worst = m[new_src | new_dst].sort_values("err_pct", ascending=False).head(10)
+    print(worst[["src", "dst", "rtt_ms", "predicted_ms", "err_pct"]].round(1).to_string(index=False))
+    print()
+
+
+def main(argv: list[str]) -> int:
+    """Run the leave-one-region-out evaluation and print the tables."""
+    args = argv[1:]
+    if not args or args[0].startswith("-"):
+        print(__doc__)
+        return 2
+    train = read_training(Path(args[0]))
+    if "--select" in args:
+        select(train)
+    if "--held-out" in args:
+        held_out(Path(args[args.index("--held-out") + 1]), train)
+    res = leave_one_region_out(train, template())
     res["continents"] = [
         "-".join(sorted((continent(a), continent(b)))) for a, b in zip(res["src"], res["dst"], strict=True)
     ]

@@ -24,6 +24,14 @@ import pandas as pd
 
 from cloudgeo import latency
 
+#: Pairs at most this far apart are joined directly (great circle x attach factor). [km]
+#: Model-selection choice: lowest leave-one-region-out error over {300, 500, 700, 1000, 1500} km
+#: (``python benchmarks/bench_latency_accuracy.py <calibration> --select`` prints the grid).
+SHORT_HAUL_KM = 500.0
+#: Distance equivalent of the transit delay per backbone link (about 1 ms of RTT). [km]
+#: Model-selection choice as for SHORT_HAUL_KM, over {0, 50, 100, 150, 200} km.
+HOP_PENALTY_KM = 100.0
+
 SOURCES = {
     "CP2025-07": "cloudping.co AWS inter-region TCP-connect RTT from Lambda, p50/p90, year to 2025-07-16",
     "CP2025-05": "cloudping.co AWS inter-region TCP-connect RTT, p50, year to 2025-05-29",
@@ -57,7 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     train = read_training(args.calibration)
     template = latency.LatencyModel(
-        name="calibrated", routing="backbone", access="fibre", n_attach=2, short_haul_km=1000.0
+        name="calibrated",
+        routing="backbone",
+        access="fibre",
+        n_attach=2,
+        short_haul_km=SHORT_HAUL_KM,
+        hop_penalty_km=HOP_PENALTY_KM,
     )
     fit_rows = train[train["source_id"].isin(["CP2025-07", "CP2025-05"])]
     result = latency.calibrate(fit_rows, model=template)
