@@ -595,3 +595,210 @@ def test_frontier_stays_monotone_under_a_time_limit(monkeypatch: pytest.MonkeyPa
     front = placement_frontier(users, sites, 6, cost_ms=cost, time_limit_s=1e-4, exclude=iter(["s0"]))
     assert (np.diff(front["objective_value"].to_numpy()) <= 1e-12).all()
     assert not any("s0" in s for s in front["sites"])
+
+
+# ---------------------------------------------------------------------------------------------
+# the fast paths (greedy, exact mean, result tables) against naive recomputations
+
+
+def tie_instance(
+    seed: int, n_users: int = 40, n_sites: int = 7
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Users, sites and an integer RTT matrix: many tied RTTs, some zero weights, three countries."""
+    rng = np.random.default_rng(seed)
+    users = pd.DataFrame(
+        {
+            "lat": 0.0,
+            "lon": 0.0,
+            "weight": rng.integers(0, 4, n_users).astype(float),
+            "country_code": rng.choice(["AA", "BB", "CC"], n_users),
+        },
+        index=pd.Index([f"u{i}" for i in range(n_users)]),
+    )
+    users.loc["u0", "weight"] = 1.0
+    sites = pd.DataFrame({"lat": 0.0, "lon": 0.0}, index=pd.Index([f"s{j}" for j in range(n_sites)]))
+    cost = pd.DataFrame(
+        rng.integers(0, 12, (n_users, n_sites)).astype(float), index=users.index, columns=sites.index
+    )
+    return users, sites, cost
+
+
+def masked_cost(users: pd.DataFrame, cost: pd.DataFrame, residency: dict[str, list[str]]) -> np.ndarray:
+    out = cost.to_numpy().copy()
+    for country, allowed in residency.items():
+        rows = (users["country_code"] == country).to_numpy()
+        cols = ~cost.columns.isin(allowed)
+        out[np.ix_(rows, cols)] = np.inf
+    return out
+
+
+def naive_tables(
+    cost: np.ndarray, w: np.ndarray, site_names: list[str], chosen: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """per_site, failover and summary recomputed the obvious way (one full sort per quantity)."""
+    cols = [site_names.index(s) for s in chosen]
+    served = cost[:, cols].min(axis=1)
+    assign = np.array(cols)[cost[:, cols].argmin(axis=1)]
+    pos = w > 0
+    summary = {"mean_rtt_ms": float(w[pos] @ served[pos] / w[pos].sum())}
+    for q in (50, 90, 95, 99):
+        summary[f"p{q}_rtt_ms"] = weighted_quantile(served, w, q / 100)
+    summary["worst_rtt_ms"] = float(served[pos].max())
+    per_site = []
+    fail = []
+    for c, name in zip(cols, chosen, strict=True):
+        mine = assign == c
+        per_site.append(
+            {
+                "site": name,
+                "users": int(mine.sum()),
+                "weight_share": w[mine].sum() / w.sum(),
+                "mean_rtt_ms": w[mine] @ served[mine] / w[mine].sum() if w[mine].sum() > 0 else math.nan,
+            }
+        )
+        others = [o for o in cols if o != c]
+        after = served.copy()
+        after[mine] = cost[np.ix_(mine, others)].min(axis=1) if others else np.inf
+        ok = np.isfinite(after)
+        row = {
+            "failed_site": name,
+            "users_affected": int(mine.sum()),
+            "weight_share_affected": w[mine].sum() / w.sum(),
+            "stranded_share": w[~ok].sum() / w.sum(),
+            "mean_rtt_ms": math.nan,
+            "p90_rtt_ms": math.nan,
+            "worst_rtt_ms": math.nan,
+            "affected_mean_rtt_ms_before": (
+                w[mine] @ served[mine] / w[mine].sum() if w[mine].sum() > 0 else math.nan
+            ),
+            "affected_mean_rtt_ms_after": (
+                w[mine & ok] @ after[mine & ok] / w[mine & ok].sum() if w[mine & ok].sum() > 0 else math.nan
+            ),
+        }
+        if w[ok].sum() > 0:
+            row["mean_rtt_ms"] = w[ok] @ after[ok] / w[ok].sum()
+            row["p90_rtt_ms"] = weighted_quantile(after[ok], w[ok], 0.9)
+            row["worst_rtt_ms"] = after[ok & pos].max() if (ok & pos).any() else math.nan
+        row["mean_rtt_increase_ms"] = row["mean_rtt_ms"] - summary["mean_rtt_ms"]
+        fail.append(row)
+    return pd.DataFrame(per_site).set_index("site"), pd.DataFrame(fail).set_index("failed_site"), summary
+
+
+def assert_close_frame(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    assert list(got.index) == list(expected.index)
+    for column in expected.columns:
+        np.testing.assert_allclose(
+            got[column].to_numpy(dtype=float), expected[column].to_numpy(dtype=float), rtol=1e-12, atol=1e-12
+        )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_result_tables_match_naive_recomputation(seed: int) -> None:
+    users, sites, cost = tie_instance(seed)
+    names = list(sites.index)
+    w = users["weight"].to_numpy()
+    rules = {"AA": ["s0", "s1"], "BB": ["s2"]}
+    for k in (1, 2, 3, 4):
+        for method in ("greedy", "exact"):
+            for residency in (None, rules):
+                if residency is not None and k < 2:
+                    continue
+                res = optimize_placement(users, sites, k, cost_ms=cost, method=method, residency=residency)
+                c = masked_cost(users, cost, residency or {})
+                per_site, fail, summary = naive_tables(c, w, names, res.sites)
+                assert_close_frame(res.per_site, per_site)
+                assert_close_frame(res.failover, fail[res.failover.columns])
+                for key, value in summary.items():
+                    assert res.summary[key] == pytest.approx(value, rel=1e-12, abs=1e-12), key
+                assert (
+                    res.rtt_ms.to_numpy().tolist()
+                    == c[:, [names.index(s) for s in res.sites]].min(axis=1).tolist()
+                )
+
+
+def test_failover_stranded_users_with_residency() -> None:
+    users, sites, cost = tie_instance(3)
+    rules = {"AA": ["s0"], "BB": ["s1"], "CC": ["s2"]}
+    res = optimize_placement(users, sites, 3, cost_ms=cost, residency=rules)
+    assert sorted(res.sites) == ["s0", "s1", "s2"]
+    w = users["weight"].to_numpy()
+    _, fail, _ = naive_tables(masked_cost(users, cost, rules), w, list(sites.index), res.sites)
+    assert (res.failover["stranded_share"] > 0).all()
+    assert_close_frame(res.failover, fail[res.failover.columns])
+
+
+def test_first_reaching_is_the_weighted_quantile_of_the_union() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        n_a, n_b = rng.integers(0, 12, 2)
+        if n_a + n_b == 0:
+            continue
+        a = rng.integers(0, 6, n_a).astype(float)
+        b = rng.integers(0, 6, n_b).astype(float)
+        wa = rng.integers(0, 3, n_a).astype(float)
+        wb = rng.integers(0, 3, n_b).astype(float)
+        if wa.sum() + wb.sum() == 0:
+            continue
+        q = float(rng.choice([0.1, 0.5, 0.9, 0.99]))
+        oa, ob = np.argsort(a, kind="stable"), np.argsort(b, kind="stable")
+        ca, cb = np.cumsum(wa[oa]), np.cumsum(wb[ob])
+        total = wa.sum() + wb.sum()
+        got = placement._first_reaching(a[oa], ca, b[ob], cb, q * total - 1e-9 * total)
+        union, wu = np.concatenate([a, b]), np.concatenate([wa, wb])
+        assert got == placement._weighted_quantile(union, wu, q) == weighted_quantile(union, wu, q)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [["a", "b", "c"], [3, 1, 2], ["a", 1, 2.5], [("x", 1), "y", None], [1.5, 2.5, 3.5]],
+)
+def test_assignment_series_dtype_as_from_objects(ids: list[object]) -> None:
+    cols = np.array([0, 2, 2, 0, 0], dtype=np.intp)
+    index = pd.Index(list("vwxyz"))
+    got = placement._id_series(ids, cols, index, "site")
+    expected = pd.Series(placement._object_array(ids)[cols], index=index, name="site")
+    assert got.dtype == expected.dtype
+    assert got.equals(expected)
+
+
+def naive_greedy(cost: np.ndarray, w: np.ndarray, k: int) -> list[int]:
+    """Add the site with the lowest weighted mean RTT, k times (lowest index on a tie)."""
+    chosen: list[int] = []
+    cur = np.full(len(cost), np.inf)
+    while len(chosen) < k:
+        values = [
+            (float(w @ np.minimum(cur, cost[:, j])), j) for j in range(cost.shape[1]) if j not in chosen
+        ]
+        _, best = min(values)
+        chosen.append(best)
+        cur = np.minimum(cur, cost[:, best])
+    return sorted(chosen)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_greedy_mean_matches_naive_greedy(seed: int) -> None:
+    users, sites = random_instance(seed, n_users=60, n_sites=9)
+    cost = physics_rtt_ms(users, sites)
+    w = users["weight"].to_numpy() / users["weight"].sum()
+    for k in range(1, 7):
+        res = optimize_placement(users, sites, k, cost_ms=cost, method="greedy")
+        assert res.sites == [sites.index[j] for j in naive_greedy(cost.to_numpy(), w, k)]
+
+
+@pytest.mark.parametrize("force_milp", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_exact_mean_with_ties_and_zero_weights_matches_brute_force(
+    seed: int, force_milp: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if force_milp:
+        monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
+    users, sites, cost = tie_instance(seed, n_users=30, n_sites=7)
+    c, w = cost.to_numpy(), users["weight"].to_numpy()
+    pos = {s: j for j, s in enumerate(sites.index)}
+    for k in range(1, 6):
+        res = optimize_placement(users, sites, k, cost_ms=cost)
+        assert res.objective_value == pytest.approx(brute_force(c, w, k, "mean"), rel=1e-12)
+        assert res.gap == 0.0
+        res = optimize_placement(users, sites, k, cost_ms=cost, must_include=["s3"], exclude=["s1"])
+        expected = brute_force(c, w, k, "mean", allowed=lambda s: pos["s3"] in s and pos["s1"] not in s)
+        assert res.objective_value == pytest.approx(expected, rel=1e-12)
