@@ -34,6 +34,9 @@ from fit_latency import HOP_PENALTY_KM, SHORT_HAUL_KM, read_training
 
 from cloudgeo import measurements
 
+#: Selection margin: settings this close to the best leave-one-region-out error count as equal. [pp]
+MARGIN_PP = 0.25
+
 
 def continent(code: str) -> str:
     """Coarse continent of an AWS region code."""
@@ -95,14 +98,29 @@ def template(
 
 
 def select(train: pd.DataFrame) -> None:
-    """Print the leave-one-region-out error over the grid of routing choices."""
+    """Print the leave-one-region-out error over the grid of routing choices and the pick.
+
+    Rule (``scripts/fit_latency.py``): among the settings whose median and p90 error are within
+    ``MARGIN_PP`` percentage points of the grid's best, the largest ``short_haul_km`` (fewest
+    users routed over the backbone), then the smallest p90.
+    """
     print("Model selection: leave-one-region-out abs % error of the calibrated model (p50)")
     print(f"{'short_haul_km':>14} {'hop_penalty_km':>15} {'median':>7} {'p90':>6} {'max':>6}")
+    rows = []
     for short in (300.0, 500.0, 700.0, 1000.0, 1500.0):
         for hop in (0.0, 50.0, 100.0, 150.0, 200.0):
             e = leave_one_region_out(train, template(short, hop))["calibrated_err_pct"]
+            rows.append((short, hop, float(e.median()), float(e.quantile(0.9)), float(e.max())))
             mark = "  <- shipped" if (short, hop) == (SHORT_HAUL_KM, HOP_PENALTY_KM) else ""
-            print(f"{short:14.0f} {hop:15.0f} {e.median():7.2f} {e.quantile(0.9):6.2f} {e.max():6.1f}{mark}")
+            print(f"{short:14.0f} {hop:15.0f} {rows[-1][2]:7.2f} {rows[-1][3]:6.2f} {rows[-1][4]:6.1f}{mark}")
+    best_med, best_p90 = min(r[2] for r in rows), min(r[3] for r in rows)
+    near = [r for r in rows if r[2] <= best_med + MARGIN_PP and r[3] <= best_p90 + MARGIN_PP]
+    pick = max(near, key=lambda r: (r[0], -r[3]))
+    print(
+        f"best median {best_med:.2f} %, best p90 {best_p90:.2f} %; within {MARGIN_PP} pp of both: "
+        f"{[(int(r[0]), int(r[1])) for r in near]}; rule picks short_haul_km {pick[0]:.0f}, "
+        f"hop_penalty_km {pick[1]:.0f} (shipped: {SHORT_HAUL_KM:.0f}, {HOP_PENALTY_KM:.0f})"
+    )
     print()
 
 

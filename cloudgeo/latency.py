@@ -17,7 +17,7 @@ Presets (``model=`` strings, :func:`get_model`):
 * ``"rule-of-thumb"`` - stretch 2.1 on the great circle (Bozkurt et al. 2018).
 * ``"calibrated"`` (the default, ``model=None``) - backbone routing with overhead and stretch
   fitted separately for p50 and p90 on AWS inter-region round trips (``data/latency_model.json``,
-  written by ``scripts/fit_latency.py``); its routing choices (``short_haul_km`` 500 km,
+  written by ``scripts/fit_latency.py``); its routing choices (``short_haul_km`` 1000 km,
   ``hop_penalty_km`` 100 km) were selected by leave-one-region-out error.
 
 Every function returns a round-trip time unless ``one_way=True``; results carry the statistic
@@ -1137,29 +1137,48 @@ def _select_lowest_rtt(
 ) -> None:
     """Serve users whose nearest site might be beaten from their shortest-path site (in place).
 
-    ``idx`` and ``gc`` hold the nearest site and its distance on entry; on return ``idx``,
+    ``idx`` and ``gc`` hold the nearest site and its distance on entry (``idx`` = number of sites
+    and ``gc`` = inf where no site lies within the short haul); on return ``idx``,
     ``gc`` and ``path`` hold the shortest-path site, its distance and its path for every user
     (exact; the argument is in :func:`user_latency`).
     """
     af, sh = m.attach_factor, m.short_haul_km
+    n_sites = rt.site_vectors.shape[0]
+    found = idx < n_sites  # the bounded tree query found a site within the short haul
     np.multiply(gc, af, out=path)
-    # users whose nearest site is a short hop with a path within the short haul are settled:
-    # any other site is either a short hop too (path g x attach_factor, g >= the nearest's) or
-    # beyond the short haul (path >= g > short_haul_km); only the others are searched
-    open_ = np.flatnonzero(path > sh)
+    # users whose nearest site is a short hop with a path within settle_km * af are settled:
+    # any other site is either a short hop too (path g x af, g >= the nearest's) or beyond the
+    # short haul, where a route is never shorter than min(af x g, g + hop_penalty_km) (the
+    # same hub at both ends: both attach legs, >= af x g; otherwise at least one backbone link,
+    # >= g + one penalty), which exceeds min(af x sh, sh + hop_penalty_km)
+    settle_km = min(sh, (sh + m.hop_penalty_km) / af)
+    open_ = np.flatnonzero(~(gc <= settle_km))  # includes users with no site within the short haul
     if open_.size == 0:
         return
     v = vec[open_]
     hu, du = rt.backbone.attach(la[open_], lo[open_], m.n_attach, v)
-    n_sites = rt.site_vectors.shape[0]
     k = min(RTT_CANDIDATES, n_sites)
-    # candidates: the nearest site and, per attachment hub, the k sites closest to that hub
-    cand = np.concatenate([idx[open_, None], rt.hub_order[hu, :k].reshape(open_.size, -1)], axis=1)
-    g, cp = _site_paths(m, rt, v, hu, du, cand)
-    g[:, 0] = gc[open_]  # the tree's distance to the nearest site (same value, no re-rounding)
-    j = np.argmin(cp, axis=1)
-    r = np.arange(open_.size)
-    best, best_idx, best_km = cp[r, j], cand[r, j], g[r, j]
+    # candidates: the nearest site (if within the short haul; beyond it every site is routed,
+    # so it needs no special place) and, per attachment hub, the k sites closest to that hub
+    hub_cand = rt.hub_order[hu, :k].reshape(open_.size, -1)
+    near = found[open_]
+    best = np.empty(open_.size)
+    best_idx = np.empty(open_.size, dtype=np.intp)
+    best_km = np.empty(open_.size)
+    for rows, with_nearest in ((np.flatnonzero(near), True), (np.flatnonzero(~near), False)):
+        if rows.size == 0:
+            continue
+        hc = hub_cand[rows]
+        if with_nearest:  # the nearest site first: equal paths keep the nearer site
+            cand = np.concatenate([idx[open_[rows], None], hc], axis=1)
+        else:
+            cand = hc if hc.shape[1] else np.zeros((rows.size, 1), dtype=np.intp)
+        g, cp = _site_paths(m, rt, v[rows], hu[rows], du[rows], cand)
+        if with_nearest:
+            g[:, 0] = gc[open_[rows]]  # the tree's distance to the nearest site (no re-rounding)
+        j = np.argmin(cp, axis=1)
+        r = np.arange(rows.size)
+        best[rows], best_idx[rows], best_km[rows] = cp[r, j], cand[r, j], g[r, j]
     if k < n_sites:
         # a site outside the candidates is a short hop (path >= the nearest site's, a
         # candidate) or routed over some hub p no shorter than du_p x attach_factor + the
@@ -1202,18 +1221,27 @@ def _user_latency_frame(
         from cloudgeo.network import _routed_to_sites
 
         rt = _routing(m, sites["lat"].to_numpy(dtype=float), sites["lon"].to_numpy(dtype=float))
+        # chord of the short haul, a hair longer so that rounding never drops a site at the limit
+        bound_chord = 2.0 * np.sin(min(m.short_haul_km / EARTH_RADIUS_KM, np.pi) / 2.0) * (1 + 1e-9) + 1e-12
     for start in range(0, n, _CHUNK):  # chunks bound the temporaries (memory)
         sl = slice(start, start + _CHUNK)
         vec = _unit_vectors_unchecked(la[sl], lo[sl])
+        if backbone and select == "rtt":
+            # only a nearest site within the short haul matters (beyond it every site is routed
+            # and found through the backbone hubs): a bounded query prunes the tree search
+            chord, i = tree.query(vec, k=1, distance_upper_bound=bound_chord)
+            idx[sl] = i
+            hit = np.isfinite(chord)
+            gc[sl] = np.inf
+            gc[sl][hit] = _chord_to_km(chord[hit])
+            _select_lowest_rtt(m, rt, la[sl], lo[sl], vec, idx[sl], gc[sl], path[sl])
+            continue
         chord, i = tree.query(vec, k=1)
         idx[sl] = i
         d = _chord_to_km(chord, out=gc[sl])
         if not backbone:
             # great-circle routing: the RTT rises with the distance, the nearest site is the fastest
             path[sl] = d
-            continue
-        if select == "rtt":
-            _select_lowest_rtt(m, rt, la[sl], lo[sl], vec, idx[sl], gc[sl], path[sl])
             continue
         # short hops: great circle x attach_factor; longer ones over the backbone
         np.multiply(d, m.attach_factor, out=path[sl])
@@ -1278,16 +1306,19 @@ def user_latency(
     as ``"distance"``. The RTT rises with the path length p, so the lowest-RTT site is the
     shortest-path site, found in three steps:
 
-    1. The nearest site by a k-d tree. If its path g1 x ``attach_factor`` stays within
-       ``short_haul_km`` the user is settled (most users): every other site is either a short
-       hop too (p = g x ``attach_factor`` with g >= g1) or beyond the short haul, where a route
-       is never shorter than the great circle (p >= g > ``short_haul_km``).
-    2. Otherwise the candidates are the nearest site plus, for each backbone hub the user
-       attaches to, the :data:`RTT_CANDIDATES` sites with the shortest hub-to-site route; their
-       paths come from the same vectorised arithmetic as :func:`user_rtt_matrix_ms` and the
-       shortest wins. A routed path is ``min over hubs h of (attach leg to h + route h ->
-       site)``, so the global minimum over all routed sites is reached through some hub's
-       closest sites.
+    1. The nearest site within ``short_haul_km`` by a k-d tree (a bounded query: farther sites
+       are all routed over the backbone and found in step 2). A user whose nearest site is at
+       most ``min(short_haul_km, (short_haul_km + hop_penalty_km) / attach_factor)`` away is
+       settled (most users): every other site is either a short hop too (p = g x
+       ``attach_factor`` with g >= g1) or beyond the short haul, where a route is never
+       shorter than ``min(attach_factor x g, g + hop_penalty_km)`` (both attachment legs to
+       one hub, or at least one backbone link) with g > ``short_haul_km``.
+    2. Otherwise the candidates are the nearest site (if within the short haul) plus, for each
+       backbone hub the user attaches to, the :data:`RTT_CANDIDATES` sites with the shortest
+       hub-to-site route; their paths come from the same vectorised arithmetic as
+       :func:`user_rtt_matrix_ms` and the shortest wins. A routed path is ``min over hubs h of
+       (attach leg to h + route h -> site)``, so the global minimum over all routed sites is
+       reached through some hub's closest sites.
     3. Exactness check: any site outside the candidates is a short hop (no better than the
        nearest site, a candidate) or has a path >= ``min over h of (attach leg to h + route
        from h to its (RTT_CANDIDATES + 1)-th closest site)``. A user whose best candidate is

@@ -665,5 +665,20 @@ def test_shipped_model_documents_its_routing_choices() -> None:
     m = latency.get_model("calibrated")
     assert m.routing == "backbone"
     assert m.hop_penalty_km == 100.0
-    assert m.short_haul_km == 500.0
+    assert m.short_haul_km == 1000.0
     assert m.provenance["fitted_by"].startswith("scripts/fit_latency.py")
+
+
+@pytest.mark.parametrize(("short_haul_km", "hop_penalty_km"), [(300.0, 0.0), (1000.0, 100.0), (500.0, 400.0)])
+@pytest.mark.parametrize("site_kind", ["regions", "edges"])
+def test_user_latency_exact_for_any_short_haul_and_hop_penalty(
+    world_cities: pd.DataFrame, short_haul_km: float, hop_penalty_km: float, site_kind: str
+) -> None:
+    # the settle rule and the bounded nearest-site query depend on both parameters
+    m = dataclasses.replace(latency.get_model(), short_haul_km=short_haul_km, hop_penalty_km=hop_penalty_km)
+    sites = (
+        catalog.load_regions(partitions="aws") if site_kind == "regions" else catalog.load_edge_locations()
+    )
+    users = world_cities.iloc[::5]
+    out = latency.user_latency(users, sites, model=m)
+    _assert_lowest_rtt(out, latency.user_rtt_matrix_ms(users, sites, model=m))
