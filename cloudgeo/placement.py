@@ -330,6 +330,20 @@ def _objective_columns(
 # set representation: rows of a boolean matrix (users/sets x sites), aggregated exactly
 
 
+def _unique_inverse(keys: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint64], IntArray]:
+    """``np.unique(keys, return_inverse=True)`` by hashing: fast when few keys are distinct.
+
+    :func:`pandas.factorize` labels the keys in one pass; only the distinct keys are then sorted
+    and the labels renumbered in that order, so the output is exactly numpy's.
+    """
+    codes, uniq = pd.factorize(keys)
+    uniq_arr = np.asarray(uniq, dtype=np.uint64)
+    order = np.argsort(uniq_arr)
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    return uniq_arr[order], rank[codes]
+
+
 def _unique_packed(
     packed: npt.NDArray[np.uint8], weights: FloatArray
 ) -> tuple[npt.NDArray[np.uint8], FloatArray]:
@@ -337,18 +351,18 @@ def _unique_packed(
     if len(packed) == 0:
         return packed, weights
     nbytes = packed.shape[1]
-    if nbytes <= 8:  # one machine word per row: sort integers, much faster than raw bytes
+    if nbytes <= 8:  # one machine word per row: hash integers, much faster than raw bytes
         padded = np.zeros((len(packed), 8), dtype=np.uint8)
         padded[:, :nbytes] = packed
         keys = padded.view(np.uint64).ravel()
-        uniq_keys, inverse = np.unique(keys, return_inverse=True)
-        summed = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq_keys)).astype(np.float64)
+        uniq_keys, inverse = _unique_inverse(keys)
+        summed = np.bincount(inverse, weights=weights, minlength=len(uniq_keys)).astype(np.float64)
         rows = uniq_keys.view(np.uint8).reshape(len(uniq_keys), 8)[:, :nbytes]
         return np.ascontiguousarray(rows), summed
     packed = np.ascontiguousarray(packed)
     view = packed.view(np.dtype((np.void, nbytes))).ravel()
-    uniq, inverse = np.unique(view, return_inverse=True)
-    summed = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq)).astype(np.float64)
+    uniq, inverse_void = np.unique(view, return_inverse=True)
+    summed = np.bincount(inverse_void.ravel(), weights=weights, minlength=len(uniq)).astype(np.float64)
     rows = np.frombuffer(uniq.tobytes(), dtype=np.uint8).reshape(len(uniq), nbytes)
     return rows, summed
 
@@ -363,17 +377,25 @@ def _unique_sets(member: BoolArray, weights: FloatArray) -> tuple[BoolArray, Flo
     return _unpack(rows, member.shape[1]), summed
 
 
-def _radius_sets(
-    cost: FloatArray, w: FloatArray, depth: IntArray
-) -> tuple[BoolArray, FloatArray, FloatArray, IntArray, FloatArray]:
-    """Prefix sets of the radius formulation, aggregated.
+def _sorted_costs(cost: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Each user's candidates by increasing RTT: (order, sorted RTTs).
 
-    Returns the distinct prefix sets, their coefficients, the per-user constant term (nearest
-    allowed RTT), the users' candidate order and their sorted costs.
+    Ties may come in any order: a prefix set is only used where the next RTT is strictly larger
+    (a positive term), and there it is ``{j : c_ij < next}`` whatever the order of tied sites.
     """
-    n_users, n = cost.shape
-    order = np.argsort(cost, axis=1, kind="stable")
-    srt = np.take_along_axis(cost, order, axis=1)
+    order = np.argsort(cost, axis=1)
+    return order, np.take_along_axis(cost, order, axis=1)
+
+
+def _radius_sets(
+    order: IntArray, srt: FloatArray, w: FloatArray, depth: IntArray
+) -> tuple[BoolArray, FloatArray]:
+    """Prefix sets of the radius formulation up to each user's ``depth``, aggregated.
+
+    ``order``/``srt`` come from :func:`_sorted_costs`. Returns the distinct prefix sets and their
+    coefficients (the summed weighted RTT steps of the users and levels that share the set).
+    """
+    n_users, n = order.shape
     nbytes = (n + 7) // 8
     max_depth = int(depth.max()) if n_users else 0
     chunks: list[npt.NDArray[np.uint8]] = []
@@ -385,10 +407,10 @@ def _radius_sets(
         # one 64-bit word per set, laid out like np.packbits (big-endian bits within each byte)
         bit_of = np.array([1 << (8 * (j // 8) + 7 - j % 8) for j in range(n)], dtype=np.uint64)
         words = np.bitwise_or.accumulate(bit_of[order[:, :max_depth]], axis=1)
-        keys, inverse = np.unique(words[keep], return_inverse=True)
-        coef = np.bincount(inverse.ravel(), weights=delta[keep], minlength=len(keys)).astype(np.float64)
+        keys, inverse = _unique_inverse(words[keep])
+        coef = np.bincount(inverse, weights=delta[keep], minlength=len(keys)).astype(np.float64)
         rows = np.ascontiguousarray(keys.view(np.uint8).reshape(len(keys), 8)[:, :nbytes])
-        return _unpack(rows, n), coef, srt[:, 0], order, srt
+        return _unpack(rows, n), coef
     cur = np.zeros((n_users, nbytes), dtype=np.uint8)
     rows_idx = np.arange(n_users)
     for level in range(1, max_depth + 1):
@@ -399,9 +421,9 @@ def _radius_sets(
             chunks.append(cur[kl].copy())
             coefs.append(delta[kl, level - 1])
     if not chunks:
-        return np.zeros((0, n), dtype=bool), np.zeros(0), srt[:, 0], order, srt
+        return np.zeros((0, n), dtype=bool), np.zeros(0)
     packed, coef = _unique_packed(np.concatenate(chunks), np.concatenate(coefs))
-    return _unpack(packed, n), coef, srt[:, 0], order, srt
+    return _unpack(packed, n), coef
 
 
 # --------------------------------------------------------------------------------------------
@@ -891,31 +913,52 @@ def _solve_mean(
     hard_extra: BoolArray | None,
     time_limit_s: float | None,
     prefer: str,
+    seed: BoolArray | None = None,
 ) -> tuple[BoolArray | None, bool, float, str]:
     """Exact weighted-mean minimisation (radius formulation), with optional cover/hard constraints.
 
     Returns (chosen, proven, lower bound on the mean, method).
+
+    Each user's prefix sets are built only down to a depth; dropping the deeper (non-negative)
+    terms gives a relaxation: relaxed(S) <= mean(S) for every choice S. When the relaxed optimum
+    S* has mean(S*) = relaxed(S*), then mean(S*) = relaxed(S*) <= relaxed(S) <= mean(S) for all
+    S, so S* is optimal; otherwise the users served beyond their depth are deepened and the
+    problem solved again (depth only grows, up to the full depth: this ends). ``seed`` (e.g. the
+    greedy choice) only sets the first depths, to the rank of each user's second-nearest seed
+    site: few sets are built and, on the world cities, one solve is usually enough.
+    Users are first merged exactly (:func:`_aggregate_users`).
     """
     n = len(prob.site_ids)
     pos = prob.w > 0
-    cost = prob.cost[pos]
-    w = prob.w[pos]
-    full_depth = np.minimum(np.isfinite(cost).sum(axis=1), n - prob.k).astype(np.intp)
+    cost, w = _aggregate_users(
+        prob.cost if pos.all() else prob.cost[pos], prob.w if pos.all() else prob.w[pos], n - prob.k + 1
+    )
+    order, srt = _sorted_costs(cost)
+    if len(prob.hard):
+        full_depth = np.minimum(np.isfinite(srt).sum(axis=1), n - prob.k).astype(np.intp)
+    else:  # no residency rule: every RTT is finite
+        full_depth = np.full(len(cost), n - prob.k, dtype=np.intp)
     depth = np.minimum(full_depth, max(2, _MAX_PREFIX_ENTRIES // max(1, len(cost))))
+    if seed is not None and seed.any():
+        # the rank of each user's second-nearest seed site: prices exactly the seed and every
+        # choice that differs from it by the user's own serving site (one swap away)
+        block = cost[:, np.flatnonzero(seed)]
+        second = block[:, 0] if block.shape[1] == 1 else np.partition(block, 1, axis=1)[:, 1]
+        depth = np.minimum(depth, _ranks(srt, second))
     hard = prob.hard if hard_extra is None else np.vstack([prob.hard, hard_extra])
     must = prob.must
     free = ~must
     r = prob.k - int(must.sum())
+    const = float(w @ srt[:, 0])
+    hard_r = hard[~(hard & must[None, :]).any(axis=1)][:, free]
+    covers_r = []
+    for cs, cw, minimum in covers:
+        hit = (cs & must[None, :]).any(axis=1)
+        covers_r.append((cs[~hit][:, free], cw[~hit], minimum - float(cw[hit].sum())))
     while True:
-        sets, coef, nearest, _, srt = _radius_sets(cost, w, depth)
-        const = float(w @ nearest)
+        sets, coef = _radius_sets(order, srt, w, depth)
         keep = ~(sets & must[None, :]).any(axis=1)
         obj = (sets[keep][:, free], coef[keep])
-        hard_r = hard[~(hard & must[None, :]).any(axis=1)][:, free]
-        covers_r = []
-        for cs, cw, minimum in covers:
-            hit = (cs & must[None, :]).any(axis=1)
-            covers_r.append((cs[~hit][:, free], cw[~hit], minimum - float(cw[hit].sum())))
         core = _solve_core(
             int(free.sum()), r, obj, hard_r, covers_r, time_limit_s=time_limit_s, prefer=prefer
         )
@@ -930,11 +973,61 @@ def _solve_mean(
         if not truncated.any() or true_value <= relaxed + 1e-9 * max(1.0, abs(relaxed)):
             return chosen, core.proven, const + core.bound, core.method
         # some users are served beyond their truncated depth: deepen those and solve again
-        rank = (srt < served[:, None]).sum(axis=1)
+        rank = _ranks(srt, served)
         grow = truncated & (rank > depth)
         if not grow.any():
             return chosen, core.proven, const + core.bound, core.method
-        depth = np.where(grow, np.minimum(full_depth, 2 * depth + 1), depth)
+        depth = np.where(grow, np.minimum(full_depth, np.maximum(2 * depth + 1, rank)), depth)
+
+
+def _row_labels(rows: npt.NDArray[np.integer[Any]]) -> tuple[IntArray, int]:
+    """Label identical rows of a small-integer matrix 0, 1, ... (exact; hashing, no sort of rows)."""
+    n_rows, width = rows.shape
+    if width == 0:
+        return np.zeros(n_rows, dtype=np.intp), 1
+    small = np.uint8 if int(rows.max()) < 256 else np.uint16
+    itemsize = np.dtype(small).itemsize
+    per_word = 8 // itemsize
+    packed = np.zeros((n_rows, -(-width // per_word) * per_word), dtype=small)
+    packed[:, :width] = rows
+    words = packed.view(np.uint64)
+    codes, uniq = pd.factorize(words[:, 0])
+    labels = np.asarray(codes, dtype=np.int64)
+    count = len(uniq)
+    for i in range(1, words.shape[1]):
+        sub, sub_uniq = pd.factorize(words[:, i])
+        # count * len(sub_uniq) <= n_rows ** 2: fits int64 for any table that fits in memory
+        codes, uniq = pd.factorize((labels * len(sub_uniq) + sub).astype(np.uint64))
+        labels = np.asarray(codes, dtype=np.int64)
+        count = len(uniq)
+    return np.asarray(labels, dtype=np.intp), count
+
+
+def _aggregate_users(cost: FloatArray, w: FloatArray, width: int) -> tuple[FloatArray, FloatArray]:
+    """Merge users whose ``width`` nearest candidates come in the same order (exact for k sites).
+
+    With ``width = n - k + 1`` any k of the n candidates include one of those nearest sites, so
+    every user of such a group is served by the same site, the first chosen one in their shared
+    order, under every choice of k sites. The group's weighted RTT is then the column of the
+    weighted sums of its users' RTTs: returns that matrix (groups x candidates, each row sorted
+    in the group's order as a sum of sorted rows) and unit weights. World cities share few
+    orders (34,000 cities, under a thousand groups for the AWS regions).
+    """
+    if len(cost) < 2 or width < 1:
+        return cost * w[:, None], np.ones(len(cost))
+    from scipy import sparse
+
+    order = np.argsort(cost, axis=1)[:, :width]
+    labels, count = _row_labels(order)
+    if count == len(cost):
+        return cost * w[:, None], np.ones(len(cost))
+    member = sparse.csr_matrix((w, (labels, np.arange(len(cost)))), shape=(count, len(cost)))
+    return np.asarray(member @ cost, dtype=np.float64), np.ones(count)
+
+
+def _ranks(srt: FloatArray, served: FloatArray) -> IntArray:
+    """Count each user's candidates strictly nearer than its served RTT (the levels it pays)."""
+    return np.asarray((srt < served[:, None]).sum(axis=1), dtype=np.intp)
 
 
 def _cover_sets(prob: _Problem, threshold: float, *, positive_only: bool) -> tuple[BoolArray, FloatArray]:
@@ -1093,7 +1186,7 @@ def _solve(
             raise InfeasibleError(msg)
         return greedy, "greedy", math.nan, greedy_value
     if objective == "mean":
-        chosen, proven, bound, used = _solve_mean(prob, side, None, time_limit_s, prefer)
+        chosen, proven, bound, used = _solve_mean(prob, side, None, time_limit_s, prefer, greedy)
         if chosen is None or (
             not proven
             and greedy_value is not None
@@ -1114,7 +1207,9 @@ def _solve(
             chosen, share, used = greedy, greedy_value, "greedy"  # time limit hit
         # tie-break: lowest mean among the maximal-coverage choices
         sets, weights = _cover_sets(prob, threshold_ms, positive_only=False)
-        tb, _, _, _ = _solve_mean(prob, [(sets, weights, share - _QUANTILE_RTOL)], None, time_limit_s, prefer)
+        tb, _, _, _ = _solve_mean(
+            prob, [(sets, weights, share - _QUANTILE_RTOL)], None, time_limit_s, prefer, chosen
+        )
         if tb is not None and _value(prob, tb, "coverage", None, threshold_ms) >= share - _QUANTILE_RTOL:
             chosen = tb
         return chosen, used, 0.0 if proven else math.nan, greedy_value
@@ -1130,12 +1225,12 @@ def _solve(
     t_star = _value(prob, chosen, objective, q, None)
     if objective == "worst":
         sets, _ = _cover_sets(prob, t_star, positive_only=True)
-        tb, _, _, _ = _solve_mean(prob, side, sets, time_limit_s, prefer)
+        tb, _, _, _ = _solve_mean(prob, side, sets, time_limit_s, prefer, chosen)
     else:
         assert q is not None
         sets, weights = _cover_sets(prob, t_star, positive_only=False)
         tb, _, _, _ = _solve_mean(
-            prob, [*side, (sets, weights, q - _QUANTILE_RTOL)], None, time_limit_s, prefer
+            prob, [*side, (sets, weights, q - _QUANTILE_RTOL)], None, time_limit_s, prefer, chosen
         )
     if tb is not None and _value(prob, tb, objective, q, None) <= t_star:
         chosen = tb

@@ -802,3 +802,106 @@ def test_exact_mean_with_ties_and_zero_weights_matches_brute_force(
         res = optimize_placement(users, sites, k, cost_ms=cost, must_include=["s3"], exclude=["s1"])
         expected = brute_force(c, w, k, "mean", allowed=lambda s: pos["s3"] in s and pos["s1"] not in s)
         assert res.objective_value == pytest.approx(expected, rel=1e-12)
+
+
+def clustered_instance(
+    seed: int, n_users: int = 120, n_sites: int = 9
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Users in a few clusters whose RTT rows are positive affine images of one row per cluster.
+
+    Users of a cluster then rank the sites in the same order (the world cities do: 34,000 cities,
+    under a thousand orders), so the exact mean solver merges them; integer base rows add ties.
+    """
+    rng = np.random.default_rng(seed)
+    base = rng.integers(1, 30, (5, n_sites)).astype(float)
+    cluster = rng.integers(0, 5, n_users)
+    scale = rng.uniform(0.5, 2.0, n_users)
+    offset = rng.uniform(0.0, 10.0, n_users)
+    cost = base[cluster] * scale[:, None] + offset[:, None]
+    users = pd.DataFrame(
+        {"lat": 0.0, "lon": 0.0, "weight": rng.integers(0, 5, n_users).astype(float)},
+        index=pd.Index([f"u{i}" for i in range(n_users)]),
+    )
+    users.loc["u0", "weight"] = 1.0
+    sites = pd.DataFrame({"lat": 0.0, "lon": 0.0}, index=pd.Index([f"s{j}" for j in range(n_sites)]))
+    return users, sites, pd.DataFrame(cost, index=users.index, columns=sites.index)
+
+
+@pytest.mark.parametrize("force_milp", [False, True])
+@pytest.mark.parametrize("seed", range(3))
+def test_exact_mean_on_clustered_users_matches_brute_force(
+    seed: int, force_milp: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if force_milp:
+        monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
+    users, sites, cost = clustered_instance(seed)
+    c, w = cost.to_numpy(), users["weight"].to_numpy()
+    for k in range(1, 7):
+        res = optimize_placement(users, sites, k, cost_ms=cost)
+        assert res.objective_value == pytest.approx(brute_force(c, w, k, "mean"), rel=1e-12)
+        assert res.gap == 0.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_user_aggregation_is_exact_for_every_choice_of_k_sites(seed: int) -> None:
+    users, _, cost = clustered_instance(seed, n_users=60, n_sites=7)
+    c = cost.to_numpy()
+    w = users["weight"].to_numpy() / users["weight"].sum()
+    for k in (1, 2, 3, 5, 7):
+        merged, ones = placement._aggregate_users(c, w, c.shape[1] - k + 1)
+        assert len(merged) < len(c)
+        assert (ones == 1.0).all()
+        for combo in itertools.combinations(range(c.shape[1]), k):
+            cols = list(combo)
+            assert merged[:, cols].min(axis=1).sum() == pytest.approx(w @ c[:, cols].min(axis=1), rel=1e-12)
+
+
+def test_row_labels_partition_identical_rows() -> None:
+    rng = np.random.default_rng(0)
+    for n_values, width in ((3, 1), (7, 5), (40, 19), (300, 4)):
+        rows = rng.integers(0, n_values, (200, width))
+        rows[100:] = rows[rng.integers(0, 100, 100)]  # many repeats
+        labels, count = placement._row_labels(rows)
+        _, expected = np.unique(rows, axis=0, return_inverse=True)
+        assert count == expected.max() + 1
+        # same partition: a label determines the row and the row determines the label
+        pairs = set(zip(labels.tolist(), expected.ravel().tolist(), strict=True))
+        assert len(pairs) == count
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_exact_mean_is_exact_whatever_the_seed_depth(seed: int) -> None:
+    # a poor seed starts the radius formulation shallow: the deepening loop must still prove
+    # the optimum (exact brute force), also with residency (inf RTTs) and must_include
+    users, sites, cost = tie_instance(seed, n_users=50, n_sites=8)
+    c, w = cost.to_numpy(), users["weight"].to_numpy()
+    for k in (2, 3, 4):
+        res = optimize_placement(users, sites, k, cost_ms=cost)
+        prob = placement._prepare(
+            users,
+            sites,
+            k,
+            objective="mean",
+            model=None,
+            stat="p50",
+            must_include=(),
+            exclude=(),
+            residency=None,
+            cost_ms=cost,
+        )[0]
+        worst_first = np.zeros(len(sites), dtype=bool)
+        worst_first[np.argsort(-(w @ c))[:k]] = True
+        for seed_choice in (worst_first, np.eye(len(sites), dtype=bool)[0]):
+            chosen, proven, _, _ = placement._solve_mean(prob, [], None, None, "auto", seed_choice)
+            assert chosen is not None
+            assert proven
+            value = w @ c[:, chosen].min(axis=1) / w.sum()
+            assert value == pytest.approx(brute_force(c, w, k, "mean"), rel=1e-12)
+            assert value == pytest.approx(res.objective_value, rel=1e-12)
+    rules = {"AA": ["s0", "s1"], "BB": ["s2", "s5"]}
+    masked = masked_cost(users, cost, rules)
+    for k in (3, 4):
+        res = optimize_placement(users, sites, k, cost_ms=cost, residency=rules, must_include=["s7"])
+        pos = w > 0  # zero-weight users do not count (and 0 * inf is NaN)
+        expected = brute_force(masked[pos], w[pos], k, "mean", allowed=lambda s: 7 in s)
+        assert res.objective_value == pytest.approx(expected, rel=1e-12)
