@@ -66,7 +66,7 @@ import itertools
 import math
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -605,6 +605,54 @@ class _Problem:
     hard: BoolArray  # residency sets (rows) over allowed sites
     hard_names: list[str]
     k: int
+    # each user's allowed sites by increasing RTT (an argsort of cost's rows), when it is
+    # known without sorting (a prepared _CostMatrix); None: sort when needed
+    order: Callable[[], IntArray] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class _CostMatrix:
+    """A validated users x candidates RTT matrix [ms] and what every placement on it reuses.
+
+    Made by :func:`_prepare_cost` for callers that solve many placements on one matrix (the
+    placement explorer, :func:`placement_frontier`). It holds its own read-only copy of the
+    RTTs, so changing the caller's frame afterwards changes nothing here; each user's candidate
+    order (an argsort of the rows) is computed on first use by the exact mean solver and kept.
+    """
+
+    values: FloatArray  # read-only, users x candidates
+    users_index: pd.Index
+    candidate_ids: tuple[Any, ...]
+    _order: list[IntArray] = field(default_factory=list, repr=False)
+
+    def order(self) -> IntArray:
+        """Each user's candidates by increasing RTT (computed once)."""
+        if not self._order:
+            order = np.argsort(self.values, axis=1)
+            order.flags.writeable = False
+            self._order.append(order)
+        return self._order[0]
+
+
+def _prepare_cost(
+    users: pd.DataFrame,
+    candidates: pd.DataFrame,
+    cost_ms: pd.DataFrame | None,
+    model: str | None = None,
+    stat: str = "p50",
+) -> _CostMatrix:
+    """Validate and copy an RTT matrix once (same checks and errors as :func:`optimize_placement`)."""
+    arr = _cost_matrix(users, candidates, cost_ms, model, stat)
+    arr.flags.writeable = False
+    return _CostMatrix(arr, users.index, tuple(candidates.index))
+
+
+def _allowed_order(full_order: IntArray, allowed_pos: IntArray, n_cand: int) -> IntArray:
+    """Argsort of ``cost[:, allowed_pos]`` rows from the argsort of the full rows."""
+    new_pos = np.full(n_cand, -1, dtype=np.intp)
+    new_pos[allowed_pos] = np.arange(len(allowed_pos))
+    mapped = new_pos[full_order]
+    return np.asarray(mapped[mapped >= 0].reshape(len(full_order), len(allowed_pos)), dtype=np.intp)
 
 
 def _lookup(ids: Iterable[Any], options: list[Any], what: str, region_index: bool) -> list[Any]:
@@ -705,7 +753,7 @@ def _prepare(
     must_include: Iterable[Any],
     exclude: Iterable[Any],
     residency: Mapping[str, Iterable[Any]] | None,
-    cost_ms: pd.DataFrame | None,
+    cost_ms: pd.DataFrame | _CostMatrix | None,
 ) -> tuple[_Problem, FloatArray, pd.DataFrame, list[Any], FloatArray]:
     if not isinstance(users, pd.DataFrame):
         msg = (
@@ -730,7 +778,9 @@ def _prepare(
         w_raw = np.asarray(users["weight"].to_numpy(), dtype=np.float64)
         if cost_ms is None:
             points_arrays(users, source="users", weight="weight")
-        else:
+        elif not (np.isfinite(w_raw).all() and w_raw.min() >= 0 and w_raw.sum() > 0):
+            # the weights alone (coordinates are not needed with an RTT matrix); the shared
+            # validator words the error
             frame = pd.DataFrame({"lat": 0.0, "lon": 0.0, "weight": w_raw}, index=users.index)
             points_arrays(frame, source="users", weight="weight")
     else:
@@ -763,11 +813,21 @@ def _prepare(
             f"{len(allowed_ids)} sites for k={k_int}; lower k or exclude fewer sites."
         )
         raise InfeasibleError(msg)
-    full = _cost_matrix(users, candidates, cost_ms, model, stat)
+    full_order: Callable[[], IntArray] | None = None
+    if isinstance(cost_ms, _CostMatrix):
+        if cost_ms.candidate_ids != tuple(cand_ids) or not (
+            cost_ms.users_index is users.index or cost_ms.users_index.equals(users.index)
+        ):
+            msg = "the prepared RTT matrix was made for other users or candidates; prepare it again."
+            raise InvalidInputError(msg)
+        full = cost_ms.values  # read-only, shared by every result made from it
+        full_order = cost_ms.order
+    else:
+        full = _cost_matrix(users, candidates, cost_ms, model, stat)
     col = {c: i for i, c in enumerate(cand_ids)}
     allowed_pos = np.array([col[c] for c in allowed_ids], dtype=np.intp)
-    # full is private to this call (see _cost_matrix): without exclusions it is the cost itself
-    # until a residency rule writes inf into it
+    # full is private to this call (see _cost_matrix) or read-only: without exclusions it is
+    # the cost itself until a residency rule writes inf into a copy
     cost = full if len(allowed_ids) == len(cand_ids) else full[:, allowed_pos]
     hard_rows: list[BoolArray] = []
     hard_names: list[str] = []
@@ -800,7 +860,17 @@ def _prepare(
     must_mask = np.array([c in must for c in allowed_ids], dtype=bool)
     hard = np.array(hard_rows, dtype=bool).reshape(len(hard_rows), len(allowed_ids))
     w = w_raw / w_raw.sum()
-    prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int)
+    order: Callable[[], IntArray] | None = None
+    if full_order is not None and not hard_rows:  # residency inf changes the orders: sort then
+        known = full_order
+        if len(allowed_ids) == len(cand_ids):
+            order = known
+        else:
+
+            def order() -> IntArray:
+                return _allowed_order(known(), allowed_pos, len(cand_ids))
+
+    prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int, order)
     return prob, full, users, cand_ids, w_raw
 
 
@@ -808,11 +878,25 @@ def _prepare(
 # solvers
 
 
+def _nearest(block: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Row minimum of ``block`` and its column, the first one on a tie (as ``np.argmin``).
+
+    One pass per column: for the few columns of a placement ~2x faster than ``np.argmin``.
+    """
+    served = block[:, 0].copy()
+    pos = np.zeros(len(block), dtype=np.intp)
+    for p in range(1, block.shape[1]):
+        col = block[:, p]
+        better = col < served
+        np.copyto(served, col, where=better)
+        pos[better] = p
+    return served, pos
+
+
 def _served(cost: FloatArray, chosen: BoolArray) -> tuple[FloatArray, IntArray]:
     idx = np.flatnonzero(chosen)
-    block = cost[:, idx]
-    pos = np.argmin(block, axis=1)
-    return block[np.arange(len(block)), pos], idx[pos]
+    served, pos = _nearest(cost[:, idx])
+    return served, idx[pos]
 
 
 def _value(
@@ -930,8 +1014,13 @@ def _solve_mean(
     """
     n = len(prob.site_ids)
     pos = prob.w > 0
+    every = bool(pos.all())
+    known = prob.order() if prob.order is not None else None
     cost, w = _aggregate_users(
-        prob.cost if pos.all() else prob.cost[pos], prob.w if pos.all() else prob.w[pos], n - prob.k + 1
+        prob.cost if every else prob.cost[pos],
+        prob.w if every else prob.w[pos],
+        n - prob.k + 1,
+        known if known is None or every else known[pos],
     )
     order, srt = _sorted_costs(cost)
     if len(prob.hard):
@@ -1003,7 +1092,9 @@ def _row_labels(rows: npt.NDArray[np.integer[Any]]) -> tuple[IntArray, int]:
     return np.asarray(labels, dtype=np.intp), count
 
 
-def _aggregate_users(cost: FloatArray, w: FloatArray, width: int) -> tuple[FloatArray, FloatArray]:
+def _aggregate_users(
+    cost: FloatArray, w: FloatArray, width: int, order: IntArray | None = None
+) -> tuple[FloatArray, FloatArray]:
     """Merge users whose ``width`` nearest candidates come in the same order (exact for k sites).
 
     With ``width = n - k + 1`` any k of the n candidates include one of those nearest sites, so
@@ -1017,8 +1108,9 @@ def _aggregate_users(cost: FloatArray, w: FloatArray, width: int) -> tuple[Float
         return cost * w[:, None], np.ones(len(cost))
     from scipy import sparse
 
-    order = np.argsort(cost, axis=1)[:, :width]
-    labels, count = _row_labels(order)
+    if order is None:
+        order = np.argsort(cost, axis=1)
+    labels, count = _row_labels(order[:, :width])
     if count == len(cost):
         return cost * w[:, None], np.ones(len(cost))
     member = sparse.csr_matrix((w, (labels, np.arange(len(cost)))), shape=(count, len(cost)))
@@ -1259,6 +1351,23 @@ def _infeasible(prob: _Problem) -> InfeasibleError:
 # reporting
 
 
+def _stable_argsort(x: FloatArray) -> IntArray:
+    """``np.argsort(x, kind="stable")``: the fast default sort, then tied runs put in index order."""
+    order = np.argsort(x)
+    srt = x[order]
+    tie = srt[1:] == srt[:-1]
+    if not tie.any():
+        return order
+    starts = np.flatnonzero(tie & ~np.concatenate(([False], tie[:-1])))
+    if len(starts) > 32:  # many tied runs: one sort of (run, index) keys
+        run = np.concatenate(([0], np.cumsum(~tie)))
+        return order[np.argsort(run * len(x) + order)]
+    ends = np.flatnonzero(tie & ~np.concatenate((tie[1:], [False]))) + 2
+    for start, end in zip(starts, ends, strict=True):
+        order[start:end].sort()
+    return order
+
+
 def _stats(
     served: FloatArray, w: FloatArray, thresholds_ms: Sequence[float], order: IntArray
 ) -> dict[str, float]:
@@ -1311,64 +1420,86 @@ def _first_reaching(
 
 
 def _failover(
-    full_cost: FloatArray,
+    block: FloatArray,
+    pos: IntArray,
     w: FloatArray,
-    site_cols: list[int],
     site_ids: list[Any],
-    assign_cols: IntArray,
     base: FloatArray,
     base_order: IntArray,
 ) -> pd.DataFrame:
-    """N-1 table; ``base`` is every user's RTT before the failure, ``base_order`` its stable argsort.
+    """N-1 table from ``block`` (users x chosen sites, RTTs) and each user's site ``pos`` in it.
 
-    Only the failed site's users change RTT, so the p90 after failover comes from the sorted RTTs
-    of the others (a subsequence of ``base_order``) and the sorted new RTTs of the moved users
-    (:func:`_first_reaching`) instead of a sort of every user per failed site.
+    ``base`` is every user's RTT before the failure, ``base_order`` its stable argsort. Only the
+    failed site's users change RTT (to the best of the other columns, computed once for all), so
+    the p90 after failover comes from the sorted RTTs of the others (a subsequence of
+    ``base_order``) and the sorted new RTTs of the moved users (:func:`_first_reaching`) instead
+    of a sort of every user per failed site; the worst RTT from per-site maxima.
     """
     rows = []
+    k = block.shape[1]
     w_total = w.sum()
     base_mean = float(w @ base / w_total)
     base_finite = bool(np.isfinite(base).all())
     positive = w > 0
-    for col, sid in zip(site_cols, site_ids, strict=True):
-        affected = assign_cols == col
-        aff_idx = np.flatnonzero(affected)
-        others = np.array([c for c in site_cols if c != col], dtype=np.intp)
+    # every user's best RTT among the chosen sites other than its own (inf with one site)
+    second = np.full(len(block), np.inf)
+    for q in range(k):
+        np.minimum(second, np.where(pos == q, np.inf, block[:, q]), out=second)
+    # largest RTT of the weighted users of each site, before the failure
+    site_max = np.array(
+        [float(base[m].max()) if (m := positive & (pos == q)).any() else -math.inf for q in range(k)]
+    )
+    # base in sorted order, once: each failed site keeps the others' subsequence
+    pos_sorted = pos[base_order]
+    base_sorted = base[base_order]
+    w_sorted = w[base_order]
+    for q, sid in enumerate(site_ids):
+        aff_idx = np.flatnonzero(pos == q)
+        new_aff = second[aff_idx]
         new = base.copy()
-        if len(others):
-            new_aff = full_cost[np.ix_(aff_idx, others)].min(axis=1)
-        else:
-            new_aff = np.full(len(aff_idx), np.inf)
         new[aff_idx] = new_aff
-        served_ok = np.isfinite(new)
-        stranded = float(w[~served_ok].sum() / w_total)
-        ww = np.where(served_ok, w, 0.0)
+        ok_aff = np.isfinite(new_aff)
         aff_w = w[aff_idx]
-        if ww.sum() > 0:
+        all_ok = base_finite and bool(ok_aff.all())
+        if all_ok:  # nobody stranded: the weights and RTTs as they are
+            stranded = 0.0
+            ww, nv, ww_sum = w, new, w_total
+        else:
+            served_ok = np.isfinite(new)
+            stranded = float(w[~served_ok].sum() / w_total)
+            ww = np.where(served_ok, w, 0.0)
             nv = np.where(served_ok, new, 0.0)
-            mean = float(ww @ nv / ww.sum())
+            ww_sum = ww.sum()
+        if ww_sum > 0:
+            mean = float(ww @ nv / ww_sum)
             if base_finite:
-                # unaffected users keep their RTT and their place in the stable order of base
-                keep_idx = base_order[~affected[base_order]]
-                ok_aff = np.isfinite(new_aff)
+                # unaffected users keep their RTT and their place in the sorted order of base
+                keep = pos_sorted != q
                 nv_aff = np.where(ok_aff, new_aff, 0.0)
-                order_aff = np.argsort(nv_aff, kind="stable")
-                cum_keep = np.cumsum(w[keep_idx])
+                order_aff = np.argsort(nv_aff)
+                cum_keep = np.cumsum(w_sorted[keep])
                 cum_aff = np.cumsum(np.where(ok_aff, aff_w, 0.0)[order_aff])
                 total = (float(cum_keep[-1]) if len(cum_keep) else 0.0) + (
                     float(cum_aff[-1]) if len(cum_aff) else 0.0
                 )
                 target = 0.90 * total - _QUANTILE_RTOL * total
-                p90 = _first_reaching(base[keep_idx], cum_keep, nv_aff[order_aff], cum_aff, target)
+                p90 = _first_reaching(base_sorted[keep], cum_keep, nv_aff[order_aff], cum_aff, target)
             else:
                 p90 = _weighted_quantile(nv, ww, 0.90)
-            ok_pos = served_ok & positive
-            worst = float(nv[ok_pos].max()) if ok_pos.any() else math.nan
+            if all_ok:
+                moved = new_aff[aff_w > 0]
+                worst = max(
+                    float(np.delete(site_max, q).max()) if k > 1 else -math.inf,
+                    float(moved.max()) if len(moved) else -math.inf,
+                )
+            else:
+                ok_pos = served_ok & positive
+                worst = float(nv[ok_pos].max()) if ok_pos.any() else math.nan
         else:
             mean = p90 = worst = math.nan
-        aff_ok = aff_idx[np.isfinite(new_aff)]
+        aff_ok = aff_idx if all_ok else aff_idx[ok_aff]
         aff_w_sum = aff_w.sum()
-        ok_w = w[aff_ok]
+        ok_w = aff_w if all_ok else w[aff_ok]
         ok_w_sum = ok_w.sum()
         rows.append(
             {
@@ -1438,8 +1569,7 @@ def _build_result(
         masked = full_cost
     site_cols = [col[s] for s in chosen_ids]
     block = masked[:, site_cols]
-    pos = np.argmin(block, axis=1)
-    served = block[np.arange(len(block)), pos]
+    served, pos = _nearest(block)
     assign_cols = np.array(site_cols, dtype=np.intp)[pos]
     w = prob.w
     assignment = _id_series(cand_ids, assign_cols, users.index, "site")
@@ -1447,7 +1577,7 @@ def _build_result(
     thr = list(thresholds_ms)
     if threshold_ms is not None and threshold_ms not in thr:
         thr.append(threshold_ms)
-    order = np.argsort(served, kind="stable")
+    order = _stable_argsort(served)
     summary = pd.Series(_stats(served, w, thr, order), name="value")
     n_users, share, mean_rtt = [], [], []
     for c in site_cols:
@@ -1461,7 +1591,7 @@ def _build_result(
         {"users": n_users, "weight_share": share, "mean_rtt_ms": mean_rtt},
         index=pd.Index(chosen_ids, name="site"),
     )
-    failover = _failover(masked, w, site_cols, chosen_ids, assign_cols, served, order)
+    failover = _failover(block, pos, w, chosen_ids, served, order)
     value = _value(prob, chosen, objective, q, threshold_ms)
     greedy_gap: float | None = None
     if greedy_value is not None and method_used != "greedy":
@@ -1602,6 +1732,44 @@ def optimize_placement(
     >>> optimize_placement(users, sites, 1, cost_ms=cost).sites
     ['iad']
     """
+    return _optimize(
+        users,
+        candidates,
+        k,
+        objective=objective,
+        model=model,
+        stat=stat,
+        method=method,
+        must_include=must_include,
+        exclude=exclude,
+        residency=residency,
+        threshold_ms=threshold_ms,
+        min_share=min_share,
+        cost_ms=cost_ms,
+        thresholds_ms=thresholds_ms,
+        time_limit_s=time_limit_s,
+    )
+
+
+def _optimize(
+    users: pd.DataFrame,
+    candidates: pd.DataFrame,
+    k: int,
+    *,
+    objective: str = "mean",
+    model: str | None = None,
+    stat: str = "p50",
+    method: str = "exact",
+    must_include: Iterable[Any] = (),
+    exclude: Iterable[Any] = (),
+    residency: Mapping[str, Iterable[Any]] | None = None,
+    threshold_ms: float | None = None,
+    min_share: float | None = None,
+    cost_ms: pd.DataFrame | _CostMatrix | None = None,
+    thresholds_ms: Sequence[float] = _DEFAULT_THRESHOLDS_MS,
+    time_limit_s: float | None = None,
+) -> PlacementResult:
+    """:func:`optimize_placement`, also on a prepared RTT matrix (:func:`_prepare_cost`)."""
     obj, q = _parse_objective(objective)
     check_choice(method, "method", _METHODS)
     thr: float | None = None
@@ -1735,13 +1903,14 @@ def placement_frontier(
         cost_ms=cost_ms,
     )
     _check_residency(prob, time_limit_s)
-    cost_df = pd.DataFrame(full, index=users.index, columns=pd.Index(cand_ids))
+    full.flags.writeable = False  # a private copy, validated once and shared by every k
+    cost = _CostMatrix(full, users.index, tuple(cand_ids))
     k_start = max(1, int(prob.must.sum()))
     rows = []
     prev: PlacementResult | None = None
     for kk in range(k_start, k_max_int + 1):
         try:
-            res = optimize_placement(
+            res = _optimize(
                 users,
                 candidates,
                 kk,
@@ -1751,7 +1920,7 @@ def placement_frontier(
                 exclude=exclude,
                 residency=residency,
                 threshold_ms=threshold_ms,
-                cost_ms=cost_df,
+                cost_ms=cost,
                 time_limit_s=time_limit_s,
             )
         except InfeasibleError:
@@ -1759,7 +1928,7 @@ def placement_frontier(
                 continue
             raise
         if prev is not None and _worse(res.objective_value, prev.objective_value, obj):
-            res = _extend(prev, users, candidates, kk, obj, exclude, residency, threshold_ms, cost_df, res)
+            res = _extend(prev, users, candidates, kk, obj, exclude, residency, threshold_ms, cost, res)
         rows.append(
             {
                 "k": kk,
@@ -1789,11 +1958,11 @@ def _extend(
     exclude: Iterable[Any],
     residency: Mapping[str, Iterable[Any]] | None,
     threshold_ms: float | None,
-    cost_df: pd.DataFrame,
+    cost: _CostMatrix,
     fallback: PlacementResult,
 ) -> PlacementResult:
     """Keep the frontier monotone when a time-limited solve came back worse than k-1 plus one site."""
-    res = optimize_placement(
+    res = _optimize(
         users,
         candidates,
         k,
@@ -1803,6 +1972,6 @@ def _extend(
         exclude=exclude,
         residency=residency,
         threshold_ms=threshold_ms,
-        cost_ms=cost_df,
+        cost_ms=cost,
     )
     return res if _worse(fallback.objective_value, res.objective_value, objective) else fallback

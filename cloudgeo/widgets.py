@@ -355,6 +355,7 @@ class _PlacementContext:
         self.candidates = _default_candidates() if candidates is None else candidates
         self._world: pd.DataFrame | None = None
         self._cost: dict[str, pd.DataFrame] = {}
+        self._prepared: dict[str, Any] = {}
         self.cache = _LRU()
 
     def users(self, population: str) -> pd.DataFrame:
@@ -377,15 +378,26 @@ class _PlacementContext:
             )
         return self._cost[population]
 
+    def prepared_cost(self, population: str) -> Any:
+        """Return the RTT matrix validated once, with its per-user site order (placement's own copy)."""
+        if population not in self._prepared:
+            from cloudgeo import placement
+
+            self._prepared[population] = placement._prepare_cost(
+                self.users(population), self.candidates, self.cost_ms(population)
+            )
+        return self._prepared[population]
+
 
 def _render_placement(state: PlacementState, ctx: _PlacementContext) -> tuple[pd.DataFrame, tuple[go.Figure]]:
     from cloudgeo import placement, plotting
 
     users = ctx.users(state.population)
-    cost = ctx.cost_ms(state.population)
+    cost = ctx.prepared_cost(state.population)
 
     def compute() -> Any:
-        return placement.optimize_placement(
+        # optimize_placement on the RTT matrix the context validated (and sorted) once
+        return placement._optimize(
             users,
             ctx.candidates,
             state.k,

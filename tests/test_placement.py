@@ -905,3 +905,50 @@ def test_exact_mean_is_exact_whatever_the_seed_depth(seed: int) -> None:
         pos = w > 0  # zero-weight users do not count (and 0 * inf is NaN)
         expected = brute_force(masked[pos], w[pos], k, "mean", allowed=lambda s: 7 in s)
         assert res.objective_value == pytest.approx(expected, rel=1e-12)
+
+
+def test_prepared_cost_matrix_gives_the_same_results() -> None:
+    # the placement explorer validates (and sorts) the RTT matrix once: same results as a frame
+    users, sites, cost = tie_instance(4, n_users=60, n_sites=8)
+    users.loc["u1", "weight"] = 0.0
+    prepared = placement._prepare_cost(users, sites, cost)
+    assert not prepared.values.flags.writeable
+    cases: list[dict[str, object]] = [
+        {"k": 3},
+        {"k": 4, "exclude": ["s1", "s6"]},
+        {"k": 3, "must_include": ["s2"], "exclude": ["s0"]},
+        {"k": 3, "residency": {"AA": ["s0", "s3"]}},
+        {"k": 2, "objective": "p90"},
+        {"k": 3, "objective": "coverage", "threshold_ms": 4.0},
+    ]
+    for case in cases:
+        for method in ("exact", "greedy"):
+            kwargs = {key: v for key, v in case.items() if key != "k"}
+            k = int(case["k"])  # type: ignore[call-overload]
+            a = optimize_placement(users, sites, k, method=method, cost_ms=cost, **kwargs)  # type: ignore[arg-type]
+            b = placement._optimize(users, sites, k, method=method, cost_ms=prepared, **kwargs)  # type: ignore[arg-type]
+            assert a.sites == b.sites
+            assert a.objective_value == b.objective_value
+            pd.testing.assert_series_equal(a.summary, b.summary)
+            pd.testing.assert_frame_equal(a.failover, b.failover)
+            pd.testing.assert_series_equal(a.assignment, b.assignment)
+    # a private copy: changing the caller's frame afterwards changes nothing
+    before = placement._optimize(users, sites, 3, cost_ms=prepared)
+    cost.iloc[:, :] = 0.0
+    after = placement._optimize(users, sites, 3, cost_ms=prepared)
+    assert after.sites == before.sites
+    assert after.objective_value == before.objective_value > 0
+    with pytest.raises(InvalidInputError, match="prepared RTT matrix was made for other users or candidates"):
+        placement._optimize(users.iloc[1:], sites, 3, cost_ms=prepared)
+    with pytest.raises(InvalidInputError, match="prepared RTT matrix was made for other users or candidates"):
+        placement._optimize(users, sites.iloc[::-1], 3, cost_ms=prepared)
+
+
+def test_allowed_order_is_an_argsort_of_the_allowed_columns() -> None:
+    rng = np.random.default_rng(2)
+    cost = rng.integers(0, 6, (50, 9)).astype(float)  # ties
+    order = np.argsort(cost, axis=1)
+    allowed = np.array([0, 2, 3, 7, 8])
+    sub = placement._allowed_order(order, allowed, 9)
+    assert sorted(sub[0].tolist()) == list(range(len(allowed)))
+    assert (np.diff(np.take_along_axis(cost[:, allowed], sub, axis=1), axis=1) >= 0).all()
