@@ -605,9 +605,9 @@ class _Problem:
     hard: BoolArray  # residency sets (rows) over allowed sites
     hard_names: list[str]
     k: int
-    # each user's allowed sites by increasing RTT (an argsort of cost's rows), when it is
-    # known without sorting (a prepared _CostMatrix); None: sort when needed
-    order: Callable[[], IntArray] | None = None
+    # each user's allowed sites by increasing RTT (an argsort of cost's rows) as (row of each
+    # user, distinct rows), when known without sorting (a prepared _CostMatrix); None: sort
+    order_rows: Callable[[], tuple[IntArray, IntArray]] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -623,15 +623,20 @@ class _CostMatrix:
     values: FloatArray  # read-only, users x candidates
     users_index: pd.Index
     candidate_ids: tuple[Any, ...]
-    _order: list[IntArray] = field(default_factory=list, repr=False)
+    _rows: list[tuple[IntArray, IntArray]] = field(default_factory=list, repr=False)
 
-    def order(self) -> IntArray:
-        """Each user's candidates by increasing RTT (computed once)."""
-        if not self._order:
+    def order_rows(self) -> tuple[IntArray, IntArray]:
+        """Each user's candidates by increasing RTT, as (row of each user, distinct rows); once."""
+        if not self._rows:
             order = np.argsort(self.values, axis=1)
-            order.flags.writeable = False
-            self._order.append(order)
-        return self._order[0]
+            labels, count = _row_labels(order)
+            first = np.zeros(count, dtype=np.intp)
+            first[labels[::-1]] = np.arange(len(labels))[::-1]
+            distinct = order[first]
+            labels.flags.writeable = False
+            distinct.flags.writeable = False
+            self._rows.append((labels, distinct))
+        return self._rows[0]
 
 
 def _prepare_cost(
@@ -813,7 +818,7 @@ def _prepare(
             f"{len(allowed_ids)} sites for k={k_int}; lower k or exclude fewer sites."
         )
         raise InfeasibleError(msg)
-    full_order: Callable[[], IntArray] | None = None
+    full_rows: Callable[[], tuple[IntArray, IntArray]] | None = None
     if isinstance(cost_ms, _CostMatrix):
         if cost_ms.candidate_ids != tuple(cand_ids) or not (
             cost_ms.users_index is users.index or cost_ms.users_index.equals(users.index)
@@ -821,7 +826,7 @@ def _prepare(
             msg = "the prepared RTT matrix was made for other users or candidates; prepare it again."
             raise InvalidInputError(msg)
         full = cost_ms.values  # read-only, shared by every result made from it
-        full_order = cost_ms.order
+        full_rows = cost_ms.order_rows
     else:
         full = _cost_matrix(users, candidates, cost_ms, model, stat)
     col = {c: i for i, c in enumerate(cand_ids)}
@@ -860,17 +865,18 @@ def _prepare(
     must_mask = np.array([c in must for c in allowed_ids], dtype=bool)
     hard = np.array(hard_rows, dtype=bool).reshape(len(hard_rows), len(allowed_ids))
     w = w_raw / w_raw.sum()
-    order: Callable[[], IntArray] | None = None
-    if full_order is not None and not hard_rows:  # residency inf changes the orders: sort then
-        known = full_order
+    order_rows: Callable[[], tuple[IntArray, IntArray]] | None = None
+    if full_rows is not None and not hard_rows:  # residency inf changes the orders: sort then
+        known = full_rows
         if len(allowed_ids) == len(cand_ids):
-            order = known
+            order_rows = known
         else:
 
-            def order() -> IntArray:
-                return _allowed_order(known(), allowed_pos, len(cand_ids))
+            def order_rows() -> tuple[IntArray, IntArray]:
+                row_of_user, distinct = known()
+                return row_of_user, _allowed_order(distinct, allowed_pos, len(cand_ids))
 
-    prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int, order)
+    prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int, order_rows)
     return prob, full, users, cand_ids, w_raw
 
 
@@ -1015,12 +1021,12 @@ def _solve_mean(
     n = len(prob.site_ids)
     pos = prob.w > 0
     every = bool(pos.all())
-    known = prob.order() if prob.order is not None else None
+    rows = prob.order_rows() if prob.order_rows is not None else None
     cost, w = _aggregate_users(
         prob.cost if every else prob.cost[pos],
         prob.w if every else prob.w[pos],
         n - prob.k + 1,
-        known if known is None or every else known[pos],
+        rows if rows is None or every else (rows[0][pos], rows[1]),
     )
     order, srt = _sorted_costs(cost)
     if len(prob.hard):
@@ -1093,7 +1099,7 @@ def _row_labels(rows: npt.NDArray[np.integer[Any]]) -> tuple[IntArray, int]:
 
 
 def _aggregate_users(
-    cost: FloatArray, w: FloatArray, width: int, order: IntArray | None = None
+    cost: FloatArray, w: FloatArray, width: int, order_rows: tuple[IntArray, IntArray] | None = None
 ) -> tuple[FloatArray, FloatArray]:
     """Merge users whose ``width`` nearest candidates come in the same order (exact for k sites).
 
@@ -1108,9 +1114,13 @@ def _aggregate_users(
         return cost * w[:, None], np.ones(len(cost))
     from scipy import sparse
 
-    if order is None:
-        order = np.argsort(cost, axis=1)
-    labels, count = _row_labels(order[:, :width])
+    if order_rows is None:
+        labels, count = _row_labels(np.argsort(cost, axis=1)[:, :width])
+    else:  # the users' orders are known as rows of a small table: group those rows
+        row_of_user, distinct = order_rows
+        coarse, _ = _row_labels(distinct[:, :width])
+        codes, uniq = pd.factorize(coarse[row_of_user])
+        labels, count = np.asarray(codes, dtype=np.intp), len(uniq)
     if count == len(cost):
         return cost * w[:, None], np.ones(len(cost))
     member = sparse.csr_matrix((w, (labels, np.arange(len(cost)))), shape=(count, len(cost)))

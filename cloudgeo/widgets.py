@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -94,14 +95,40 @@ def _table_html(df: pd.DataFrame, *, caption: str = "", float_format: str = "{:,
     return cap + body
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Whether two plotly JSON values (dicts, lists, numpy arrays, scalars) are equal."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.shape == b.shape
+            and a.dtype == b.dtype
+            and bool(np.array_equal(a, b))
+        )
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return (
+            isinstance(b, list | tuple)
+            and len(a) == len(b)
+            and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        )
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except (TypeError, ValueError):
+        return False
+
+
 def _replace_figure(target: go.FigureWidget, new: go.Figure) -> None:
     """Make ``target`` show ``new`` (traces and layout) in one front-end update.
 
     When ``new`` has as many traces of the same types, each trace is updated in place and the
     layout is updated without re-validating the template (re-assigning a whole layout
-    deep-copies the template: ~70 ms for a map). Properties that ``target`` has and ``new``
-    lacks are removed, so nothing of the previous figure survives. Otherwise the traces are
-    replaced. ``new``'s template is applied only if it differs from ``target``'s.
+    deep-copies the template: ~70 ms for a map). Only the top-level properties that changed are
+    re-validated and sent (a map of 5,000 users keeps its coordinates while their colours
+    change). Properties that ``target`` has and ``new`` lacks are removed, so nothing of the
+    previous figure survives. Otherwise the traces are replaced. ``new``'s template is applied
+    only if it differs from ``target``'s.
     """
     lay = new.layout.to_plotly_json()
     template = lay.pop("template", None)
@@ -115,17 +142,22 @@ def _replace_figure(target: go.FigureWidget, new: go.Figure) -> None:
                 props = b.to_plotly_json()
                 props.pop("type", None)
                 props.pop("uid", None)
-                for key in a.to_plotly_json():
+                old = a.to_plotly_json()
+                for key in old:
                     if key not in props and key not in ("type", "uid"):
                         a[key] = None
-                a.update(props, overwrite=True)
+                changed = {key: v for key, v in props.items() if not _same(v, old.get(key))}
+                if changed:
+                    a.update(changed, overwrite=True)
         else:
             target.data = ()
             target.add_traces(list(new.data))
         for key in old_lay:
             if key not in lay and key != "template":
                 target.layout[key] = None
-        target.layout.update(lay, overwrite=True)
+        changed_lay = {key: v for key, v in lay.items() if not _same(v, old_lay.get(key))}
+        if changed_lay:
+            target.layout.update(changed_lay, overwrite=True)
         if template is not None and template != old_lay.get("template"):
             target.layout.template = template
 
@@ -383,9 +415,11 @@ class _PlacementContext:
         if population not in self._prepared:
             from cloudgeo import placement
 
-            self._prepared[population] = placement._prepare_cost(
+            prepared = placement._prepare_cost(
                 self.users(population), self.candidates, self.cost_ms(population)
             )
+            prepared.order_rows()  # the users' site orders, for the exact solver: now, not on a change
+            self._prepared[population] = prepared
         return self._prepared[population]
 
 
