@@ -372,3 +372,53 @@ def test_explorer_figures_keep_the_cloudgeo_template(lat: widgets.Explorer) -> N
         assert fig.layout.template.layout.paper_bgcolor == pio.templates[TEMPLATE].layout.paper_bgcolor
         assert fig.layout.title.text
     lat.controls["access"].value = "fibre"
+
+
+# ---- figure updates ------------------------------------------------------------------------
+
+
+def _shown(fig: go.Figure) -> tuple[list[dict[str, object]], dict[str, object]]:
+    """Traces (without uids) and layout (without template) of a figure, as plain JSON."""
+    import json
+
+    d = json.loads(fig.to_json())
+    for trace in d["data"]:
+        trace.pop("uid", None)
+    d["layout"].pop("template", None)
+    return d["data"], d["layout"]
+
+
+def test_figure_updates_send_only_changes_but_show_the_new_figure(small_users: pd.DataFrame) -> None:
+    # only changed properties are re-sent, so after any sequence of changes the widget must
+    # show exactly what a fresh render of the current state draws (nothing stale, nothing lost)
+    from cloudgeo import _plotstyle
+
+    ex = widgets.placement_explorer(small_users)
+    for name, value in (("k", 2), ("k", 4), ("objective", "worst"), ("method", "exact"), ("k", 1)):
+        ex.controls[name].value = value
+        with _plotstyle.template_deferred():
+            _, (fresh,) = widgets._render_placement(ex.state, ex.context)
+        assert _shown(ex.figure) == _shown(fresh)
+    lat = widgets.latency_explorer(small_users)
+    for name, value in (("regions", ("us-east-1", "eu-west-1")), ("access", "dsl"), ("cloudfront", True)):
+        lat.controls[name].value = value
+        with _plotstyle.template_deferred():
+            _, fresh_figs = lat._render(lat.state)
+        for shown, fresh in zip(lat.figures, fresh_figs, strict=True):
+            assert _shown(shown) == _shown(fresh)
+
+
+def test_same_compares_plotly_json_values() -> None:
+    import numpy as np
+
+    same = widgets._same
+    assert same({"a": np.array([1.0, 2.0]), "b": [1, "x"]}, {"a": np.array([1.0, 2.0]), "b": [1, "x"]})
+    assert not same(np.array([1.0, 2.0]), np.array([1.0, 3.0]))
+    assert not same(np.array([1.0, 2.0]), [1.0, 2.0])
+    assert not same(np.array([1, 2]), np.array([1.0, 2.0]))
+    assert not same(1, 1.0)
+    assert not same(1, True)
+    assert not same({"a": 1}, {"a": 1, "b": 2})
+    assert not same([1, 2], [1, 2, 3])
+    assert same(None, None)
+    assert not same("a", None)
