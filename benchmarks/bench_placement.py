@@ -32,8 +32,8 @@ from cloudgeo.placement import optimize_placement
 
 def spopt_pmedian(cost: np.ndarray, weights: np.ndarray, k: int) -> tuple[float, list[int], float]:
     """Solve with spopt + CBC; return (weighted mean RTT [ms], chosen columns, wall time [s])."""
-    import pulp
-    from spopt.locate import PMedian
+    import pulp  # type: ignore[import-untyped]
+    from spopt.locate import PMedian  # type: ignore[import-untyped]
 
     t0 = time.perf_counter()
     model = PMedian.from_cost_matrix(cost, weights, k, name="bench")
