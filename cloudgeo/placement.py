@@ -964,63 +964,78 @@ def _transposed(a: FloatArray, block: int = 256) -> FloatArray:
 _QUANTILE_BINS = 2048
 
 
-class _GreedyQuantile:
-    """The weighted ``q``-quantile of ``min(cur, c_j)`` for each option ``j`` of a greedy step.
+class _GreedyColumns:
+    """Objective of ``min(cur, c_j)`` for each option ``j`` of a greedy step, one option at a time.
 
-    Equal to :func:`_quantile_columns_on_grid` on the users x options matrix of those minima
-    (the same smallest RTT whose weight within reaches the target), without that matrix: every
-    RTT is put once in one of ``_QUANTILE_BINS`` equal-width bins (monotone, so the bin of
-    ``min(cur, c_j)`` is the smaller of the two bins); per option one weighted bin count finds
-    the bin holding the quantile and only the users in that bin are sorted. A cumulative weight
-    closer to the target than the rounding of either summation could move it is decided again
-    by the grid search itself (never on real data).
+    For ``"worst"`` (an exact maximum) and the percentiles; equal to :func:`_objective_columns`
+    on the users x options matrix of those minima, without that matrix. A percentile uses
+    equal-width RTT bins (``_QUANTILE_BINS``; monotone, so the bin of ``min(cur, c_j)`` is the
+    smaller of the two bins): per option one weighted bin count finds the bin holding the
+    quantile and only the users in that bin are sorted. A cumulative weight closer to the target
+    than the rounding of either summation could move it is decided again by
+    :func:`_quantile_columns_on_grid` itself (never on real data), so the value is the same
+    smallest RTT whose weight within reaches the target.
     """
 
-    def __init__(self, cost: FloatArray, w: FloatArray, q: float) -> None:
+    def __init__(self, cost: FloatArray, w: FloatArray, objective: str, q: float | None) -> None:
         self.cost = cost
-        self.cost_t = _transposed(cost)
         self.w = w
         self.q = q
+        pos = w > 0
+        self.pos: BoolArray | None = None if pos.all() else pos
+        self.cost_t = _transposed(cost)
+        self.cur_bin: npt.NDArray[np.int16] | None = None
+        self.grid: FloatArray | None = None
+        if q is None:  # worst: the maximum over the users with positive weight
+            if self.pos is not None:
+                self.cost_t = np.ascontiguousarray(self.cost_t[:, self.pos])
+            return
         total = float(w.sum())
         self.target = q * total - _QUANTILE_RTOL * total
         lo, hi = float(cost.min()), float(cost.max())
         self.lo = lo
         self.scale = (_QUANTILE_BINS - 1) / (hi - lo) if hi > lo else 0.0
-        self.bins_t = self._bin(self.cost_t)
-        # rounding bound of both summations (sequential and BLAS): n * eps * total, with slack
-        self.margin = 8.0 * np.finfo(np.float64).eps * (len(w) + _QUANTILE_BINS) * total
-        self.grid: FloatArray | None = None
+        self.bins_t = np.minimum(
+            ((self.cost_t - lo) * self.scale).astype(np.int16), _QUANTILE_BINS - 1
+        ).astype(np.int16)
+        # bound on the rounding of both summations (sequential and BLAS): n * eps * total, slack 8
+        self.margin = 8.0 * float(np.finfo(np.float64).eps) * (len(w) + _QUANTILE_BINS) * total
+        self.cur_bin = np.full(len(w), _QUANTILE_BINS - 1, dtype=np.int16)
 
-    def _bin(self, values: FloatArray) -> npt.NDArray[np.int16]:
-        binned = ((values - self.lo) * self.scale).astype(np.int16)
-        return np.minimum(binned, _QUANTILE_BINS - 1).astype(np.int16)
+    def add(self, j: int) -> None:
+        """Site ``j`` joins the chosen ones (``cur`` becomes ``min(cur, c_j)``)."""
+        if self.cur_bin is not None:
+            np.minimum(self.cur_bin, self.bins_t[j], out=self.cur_bin)
 
-    def columns(
-        self, cur: FloatArray, cur_bin: npt.NDArray[np.int16], options: IntArray
-    ) -> tuple[FloatArray, FloatArray]:
-        """(quantile, weighted mean) of ``min(cur, c_j)`` for each ``j`` in ``options``."""
+    def columns(self, cur: FloatArray, options: IntArray) -> FloatArray:
+        """Objective of ``min(cur, c_j)`` for each ``j`` in ``options``."""
+        out = np.empty(len(options))
+        if self.q is None:
+            cur_pos = cur if self.pos is None else cur[self.pos]
+            row = np.empty(len(cur_pos))
+            for i, j in enumerate(options):
+                np.minimum(cur_pos, self.cost_t[j], out=row)
+                out[i] = row.max()
+            return out
+        assert self.cur_bin is not None
         w, target = self.w, self.target
-        quant = np.empty(len(options))
-        mean = np.empty(len(options))
         row = np.empty(len(cur))
         brow = np.empty(len(cur), dtype=np.int16)
         unsure = []
         for i, j in enumerate(options):
-            np.minimum(cur, self.cost_t[j], out=row)
-            mean[i] = w @ row
-            np.minimum(cur_bin, self.bins_t[j], out=brow)
+            np.minimum(self.cur_bin, self.bins_t[j], out=brow)
             cum = np.cumsum(np.bincount(brow, weights=w, minlength=_QUANTILE_BINS))
             b = min(int(np.searchsorted(cum, target, side="left")), _QUANTILE_BINS - 1)
             below = float(cum[b - 1]) if b else 0.0
             idx = np.flatnonzero(brow == b)
-            vals = row[idx]
+            vals = np.minimum(cur[idx], self.cost_t[j, idx], out=row[: len(idx)])
             srt = np.argsort(vals, kind="stable")
             cw = below + np.cumsum(w[idx][srt])
             at = int(np.searchsorted(cw, target, side="left"))
             if at == len(cw):
                 unsure.append(i)
                 continue
-            quant[i] = vals[srt[at]]
+            out[i] = vals[srt[at]]
             before = float(cw[at - 1]) if at else below
             if cw[at] - target <= self.margin or target - before <= self.margin:
                 unsure.append(i)
@@ -1028,9 +1043,8 @@ class _GreedyQuantile:
             if self.grid is None:
                 self.grid = np.unique(self.cost)
             served = np.minimum(cur[:, None], self.cost[:, options])
-            exact = _quantile_columns_on_grid(served, w, self.q, self.grid)
-            quant[unsure] = exact[unsure]
-        return quant, mean
+            out[unsure] = _quantile_columns_on_grid(served, w, self.q, self.grid)[unsure]
+        return out
 
 
 def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float | None) -> BoolArray | None:
@@ -1045,11 +1059,10 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
         cost = np.where(is_finite, prob.cost, penalty)
     chosen = prob.must.copy()
     cur = cost[:, chosen].min(axis=1) if chosen.any() else np.full(len(cost), np.inf)
-    quantile = _GreedyQuantile(cost, prob.w, q) if q is not None else None
-    if quantile is not None:
-        cur_bin = np.full(len(cost), _QUANTILE_BINS - 1, dtype=np.int16)
-        if chosen.any():
-            cur_bin = quantile.bins_t[chosen].min(axis=0)
+    fast = _GreedyColumns(cost, prob.w, objective, q) if objective == "worst" or q is not None else None
+    if fast is not None:
+        for j in np.flatnonzero(chosen):
+            fast.add(int(j))
     if objective == "mean":
         # one site's column at a time, contiguous (a transposed copy): a row buffer that stays
         # in cache instead of a users x options matrix per step
@@ -1067,17 +1080,23 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
                 np.minimum(cur, cost_t[j], out=row)
                 mean[i] = prob.w @ row
             primary = mean
-        elif quantile is not None:
-            primary, mean = quantile.columns(cur, cur_bin, options)
+        elif fast is not None:
+            primary = fast.columns(cur, options)
+            first = np.flatnonzero(unmet == unmet.min())
+            first = first[primary[first] == primary[first].min()]
+            mean = None
+            if len(first) > 1:  # tied: the mean decides, summed as before (BLAS rounding and all)
+                mean = prob.w @ np.minimum(cur[:, None], cost[:, options])
         else:
             served = np.minimum(cur[:, None], cost[:, options])
             mean = prob.w @ served
             primary = _objective_columns(served, prob.w, objective, q, threshold_ms)
-        best = options[np.lexsort((options, mean, primary, unmet))[0]]
+        pick = first[0] if mean is None else np.lexsort((options, mean, primary, unmet))[0]
+        best = options[pick]
         chosen[best] = True
         cur = np.minimum(cur, cost[:, best])
-        if quantile is not None:
-            cur_bin = np.minimum(cur_bin, quantile.bins_t[best])
+        if fast is not None:
+            fast.add(int(best))
     if len(prob.hard) and not prob.hard[:, chosen].any(axis=1).all():
         return None
     return chosen
