@@ -473,22 +473,28 @@ def _solve_core(
     Subject to: every row of ``hard`` is hit, and for each ``(sets, weights, minimum)`` in
     ``covers`` the weight of hit sets is at least ``minimum``.
     """
-    n_combos = math.comb(n, r)
-    r1 = (r + 1) // 2
-    r2 = r - r1
-    c1, c2 = math.comb(n, r1), math.comb(n, r2)
     m_total = (len(objective[0]) if objective else 0) + len(hard) + sum(len(c[0]) for c in covers)
+    method = _core_method(n, r, m_total, prefer)
+    if math.comb(n, r) == 0:
+        return _Core(None, True, math.inf, math.inf, "enumeration")
+    if method == "enumeration":
+        return _enumerate_core(n, r, objective, hard, covers)
+    return _milp_core(n, r, objective, hard, covers, time_limit_s=time_limit_s)
+
+
+def _core_method(n: int, r: int, m_total: int, prefer: str) -> str:
+    """Return the solver :func:`_solve_core` uses for ``m_total`` sets: "enumeration" or "milp"."""
+    if math.comb(n, r) == 0:
+        return "enumeration"
+    r1 = (r + 1) // 2
+    c1, c2 = math.comb(n, r1), math.comb(n, r - r1)
     use_enum = prefer == "enumeration" or (
         prefer == "auto"
         and c1 * c2 <= _ENUM_MAX_PAIRS
         and m_total * c1 * c2 * 2 <= _ENUM_MAX_FLOPS
         and m_total * (c1 + c2) <= _ENUM_MAX_CELLS
     )
-    if n_combos == 0:
-        return _Core(None, True, math.inf, math.inf, "enumeration")
-    if use_enum:
-        return _enumerate_core(n, r, objective, hard, covers)
-    return _milp_core(n, r, objective, hard, covers, time_limit_s=time_limit_s)
+    return "enumeration" if use_enum else "milp"
 
 
 def _enumerate_core(
@@ -1299,14 +1305,17 @@ def _solve_threshold(
         hit = (sets & must[None, :]).any(axis=1)
         return sets[~hit][:, free], weights[~hit], minimum - float(weights[hit].sum())
 
-    def attempt(t: float) -> tuple[BoolArray | None, bool, str]:
+    Problem = tuple[tuple[BoolArray, FloatArray] | None, BoolArray, list[tuple[BoolArray, FloatArray, float]]]
+
+    def build(t: float) -> Problem | None:
+        """Build the covering problem at ``t`` (None: infeasible without solving)."""
         covers = [reduce(*s) for s in side]
         hard = prob.hard
         objective_sets: tuple[BoolArray, FloatArray] | None = None
         if objective == "worst":
             sets, _ = _cover_sets(prob, t, positive_only=True)
             if not sets.any(axis=1).all():
-                return None, True, "enumeration"
+                return None
             hard = np.vstack([hard, sets])
         else:
             sets, weights = _cover_sets(prob, t, positive_only=False)
@@ -1314,7 +1323,24 @@ def _solve_threshold(
             objective_sets = (red, red_w)
         hard_r = hard[~(hard & must[None, :]).any(axis=1)][:, free]
         if hard_r.shape[0] and not hard_r.any(axis=1).all():
+            return None
+        return objective_sets, hard_r, covers
+
+    def method_at(t: float) -> str:
+        built = build(t)
+        if built is None:
+            return "enumeration"
+        objective_sets, hard_r, covers = built
+        m_total = (
+            (len(objective_sets[0]) if objective_sets else 0) + len(hard_r) + sum(len(c[0]) for c in covers)
+        )
+        return _core_method(int(free.sum()), r, m_total, prefer)
+
+    def attempt(t: float) -> tuple[BoolArray | None, bool, str]:
+        built = build(t)
+        if built is None:
             return None, True, "enumeration"
+        objective_sets, hard_r, covers = built
         core = _solve_core(
             int(free.sum()), r, objective_sets, hard_r, covers, time_limit_s=time_limit_s, prefer=prefer
         )
@@ -1331,6 +1357,19 @@ def _solve_threshold(
 
     if not len(values):
         return None, True, math.inf, "enumeration"
+    if objective == "worst" and not side and time_limit_s is None and len(free) <= 64:
+        # the optimum found by constraint generation on few users, then the bisection's own
+        # outcome: its last steps (same thresholds, same solver calls) give the same result
+        t_opt = _min_worst(cost, lower, float(values[-1]), prob.hard, must, r)
+        if t_opt is not None:
+            h_opt = int(np.searchsorted(values, t_opt))
+            if h_opt < len(values) and values[h_opt] == t_opt:
+                last = _last_bisection_step(len(values), h_opt)
+                chosen, _, method = attempt(float(values[h_opt]))
+                if chosen is not None:
+                    if last != h_opt:
+                        method = method_at(float(values[last]))
+                    return chosen, True, float(values[h_opt]), method
     lo, hi = -1, len(values) - 1
     best: BoolArray | None = None
     proven_all, method = True, "enumeration"
@@ -1350,6 +1389,121 @@ def _solve_threshold(
             lo = mid
         first = False
     return best, proven_all, bound if not proven_all else float(values[hi]), method
+
+
+def _last_bisection_step(n_values: int, h_opt: int) -> int:
+    """Return the last index :func:`_solve_threshold`'s bisection tries if ``h_opt`` is the first feasible."""
+    lo, hi = -1, n_values - 1
+    last = hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        last = mid
+        if mid >= h_opt:
+            hi = mid
+        else:
+            lo = mid
+    return last
+
+
+class _SearchBudget(Exception):
+    """A combinatorial search went over its node budget (the caller falls back)."""
+
+
+def _hit_all(sets: list[int], r: int, budget: list[int]) -> int | None:
+    """Bit mask of at most ``r`` sites hitting every set (bit masks), or None if there is none.
+
+    Exact branching on the smallest set not yet hit: one of its sites must be chosen; the sites
+    tried before are forbidden in the later branches.
+    """
+    if not sets:
+        return 0
+    if r == 0:
+        return None
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _SearchBudget
+    smallest = min(sets, key=int.bit_count)
+    forbidden = 0
+    rest = smallest
+    while rest:
+        bit = rest & -rest
+        rest ^= bit
+        sub = [x & ~forbidden for x in sets if not x & bit]
+        if all(sub):
+            found = _hit_all(sub, r - 1, budget)
+            if found is not None:
+                return found | bit
+        forbidden |= bit
+    return None
+
+
+def _min_worst(
+    cost: FloatArray, lower: float, upper: float, hard: BoolArray, must: BoolArray, r: int
+) -> float | None:
+    """Smallest worst RTT of any choice of ``r`` more sites (exact; None: give up, or infeasible).
+
+    Constraint generation: the p-center problem is solved on a few users (bisection over their
+    RTTs, :func:`_hit_all` at each), the choice checked on every user, and the users it serves
+    worse than the few-user optimum added, until the choice is as good on every user. The
+    few-user optimum is a lower bound (each of those users' RTT sets stays the same between
+    their own RTTs), so then it is the optimum. ``cost`` holds only the users with positive weight;
+    ``lower`` is their worst RTT with every site chosen, ``upper`` a feasible worst RTT.
+    """
+    n = cost.shape[1]
+    bits = np.array([1 << j for j in range(n)], dtype=np.uint64)
+    free_bits = int(bits[~must].sum()) if (~must).any() else 0
+    must_bits = int(bits[must].sum()) if must.any() else 0
+    hard_sets = [int(bits[h].sum()) for h in hard if not (int(bits[h].sum()) & must_bits)]
+    if any(not (h & free_bits) for h in hard_sets):
+        return None
+    rowmin = cost.min(axis=1)
+    n_init = min(len(cost), 32)
+    users = np.argpartition(-rowmin, n_init - 1)[:n_init] if n_init < len(cost) else np.arange(len(cost))
+    budget = [200_000]
+    best_low = lower
+    try:
+        for _ in range(50):
+            sub = cost[users]
+            vals = np.unique(sub[(sub >= best_low) & (sub <= upper)])
+            if not len(vals) or vals[0] != best_low:  # the bound is one of these users' RTTs
+                return None
+
+            def feasible(t: float, sub: FloatArray = sub) -> int | None:
+                masks = ((sub <= t).astype(np.uint64) * bits).sum(axis=1)
+                sets = {int(m) for m in masks if not int(m) & must_bits}
+                sets.update(hard_sets)
+                cleaned = [m & free_bits for m in sets]
+                if not all(cleaned):
+                    return None
+                return _hit_all(sorted(set(cleaned)), r, budget)
+
+            lo, hi = -1, len(vals) - 1
+            pick = feasible(float(vals[hi]))
+            if pick is None:
+                return None
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                found = feasible(float(vals[mid]))
+                if found is not None:
+                    hi, pick = mid, found
+                else:
+                    lo = mid
+            t_sub = float(vals[hi])
+            chosen = must.copy()
+            chosen[[j for j in range(n) if pick >> j & 1]] = True
+            served = cost[:, chosen].min(axis=1)
+            worst = float(served.max())
+            if worst <= t_sub:
+                return t_sub
+            # the worst-served users join (up to 32 more); the bound only rises
+            bad = np.flatnonzero(served > t_sub)
+            if len(bad) > 32:
+                bad = bad[np.argpartition(-served[bad], 31)[:32]]
+            users = np.union1d(users, bad)
+            best_low, upper = t_sub, min(upper, worst)
+    except _SearchBudget:
+        return None
+    return None
 
 
 def _solve(
