@@ -1069,6 +1069,7 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
     if fast is not None:
         for j in np.flatnonzero(chosen):
             fast.add(int(j))
+    covered = cost <= threshold_ms if objective == "coverage" and threshold_ms is not None else None
     if objective == "mean":
         # one site's column at a time, contiguous (a transposed copy): a row buffer that stays
         # in cache instead of a users x options matrix per step
@@ -1088,6 +1089,14 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
             primary = mean
         elif fast is not None:
             primary = fast.columns(cur, options)
+            first = np.flatnonzero(unmet == unmet.min())
+            first = first[primary[first] == primary[first].min()]
+            mean = None
+            if len(first) > 1:  # tied: the mean decides, summed as before (BLAS rounding and all)
+                mean = prob.w @ np.minimum(cur[:, None], cost[:, options])
+        elif covered is not None:
+            # -(w @ (served <= threshold)) from the same 0/1 matrix, without the served RTTs
+            primary = -np.asarray(prob.w @ (covered[:, options] | (cur <= threshold_ms)[:, None]))
             first = np.flatnonzero(unmet == unmet.min())
             first = first[primary[first] == primary[first].min()]
             mean = None
