@@ -1294,6 +1294,7 @@ def _solve_threshold(
     side: Sequence[tuple[BoolArray, FloatArray, float]],
     time_limit_s: float | None,
     prefer: str,
+    seed: BoolArray | None = None,
 ) -> tuple[BoolArray | None, bool, float, str]:
     """Bisection over the distinct RTTs for the percentile / worst objectives.
 
@@ -1301,6 +1302,12 @@ def _solve_threshold(
     reaches the percentile within ``t`` (maximal covering) or serves every user within ``t``
     (set covering, for ``"worst"``). Returns (chosen at the smallest feasible threshold,
     proven, lower bound, method).
+
+    Without a time limit the smallest feasible threshold is found faster and the result is the
+    bisection's own: its final threshold is solved by the same call and the solver named is the
+    one of its last step. For ``"worst"`` the optimum comes from :func:`_min_worst`; for a
+    percentile the search jumps to the percentile of the choices it meets (``seed`` too) when
+    their covered weight clears the target by more than any rounding or solver tolerance.
     """
     pos = prob.w > 0
     cost = prob.cost[pos]
@@ -1345,24 +1352,29 @@ def _solve_threshold(
         )
         return _core_method(int(free.sum()), r, m_total, prefer)
 
-    def attempt(t: float) -> tuple[BoolArray | None, bool, str]:
+    def attempt_core(t: float) -> tuple[BoolArray | None, bool, str, BoolArray | None]:
+        """(chosen if feasible, proof, method, the solver's choice whether feasible or not)."""
         built = build(t)
         if built is None:
-            return None, True, "enumeration"
+            return None, True, "enumeration", None
         objective_sets, hard_r, covers = built
         core = _solve_core(
             int(free.sum()), r, objective_sets, hard_r, covers, time_limit_s=time_limit_s, prefer=prefer
         )
         if core.chosen is None:
-            return None, core.proven, core.method
+            return None, core.proven, core.method, None
         chosen = must.copy()
         chosen[np.flatnonzero(free)[core.chosen]] = True
         if objective != "worst":
             assert q is not None
             served, _ = _served(prob.cost, chosen)
             if float(prob.w @ (served <= t)) < q - _QUANTILE_RTOL:
-                return None, core.proven, core.method
-        return chosen, True, core.method
+                return None, core.proven, core.method, chosen
+        return chosen, True, core.method, chosen
+
+    def attempt(t: float) -> tuple[BoolArray | None, bool, str]:
+        chosen, proof, method, _ = attempt_core(t)
+        return chosen, proof, method
 
     if not len(values):
         return None, True, math.inf, "enumeration"
@@ -1379,6 +1391,62 @@ def _solve_threshold(
                     if last != h_opt:
                         method = method_at(float(values[last]))
                     return chosen, True, float(values[h_opt]), method
+    if objective != "worst" and not side and time_limit_s is None:
+        assert q is not None
+        # covered weight that surely passes attempt()'s test at t whatever the rounding and the
+        # MILP's absolute gap (HiGHS default 1e-6)
+        margin = 2e-6 + 8.0 * float(np.finfo(np.float64).eps) * len(prob.w)
+
+        def jump(chosen: BoolArray | None, below: int) -> int | None:
+            """Index of ``chosen``'s percentile if it is surely feasible there and below ``below``."""
+            if chosen is None:
+                return None
+            served, _ = _served(prob.cost, chosen)
+            v = _weighted_quantile(served, prob.w, q)
+            j = int(np.searchsorted(values, v))
+            if j < below and values[j] == v and float(prob.w @ (served <= v)) >= q - _QUANTILE_RTOL + margin:
+                return j
+            return None
+
+        runs: dict[int, tuple[BoolArray | None, bool, str]] = {}
+        lo, hi = -1, len(values) - 1
+        j0 = jump(seed, len(values))
+        hi = hi if j0 is None else j0
+        sure = j0 is not None
+        if not sure:
+            ok, proof, meth, _ = attempt_core(float(values[hi]))
+            runs[hi] = (ok, proof, meth)
+            sure = ok is not None
+        probe = sure  # after a jump, first try the threshold just below: usually the optimum
+        while sure and hi - lo > 1:
+            mid = hi - 1 if probe else (lo + hi) // 2
+            ok, proof, meth, core_choice = attempt_core(float(values[mid]))
+            runs[mid] = (ok, proof, meth)
+            if not proof:
+                break
+            if ok is not None:
+                hi = mid
+            else:
+                lo = mid
+            j = jump(core_choice, hi)
+            probe = j is not None and j > lo
+            if j is not None and probe:
+                hi = j
+        else:
+            if sure:
+                if hi not in runs:
+                    runs[hi] = attempt(float(values[hi]))
+                chosen_hi, _, method_hi = runs[hi]
+                last = _last_bisection_step(len(values), hi)
+                if chosen_hi is not None:
+                    method = (
+                        method_hi
+                        if last == hi
+                        else runs[last][2]
+                        if last in runs
+                        else method_at(float(values[last]))
+                    )
+                    return chosen_hi, True, float(values[hi]), method
     lo, hi = -1, len(values) - 1
     best: BoolArray | None = None
     proven_all, method = True, "enumeration"
@@ -1587,7 +1655,9 @@ def _solve(
     upper = float(prob.cost[np.isfinite(prob.cost)].max())
     if greedy_value is not None:
         upper = greedy_value
-    chosen, proven, bound, used = _solve_threshold(prob, objective, q, upper, side, time_limit_s, prefer)
+    chosen, proven, bound, used = _solve_threshold(
+        prob, objective, q, upper, side, time_limit_s, prefer, seed=greedy
+    )
     if chosen is None:
         if proven or greedy is None:
             raise _infeasible(prob)
