@@ -952,3 +952,190 @@ def test_allowed_order_is_an_argsort_of_the_allowed_columns() -> None:
     sub = placement._allowed_order(order, allowed, 9)
     assert sorted(sub[0].tolist()) == list(range(len(allowed)))
     assert (np.diff(np.take_along_axis(cost[:, allowed], sub, axis=1), axis=1) >= 0).all()
+
+
+# ---------------------------------------------------------------------------------------------
+# fast greedy objectives and the shortened threshold search against the plain computations
+
+
+def original_greedy(
+    cost: np.ndarray,
+    w: np.ndarray,
+    k: int,
+    objective: str,
+    q: float | None,
+    thr: float | None,
+    must: list[int],
+) -> list[int]:
+    """The greedy loop as first written: users x options matrix, grid bisection, lexsort tie-break."""
+    chosen = np.zeros(cost.shape[1], dtype=bool)
+    chosen[must] = True
+    cur = cost[:, chosen].min(axis=1) if chosen.any() else np.full(len(cost), np.inf)
+    grid = np.unique(cost)
+    while int(chosen.sum()) < k:
+        options = np.flatnonzero(~chosen)
+        served = np.minimum(cur[:, None], cost[:, options])
+        mean = w @ served
+        primary = placement._objective_columns(served, w, objective, q, thr, grid if q is not None else None)
+        best = options[np.lexsort((options, mean, primary, np.zeros(len(options))))[0]]
+        chosen[best] = True
+        cur = np.minimum(cur, cost[:, best])
+    return [int(j) for j in np.flatnonzero(chosen)]
+
+
+@pytest.mark.parametrize("objective", ["p50", "p90", "p99", "p37", "worst", "coverage"])
+@pytest.mark.parametrize("seed", range(4))
+def test_greedy_fast_objectives_match_the_original_loop(objective: str, seed: int) -> None:
+    users, sites, cost = tie_instance(seed, n_users=50, n_sites=8)
+    c = cost.to_numpy()
+    w = users["weight"].to_numpy() / users["weight"].sum()
+    _, q = placement._parse_objective(objective)
+    thr = 5.0 if objective == "coverage" else None
+    for must in ([], [3]):
+        for k in range(max(1, len(must)), 7):
+            res = optimize_placement(
+                users,
+                sites,
+                k,
+                cost_ms=cost,
+                objective=objective,
+                method="greedy",
+                threshold_ms=thr,
+                must_include=[sites.index[j] for j in must],
+            )
+            expected = original_greedy(c, w, k, objective, q, thr, must)
+            assert res.sites == [sites.index[j] for j in expected]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_greedy_quantile_columns_equal_the_grid_search(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n_users, n_sites = 400, 9
+    # ties (integer RTTs, a few distinct values), zero weights, one dominant user
+    cost = rng.integers(0, 30 if seed % 2 else 4000, (n_users, n_sites)).astype(float)
+    w = rng.integers(0, 3, n_users).astype(float)
+    w[0] = 50.0
+    w /= w.sum()
+    grid = np.unique(cost)
+    for q in (0.01, 0.5, 0.9, 0.99):
+        fast = placement._GreedyColumns(cost, w, "p", q)
+        cur = np.full(n_users, np.inf)
+        for j in (4, 1, 7):
+            options = np.flatnonzero(np.arange(n_sites) != j)
+            served = np.minimum(cur[:, None], cost[:, options])
+            expected = placement._quantile_columns_on_grid(served, w, q, grid)
+            np.testing.assert_array_equal(fast.columns(cur, options), expected)
+            np.testing.assert_array_equal(expected, placement._weighted_quantile_columns(served, w, q))
+            cur = np.minimum(cur, cost[:, j])
+            fast.add(j)
+
+
+def test_greedy_quantile_near_a_rounding_tie_uses_the_grid_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a target that is reached exactly by a cumulative weight: decided by the grid search
+    cost = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 3.0], [4.0, 0.0]])
+    w = np.full(4, 0.25)
+    calls = []
+    original = placement._quantile_columns_on_grid
+
+    def spy(*args: object) -> np.ndarray:
+        calls.append(1)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(placement, "_quantile_columns_on_grid", spy)
+    monkeypatch.setattr(placement, "_QUANTILE_RTOL", 0.0)
+    fast = placement._GreedyColumns(cost, w, "p50", 0.5)
+    got = fast.columns(np.full(4, np.inf), np.arange(2))
+    assert calls
+    np.testing.assert_array_equal(got, placement._weighted_quantile_columns(cost, w, 0.5))
+
+
+def test_greedy_worst_columns_ignore_zero_weight_users() -> None:
+    cost = np.array([[1.0, 9.0], [50.0, 60.0], [3.0, 2.0]])
+    w = np.array([0.5, 0.0, 0.5])
+    fast = placement._GreedyColumns(cost, w, "worst", None)
+    np.testing.assert_array_equal(fast.columns(np.full(3, np.inf), np.arange(2)), [3.0, 9.0])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_hit_all_matches_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 9
+    sets = sorted({int(m) for m in rng.integers(1, 1 << n, rng.integers(1, 12))})
+    sets = [m & int(rng.integers(1, 1 << n)) or m for m in sets]
+    for r in range(0, 5):
+        found = placement._hit_all(sets, r, [10_000])
+        possible = any(
+            all(any(m >> j & 1 for j in combo) for m in sets) for combo in itertools.combinations(range(n), r)
+        )
+        assert (found is not None) == possible
+        if found is not None:
+            assert found.bit_count() <= r
+            assert all(m & found for m in sets)
+
+
+def test_hit_all_raises_over_its_budget() -> None:
+    sets = [0b11 << (2 * i) for i in range(8)]
+    with pytest.raises(placement._SearchBudget):
+        placement._hit_all(sets, 7, [5])
+
+
+@pytest.mark.parametrize("n_values", range(1, 40))
+def test_last_bisection_step_is_the_bisections_last_threshold(n_values: int) -> None:
+    for h in range(n_values):
+        lo, hi, last = -1, n_values - 1, n_values - 1
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            last = mid
+            lo, hi = (lo, mid) if mid >= h else (mid, hi)
+        assert hi == h
+        assert placement._last_bisection_step(n_values, h) == last
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_min_worst_matches_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    cost = rng.integers(0, 200 if seed % 2 else 9, (300, 8)).astype(float)
+    must = np.zeros(8, dtype=bool)
+    if seed >= 3:
+        must[2] = True
+    for k in range(1 + int(must.any()), 6):
+        expected = brute_force(
+            cost,
+            np.ones(len(cost)),
+            k,
+            "worst",
+            allowed=lambda s: bool(must[list(s)].any()) or not must.any(),
+        )
+        upper = float(cost.max())
+        lower = float(cost.min(axis=1).max())
+        got = placement._min_worst(
+            cost, lower, upper, np.zeros((0, 8), dtype=bool), must, k - int(must.sum())
+        )
+        assert got == expected
+
+
+@pytest.mark.parametrize("force_milp", [False, True])
+@pytest.mark.parametrize("objective", ["worst", "p50", "p90", "p99"])
+@pytest.mark.parametrize("seed", range(3))
+def test_threshold_search_matches_the_full_bisection(
+    objective: str, seed: int, force_milp: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if force_milp:
+        monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
+    users, sites, cost = tie_instance(seed, n_users=40, n_sites=7)
+    cases: list[dict[str, object]] = [
+        {},
+        {"must_include": ["s1"]},
+        {"exclude": ["s0", "s4"]},
+        {"residency": {"AA": ["s1", "s2"], "BB": ["s3", "s5", "s6"]}},
+    ]
+    for extra in cases:
+        for k in range(1 + ("must_include" in extra or "residency" in extra), 5):
+            args: dict[str, object] = {"cost_ms": cost, "objective": objective, **extra}
+            fast = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
+            plain = optimize_placement(users, sites, k, time_limit_s=1e6, **args)  # type: ignore[arg-type]
+            assert fast.sites == plain.sites
+            assert fast.objective_value == plain.objective_value
+            assert fast.method == plain.method
+            assert fast.gap == plain.gap
+            assert fast.greedy_objective_value == plain.greedy_objective_value
