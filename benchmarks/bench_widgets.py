@@ -92,6 +92,40 @@ def _placement_split(ex: widgets.Explorer, k_values: list[int], method: str) -> 
     print(f"{f'placement k (mean, {method}) split':<44} {text}")
 
 
+def _placement_objectives(ex: widgets.Explorer) -> None:
+    """Uncached k changes (2, 4, 5, 3) for the other objectives; the baseline is the mean objective."""
+    ctrl = ex.controls
+    rows = []
+    for objective, method in (
+        ("mean", "greedy"),
+        ("p90", "greedy"),
+        ("mean", "exact"),
+        ("p90", "exact"),
+        ("coverage", "exact"),
+        ("worst", "exact"),
+    ):
+        ctrl["method"].value = method
+        ctrl["objective"].value = objective
+        ctrl["k"].value = 3
+        times = []
+        for k in (2, 4, 5, 3):
+            ex.context.cache.clear()
+            t0 = time.perf_counter()
+            ctrl["k"].value = k
+            times.append(time.perf_counter() - t0)
+            assert ex.status.value == "", ex.status.value
+        rows.append((objective, method, times))
+    ctrl["objective"].value = "mean"
+    base = {m: statistics.median(t) for o, m, t in rows if o == "mean"}
+    for objective, method, times in rows:
+        label = f"placement k ({objective}, {method}) uncached"
+        print(
+            f"{label:<44} median {1e3 * statistics.median(times):6.1f} ms   max {1e3 * max(times):6.1f} ms   "
+            f"per k {[round(1e3 * t) for t in times]} ms   ratio to mean ({method}) "
+            f"{statistics.median(times) / base[method]:4.2f}"
+        )
+
+
 def main() -> None:
     t0 = time.perf_counter()
     ex = widgets.placement_explorer()
@@ -121,6 +155,7 @@ def main() -> None:
         _row(f"placement k ({objective}, {method})", change, cached, compute)
     for method in ("greedy", "exact"):
         _placement_split(ex, [2, 4, 5, 3], method)
+    _placement_objectives(ex)
 
     t0 = time.perf_counter()
     lx = widgets.latency_explorer()
