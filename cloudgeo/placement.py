@@ -619,6 +619,9 @@ class _Problem:
     # each user's allowed sites by increasing RTT (an argsort of cost's rows) as (row of each
     # user, distinct rows), when known without sorting (a prepared _CostMatrix); None: sort
     order_rows: Callable[[], tuple[IntArray, IntArray]] | None = None
+    # the cost's columns as contiguous rows (sites x users) and the row of each allowed site,
+    # when kept by a prepared _CostMatrix (no residency rule); None: transpose when needed
+    transposed: Callable[[], tuple[FloatArray, IntArray]] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -636,6 +639,15 @@ class _CostMatrix:
     users_index: pd.Index
     candidate_ids: tuple[Any, ...]
     _rows: list[tuple[IntArray, IntArray]] = field(default_factory=list, repr=False)
+    _t: list[FloatArray] = field(default_factory=list, repr=False)
+
+    def transposed(self) -> FloatArray:
+        """Return the RTTs as contiguous site rows (candidates x users), read-only; computed once."""
+        if not self._t:
+            t = _transposed(self.values)
+            t.flags.writeable = False
+            self._t.append(t)
+        return self._t[0]
 
     def order_rows(self) -> tuple[IntArray, IntArray]:
         """Each user's candidates by increasing RTT, as (row of each user, distinct rows); once."""
@@ -888,7 +900,14 @@ def _prepare(
                 row_of_user, distinct = known()
                 return row_of_user, _allowed_order(distinct, allowed_pos, len(cand_ids))
 
-    prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int, order_rows)
+    transposed: Callable[[], tuple[FloatArray, IntArray]] | None = None
+    if isinstance(cost_ms, _CostMatrix) and not hard_rows:
+        prepared = cost_ms
+
+        def transposed() -> tuple[FloatArray, IntArray]:
+            return prepared.transposed(), allowed_pos
+
+    prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int, order_rows, transposed)
     return prob, full, users, cand_ids, w_raw
 
 
@@ -983,27 +1002,39 @@ class _GreedyColumns:
     smallest RTT whose weight within reaches the target.
     """
 
-    def __init__(self, cost: FloatArray, w: FloatArray, objective: str, q: float | None) -> None:
+    def __init__(
+        self,
+        cost: FloatArray,
+        w: FloatArray,
+        objective: str,
+        q: float | None,
+        transposed: tuple[FloatArray, IntArray] | None = None,
+    ) -> None:
         self.cost = cost
         self.w = w
         self.q = q
         pos = w > 0
         self.pos: BoolArray | None = None if pos.all() else pos
-        self.cost_t = _transposed(cost)
+        # site j of cost is row rows[j] of cost_t (a prepared matrix's rows, or a transposed copy)
+        self.cost_t, self.rows = (
+            transposed if transposed is not None else (_transposed(cost), np.arange(cost.shape[1]))
+        )
         self.cur_bin: npt.NDArray[np.int16] | None = None
         self.grid: FloatArray | None = None
         if q is None:  # worst: the maximum over the users with positive weight
             if self.pos is not None:
-                self.cost_t = np.ascontiguousarray(self.cost_t[:, self.pos])
+                self.cost_t = np.ascontiguousarray(self.cost_t[self.rows][:, self.pos])
+                self.rows = np.arange(cost.shape[1])
             return
         total = float(w.sum())
         self.target = q * total - _QUANTILE_RTOL * total
-        lo, hi = float(cost.min()), float(cost.max())
+        # bins of every RTT in cost_t (any monotone binning gives the same quantiles)
+        lo, hi = float(self.cost_t.min()), float(self.cost_t.max())
         self.lo = lo
         self.scale = (_QUANTILE_BINS - 1) / (hi - lo) if hi > lo else 0.0
-        self.bins_t = np.minimum(
-            ((self.cost_t - lo) * self.scale).astype(np.int16), _QUANTILE_BINS - 1
-        ).astype(np.int16)
+        self.bins_t = np.empty(self.cost_t.shape, dtype=np.int16)
+        for i in np.unique(self.rows):
+            self.bins_t[i] = np.minimum((self.cost_t[i] - lo) * self.scale, _QUANTILE_BINS - 1)
         # bound on the rounding of both summations (sequential and BLAS): n * eps * total, slack 8
         self.margin = 8.0 * float(np.finfo(np.float64).eps) * (len(w) + _QUANTILE_BINS) * total
         self.cur_bin = np.full(len(w), _QUANTILE_BINS - 1, dtype=np.int16)
@@ -1011,7 +1042,7 @@ class _GreedyColumns:
     def add(self, j: int) -> None:
         """Site ``j`` joins the chosen ones (``cur`` becomes ``min(cur, c_j)``)."""
         if self.cur_bin is not None:
-            np.minimum(self.cur_bin, self.bins_t[j], out=self.cur_bin)
+            np.minimum(self.cur_bin, self.bins_t[self.rows[j]], out=self.cur_bin)
 
     def columns(self, cur: FloatArray, options: IntArray) -> FloatArray:
         """Objective of ``min(cur, c_j)`` for each ``j`` in ``options``."""
@@ -1020,7 +1051,7 @@ class _GreedyColumns:
             cur_pos = cur if self.pos is None else cur[self.pos]
             row = np.empty(len(cur_pos))
             for i, j in enumerate(options):
-                np.minimum(cur_pos, self.cost_t[j], out=row)
+                np.minimum(cur_pos, self.cost_t[self.rows[j]], out=row)
                 out[i] = row.max()
             return out
         assert self.cur_bin is not None
@@ -1029,12 +1060,13 @@ class _GreedyColumns:
         brow = np.empty(len(cur), dtype=np.int16)
         unsure = []
         for i, j in enumerate(options):
-            np.minimum(self.cur_bin, self.bins_t[j], out=brow)
+            jr = self.rows[j]
+            np.minimum(self.cur_bin, self.bins_t[jr], out=brow)
             cum = np.cumsum(np.bincount(brow, weights=w, minlength=_QUANTILE_BINS))
             b = min(int(np.searchsorted(cum, target, side="left")), _QUANTILE_BINS - 1)
             below = float(cum[b - 1]) if b else 0.0
             idx = np.flatnonzero(brow == b)
-            vals = np.minimum(cur[idx], self.cost_t[j, idx], out=row[: len(idx)])
+            vals = np.minimum(cur[idx], self.cost_t[jr, idx], out=row[: len(idx)])
             srt = np.argsort(vals, kind="stable")
             cw = below + np.cumsum(w[idx][srt])
             at = int(np.searchsorted(cw, target, side="left"))
@@ -1065,7 +1097,12 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
         cost = np.where(is_finite, prob.cost, penalty)
     chosen = prob.must.copy()
     cur = cost[:, chosen].min(axis=1) if chosen.any() else np.full(len(cost), np.inf)
-    fast = _GreedyColumns(cost, prob.w, objective, q) if objective == "worst" or q is not None else None
+    transposed = prob.transposed() if prob.transposed is not None and cost is prob.cost else None
+    fast = (
+        _GreedyColumns(cost, prob.w, objective, q, transposed)
+        if objective == "worst" or q is not None
+        else None
+    )
     if fast is not None:
         for j in np.flatnonzero(chosen):
             fast.add(int(j))
@@ -1073,7 +1110,9 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
     if objective == "mean":
         # one site's column at a time, contiguous (a transposed copy): a row buffer that stays
         # in cache instead of a users x options matrix per step
-        cost_t = _transposed(cost)
+        cost_t, t_rows = (
+            transposed if transposed is not None else (_transposed(cost), np.arange(cost.shape[1]))
+        )
         row = np.empty(len(cost))
     while int(chosen.sum()) < prob.k:
         options = np.flatnonzero(~chosen)
@@ -1084,7 +1123,7 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
         if objective == "mean":
             mean = np.empty(len(options))
             for i, j in enumerate(options):
-                np.minimum(cur, cost_t[j], out=row)
+                np.minimum(cur, cost_t[t_rows[j]], out=row)
                 mean[i] = prob.w @ row
             primary = mean
         elif fast is not None:

@@ -419,6 +419,7 @@ class _PlacementContext:
                 self.users(population), self.candidates, self.cost_ms(population)
             )
             prepared.order_rows()  # the users' site orders, for the exact solver: now, not on a change
+            prepared.transposed()  # the sites' RTT rows, for the greedy solver
             self._prepared[population] = prepared
         return self._prepared[population]
 

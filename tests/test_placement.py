@@ -1139,3 +1139,16 @@ def test_threshold_search_matches_the_full_bisection(
             assert fast.method == plain.method
             assert fast.gap == plain.gap
             assert fast.greedy_objective_value == plain.greedy_objective_value
+
+
+@pytest.mark.parametrize("objective", ["mean", "p90", "p50", "worst", "coverage"])
+def test_prepared_matrix_site_rows_give_the_same_greedy(objective: str) -> None:
+    users, sites, cost = tie_instance(4, n_users=60, n_sites=8)
+    prepared = placement._prepare_cost(users, sites, cost)
+    for extra in ({}, {"exclude": ["s0", "s5"]}, {"must_include": ["s6"], "exclude": ["s2"]}):
+        for k in range(2, 6):
+            kw: dict[str, object] = {"objective": objective, "method": "greedy", "threshold_ms": 4.0, **extra}
+            a = placement._optimize(users, sites, k, cost_ms=prepared, **kw)  # type: ignore[arg-type]
+            b = optimize_placement(users, sites, k, cost_ms=cost, **kw)  # type: ignore[arg-type]
+            assert a.sites == b.sites
+            assert a.objective_value == b.objective_value
