@@ -271,7 +271,7 @@ class PlacementResult:
 
 def _weighted_quantile(values: FloatArray, weights: FloatArray, q: float) -> float:
     """Smallest value whose cumulative weight reaches ``q`` of the total (inverted CDF)."""
-    order = np.argsort(values, kind="stable")
+    order = _stable_argsort(values)
     cw = np.cumsum(weights[order])
     total = float(cw[-1])
     idx = int(np.searchsorted(cw, q * total - _QUANTILE_RTOL * total, side="left"))
@@ -1293,8 +1293,9 @@ def _ranks(srt: FloatArray, served: FloatArray) -> IntArray:
 
 def _cover_sets(prob: _Problem, threshold: float, *, positive_only: bool) -> tuple[BoolArray, FloatArray]:
     pos = prob.w > 0
-    member = prob.cost[pos] <= threshold
-    weights = prob.w[pos] if not positive_only else np.ones(int(pos.sum()))
+    every = bool(pos.all())  # no copy of the matrix when every user counts
+    member = (prob.cost if every else prob.cost[pos]) <= threshold
+    weights = (prob.w if every else prob.w[pos]) if not positive_only else np.ones(int(pos.sum()))
     return _unique_sets(member, weights)
 
 
@@ -1349,7 +1350,7 @@ def _solve_threshold(
     their covered weight clears the target by more than any rounding or solver tolerance.
     """
     pos = prob.w > 0
-    cost = prob.cost[pos]
+    cost = prob.cost if pos.all() else prob.cost[pos]
     lower = _value(prob, np.ones(len(prob.site_ids), dtype=bool), objective, q, None)
     values = np.unique(cost[np.isfinite(cost)])
     values = values[(values >= lower) & (values <= upper)]
