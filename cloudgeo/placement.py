@@ -930,6 +930,21 @@ def _nearest(block: FloatArray) -> tuple[FloatArray, IntArray]:
     return served, pos
 
 
+def _served_rows(prob: _Problem, chosen: BoolArray) -> FloatArray:
+    """Each user's RTT to its nearest chosen site (``_served(prob.cost, chosen)[0]``).
+
+    From the prepared matrix's contiguous site rows when it keeps them (no residency rule).
+    """
+    if prob.transposed is None:
+        return _served(prob.cost, chosen)[0]
+    cost_t, rows = prob.transposed()
+    idx = rows[np.flatnonzero(chosen)]
+    served: FloatArray = cost_t[idx[0]].copy()
+    for i in idx[1:]:
+        np.minimum(served, cost_t[i], out=served)
+    return served
+
+
 def _served(cost: FloatArray, chosen: BoolArray) -> tuple[FloatArray, IntArray]:
     idx = np.flatnonzero(chosen)
     served, pos = _nearest(cost[:, idx])
@@ -939,7 +954,7 @@ def _served(cost: FloatArray, chosen: BoolArray) -> tuple[FloatArray, IntArray]:
 def _value(
     prob: _Problem, chosen: BoolArray, objective: str, q: float | None, threshold_ms: float | None
 ) -> float:
-    served, _ = _served(prob.cost, chosen)
+    served = _served_rows(prob, chosen)
     if objective == "mean":
         pos = prob.w > 0
         return float(prob.w[pos] @ served[pos])
@@ -1322,7 +1337,7 @@ def _max_coverage(
         return None, 0.0, core.proven, core.method
     chosen = must.copy()
     chosen[np.flatnonzero(free)[core.chosen]] = True
-    served, _ = _served(prob.cost, chosen)
+    served = _served_rows(prob, chosen)
     return chosen, float(prob.w @ (served <= threshold)), core.proven, core.method
 
 
@@ -1407,7 +1422,7 @@ def _solve_threshold(
         chosen[np.flatnonzero(free)[core.chosen]] = True
         if objective != "worst":
             assert q is not None
-            served, _ = _served(prob.cost, chosen)
+            served = _served_rows(prob, chosen)
             if float(prob.w @ (served <= t)) < q - _QUANTILE_RTOL:
                 return None, core.proven, core.method, chosen
         return chosen, True, core.method, chosen
@@ -1441,7 +1456,7 @@ def _solve_threshold(
             """Index of ``chosen``'s percentile if it is surely feasible there and below ``below``."""
             if chosen is None:
                 return None
-            served, _ = _served(prob.cost, chosen)
+            served = _served_rows(prob, chosen)
             v = _weighted_quantile(served, prob.w, q)
             j = int(np.searchsorted(values, v))
             if j < below and values[j] == v and float(prob.w @ (served <= v)) >= q - _QUANTILE_RTOL + margin:
