@@ -1367,8 +1367,8 @@ def _solve_threshold(
     pos = prob.w > 0
     cost = prob.cost if pos.all() else prob.cost[pos]
     lower = _value(prob, np.ones(len(prob.site_ids), dtype=bool), objective, q, None)
-    values = np.unique(cost[np.isfinite(cost)])
-    values = values[(values >= lower) & (values <= upper)]
+    # the distinct finite RTTs in [lower, upper] (the band only: no sort of the whole matrix)
+    values = np.unique(cost[(cost >= lower) & (cost <= upper) & np.isfinite(cost)])
     must, free = prob.must, ~prob.must
     r = prob.k - int(must.sum())
 
