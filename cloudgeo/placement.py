@@ -1452,41 +1452,49 @@ def _solve_threshold(
         # MILP's absolute gap (HiGHS default 1e-6)
         margin = 2e-6 + 8.0 * float(np.finfo(np.float64).eps) * len(prob.w)
 
-        def jump(chosen: BoolArray | None, below: int) -> int | None:
-            """Index of ``chosen``'s percentile if it is surely feasible there and below ``below``."""
+        def jump(chosen: BoolArray | None, lo: int, hi: int) -> tuple[int, bool] | None:
+            """(index of ``chosen``'s percentile strictly inside (lo, hi), surely feasible there)."""
             if chosen is None:
                 return None
             served = _served_rows(prob, chosen)
             v = _weighted_quantile(served, prob.w, q)
             j = int(np.searchsorted(values, v))
-            if j < below and values[j] == v and float(prob.w @ (served <= v)) >= q - _QUANTILE_RTOL + margin:
-                return j
-            return None
+            if not (lo < j < hi and values[j] == v):
+                return None
+            return j, float(prob.w @ (served <= v)) >= q - _QUANTILE_RTOL + margin
 
         runs: dict[int, tuple[BoolArray | None, bool, str]] = {}
         lo, hi = -1, len(values) - 1
-        j0 = jump(seed, len(values))
-        hi = hi if j0 is None else j0
-        sure = j0 is not None
-        if not sure:
+        pending: int | None = None  # a choice's percentile, to try next
+        found = jump(seed, lo, len(values))
+        sure = found is not None and found[1]
+        if found is not None and sure:
+            hi = found[0]
+        else:  # the bisection's own first step
+            pending = None if found is None else found[0]
             ok, proof, meth, _ = attempt_core(float(values[hi]))
             runs[hi] = (ok, proof, meth)
-            sure = ok is not None
-        probe = sure  # after a jump, first try the threshold just below: usually the optimum
+            sure = ok is not None and proof
+        probe = True  # after a step down, first try the threshold just below: usually the optimum
         while sure and hi - lo > 1:
-            mid = hi - 1 if probe else (lo + hi) // 2
+            if pending is not None and lo < pending < hi:
+                mid = pending
+            else:
+                mid = hi - 1 if probe else (lo + hi) // 2
+            pending = None
             ok, proof, meth, core_choice = attempt_core(float(values[mid]))
             runs[mid] = (ok, proof, meth)
             if not proof:
                 break
             if ok is not None:
-                hi = mid
+                hi, probe = mid, True
             else:
-                lo = mid
-            j = jump(core_choice, hi)
-            probe = j is not None and j > lo
-            if j is not None and probe:
-                hi = j
+                lo, probe = mid, False
+            found = jump(core_choice, lo, hi)
+            if found is not None and found[1]:
+                hi, probe = found[0], True
+            elif found is not None:
+                pending = found[0]
         else:
             if sure:
                 if hi not in runs:
