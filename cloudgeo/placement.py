@@ -622,6 +622,8 @@ class _Problem:
     # the cost's columns as contiguous rows (sites x users) and the row of each allowed site,
     # when kept by a prepared _CostMatrix (no residency rule); None: transpose when needed
     transposed: Callable[[], tuple[FloatArray, IntArray]] | None = None
+    # _cover_sets results by (threshold, positive_only): the solvers ask for some more than once
+    cover_cache: dict[tuple[float, bool], tuple[BoolArray, FloatArray]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -1307,6 +1309,17 @@ def _ranks(srt: FloatArray, served: FloatArray) -> IntArray:
 
 
 def _cover_sets(prob: _Problem, threshold: float, *, positive_only: bool) -> tuple[BoolArray, FloatArray]:
+    """Distinct sets of sites within ``threshold`` of the users with weight, and their weights.
+
+    Computed once per problem and threshold (callers never modify the arrays).
+    """
+    key = (float(threshold), positive_only)
+    if key not in prob.cover_cache:
+        prob.cover_cache[key] = _cover_sets_of(prob, threshold, positive_only=positive_only)
+    return prob.cover_cache[key]
+
+
+def _cover_sets_of(prob: _Problem, threshold: float, *, positive_only: bool) -> tuple[BoolArray, FloatArray]:
     pos = prob.w > 0
     every = bool(pos.all())  # no copy of the matrix when every user counts
     member = (prob.cost if every else prob.cost[pos]) <= threshold
