@@ -603,6 +603,15 @@ def _milp_core(
     return _Core(chosen, proven, value if proven else min(bound, value), value, "milp")
 
 
+def _warm_solvers() -> None:
+    """Run the MILP path once on a tiny problem (its first call pays imports and solver setup).
+
+    For interactive callers (the placement explorer) that prefer paying it when built.
+    """
+    sets = np.array([[True, False], [False, True]])
+    _milp_core(2, 1, (sets, np.array([1.0, 2.0])), np.zeros((0, 2), dtype=bool), [], time_limit_s=None)
+
+
 # --------------------------------------------------------------------------------------------
 # problem setup
 
