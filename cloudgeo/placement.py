@@ -38,7 +38,14 @@ vectorised enumeration of all combinations when that is cheap (the combination's
 product of two matrices of half-combinations) and otherwise as an integer program with
 ``scipy.optimize.milp`` (HiGHS, relative gap 0). Percentile and worst-case objectives are solved
 exactly by bisection over the sorted distinct RTTs with an exact covering feasibility problem
-at each step; ties between optimal choices are broken by the lowest weighted mean RTT.
+at each step; ties between optimal choices are broken by the lowest weighted mean RTT. Without a
+time limit the optimal threshold is found with fewer solves and the bisection's result then
+reproduced from its own final steps: for ``"worst"`` by constraint generation (the p-center
+problem solved exactly on a few users with a small hitting-set search, users served worse added
+until the choice is as good on all), for percentiles by jumping to the percentile of each choice
+met (the greedy one, each solver's) and trying the threshold just below. The greedy method
+evaluates percentile and worst-case options one site row at a time; a percentile's bin is found
+by a weighted count over equal-width RTT bins and only that bin's users are sorted.
 
 Weighted percentile
 -------------------
