@@ -1370,6 +1370,277 @@ def _max_coverage(
     return chosen, float(prob.w @ (served <= threshold)), core.proven, core.method
 
 
+# --------------------------------------------------------------------------------------------
+# exact choices within a threshold by filtered enumeration (few sites, few choices left)
+
+# the filtered enumeration is tried when the choices of the free sites are at most this many
+_FILTER_MAX_COMBOS = 300_000
+# ... and gives up (the search / integer program then runs) above this many exact checks
+_FILTER_MAX_CHECKS = 16
+# ... or above this many optimal choices to break the tie between
+_FILTER_MAX_MEMBERS = 20_000
+# missed weight (a fraction of the total) within which the filter's sums are checked exactly
+_FILTER_TOL = 1e-9
+Masks = npt.NDArray[np.uint64]
+_COMBO_MASKS: dict[tuple[int, int], npt.NDArray[np.uint64]] = {}
+
+
+def _combo_masks(n: int, r: int) -> Masks:
+    """Every choice of ``r`` of ``n <= 64`` sites as a bit mask (bit j: site j); kept per (n, r)."""
+    key = (n, r)
+    if key not in _COMBO_MASKS:
+        masks = np.zeros(1, dtype=np.uint64)
+        last = np.full(1, -1, dtype=np.int64)
+        for step in range(r):
+            # extend each partial choice by every site after its last one that leaves room
+            reps = np.maximum(n - (r - step - 1) - (last + 1), 0)
+            start = np.repeat(np.cumsum(reps) - reps, reps)
+            last = np.repeat(last, reps) + 1 + (np.arange(int(reps.sum())) - start)
+            masks = np.repeat(masks, reps) | (np.uint64(1) << last.astype(np.uint64))
+        masks.flags.writeable = False
+        _COMBO_MASKS[key] = masks
+    return _COMBO_MASKS[key]
+
+
+def _set_masks(sets: BoolArray) -> Masks:
+    """Rows of a boolean matrix (at most 64 columns) as bit masks (bit j: column j)."""
+    bits = np.uint64(1) << np.arange(sets.shape[1], dtype=np.uint64)
+    masks: Masks = np.bitwise_or.reduce(np.where(sets, bits[None, :], np.uint64(0)), axis=1)
+    return masks
+
+
+def _filter_choices(
+    combos: Masks, hard: Masks, sets: Masks, weights: FloatArray, slack: float
+) -> tuple[Masks, FloatArray]:
+    """Return the choices (bit masks) hitting every ``hard`` set and missing at most ``slack`` weight.
+
+    With the missed weight of each, summed in floating point: choices up to ``_FILTER_TOL`` over
+    ``slack`` are kept (callers decide those near ``slack`` exactly). Small hard sets and heavy
+    sets go first, so most choices are dropped in the first few passes.
+    """
+    surv = combos
+    for h in hard[np.argsort(np.bitwise_count(hard), kind="stable")]:
+        surv = surv[(surv & h) != 0]
+        if not len(surv):
+            break
+    limit = slack + _FILTER_TOL
+    missed = np.zeros(len(surv))
+    for i, s in enumerate(np.argsort(-weights, kind="stable")):
+        if not len(surv):
+            break
+        missed += weights[s] * ((surv & sets[s]) == 0)
+        if i < 64 or i % 8 == 7:
+            keep = missed <= limit
+            if not keep.all():
+                surv, missed = surv[keep], missed[keep]
+    keep = missed <= limit
+    return surv[keep], missed[keep]
+
+
+@dataclass
+class _Listing:
+    """Choices of the free sites of a problem listed by :func:`_filter_at` (bit masks)."""
+
+    prob: _Problem
+    objective: str
+    q: float | None
+    free_idx: IntArray
+    combos: Masks
+
+    def at(self, t: float, within: Masks, minimum: float | None = None) -> tuple[Masks, FloatArray, float]:
+        """Return the choices of ``within`` that may reach the objective at ``t`` (a superset).
+
+        With their missed weight and the slack it is compared with (percentiles: users within
+        ``t`` at least ``q``; coverage: at least ``minimum``; worst: every user within ``t``).
+        """
+        prob, must, free = self.prob, self.prob.must, ~self.prob.must
+        hard = prob.hard
+        sets: BoolArray = np.zeros((0, len(must)), dtype=bool)
+        weights: FloatArray = np.zeros(0)
+        slack = 0.0
+        if self.objective == "worst":
+            cover, _ = _cover_sets(prob, t, positive_only=True)
+            hard = np.vstack([hard, cover])
+        else:
+            sets, weights = _cover_sets(prob, t, positive_only=False)
+            need = (
+                minimum
+                if minimum is not None
+                else float(self.q if self.q is not None else 0.0) - _QUANTILE_RTOL
+            )
+            slack = float(weights.sum()) - need
+            hit = (sets & must[None, :]).any(axis=1)
+            sets, weights = sets[~hit][:, free], weights[~hit]
+        hard_r = hard[~(hard & must[None, :]).any(axis=1)][:, free]
+        surv, missed = _filter_choices(within, _set_masks(hard_r), _set_masks(sets), weights, slack)
+        return surv, missed, slack
+
+    def choice(self, mask: int) -> BoolArray:
+        chosen = self.prob.must.copy()
+        chosen[self.free_idx[[j for j in range(len(self.free_idx)) if mask >> j & 1]]] = True
+        return chosen
+
+    def value(self, mask: int, t: float) -> float:
+        return _value(self.prob, self.choice(mask), self.objective, self.q, t)
+
+    def surely(self, missed: FloatArray, slack: float) -> BoolArray:
+        """Choices whose missed weight is below ``slack`` whatever the rounding (no exact check needed)."""
+        if self.objective == "worst":  # bit tests only: exact
+            return np.ones(len(missed), dtype=bool)
+        return np.asarray(missed <= slack - _FILTER_TOL)
+
+
+def _listing(prob: _Problem, objective: str, q: float | None) -> _Listing:
+    free_idx = np.flatnonzero(~prob.must)
+    r = prob.k - int(prob.must.sum())
+    return _Listing(prob, objective, q, free_idx, _combo_masks(len(free_idx), r))
+
+
+def _least_mean(prob: _Problem, choices: list[BoolArray]) -> BoolArray | None:
+    """Return the choice of lowest weighted mean RTT; None for a near tie (the solver then decides).
+
+    A near tie: another choice within the integer program's absolute gap (HiGHS default 1e-6)
+    plus 1e-9 relative, where its pick among them is not known.
+    """
+    if len(choices) == 1:
+        return choices[0]
+    n = len(prob.site_ids)
+    pos = prob.w > 0
+    every = bool(pos.all())
+    rows = prob.order_rows() if prob.order_rows is not None else None
+    cost, _ = _aggregate_users(
+        prob.cost if every else prob.cost[pos],
+        prob.w if every else prob.w[pos],
+        n - prob.k + 1,
+        rows if rows is None or every else (rows[0][pos], rows[1]),
+    )
+    idx = np.array([np.flatnonzero(c) for c in choices], dtype=np.intp)  # choices x k
+    means = np.zeros(len(choices))
+    step = max(1, 4_000_000 // max(1, len(cost) * idx.shape[1]))
+    for start in range(0, len(choices), step):
+        block = cost[:, idx[start : start + step]]  # groups x choices x k
+        means[start : start + step] = block.min(axis=2).sum(axis=0)
+    best = int(np.argmin(means))
+    near = np.abs(means - means[best]) <= 2e-6 + 1e-9 * abs(float(means[best]))
+    return choices[best] if int(near.sum()) == 1 else None
+
+
+def _exact_members(
+    listing: _Listing, surv: Masks, missed: FloatArray, slack: float, t: float
+) -> list[int] | None:
+    """Return the listed choices that reach the objective at ``t`` exactly (None: too many to check)."""
+    sure = listing.surely(missed, slack)
+    unsure = np.flatnonzero(~sure)
+    if len(unsure) > _FILTER_MAX_CHECKS:
+        return None
+    out = [int(m) for m in surv[sure].tolist()]
+    for i in unsure:
+        v = listing.value(int(surv[i]), t)
+        if v <= t:
+            out.append(int(surv[i]))
+    return out
+
+
+def _filter_applies(prob: _Problem, side: Sequence[object], time_limit_s: float | None, prefer: str) -> bool:
+    n_free = int((~prob.must).sum())
+    r = prob.k - int(prob.must.sum())
+    return (
+        not side
+        and time_limit_s is None
+        and prefer == "auto"
+        and n_free <= 64
+        and 0 <= r <= n_free
+        and math.comb(n_free, r) <= _FILTER_MAX_COMBOS
+    )
+
+
+def _threshold_by_filter(
+    prob: _Problem, objective: str, q: float | None, values: FloatArray, seed: BoolArray
+) -> tuple[BoolArray, int] | None:
+    """Percentile / worst optimum by listing the choices better than ``seed`` (filtered enumeration).
+
+    Returns (the optimal choice of lowest weighted mean RTT, index of the optimum in ``values``),
+    or None (too many choices to check, a near tie in the mean, an optimum not in ``values``):
+    the caller then runs its search. The choices within the threshold just below the best value
+    known are listed (from those listed before: the lists only shrink); one of them, the one that
+    misses the least weight, gives a better value, until none is left. The optimal choices are
+    then those of the last list that reach the optimum.
+    """
+    listing = _listing(prob, objective, q)
+    best = _value(prob, seed, objective, q, None)
+    h = int(np.searchsorted(values, best))
+    if not (h < len(values) and values[h] == best):
+        return None
+    within = listing.combos  # every choice of value <= values[h]
+    while h > 0:
+        t = float(values[h - 1])
+        surv, missed, slack = listing.at(t, within)
+        found: float | None = None
+        order = np.argsort(missed, kind="stable")
+        for count, i in enumerate(order):
+            if count >= _FILTER_MAX_CHECKS:
+                return None
+            v = listing.value(int(surv[i]), t)
+            if v <= t:
+                found = v
+                break
+            if listing.surely(missed[i : i + 1], slack)[0]:
+                return None  # not expected: the filter's sums disagree with the exact value
+        if found is None:
+            break
+        best = found
+        h = int(np.searchsorted(values, best))
+        if not (h < len(values) and values[h] == best):
+            return None
+        within = surv
+    surv, missed, slack = listing.at(best, within)
+    members = _exact_members(listing, surv, missed, slack, best)
+    if not members or len(members) > _FILTER_MAX_MEMBERS:
+        return None
+    chosen = _least_mean(prob, [listing.choice(m) for m in members])
+    return None if chosen is None else (chosen, h)
+
+
+def _coverage_by_filter(
+    prob: _Problem, threshold: float, greedy_share: float, prefer: str
+) -> tuple[BoolArray, str] | None:
+    """Maximal covering by listing the choices that cover at least the greedy share (exact).
+
+    Returns (the maximal-coverage choice of lowest weighted mean RTT, the method
+    :func:`_max_coverage` names), or None (too many choices to check, a near tie in the mean).
+    """
+    listing = _listing(prob, "coverage", None)
+    surv, missed, slack = listing.at(threshold, listing.combos, minimum=greedy_share - _QUANTILE_RTOL)
+    if not len(surv):
+        return None
+    top = int(np.argmin(missed))
+    share = listing.value(int(surv[top]), threshold)
+    # the maximal-coverage choices: within _QUANTILE_RTOL of the best share
+    total = slack + greedy_share - _QUANTILE_RTOL
+    slack_best = total - (share - _QUANTILE_RTOL)
+    keep = missed <= slack_best + _FILTER_TOL
+    surv, missed = surv[keep], missed[keep]
+    sure = missed <= slack_best - _FILTER_TOL
+    unsure = np.flatnonzero(~sure)
+    if len(unsure) > _FILTER_MAX_CHECKS:
+        return None
+    members = [int(m) for m in surv[sure].tolist()]
+    members += [
+        int(surv[i]) for i in unsure if listing.value(int(surv[i]), threshold) >= share - _QUANTILE_RTOL
+    ]
+    if len(members) > _FILTER_MAX_MEMBERS:
+        return None
+    chosen = _least_mean(prob, [listing.choice(m) for m in members])
+    if chosen is None:
+        return None
+    sets, _ = _cover_sets(prob, threshold, positive_only=False)
+    must, free = prob.must, ~prob.must
+    m_total = int((sets.any(axis=1) & ~(sets & must[None, :]).any(axis=1)).sum()) + int(
+        (~(prob.hard & must[None, :]).any(axis=1)).sum()
+    )
+    return chosen, _core_method(int(free.sum()), prob.k - int(must.sum()), m_total, prefer)
+
+
 def _solve_threshold(
     prob: _Problem,
     objective: str,
@@ -1379,7 +1650,7 @@ def _solve_threshold(
     time_limit_s: float | None,
     prefer: str,
     seed: BoolArray | None = None,
-) -> tuple[BoolArray | None, bool, float, str]:
+) -> tuple[BoolArray | None, bool, float, str, bool]:
     """Bisection over the distinct RTTs for the percentile / worst objectives.
 
     At each threshold ``t`` an exact covering problem decides whether some choice of sites
@@ -1461,7 +1732,14 @@ def _solve_threshold(
         return chosen, proof, method
 
     if not len(values):
-        return None, True, math.inf, "enumeration"
+        return None, True, math.inf, "enumeration", False
+    if seed is not None and _filter_applies(prob, side, time_limit_s, prefer):
+        # every choice better than the seed listed exactly: the optimum and its mean tie-break
+        # at once; named like the bisection's last step (as below)
+        listed = _threshold_by_filter(prob, objective, q, values, seed)
+        if listed is not None:
+            last = _last_bisection_step(len(values), listed[1])
+            return listed[0], True, float(values[listed[1]]), method_at(float(values[last])), True
     if objective == "worst" and not side and time_limit_s is None and len(free) <= 64:
         # the optimum found by constraint generation on few users, then the bisection's own
         # outcome: its last steps (same thresholds, same solver calls) give the same result
@@ -1474,7 +1752,7 @@ def _solve_threshold(
                 if chosen is not None:
                     if last != h_opt:
                         method = method_at(float(values[last]))
-                    return chosen, True, float(values[h_opt]), method
+                    return chosen, True, float(values[h_opt]), method, False
     if objective != "worst" and not side and time_limit_s is None:
         assert q is not None
         # covered weight that surely passes attempt()'s test at t whatever the rounding and the
@@ -1538,7 +1816,7 @@ def _solve_threshold(
                         if last in runs
                         else method_at(float(values[last]))
                     )
-                    return chosen_hi, True, float(values[hi]), method
+                    return chosen_hi, True, float(values[hi]), method, False
     lo, hi = -1, len(values) - 1
     best: BoolArray | None = None
     proven_all, method = True, "enumeration"
@@ -1552,12 +1830,12 @@ def _solve_threshold(
         else:
             proven_all &= proof
             if first:
-                return None, proof, bound, method
+                return None, proof, bound, method, False
             if proof:
                 bound = max(bound, float(values[mid]))
             lo = mid
         first = False
-    return best, proven_all, bound if not proven_all else float(values[hi]), method
+    return best, proven_all, bound if not proven_all else float(values[hi]), method, False
 
 
 def _last_bisection_step(n_values: int, h_opt: int) -> int:
@@ -1730,6 +2008,10 @@ def _solve(
         return chosen, used, gap, greedy_value
     if objective == "coverage":
         assert threshold_ms is not None
+        if greedy_value is not None and _filter_applies(prob, side, time_limit_s, prefer):
+            fast = _coverage_by_filter(prob, threshold_ms, greedy_value, prefer)
+            if fast is not None:
+                return fast[0], fast[1], 0.0, greedy_value
         chosen, share, proven, used = _max_coverage(prob, threshold_ms, time_limit_s, prefer)
         if chosen is None or (not proven and greedy_value is not None and greedy_value > share):
             if proven or greedy is None or greedy_value is None:
@@ -1747,13 +2029,15 @@ def _solve(
     upper = float(prob.cost[np.isfinite(prob.cost)].max())
     if greedy_value is not None:
         upper = greedy_value
-    chosen, proven, bound, used = _solve_threshold(
+    chosen, proven, bound, used, final = _solve_threshold(
         prob, objective, q, upper, side, time_limit_s, prefer, seed=greedy
     )
     if chosen is None:
         if proven or greedy is None:
             raise _infeasible(prob)
         chosen, used = greedy, "greedy"  # time limit hit before any threshold was proven feasible
+    if final:  # already the lowest-mean optimal choice
+        return chosen, used, 0.0, greedy_value
     t_star = _value(prob, chosen, objective, q, None)
     if objective == "worst":
         sets, _ = _cover_sets(prob, t_star, positive_only=True)
