@@ -139,6 +139,7 @@ def test_random_instances_match_brute_force(
 ) -> None:
     if force_milp:
         monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
+        monkeypatch.setattr(placement, "_FILTER_MAX_COMBOS", 0)  # no listing: the integer program
     users, sites = random_instance(seed)
     cost = physics_rtt_ms(users, sites)
     res = optimize_placement(users, sites, 3, objective=objective, cost_ms=cost, threshold_ms=60.0)
@@ -1122,6 +1123,7 @@ def test_threshold_search_matches_the_full_bisection(
 ) -> None:
     if force_milp:
         monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
+        monkeypatch.setattr(placement, "_FILTER_MAX_COMBOS", 0)
     users, sites, cost = tie_instance(seed, n_users=40, n_sites=7)
     cases: list[dict[str, object]] = [
         {},
@@ -1152,3 +1154,128 @@ def test_prepared_matrix_site_rows_give_the_same_greedy(objective: str) -> None:
             b = optimize_placement(users, sites, k, cost_ms=cost, **kw)  # type: ignore[arg-type]
             assert a.sites == b.sites
             assert a.objective_value == b.objective_value
+
+
+# ---------------------------------------------------------------------------------------------
+# exact percentiles, worst and coverage by listing the choices (bit-mask filtering)
+
+
+@pytest.mark.parametrize(("n", "r"), [(5, 0), (5, 5), (7, 3), (10, 4), (12, 6)])
+def test_combo_masks_list_every_choice_once(n: int, r: int) -> None:
+    masks = placement._combo_masks(n, r)
+    expected = {sum(1 << j for j in c) for c in itertools.combinations(range(n), r)}
+    assert len(masks) == math.comb(n, r)
+    assert set(masks.tolist()) == expected
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_filter_choices_keeps_exactly_the_choices_within_the_slack(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, r = 9, 3
+    sets = rng.random((25, n)) < 0.2
+    weights = rng.integers(0, 5, 25).astype(float) / 32.0  # binary fractions: exact sums
+    hard = rng.random((2, n)) < 0.4
+    slack = float(rng.choice([0.0, 0.125, 0.3, 1.0]))
+    combos = placement._combo_masks(n, r)
+    surv, missed = placement._filter_choices(
+        combos, placement._set_masks(hard), placement._set_masks(sets), weights, slack
+    )
+    expected = {}
+    for c in itertools.combinations(range(n), r):
+        chosen = np.zeros(n, dtype=bool)
+        chosen[list(c)] = True
+        lost = float(weights[~(sets & chosen).any(axis=1)].sum())
+        if (hard & chosen).any(axis=1).all() and lost <= slack:
+            expected[sum(1 << j for j in c)] = lost
+    assert dict(zip(surv.tolist(), missed.tolist(), strict=True)) == pytest.approx(expected, abs=1e-12)
+
+
+def _listing_instances() -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+    out = []
+    for seed in range(3):
+        users, sites = random_instance(seed, n_users=60, n_sites=9)
+        users["country_code"] = np.random.default_rng(seed).choice(["AA", "BB", "CC"], len(users))
+        out.append((users, sites, physics_rtt_ms(users, sites)))
+    out.extend(tie_instance(seed, n_users=40, n_sites=8) for seed in range(2))
+    return out
+
+
+@pytest.mark.parametrize("objective", ["p50", "p90", "p99", "worst", "coverage"])
+def test_listing_the_choices_gives_the_search_result(objective: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same sites, value, gap and method name with and without the listing (ties, zero weights,
+    must_include, exclude, residency), the value also by brute force."""
+    decided = []
+    threshold_fn, coverage_fn = placement._threshold_by_filter, placement._coverage_by_filter
+
+    def spy_threshold(*a: object) -> object:
+        out = threshold_fn(*a)  # type: ignore[arg-type]
+        decided.append(out is not None)
+        return out
+
+    def spy_coverage(*a: object) -> object:
+        out = coverage_fn(*a)  # type: ignore[arg-type]
+        decided.append(out is not None)
+        return out
+
+    monkeypatch.setattr(placement, "_threshold_by_filter", spy_threshold)
+    monkeypatch.setattr(placement, "_coverage_by_filter", spy_coverage)
+    cases: list[dict[str, object]] = [
+        {},
+        {"must_include": ["s1"]},
+        {"exclude": ["s0", "s4"]},
+        {"residency": {"AA": ["s1", "s2"], "BB": ["s3", "s5", "s6"]}},
+    ]
+    for users, sites, cost in _listing_instances():
+        c, w = cost.to_numpy(), users["weight"].to_numpy()
+        pos = {s: j for j, s in enumerate(sites.index)}
+        thr = float(np.median(c))
+        for extra in cases:
+            for k in range(1 + ("must_include" in extra or "residency" in extra), 5):
+                args: dict[str, object] = {
+                    "cost_ms": cost,
+                    "objective": objective,
+                    "threshold_ms": thr,
+                    **extra,
+                }
+                listed = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
+                with monkeypatch.context() as m:
+                    m.setattr(placement, "_FILTER_MAX_COMBOS", 0)
+                    searched = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
+                assert listed.sites == searched.sites
+                assert listed.objective_value == searched.objective_value
+                assert listed.method == searched.method
+                assert listed.gap == searched.gap == 0.0
+                if "residency" in extra:
+                    continue
+                inc = {pos[s] for s in extra.get("must_include", [])}  # type: ignore[attr-defined]
+                exc = {pos[s] for s in extra.get("exclude", [])}  # type: ignore[attr-defined]
+
+                def allowed(s: tuple[int, ...], inc: set[int] = inc, exc: set[int] = exc) -> bool:
+                    return inc <= set(s) and not exc & set(s)
+
+                expected = brute_force(c, w, k, objective, threshold_ms=thr, allowed=allowed)
+                assert listed.objective_value == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert sum(decided) >= len(decided) // 2  # the listing decides most cases (not only near ties)
+
+
+def test_least_mean_gives_up_on_a_near_tie() -> None:
+    users, sites, cost = tie_instance(0, n_users=20, n_sites=5)
+    prob = placement._prepare(
+        users,
+        sites,
+        2,
+        objective="mean",
+        model=None,
+        stat="p50",
+        must_include=(),
+        exclude=(),
+        residency=None,
+        cost_ms=cost,
+    )[0]
+    a = np.array([True, True, False, False, False])
+    b = np.array([False, False, True, True, False])
+    assert placement._least_mean(prob, [a]) is a
+    assert placement._least_mean(prob, [a, a.copy()]) is None  # same mean: the solver decides
+    va, vb = (placement._value(prob, x, "mean", None, None) for x in (a, b))
+    if abs(va - vb) > 1e-3:
+        assert placement._least_mean(prob, [a, b]) is (a if va < vb else b)
