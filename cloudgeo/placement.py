@@ -1378,7 +1378,7 @@ _FILTER_MAX_COMBOS = 300_000
 # ... and gives up (the search / integer program then runs) above this many exact checks
 _FILTER_MAX_CHECKS = 16
 # ... or above this many optimal choices to break the tie between
-_FILTER_MAX_MEMBERS = 20_000
+_FILTER_MAX_MEMBERS = 512
 # missed weight (a fraction of the total) within which the filter's sums are checked exactly
 _FILTER_TOL = 1e-9
 Masks = npt.NDArray[np.uint64]
