@@ -1418,12 +1418,15 @@ def _filter_choices(
     ``slack`` are kept (callers decide those near ``slack`` exactly). Small hard sets and heavy
     sets go first, so most choices are dropped in the first few passes.
     """
+    limit = slack + _FILTER_TOL
+    heavy = weights > limit  # a set heavier than the slack must be hit: filtered like a hard set
+    hard = np.concatenate([hard, sets[heavy]])
+    sets, weights = sets[~heavy], weights[~heavy]
     surv = combos
     for h in hard[np.argsort(np.bitwise_count(hard), kind="stable")]:
         surv = surv[(surv & h) != 0]
         if not len(surv):
             break
-    limit = slack + _FILTER_TOL
     missed = np.zeros(len(surv))
     for i, s in enumerate(np.argsort(-weights, kind="stable")):
         if not len(surv):
@@ -2026,9 +2029,7 @@ def _solve(
             chosen = tb
         return chosen, used, 0.0 if proven else math.nan, greedy_value
     # percentile / worst: bisection, then tie-break by the mean
-    upper = float(prob.cost[np.isfinite(prob.cost)].max())
-    if greedy_value is not None:
-        upper = greedy_value
+    upper = greedy_value if greedy_value is not None else float(prob.cost[np.isfinite(prob.cost)].max())
     chosen, proven, bound, used, final = _solve_threshold(
         prob, objective, q, upper, side, time_limit_s, prefer, seed=greedy
     )
