@@ -1440,6 +1440,36 @@ def _filter_choices(
     return surv[keep], missed[keep]
 
 
+def _bounded_combos(cover: FloatArray, r: int, need: float, cap: int) -> Masks | None:
+    """Return the choices of ``r`` sites whose summed site coverage reaches ``need`` (bit masks).
+
+    A choice covers at most the sum of what its sites cover (the union bound), so the others
+    cannot cover ``need``. Built site by site in decreasing coverage, a partial choice dropped
+    when even the best sites left cannot bring it to ``need``. None when more than ``cap``
+    partial choices remain at some step (the bound prunes too little: list all choices instead).
+    """
+    n = len(cover)
+    order = np.argsort(-cover, kind="stable")
+    val = cover[order]
+    # best[i][m]: the most that m sites from position i on can add (the m next ones)
+    csum = np.concatenate([[0.0], np.cumsum(val)])
+    masks = np.zeros(1, dtype=np.uint64)
+    last = np.full(1, -1, dtype=np.int64)
+    part = np.zeros(1)
+    for step in range(r):
+        left = r - step - 1  # sites still to add after this one
+        reps = np.maximum(n - left - (last + 1), 0)
+        start = np.repeat(np.cumsum(reps) - reps, reps)
+        pos = np.repeat(last, reps) + 1 + (np.arange(int(reps.sum())) - start)
+        part = np.repeat(part, reps) + val[pos]
+        masks = np.repeat(masks, reps) | (np.uint64(1) << order[pos].astype(np.uint64))
+        keep = part + (csum[pos + 1 + left] - csum[pos + 1]) >= need
+        masks, last, part = masks[keep], pos[keep], part[keep]
+        if len(masks) > cap:
+            return None
+    return masks
+
+
 @dataclass
 class _Listing:
     """Choices of the free sites of a problem listed by :func:`_filter_at` (bit masks)."""
@@ -1448,6 +1478,7 @@ class _Listing:
     objective: str
     q: float | None
     free_idx: IntArray
+    r: int
     combos: Masks
 
     def at(self, t: float, within: Masks, minimum: float | None = None) -> tuple[Masks, FloatArray, float]:
@@ -1475,6 +1506,14 @@ class _Listing:
             hit = (sets & must[None, :]).any(axis=1)
             sets, weights = sets[~hit][:, free], weights[~hit]
         hard_r = hard[~(hard & must[None, :]).any(axis=1)][:, free]
+        if within is self.combos and len(weights):
+            # only the choices whose sites together may cover enough (usually few: p50, coverage)
+            site_share: FloatArray = np.asarray(weights @ sets, dtype=np.float64)
+            bounded = _bounded_combos(
+                site_share, self.r, float(weights.sum()) - slack - 2 * _FILTER_TOL, len(within) // 8
+            )
+            if bounded is not None:
+                within = bounded
         surv, missed = _filter_choices(within, _set_masks(hard_r), _set_masks(sets), weights, slack)
         return surv, missed, slack
 
@@ -1496,7 +1535,7 @@ class _Listing:
 def _listing(prob: _Problem, objective: str, q: float | None) -> _Listing:
     free_idx = np.flatnonzero(~prob.must)
     r = prob.k - int(prob.must.sum())
-    return _Listing(prob, objective, q, free_idx, _combo_masks(len(free_idx), r))
+    return _Listing(prob, objective, q, free_idx, r, _combo_masks(len(free_idx), r))
 
 
 def _least_mean(prob: _Problem, choices: list[BoolArray]) -> BoolArray | None:

@@ -1279,3 +1279,19 @@ def test_least_mean_gives_up_on_a_near_tie() -> None:
     va, vb = (placement._value(prob, x, "mean", None, None) for x in (a, b))
     if abs(va - vb) > 1e-3:
         assert placement._least_mean(prob, [a, b]) is (a if va < vb else b)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bounded_combos_keep_every_choice_whose_sites_may_cover_enough(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, r = 10, 4
+    share = rng.integers(0, 6, n).astype(float) / 16.0  # ties included
+    need = float(rng.choice([0.0, 0.5, 1.0, 1.25, 3.0]))
+    got = placement._bounded_combos(share, r, need, cap=10**6)
+    assert got is not None
+    expected = {
+        sum(1 << j for j in c) for c in itertools.combinations(range(n), r) if share[list(c)].sum() >= need
+    }
+    assert len(got) == len(expected)
+    assert set(got.tolist()) == expected
+    assert placement._bounded_combos(share, r, 0.0, cap=10) is None  # too many: list them all instead
