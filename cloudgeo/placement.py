@@ -1453,7 +1453,8 @@ def _bounded_combos(cover: FloatArray, r: int, need: float, cap: int) -> Masks |
     A choice covers at most the sum of what its sites cover (the union bound), so the others
     cannot cover ``need``. Built site by site in decreasing coverage, a partial choice dropped
     when even the best sites left cannot bring it to ``need``. None when more than ``cap``
-    partial choices remain at some step (the bound prunes too little: list all choices instead).
+    partial choices, or from the second site on more than an eighth of them, remain at some step
+    (the bound prunes too little: list all choices instead).
     """
     n = len(cover)
     order = np.argsort(-cover, kind="stable")
@@ -1472,8 +1473,8 @@ def _bounded_combos(cover: FloatArray, r: int, need: float, cap: int) -> Masks |
         masks = np.repeat(masks, reps) | (np.uint64(1) << order[pos].astype(np.uint64))
         keep = part + (csum[pos + 1 + left] - csum[pos + 1]) >= need
         masks, last, part = masks[keep], pos[keep], part[keep]
-        if len(masks) > cap:
-            return None
+        if len(masks) > cap or (step >= 1 and 8 * len(masks) > math.comb(n, step + 1)):
+            return None  # from the second site on: more than an eighth of the partial choices kept
     return masks
 
 
