@@ -1748,6 +1748,12 @@ def _solve_threshold(
         return objective_sets, hard_r, covers
 
     def method_at(t: float) -> str:
+        if (
+            objective != "worst"
+            and not len(prob.hard)
+            and _core_method(int(free.sum()), r, 0, prefer) == "milp"
+        ):
+            return "milp"  # too many pairs to enumerate, whatever the sets: no need to build them
         built = build(t)
         if built is None:
             return "enumeration"
