@@ -100,7 +100,9 @@ def _placement_objectives(ex: widgets.Explorer) -> None:
         ("mean", "greedy"),
         ("p90", "greedy"),
         ("mean", "exact"),
+        ("p50", "exact"),
         ("p90", "exact"),
+        ("p99", "exact"),
         ("coverage", "exact"),
         ("worst", "exact"),
     ):
