@@ -1656,8 +1656,8 @@ def _coverage_by_filter(
 ) -> tuple[BoolArray, str] | None:
     """Maximal covering by listing the choices that cover at least the greedy share (exact).
 
-    Returns (the maximal-coverage choice of lowest weighted mean RTT, the method
-    :func:`_max_coverage` names), or None (too many choices to check, a near tie in the mean).
+    Returns (the maximal-coverage choice of lowest weighted mean RTT, ``"enumeration"``: every
+    choice was listed), or None (too many choices to check, a near tie in the mean).
     """
     listing = _listing(prob, "coverage", None)
     surv, missed, slack = listing.at(threshold, listing.combos, minimum=greedy_share - _QUANTILE_RTOL)
@@ -1683,12 +1683,7 @@ def _coverage_by_filter(
     chosen = _least_mean(prob, [listing.choice(m) for m in members])
     if chosen is None:
         return None
-    sets, _ = _cover_sets(prob, threshold, positive_only=False)
-    must, free = prob.must, ~prob.must
-    m_total = int((sets.any(axis=1) & ~(sets & must[None, :]).any(axis=1)).sum()) + int(
-        (~(prob.hard & must[None, :]).any(axis=1)).sum()
-    )
-    return chosen, _core_method(int(free.sum()), prob.k - int(must.sum()), m_total, prefer)
+    return chosen, "enumeration"
 
 
 def _solve_threshold(
@@ -1791,11 +1786,10 @@ def _solve_threshold(
         return None, True, math.inf, "enumeration", False
     if seed is not None and _filter_applies(prob, side, time_limit_s, prefer):
         # every choice better than the seed listed exactly: the optimum and its mean tie-break
-        # at once; named like the bisection's last step (as below)
+        # at once (an enumeration of the choices, so named)
         listed = _threshold_by_filter(prob, objective, q, values, seed)
         if listed is not None:
-            last = _last_bisection_step(len(values), listed[1])
-            return listed[0], True, float(values[listed[1]]), method_at(float(values[last])), True
+            return listed[0], True, float(values[listed[1]]), "enumeration", True
     if objective == "worst" and not side and time_limit_s is None and len(free) <= 64:
         # the optimum found by constraint generation on few users, then the bisection's own
         # outcome: its last steps (same thresholds, same solver calls) give the same result
