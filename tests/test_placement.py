@@ -878,18 +878,7 @@ def test_exact_mean_is_exact_whatever_the_seed_depth(seed: int) -> None:
     c, w = cost.to_numpy(), users["weight"].to_numpy()
     for k in (2, 3, 4):
         res = optimize_placement(users, sites, k, cost_ms=cost)
-        prob = placement._prepare(
-            users,
-            sites,
-            k,
-            objective="mean",
-            model=None,
-            stat="p50",
-            must_include=(),
-            exclude=(),
-            residency=None,
-            cost_ms=cost,
-        )[0]
+        prob = _mean_problem(users, sites, k, cost)
         worst_first = np.zeros(len(sites), dtype=bool)
         worst_first[np.argsort(-(w @ c))[:k]] = True
         for seed_choice in (worst_first, np.eye(len(sites), dtype=bool)[0]):
@@ -1258,12 +1247,12 @@ def test_listing_the_choices_gives_the_search_result(objective: str, monkeypatch
     assert sum(decided) >= len(decided) // 2  # the listing decides most cases (not only near ties)
 
 
-def test_least_mean_gives_up_on_a_near_tie() -> None:
-    users, sites, cost = tie_instance(0, n_users=20, n_sites=5)
-    prob = placement._prepare(
+def _mean_problem(users: pd.DataFrame, sites: pd.DataFrame, k: int, cost: pd.DataFrame) -> placement._Problem:
+    """The private problem object of a plain mean placement (no constraints) on ``cost``."""
+    return placement._prepare(
         users,
         sites,
-        2,
+        k,
         objective="mean",
         model=None,
         stat="p50",
@@ -1272,6 +1261,11 @@ def test_least_mean_gives_up_on_a_near_tie() -> None:
         residency=None,
         cost_ms=cost,
     )[0]
+
+
+def test_least_mean_gives_up_on_a_near_tie() -> None:
+    users, sites, cost = tie_instance(0, n_users=20, n_sites=5)
+    prob = _mean_problem(users, sites, 2, cost)
     a = np.array([True, True, False, False, False])
     b = np.array([False, False, True, True, False])
     assert placement._least_mean(prob, [a]) is a
