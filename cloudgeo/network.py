@@ -144,7 +144,7 @@ class Backbone:
             problems.append(
                 f"predecessors must hold integer hub positions, got dtype {self.predecessors.dtype}"
             )
-        if isinstance(self.hop_penalty_km, bool) or not isinstance(self.hop_penalty_km, int | float):
+        if isinstance(self.hop_penalty_km, bool) or not isinstance(self.hop_penalty_km, numbers.Real):
             msg = f"Backbone hop_penalty_km must be a number [km], got {type(self.hop_penalty_km).__name__}."
             raise InvalidTypeError(msg)
         if not (np.isfinite(self.hop_penalty_km) and self.hop_penalty_km >= 0):
