@@ -936,29 +936,22 @@ def erasure_coding_loss(
     y_days = check_positive(year_days, "year_days", "days")
     name = check_choice(model, "model", EC_MODELS)
     s = d + p_tol
+    extra: dict[str, float]
     if name == "backblaze":
         bb = _backblaze(s, p_tol, rate, r_days, y_days)
-        q = bb["q"]
-        return ErasureCodingResult(
-            model=name,
-            data_shards=d,
-            parity_shards=p_tol,
-            shard_failure_rate_per_year=rate,
-            replace_days=r_days,
-            year_days=y_days,
-            loss_probability_per_year=q,
-            durability=1.0 - q,
-            nines=_nines_from_q(q),
-            mttdl_years=bb["mttdl"],
-            loss_probability_per_period=bb["L"],
-            periods_per_year=bb["n"],
-            shard_failure_probability_per_period=bb["p"],
-        )
-    mu = y_days / r_days
-    births, deaths = _birth_death_rates(s, p_tol, rate, mu, serial=name == "markov-serial")
-    mttdl = _mttdl(births, deaths)
-    q = -math.expm1(-1.0 / mttdl) if math.isfinite(mttdl) else 0.0
-    q_first = _absorption_probability(births, deaths, 1.0) if rate > 0 else 0.0
+        q, mttdl = bb["q"], bb["mttdl"]
+        extra = {
+            "loss_probability_per_period": bb["L"],
+            "periods_per_year": bb["n"],
+            "shard_failure_probability_per_period": bb["p"],
+        }
+    else:
+        mu = y_days / r_days
+        births, deaths = _birth_death_rates(s, p_tol, rate, mu, serial=name == "markov-serial")
+        mttdl = _mttdl(births, deaths)
+        q = -math.expm1(-1.0 / mttdl) if math.isfinite(mttdl) else 0.0
+        q_first = _absorption_probability(births, deaths, 1.0) if rate > 0 else 0.0
+        extra = {"loss_probability_first_year_from_healthy": q_first}
     return ErasureCodingResult(
         model=name,
         data_shards=d,
@@ -970,7 +963,7 @@ def erasure_coding_loss(
         durability=1.0 - q,
         nines=_nines_from_q(q),
         mttdl_years=mttdl,
-        loss_probability_first_year_from_healthy=q_first,
+        **extra,
     )
 
 
