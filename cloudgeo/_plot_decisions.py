@@ -19,6 +19,7 @@ from cloudgeo._plotstyle import (
     base_layout,
     labels,
     numeric_column,
+    users_trace,
     world_geo_layout,
 )
 from cloudgeo._validate import points_arrays, raise_if_problems, require_columns
@@ -484,17 +485,7 @@ def plot_placement(
     else:
         palette = {s: QUALITATIVE[i % len(QUALITATIVE)] for i, s in enumerate(map(str, sites))}
         marker["color"] = np.array([palette.get(s, "#444") for s in served], dtype=str)
-    fig.add_trace(
-        go.Scattergeo(
-            lat=lat[rows],
-            lon=lon[rows],
-            mode="markers",
-            name=f"users ({len(rows):,} points)",
-            marker=marker,
-            hovertext=hover,
-            hoverinfo="text",
-        )
-    )
+    fig.add_trace(users_trace(lat[rows], lon[rows], marker, hover))
     fig.add_trace(
         go.Scattergeo(
             lat=clat[~chosen],

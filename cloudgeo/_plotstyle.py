@@ -188,6 +188,21 @@ def set_layout(fig: go.Figure, layout: dict[str, Any]) -> None:
         fig.update_layout(merge)
 
 
+def users_trace(lat: np.ndarray, lon: np.ndarray, marker: dict[str, Any], hover: np.ndarray) -> go.Scattergeo:
+    """Return the users layer of a map: one marker per drawn user, hover text as given."""
+    import plotly.graph_objects as go
+
+    return go.Scattergeo(
+        lat=lat,
+        lon=lon,
+        mode="markers",
+        name=f"users ({len(lat):,} points)",
+        marker=marker,
+        hovertext=hover,
+        hoverinfo="text",
+    )
+
+
 def col(df: pd.DataFrame, *names: str) -> pd.Series | None:
     for n in names:
         if n in df.columns:

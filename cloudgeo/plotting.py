@@ -60,6 +60,7 @@ from cloudgeo._plotstyle import base_layout as _base_layout
 from cloudgeo._plotstyle import fmt_date as _fmt_date
 from cloudgeo._plotstyle import labels as _labels
 from cloudgeo._plotstyle import new_figure as _figure
+from cloudgeo._plotstyle import users_trace as _users_trace
 from cloudgeo._validate import points_arrays, require_columns
 from cloudgeo.errors import InvalidInputError
 
@@ -627,17 +628,7 @@ def plot_user_latency_map(
         palette = {c: QUALITATIVE[i % len(QUALITATIVE)] for i, c in enumerate(sorted(set(codes)))}
         marker["color"] = np.array([palette[c] for c in codes], dtype=str)
     fig = go.Figure()
-    fig.add_trace(
-        go.Scattergeo(
-            lat=lat[rows],
-            lon=lon[rows],
-            mode="markers",
-            name=f"users ({len(rows):,} points)",
-            marker=marker,
-            hovertext=hover,
-            hoverinfo="text",
-        )
-    )
+    fig.add_trace(_users_trace(lat[rows], lon[rows], marker, hover))
     used = list(dict.fromkeys(df["site"].tolist()))
     coords = _site_coordinates(used, sites)
     missing = [str(s) for s in used if s not in coords.index]
