@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import module_lists
 import numpy as np
 import pandas as pd
 import pytest
@@ -54,22 +55,7 @@ from cloudgeo.errors import (
     UnknownRegionError,
 )
 
-PUBLIC_MODULES = (
-    "catalog",
-    "population",
-    "measurements",
-    "geodesy",
-    "network",
-    "latency",
-    "durability",
-    "availability",
-    "placement",
-    "scaling",
-    "plotting",
-    "report",
-    "widgets",
-    "cli",
-)
+PUBLIC_MODULES = (*module_lists.PUBLIC_MODULES, "cli")
 
 NAN = float("nan")
 INF = float("inf")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import module_lists
 import numpy as np
 import pandas as pd
 import pytest
@@ -291,18 +292,7 @@ def test_every_frame_taking_compute_function_has_a_contract_case() -> None:
         "latency.rtt_ms",  # accepts a frame only as an alternative to a (lat, lon) tuple; see below
     }
     missing = []
-    for mod_name in (
-        "catalog",
-        "population",
-        "measurements",
-        "geodesy",
-        "network",
-        "latency",
-        "durability",
-        "availability",
-        "placement",
-        "scaling",
-    ):
+    for mod_name in module_lists.COMPUTE_MODULES:
         mod = importlib.import_module(f"cloudgeo.{mod_name}")
         for name in mod.__all__:
             obj = getattr(mod, name)

@@ -8,23 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import module_lists
 import pytest
 
 import cloudgeo
 
 PACKAGE = Path(cloudgeo.__file__).parent
-COMPUTE = [
-    "catalog",
-    "population",
-    "measurements",
-    "geodesy",
-    "network",
-    "latency",
-    "durability",
-    "availability",
-    "placement",
-    "scaling",
-]
+COMPUTE = module_lists.COMPUTE_MODULES
 PRESENTATION = (
     "plotly",
     "ipywidgets",

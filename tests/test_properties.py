@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
+import module_lists
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -2620,21 +2621,7 @@ def test_widgets_reject_garbage(other: object, frame: object, x: object, name: s
 
 # ---- every public callable has a property ----------------------------------------------------
 
-PUBLIC_MODULES = (
-    "catalog",
-    "population",
-    "measurements",
-    "geodesy",
-    "network",
-    "latency",
-    "durability",
-    "availability",
-    "placement",
-    "scaling",
-    "plotting",
-    "report",
-    "widgets",
-)
+PUBLIC_MODULES = module_lists.PUBLIC_MODULES
 # Result containers the library builds itself (no user input of their own).
 EXEMPT = {
     "latency.CalibrationResult": "result of calibrate()",

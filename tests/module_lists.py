@@ -1,0 +1,19 @@
+"""The package's modules by layer, shared by the tests that walk every public callable."""
+
+from __future__ import annotations
+
+#: Compute modules: no plotly or ipywidgets imports (DESIGN.md layers).
+COMPUTE_MODULES = (
+    "catalog",
+    "population",
+    "measurements",
+    "geodesy",
+    "network",
+    "latency",
+    "durability",
+    "availability",
+    "placement",
+    "scaling",
+)
+#: Every module with a public ``__all__`` of library functions.
+PUBLIC_MODULES = (*COMPUTE_MODULES, "plotting", "report", "widgets")
