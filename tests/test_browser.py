@@ -212,11 +212,9 @@ def jupyter_lab(tmp_path: Path) -> Iterator[str]:
             proc.wait(timeout=5)
 
 
-def test_explorer_in_jupyterlab_updates_map(browser: Any, jupyter_lab: str, tmp_path: Path) -> None:
-    blocked: list[str] = []
-    page = _guarded_page(browser, blocked, height=2400)
-    page.set_default_timeout(60_000)
-    page.goto(f"{jupyter_lab}/lab/tree/explorer.ipynb?reset")
+def run_notebook_until_maps(page: Any, url: str) -> None:
+    """Open a notebook in JupyterLab, run every cell through the UI, wait for land and markers."""
+    page.goto(url)
     page.wait_for_function(
         "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
     )
@@ -225,11 +223,18 @@ def test_explorer_in_jupyterlab_updates_map(browser: Any, jupyter_lab: str, tmp_
         "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
         " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }"
     )
-    # the infrastructure explorer: a map with land and region/edge markers
     page.wait_for_function(
         "() => document.querySelectorAll('.layer.land path').length > 0"
         " && document.querySelectorAll('.scattergeo .point').length > 0"
     )
+
+
+def test_explorer_in_jupyterlab_updates_map(browser: Any, jupyter_lab: str, tmp_path: Path) -> None:
+    blocked: list[str] = []
+    page = _guarded_page(browser, blocked, height=2400)
+    page.set_default_timeout(60_000)
+    # the infrastructure explorer: a map with land and region/edge markers
+    run_notebook_until_maps(page, f"{jupyter_lab}/lab/tree/explorer.ipynb?reset")
     errors = page.evaluate(
         "() => [...document.querySelectorAll("
         "'.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')]"

@@ -12,7 +12,14 @@ from typing import Any
 
 import nbformat
 import pytest
-from test_browser import MAP_STATE_JS, _guarded_page, _screenshot, browser, jupyter_lab  # noqa: F401
+from test_browser import (  # noqa: F401
+    MAP_STATE_JS,
+    _guarded_page,
+    _screenshot,
+    browser,
+    jupyter_lab,
+    run_notebook_until_maps,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,19 +38,7 @@ def test_tutorial_maps_draw_offline_in_jupyterlab(browser: Any, jupyter_lab: str
     blocked: list[str] = []
     page = _guarded_page(browser, blocked, height=6000)
     page.set_default_timeout(90_000)
-    page.goto(f"{jupyter_lab}/lab/tree/{TUTORIAL.name}?reset")
-    page.wait_for_function(
-        "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
-    )
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(
-        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
-        " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }"
-    )
-    page.wait_for_function(
-        "() => document.querySelectorAll('.layer.land path').length > 0"
-        " && document.querySelectorAll('.scattergeo .point').length > 0"
-    )
+    run_notebook_until_maps(page, f"{jupyter_lab}/lab/tree/{TUTORIAL.name}?reset")
     state = page.evaluate(MAP_STATE_JS)
     geo_without_land = page.evaluate(
         "() => [...document.querySelectorAll('.geo')]"
