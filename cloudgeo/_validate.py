@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -101,12 +101,7 @@ def coordinate_problems(
     """List every coordinate problem: NaN, infinite, out of range, likely swapped lat/lon."""
     problems: list[str] = []
     for name, arr, bound in ((lat_name, lat, 90.0), (lon_name, lon, 180.0)):
-        nan = np.isnan(arr)
-        if nan.any():
-            problems.append(f"{name} is NaN (missing) in row(s) {_rows(index, nan)}")
-        inf = np.isinf(arr)
-        if inf.any():
-            problems.append(f"{name} is infinite in row(s) {_rows(index, inf)}")
+        problems += nonfinite_problems(name, arr, lambda mask: f"in row(s) {_rows(index, mask)}")
         with np.errstate(invalid="ignore"):
             out = np.isfinite(arr) & (np.abs(arr) > bound)
         if out.any():
@@ -282,3 +277,17 @@ def parse_date(value: object, name: str = "as_of") -> _dt.date:
         f"datetime.date, got {value!r}."
     )
     raise CatalogDateError(msg)
+
+
+def nonfinite_problems(
+    name: str, values: npt.NDArray[np.float64], where: Callable[[npt.NDArray[np.bool_]], str]
+) -> list[str]:
+    """List NaN and infinite entries of ``values``; ``where(mask)`` names them (rows, times)."""
+    problems: list[str] = []
+    nan = np.isnan(values)
+    if nan.any():
+        problems.append(f"{name} is NaN (missing) {where(nan)}")
+    inf = np.isinf(values)
+    if inf.any():
+        problems.append(f"{name} is infinite {where(inf)}")
+    return problems

@@ -61,6 +61,7 @@ from cloudgeo._validate import (
     check_nonnegative,
     check_number,
     check_positive,
+    nonfinite_problems,
     raise_if_problems,
 )
 from cloudgeo.errors import InvalidInputError, InvalidTypeError
@@ -438,12 +439,7 @@ def _demand_arrays(demand: object, period_s: float | None) -> tuple[npt.NDArray[
                 "and decide how to fill them explicitly."
             )
     values = demand.to_numpy(dtype=float, na_value=np.nan)
-    nan = np.isnan(values)
-    if nan.any():
-        problems.append(f"demand is NaN (missing) at {_timestamps(index, nan)}")
-    inf = np.isinf(values)
-    if inf.any():
-        problems.append(f"demand is infinite at {_timestamps(index, inf)}")
+    problems += nonfinite_problems("demand", values, lambda mask: f"at {_timestamps(index, mask)}")
     with np.errstate(invalid="ignore"):
         neg = values < 0
     if neg.any():
