@@ -832,6 +832,17 @@ class CalibrationResult:
         return f"<b>CalibrationResult</b> for {self.model.name!r}" + str(self.residuals.to_html())
 
 
+def _measurement_geometry(
+    df: pd.DataFrame, m: LatencyModel
+) -> tuple[FloatArray, npt.NDArray[np.bool_], FloatArray]:
+    """Great circle [km], same-site mask and path time term 2 p / v [ms] of measurement rows."""
+    sa, so, da, do = _measurement_points(df)
+    gc = _great_circle_unchecked(sa, so, da, do)
+    same = (df["src"].astype(str).to_numpy() == df["dst"].astype(str).to_numpy()) | (gc < 1.0)
+    path = np.where(same, 0.0, _path_km_pairs(m, sa, so, da, do))
+    return gc, same, 2.0 * path / (m.fibre_speed_km_s / 1000.0)
+
+
 def _measurement_points(df: pd.DataFrame) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     coord_cols = ["src_lat", "src_lon", "dst_lat", "dst_lon"]
     if all(c in df.columns for c in coord_cols):
@@ -917,11 +928,7 @@ def calibrate(
             ],
         )
     rtt = _measured_rtt_ms(df)
-    sa, so, da, do = _measurement_points(df)
-    gc = _great_circle_unchecked(sa, so, da, do)
-    same = (df["src"].astype(str).to_numpy() == df["dst"].astype(str).to_numpy()) | (gc < 1.0)
-    path = np.where(same, 0.0, _path_km_pairs(template, sa, so, da, do))
-    x = 2.0 * path / (template.fibre_speed_km_s / 1000.0)
+    gc, same, x = _measurement_geometry(df, template)
     params: dict[str, tuple[float, float, float]] = {}
     stats_arr = df["stat"].astype(str).to_numpy()
     for stat in STATS:
@@ -1037,11 +1044,7 @@ def compare_with_measurements(
     m = get_model(model)
     stats_arr = _check_model_stats(df)
     rtt = _measured_rtt_ms(df)
-    sa, so, da, do = _measurement_points(df)
-    gc = _great_circle_unchecked(sa, so, da, do)
-    same = (df["src"].astype(str).to_numpy() == df["dst"].astype(str).to_numpy()) | (gc < 1.0)
-    path = np.where(same, 0.0, _path_km_pairs(m, sa, so, da, do))
-    x = 2.0 * path / (m.fibre_speed_km_s / 1000.0)
+    gc, same, x = _measurement_geometry(df, m)
     pred = _predict_rows(m, stats_arr, same, x)
     floor = 2.0 * gc / (fibre_speed_km_s(m.fibre_index) / 1000.0)
     return df.assign(
