@@ -18,10 +18,14 @@ from cloudgeo._plotstyle import (
     RTT_COLORSCALE,
     base_layout,
     labels,
+    labels_of,
+    new_figure,
+    new_subplots,
     numeric_column,
     users_trace,
     world_geo_layout,
 )
+from cloudgeo._plotstyle import col as column
 from cloudgeo._validate import points_arrays, raise_if_problems, require_columns
 from cloudgeo.errors import InvalidInputError, InvalidTypeError
 
@@ -158,7 +162,6 @@ def plot_durability(
     10,000 years").
     """
     import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
 
     from cloudgeo import durability
     from cloudgeo._validate import check_positive
@@ -172,7 +175,7 @@ def plot_durability(
     )
     grid_objects = np.logspace(3, 12, 91)
     grid_years = np.logspace(-1, 4, 101)
-    fig = make_subplots(
+    fig = new_subplots(
         rows=1,
         cols=2,
         subplot_titles=(
@@ -306,7 +309,6 @@ def plot_availability(
         If ``availability`` is missing or outside [0, 1].
     """
     import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
 
     if table is None:
         from cloudgeo import availability
@@ -339,7 +341,7 @@ def plot_availability(
         if spofs is not None:
             lines.append(f"single points of failure: {spofs[j] or 'none'}")
         hover.append("<br>".join(lines))
-    fig = make_subplots(
+    fig = new_subplots(
         rows=1,
         cols=2,
         subplot_titles=("availability [nines]", "downtime a year (log scale)"),
@@ -463,19 +465,32 @@ def plot_placement(
     rows = _sample_rows(len(users), n_max, w, seed=0)
     chosen = candidates.index.isin(sites)
     cand_names = labels(candidates, "name")
-    fig = go.Figure()
-    served = assignment.iloc[rows].astype(str).tolist()
+    fig = new_figure()
+    # the serving sites as codes into their distinct ids (one pass over the users)
+    site_code, site_uniq = pd.factorize(assignment)
+    served = np.asarray([str(x) for x in site_uniq], dtype=object)[site_code[rows]].tolist()
     user_rtt = pd.to_numeric(rtt).to_numpy(dtype=float)[rows] if rtt is not None else None
     ws = w[rows] if w is not None else None
     size = 4.0 + 12.0 * np.sqrt(ws / ws.max()) if ws is not None and ws.max() > 0 else np.full(len(rows), 5.0)
-    names = labels(users.iloc[rows], "name", "city") if {"name", "city"} & set(users.columns) else None
-    # built column-wise and handed to plotly as arrays (validating long lists of str is slow):
-    # this runs on every widget update
-    hover_col = [f"served by {x}" for x in served]
-    if names:
-        hover_col = [f"<b>{n}</b><br>{h}" for n, h in zip(names, hover_col, strict=True)]
+    name_col = column(users, "name", "city")
+    # built from plain Python lists in one pass and handed to plotly as an array (validating
+    # long lists of str is slow): this runs on every widget update
+    heads = [f"<b>{n}</b><br>" for n in labels_of(name_col.iloc[rows])] if name_col is not None else None
     if user_rtt is not None:
-        hover_col = [f"{h}<br>RTT: {x:.1f} ms" for h, x in zip(hover_col, user_rtt.tolist(), strict=True)]
+        hover_col = (
+            [
+                f"{h}served by {x}<br>RTT: {t:.1f} ms"
+                for h, x, t in zip(heads, served, user_rtt.tolist(), strict=True)
+            ]
+            if heads is not None
+            else [f"served by {x}<br>RTT: {t:.1f} ms" for x, t in zip(served, user_rtt.tolist(), strict=True)]
+        )
+    else:
+        hover_col = (
+            [f"{h}served by {x}" for h, x in zip(heads, served, strict=True)]
+            if heads is not None
+            else [f"served by {x}" for x in served]
+        )
     hover = np.array(hover_col, dtype=str)
     marker: dict[str, Any] = {"size": size, "opacity": 0.75}
     if user_rtt is not None:
@@ -503,11 +518,9 @@ def plot_placement(
             hoverinfo="text",
         )
     )
-    per_site = assignment.value_counts()
-    share = (
-        pd.Series(w, index=users.index).groupby(assignment.to_numpy()).sum() / float(w.sum())
-        if w is not None
-        else per_site / len(users)
+    served_w = np.bincount(site_code, weights=w, minlength=len(site_uniq))
+    share = dict(
+        zip(site_uniq, (served_w / (float(w.sum()) if w is not None else len(users))).tolist(), strict=True)
     )
     fig.add_trace(
         go.Scattergeo(
@@ -519,7 +532,7 @@ def plot_placement(
             textposition="top center",
             marker={"symbol": "star", "size": 18, "color": "black", "line": {"width": 1, "color": "white"}},
             hovertext=[
-                f"<b>{i}</b> {n}<br>serves {float(share.get(i, 0.0)):.1%} of the weight"
+                f"<b>{i}</b> {n}<br>serves {share.get(i, 0.0):.1%} of the weight"
                 for i, n in zip(
                     candidates.index[chosen], np.asarray(cand_names, dtype=object)[chosen], strict=True
                 )
@@ -580,7 +593,7 @@ def plot_placement_frontier(
         else [""] * len(df)
     )
     is_share = objective == "coverage"
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(
         go.Scatter(
             x=k,
@@ -655,7 +668,7 @@ def plot_failover(result: object, *, title: str | None = None) -> go.Figure:
     )
     before = numeric_column(table, "affected_mean_rtt_ms_before")
     after = numeric_column(table, "affected_mean_rtt_ms_after")
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(
         go.Bar(
             x=sites,
@@ -739,7 +752,6 @@ def plot_autoscaling(
         If the timeline lacks a column above.
     """
     import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
 
     tl = (
         result
@@ -756,7 +768,7 @@ def plot_autoscaling(
     num = {c: pd.to_numeric(tl[c]).to_numpy(dtype=float) for c in _TIMELINE_COLUMNS}
     action = numeric_column(tl, "action")
     alarm = tl["alarm"].astype(str).to_numpy()
-    fig = make_subplots(
+    fig = new_subplots(
         rows=3,
         cols=1,
         shared_xaxes=True,

@@ -34,7 +34,9 @@ __all__ = [
     "col",
     "fmt_date",
     "labels",
+    "labels_of",
     "new_figure",
+    "new_subplots",
     "set_layout",
     "template_deferred",
     "world_geo_layout",
@@ -150,10 +152,24 @@ def _check_geo_overrides(overrides: dict[str, Any]) -> None:
         raise InvalidInputError(msg) from None
 
 
-def new_figure() -> go.Figure:
+def new_figure(data: Any = None) -> go.Figure:
+    """Return ``go.Figure(data)``; inside :func:`template_deferred`, without plotly's default template.
+
+    A new figure gets a deep copy of ``plotly.io.templates.default`` (about 2 ms); a widget
+    re-render skips that, as its figure widget keeps :data:`TEMPLATE`.
+    """
     import plotly.graph_objects as go
 
-    return go.Figure()
+    if _DEFER_TEMPLATE.get():
+        return go.Figure(data, layout={"template": {}})
+    return go.Figure(data)
+
+
+def new_subplots(**kwargs: Any) -> go.Figure:
+    """``plotly.subplots.make_subplots(**kwargs)`` on :func:`new_figure` (no template when deferred)."""
+    from plotly.subplots import make_subplots
+
+    return make_subplots(figure=new_figure(), **kwargs)
 
 
 def base_layout(fig: go.Figure, title: str, *, height: int = 520, **extra: Any) -> None:
@@ -214,7 +230,12 @@ def labels(df: pd.DataFrame, *names: str) -> list[str]:
     found = col(df, *names)
     if found is None:
         return [str(i) for i in df.index]
-    return [str(v) for v in found.astype(object).where(found.notna(), "").tolist()]
+    return labels_of(found)
+
+
+def labels_of(values: pd.Series) -> list[str]:
+    """Return the values as str, missing ones as ""."""
+    return [str(v) for v in values.astype(object).where(values.notna(), "").tolist()]
 
 
 def fmt_date(value: object) -> str:

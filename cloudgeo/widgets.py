@@ -119,7 +119,7 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
-def _replace_figure(target: go.FigureWidget, new: go.Figure) -> None:
+def _replace_figure(target: go.FigureWidget, new: go.Figure, *, keep_template: bool = False) -> None:
     """Make ``target`` show ``new`` (traces and layout) in one front-end update.
 
     When ``new`` has as many traces of the same types, each trace is updated in place and the
@@ -128,7 +128,8 @@ def _replace_figure(target: go.FigureWidget, new: go.Figure) -> None:
     re-validated and sent (a map of 5,000 users keeps its coordinates while their colours
     change). Properties that ``target`` has and ``new`` lacks are removed, so nothing of the
     previous figure survives. Otherwise the traces are replaced. ``new``'s template is applied
-    only if it differs from ``target``'s.
+    only if it differs from ``target``'s, and never with ``keep_template`` (``new`` was built
+    under :func:`cloudgeo._plotstyle.template_deferred`, without a template of its own).
     """
     lay = new.layout.to_plotly_json()
     template = lay.pop("template", None)
@@ -158,7 +159,7 @@ def _replace_figure(target: go.FigureWidget, new: go.Figure) -> None:
         changed_lay = {key: v for key, v in lay.items() if not _same(v, old_lay.get(key))}
         if changed_lay:
             target.layout.update(changed_lay, overwrite=True)
-        if template is not None and template != old_lay.get("template"):
+        if not keep_template and template is not None and template != old_lay.get("template"):
             target.layout.template = template
 
 
@@ -263,7 +264,7 @@ class Explorer(widgets.VBox):  # type: ignore[misc]
         caption = self._caption(state, table) if self._caption else ""
         self.table.value = _table_html(table, caption=caption)
         for target, new in zip(self.figures, figures, strict=True):
-            _replace_figure(target, new)
+            _replace_figure(target, new, keep_template=True)
 
 
 def _check_explorer_args(

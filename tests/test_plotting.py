@@ -616,6 +616,29 @@ def test_availability_bars_from_presets() -> None:
     assert fig.layout.yaxis2.type == "log"
 
 
+def test_figures_carry_the_cloudgeo_template_unless_deferred() -> None:
+    from cloudgeo import _plotstyle, availability
+
+    expected = pio.templates[_plotstyle.TEMPLATE].to_plotly_json()
+    table = availability.compare_architectures()
+    builds = (
+        lambda: plotting.plot_availability(table),  # one figure
+        lambda: plotting.plot_durability(),  # subplots
+    )
+    for build in builds:
+        assert build().layout.template.to_plotly_json() == expected
+    # a widget re-render: no template of its own (the figure widget keeps TEMPLATE), not
+    # plotly's default one either
+    with _plotstyle.template_deferred():
+        for fig in (_plotstyle.new_figure(), _plotstyle.new_subplots(rows=1, cols=2), *(b() for b in builds)):
+            assert not fig.layout.template.layout.to_plotly_json()
+    assert (
+        _plotstyle.new_figure().layout.template.to_plotly_json()
+        == pio.templates[pio.templates.default].to_plotly_json()
+    )
+    assert len(_plotstyle.new_subplots(rows=1, cols=2).layout.template.layout.to_plotly_json()) > 0
+
+
 def test_availability_from_documented_columns() -> None:
     table = pd.DataFrame(
         {

@@ -362,16 +362,36 @@ def test_replace_figure_updates_in_place_and_drops_stale_properties() -> None:
     assert fw.layout.template.layout.xaxis.showgrid is False  # a different template is applied
 
 
-def test_explorer_figures_keep_the_cloudgeo_template(lat: widgets.Explorer) -> None:
+@pytest.mark.parametrize(
+    ("name", "control", "values"),
+    [
+        ("lat", "access", ("cable", "fibre")),
+        ("place", "k", (2, 3)),
+        ("dur", "years", (100.0, 10.0)),
+        ("avail", "az_count", (3, 2)),
+        ("infra", "year", (2010, 2019)),
+    ],
+)
+def test_explorer_figures_keep_the_cloudgeo_template(
+    request: pytest.FixtureRequest, name: str, control: str, values: tuple[object, ...]
+) -> None:
     import plotly.io as pio
 
     from cloudgeo._plotstyle import TEMPLATE
 
-    lat.controls["access"].value = "cable"
-    for fig in lat.figures:
-        assert fig.layout.template.layout.paper_bgcolor == pio.templates[TEMPLATE].layout.paper_bgcolor
-        assert fig.layout.title.text
-    lat.controls["access"].value = "fibre"
+    ex: widgets.Explorer = request.getfixturevalue(name)
+    # the whole template, not one colour that plotly's default template shares with it
+    expected = pio.templates[TEMPLATE].to_plotly_json()
+    assert expected != pio.templates[pio.templates.default].to_plotly_json()
+    for fig in ex.figures:  # after the first render, in __init__
+        assert fig.layout.template.to_plotly_json() == expected
+    start = ex.controls[control].value
+    for value in (*values, start):
+        ex.controls[control].value = value
+        assert ex.status.value == ""
+        for fig in ex.figures:
+            assert fig.layout.template.to_plotly_json() == expected
+            assert fig.layout.title.text
 
 
 # ---- figure updates ------------------------------------------------------------------------
