@@ -648,7 +648,7 @@ def plot_user_latency_map(
         marker["color"] = np.array([palette[c] for c in codes], dtype=str)
     fig = _figure()
     fig.add_trace(_users_trace(lat[rows], lon[rows], marker, hover))
-    used = list(dict.fromkeys(df["site"].tolist()))
+    used = pd.unique(df["site"]).tolist()  # in order of first appearance
     coords = _site_coordinates(used, sites)
     missing = [str(s) for s in used if s not in coords.index]
     site_ids = [str(s) for s in coords.index]
