@@ -98,27 +98,33 @@ def _placement_split(ex: widgets.Explorer, k_values: list[int], method: str) -> 
     print(f"{f'placement k (mean, {method}) split':<44} {text}")
 
 
-def _placement_objectives(ex: widgets.Explorer) -> None:
-    """Uncached k changes (2, 4, 5, 3) for the other objectives; the baseline is the mean objective.
+_OBJECTIVES = (
+    ("mean", "greedy"),
+    ("p90", "greedy"),
+    ("mean", "exact"),
+    ("p50", "exact"),
+    ("p90", "exact"),
+    ("p99", "exact"),
+    ("coverage", "exact"),
+    ("worst", "exact"),
+)
+_MORE_OBJECTIVES = (("p99", "greedy"), ("worst", "greedy"), ("p95", "exact"))
+
+
+def _placement_objectives(
+    ex: widgets.Explorer, ks: tuple[int, ...], objectives: tuple[tuple[str, str], ...]
+) -> None:
+    """Uncached k changes (from ``ks[-1]``) for each objective; the baseline is the mean objective.
 
     Each k is visited ROUNDS times; per k the median of its visits (the max is over the k).
     """
     ctrl = ex.controls
     rows = []
-    for objective, method in (
-        ("mean", "greedy"),
-        ("p90", "greedy"),
-        ("mean", "exact"),
-        ("p50", "exact"),
-        ("p90", "exact"),
-        ("p99", "exact"),
-        ("coverage", "exact"),
-        ("worst", "exact"),
-    ):
+    for objective, method in objectives:
         ctrl["method"].value = method
         ctrl["objective"].value = objective
-        ctrl["k"].value = 3
-        runs: dict[int, list[float]] = {k: [] for k in (2, 4, 5, 3)}
+        ctrl["k"].value = ks[-1]
+        runs: dict[int, list[float]] = {k: [] for k in ks}
         for _ in range(ROUNDS):
             for k in runs:
                 ex.context.cache.clear()
@@ -130,7 +136,7 @@ def _placement_objectives(ex: widgets.Explorer) -> None:
     ctrl["objective"].value = "mean"
     base = {m: statistics.median(t) for o, m, t in rows if o == "mean"}
     for objective, method, times in rows:
-        label = f"placement k ({objective}, {method}) uncached"
+        label = f"placement k {ks[0]}-{max(ks)} ({objective}, {method}) uncached"
         print(
             f"{label:<44} median {1e3 * statistics.median(times):6.1f} ms   max {1e3 * max(times):6.1f} ms   "
             f"per k {[round(1e3 * t) for t in times]} ms   ratio to mean ({method}) "
@@ -167,7 +173,9 @@ def main() -> None:
         _row(f"placement k ({objective}, {method})", change, cached, compute)
     for method in ("greedy", "exact"):
         _placement_split(ex, [2, 4, 5, 3], method)
-    _placement_objectives(ex)
+    _placement_objectives(ex, (2, 4, 5, 3), _OBJECTIVES)
+    print("more regions (k 6-10; exact percentile / worst objectives run several MILPs):")
+    _placement_objectives(ex, (6, 8, 10, 7), _OBJECTIVES + _MORE_OBJECTIVES)
 
     t0 = time.perf_counter()
     lx = widgets.latency_explorer()
@@ -203,6 +211,100 @@ def main() -> None:
         lambda: (catalog.load_regions(as_of="2020-12-31"), catalog.load_edge_locations(as_of="2020-12-31"))
     )
     _row("infrastructure year", change, cached, compute)
+
+    _every_control(ex, lx, dx, ax)
+
+
+def _timed_changes(ex: widgets.Explorer, name: str, values: list[Any]) -> list[float]:
+    """Per value, the median of ROUNDS uncached changes to it (from the value before it). [s]"""
+    control = ex.controls[name]
+    out = []
+    for i, v in enumerate(values):
+        times = []
+        for _ in range(ROUNDS):
+            control.value = values[i - 1]  # start from another value (computed, not timed)
+            if ex.context is not None:
+                ex.context.cache.clear()
+            t0 = time.perf_counter()
+            control.value = v
+            times.append(time.perf_counter() - t0)
+            assert ex.status.value == "", ex.status.value
+        out.append(statistics.median(times))
+    control.value = values[-1]
+    return out
+
+
+def _every_control(
+    ex: widgets.Explorer, lx: widgets.Explorer, dx: widgets.Explorer, ax: widgets.Explorer
+) -> None:
+    """Uncached changes of the other controls (world cities; the rows above time k and access).
+
+    The ratio is to the explorer's k / access change row above (same explorer, same run).
+    """
+    print("every other control (uncached; per value the median of 3 changes; max over the values):")
+    ctrl = ex.controls
+    ctrl["method"].value, ctrl["k"].value = "exact", 3
+    ctrl["objective"].value = "mean"
+    base = statistics.median(_timed_changes(ex, "k", [2, 4, 5, 3]))
+    objectives = ["p99", "worst", "coverage", "p50", "p90", "p95", "mean"]
+    cases: list[tuple[widgets.Explorer, str, str, list[Any], dict[str, Any]]] = [
+        (ex, "placement", "objective (k=3, exact)", objectives, {"k": 3, "method": "exact"}),
+        (ex, "placement", "method (p90)", ["greedy", "exact"], {"k": 3, "objective": "p90"}),
+        (ex, "placement", "threshold_ms (coverage)", [30.0, 80.0, 150.0, 50.0], {"objective": "coverage"}),
+        (ex, "placement", "must_include (worst)", [("sa-east-1",), ("af-south-1", "ap-southeast-2"), ()],
+         {"objective": "worst"}),
+        (ex, "placement", "exclude (p99)", [("us-east-1",), ("us-east-1", "eu-west-1", "ap-south-1"), ()],
+         {"objective": "p99"}),
+    ]  # fmt: skip
+    names = {"objective (k=3, exact)": "objective"}
+    for explorer, kind, label, values, setup in cases:
+        for key, value in setup.items():
+            explorer.controls[key].value = value
+        times = _timed_changes(explorer, names.get(label, label.split(" ")[0]), values)
+        _every_row(f"{kind} {label}", times, base, "placement k (mean, exact)")
+    ctrl["objective"].value, ctrl["method"].value = "mean", "greedy"
+
+    lbase = statistics.median(_timed_changes(lx, "access", ["cable", "dsl", "mobile", "fibre"]))
+    many = ("us-east-1", "eu-west-1", "ap-southeast-1", "sa-east-1", "ap-south-1", "af-south-1")
+    _every_row(
+        "latency regions (2 and 6 regions)",
+        _timed_changes(lx, "regions", [("us-east-1", "eu-west-1"), many, ("us-east-1",)]),
+        lbase,
+        "latency access",
+    )
+    _every_row("latency cloudfront", _timed_changes(lx, "cloudfront", [True, False]), lbase, "latency access")
+    lx.controls["cloudfront"].value = True
+    _every_row(
+        "latency access (CloudFront)",
+        _timed_changes(lx, "access", ["cable", "dsl", "mobile", "fibre"]),
+        lbase,
+        "latency access",
+    )
+    lx.controls["cloudfront"].value = False
+
+    dbase = statistics.median(_timed_changes(dx, "objects", [1e5, 1e9, 1e11, 1e7]))
+    classes = [v for _, v in dx.controls["storage_class"].options]
+    for name, values in (
+        ("storage_class", classes),
+        ("years", [10.0, 100.0, 1000.0, 1.0]),
+        ("az_loss_probability_per_year", [1e-3, 1e-6, 1e-2, 1e-4]),
+    ):
+        _every_row(f"durability {name}", _timed_changes(dx, name, values), dbase, "durability objects")
+
+    abase = statistics.median(_timed_changes(ax, "az_count", [3, 4, 5, 2]))
+    for name, values in (
+        ("architecture", ["single_instance", "app_and_rds", "multi_region", "multi_az"]),
+        ("instances_per_az", [2, 4, 1]),
+        ("failover_s", [30.0, 600.0, 120.0]),
+    ):
+        _every_row(f"availability {name}", _timed_changes(ax, name, values), abase, "availability az_count")
+
+
+def _every_row(label: str, times: list[float], base: float, base_name: str) -> None:
+    print(
+        f"  {label:<42} median {1e3 * statistics.median(times):6.1f} ms   max {1e3 * max(times):6.1f} ms   "
+        f"ratio of max to {base_name} {max(times) / base:4.2f}"
+    )
 
 
 if __name__ == "__main__":
