@@ -414,6 +414,33 @@ def test_user_latency_map_samples_and_says_so() -> None:
     assert list(fig.data[1].text) == ["us-east-1"]
 
 
+def test_sample_rows_are_kept_per_weights_and_read_only() -> None:
+    rng = np.random.default_rng(2)
+    w = rng.uniform(1, 2, 400)
+    rows = plotting._sample_rows(400, 50, w, seed=0)
+    fresh = np.sort(np.random.default_rng(0).choice(400, size=50, replace=False, p=w / w.sum()))
+    np.testing.assert_array_equal(rows, fresh)  # the seeded weight-proportional sample
+    assert plotting._sample_rows(400, 50, w.copy(), seed=0) is rows  # equal weights: kept
+    assert not rows.flags.writeable
+    # any other argument is another sample (compared exactly, not by identity)
+    w2 = w.copy()
+    w2[7] += 1e-9
+    for other in (
+        plotting._sample_rows(400, 50, w2, seed=0),
+        plotting._sample_rows(400, 50, w, seed=1),
+        plotting._sample_rows(400, 51, w, seed=0),
+        plotting._sample_rows(400, 50, None, seed=0),
+    ):
+        assert other is not rows
+    expected = np.sort(np.random.default_rng(0).choice(400, size=50, replace=False, p=w2 / w2.sum()))
+    np.testing.assert_array_equal(plotting._sample_rows(400, 50, w2, seed=0), expected)
+    np.testing.assert_array_equal(
+        plotting._sample_rows(400, 50, None, seed=0),
+        np.sort(np.random.default_rng(0).choice(400, size=50, replace=False)),
+    )
+    np.testing.assert_array_equal(plotting._sample_rows(30, 50, w[:30], seed=0), np.arange(30))
+
+
 def test_user_latency_map_by_country_and_errors() -> None:
     fig = plotting.plot_user_latency_map(
         _user_latency(), users=_users(), color="country_code", sites=_regions()
