@@ -467,7 +467,7 @@ def plot_placement(
     cand_names = labels(candidates, "name")
     fig = new_figure()
     # the serving sites as codes into their distinct ids (one pass over the users)
-    site_code, site_uniq = pd.factorize(assignment)
+    site_code, site_uniq = pd.factorize(assignment, use_na_sentinel=False)
     served = np.asarray([str(x) for x in site_uniq], dtype=object)[site_code[rows]].tolist()
     user_rtt = pd.to_numeric(rtt).to_numpy(dtype=float)[rows] if rtt is not None else None
     ws = w[rows] if w is not None else None
