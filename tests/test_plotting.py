@@ -731,6 +731,21 @@ def test_placement_with_stand_in_result() -> None:
     fig = plotting.plot_placement(stand_in, users, _regions())
     assert len(set(fig.data[0].marker.color)) == 1  # coloured by serving site without rtt_ms
     assert fig.layout.title.text.startswith("1 sites chosen (coverage = 0.5)")
+    # users without a serving site keep their own label; the share counts the served ones only
+    half = pd.Series(
+        ["us-east-1"] * (len(users) // 2) + [None] * (len(users) - len(users) // 2), index=users.index
+    )
+    fig = plotting.plot_placement(
+        SimpleNamespace(sites=["us-east-1"], assignment=half, objective="coverage", objective_value=0.5),
+        users,
+        _regions(),
+    )
+    served = [h.split("served by ")[1] for h in fig.data[0].hovertext]
+    assert served.count("us-east-1") == len(users) // 2
+    assert set(served) == {"us-east-1", "nan"}
+    w = users["weight"].to_numpy() if "weight" in users.columns else np.ones(len(users))
+    share = w[: len(users) // 2].sum() / w.sum()
+    assert fig.data[2].hovertext[0].endswith(f"serves {share:.1%} of the weight")
 
 
 def test_placement_frontier_and_failover() -> None:
