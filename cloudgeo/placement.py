@@ -1758,12 +1758,37 @@ def _solve_threshold(
         )
         return _core_method(int(free.sum()), r, m_total, prefer)
 
+    # percentile thresholds solved by MILP (no side constraint, residency rule or time limit):
+    # a feasible threshold is first tried with a heuristic choice (see attempt_core)
+    heuristic = objective != "worst" and not side and time_limit_s is None and not len(prob.hard)
+    # covered weight that surely passes the test at t whatever the rounding and the MILP's
+    # absolute gap (HiGHS default 1e-6)
+    sure_margin = 2e-6 + 8.0 * float(np.finfo(np.float64).eps) * len(prob.w)
+
     def attempt_core(t: float) -> tuple[BoolArray | None, bool, str, BoolArray | None]:
-        """(chosen if feasible, proof, method, the solver's choice whether feasible or not)."""
+        """(chosen if feasible, proof, method, the solver's choice whether feasible or not).
+
+        The method is the solver the threshold's covering problem goes to, also when a heuristic
+        choice already shows the threshold feasible (then no solver runs).
+        """
         built = build(t)
         if built is None:
             return None, True, "enumeration", None
         objective_sets, hard_r, covers = built
+        if heuristic and objective_sets is not None:
+            m_total = len(objective_sets[0]) + len(hard_r) + sum(len(c[0]) for c in covers)
+            method = _core_method(int(free.sum()), r, m_total, prefer)
+            if method == "milp":
+                # a choice that surely reaches the percentile at t needs no solver (a proof of
+                # infeasibility does): found by greedy covering and swaps, checked exactly
+                found = _swap_cover(objective_sets[0], objective_sets[1], r)
+                if found is not None:
+                    chosen = must.copy()
+                    chosen[np.flatnonzero(free)[found]] = True
+                    assert q is not None
+                    served = _served_rows(prob, chosen)
+                    if float(prob.w @ (served <= t)) >= q - _QUANTILE_RTOL + sure_margin:
+                        return chosen, True, method, chosen
         core = _solve_core(
             int(free.sum()), r, objective_sets, hard_r, covers, time_limit_s=time_limit_s, prefer=prefer
         )
@@ -1805,9 +1830,7 @@ def _solve_threshold(
                     return chosen, True, float(values[h_opt]), method, False
     if objective != "worst" and not side and time_limit_s is None:
         assert q is not None
-        # covered weight that surely passes attempt()'s test at t whatever the rounding and the
-        # MILP's absolute gap (HiGHS default 1e-6)
-        margin = 2e-6 + 8.0 * float(np.finfo(np.float64).eps) * len(prob.w)
+        margin = sure_margin
 
         def jump(chosen: BoolArray | None, lo: int, hi: int) -> tuple[int, bool] | None:
             """(index of ``chosen``'s percentile strictly inside (lo, hi), surely feasible there)."""
@@ -1886,6 +1909,43 @@ def _solve_threshold(
             lo = mid
         first = False
     return best, proven_all, bound if not proven_all else float(values[hi]), method, False
+
+
+def _swap_cover(sets: BoolArray, weights: FloatArray, r: int, max_rounds: int = 50) -> IntArray | None:
+    """Columns of ``r`` sites covering much weight of the ``sets``: greedy, then best swaps.
+
+    A heuristic (no optimality claim): greedy maximal covering, then while a swap of a chosen
+    and an unchosen site covers more weight, the best such swap. Returns the column indices
+    (None if ``r`` exceeds the columns). Ties go to the lowest index.
+    """
+    m, n = sets.shape
+    if r > n:
+        return None
+    if r == 0:
+        return np.zeros(0, dtype=np.intp)
+    f = sets.astype(np.float64)
+    chosen = np.zeros(n, dtype=bool)
+    count = np.zeros(m)
+    for _ in range(r):
+        gain = (weights * (count == 0)) @ f
+        gain[chosen] = -1.0
+        j = int(np.argmax(gain))
+        chosen[j] = True
+        count += f[:, j]
+    for _ in range(max_rounds):
+        once = weights * (count == 1)
+        gain = (weights * (count == 0)) @ f  # adding j: the sets nobody covers yet
+        loss = once @ f  # removing i: the sets only i covers
+        back = (once[:, None] * f).T @ f  # ... of which j covers again
+        delta = gain[None, :] - loss[:, None] + back
+        delta[~chosen, :] = -np.inf
+        delta[:, chosen] = -np.inf
+        out, into = (int(x) for x in np.unravel_index(int(np.argmax(delta)), delta.shape))
+        if not delta[out, into] > 1e-12 * float(weights.sum()):
+            break
+        chosen[out], chosen[into] = False, True
+        count += f[:, into] - f[:, out]
+    return np.flatnonzero(chosen)
 
 
 def _last_bisection_step(n_values: int, h_opt: int) -> int:

@@ -1132,6 +1132,82 @@ def test_threshold_search_matches_the_full_bisection(
             assert fast.greedy_objective_value == plain.greedy_objective_value
 
 
+def test_swap_cover_fixes_the_greedy_and_stops_at_a_local_optimum() -> None:
+    # greedy takes the big middle site 0 (4 sets) first, then a side: 5 of 6; the sides, sites
+    # 1 and 2, together cover all 6
+    sets = np.array(
+        [[0, 1, 0], [1, 1, 0], [1, 1, 0], [1, 0, 1], [1, 0, 1], [0, 0, 1]], dtype=bool
+    )  # rows: sets (weight 1 each), columns: sites
+    weights = np.ones(len(sets))
+    got = placement._swap_cover(sets, weights, 2)
+    assert got is not None
+    assert got.tolist() == [1, 2]
+    assert placement._swap_cover(sets, weights, 4) is None
+    assert placement._swap_cover(sets, weights, 0) is not None
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        m, n = int(rng.integers(5, 40)), int(rng.integers(3, 10))
+        sets = rng.random((m, n)) < 0.3
+        weights = rng.integers(0, 5, m).astype(float)
+        r = int(rng.integers(1, n + 1))
+        got = placement._swap_cover(sets, weights, r)
+        assert got is not None
+        assert len(got) == r == len(set(got.tolist()))
+
+        def covered(cols: list[int], sets: np.ndarray = sets, weights: np.ndarray = weights) -> float:
+            return float(weights[sets[:, cols].any(axis=1)].sum())
+
+        value = covered(got.tolist())
+        # no single swap covers more
+        for i in got.tolist():
+            for j in set(range(n)) - set(got.tolist()):
+                assert covered([c for c in got.tolist() if c != i] + [j]) <= value + 1e-9
+
+
+@pytest.mark.parametrize("objective", ["p50", "p90", "p99"])
+@pytest.mark.parametrize("seed", range(4))
+def test_heuristic_feasible_thresholds_give_the_milp_search_result(
+    objective: str, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A threshold shown feasible by a heuristic choice (no MILP) gives the same optimum, tie-break,
+    method name and gap as solving every threshold's covering MILP; the value is brute force's."""
+    monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)  # every covering problem goes to the MILP
+    monkeypatch.setattr(placement, "_FILTER_MAX_COMBOS", 0)
+    users, sites = random_instance(seed, n_users=80, n_sites=9)
+    cost = physics_rtt_ms(users, sites)
+    swap_cover = placement._swap_cover
+    hits = []
+
+    def spy(*a: object, **kw: object) -> object:
+        out = swap_cover(*a, **kw)  # type: ignore[arg-type]
+        hits.append(out is not None)
+        return out
+
+    cases: list[dict[str, object]] = [{}, {"must_include": ["s1"]}, {"exclude": ["s0", "s4"]}]
+    for extra in cases:
+        for k in range(1 + ("must_include" in extra), 6):
+            args: dict[str, object] = {"cost_ms": cost, "objective": objective, **extra}
+            monkeypatch.setattr(placement, "_swap_cover", spy)
+            fast = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
+            monkeypatch.setattr(placement, "_swap_cover", lambda *a, **kw: None)
+            milp = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
+            assert fast.sites == milp.sites
+            assert fast.objective_value == milp.objective_value
+            assert fast.method == milp.method == "milp"
+            assert fast.gap == milp.gap == 0.0
+            allowed_sites = [j for j, s in enumerate(sites.index) if s not in extra.get("exclude", [])]
+            must = [j for j, s in enumerate(sites.index) if s in extra.get("must_include", [])]
+            expected = brute_force(
+                cost.to_numpy(),
+                users["weight"].to_numpy(),
+                k,
+                objective,
+                allowed=lambda c, a=allowed_sites, m=must: set(c) <= set(a) and set(m) <= set(c),
+            )
+            assert fast.objective_value == pytest.approx(expected, abs=1e-9)
+    assert any(hits)  # the heuristic ran and found choices
+
+
 @pytest.mark.parametrize("objective", ["mean", "p90", "p50", "worst", "coverage"])
 def test_prepared_matrix_site_rows_give_the_same_greedy(objective: str) -> None:
     users, sites, cost = tie_instance(4, n_users=60, n_sites=8)
