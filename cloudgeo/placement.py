@@ -1147,45 +1147,66 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
         for j in np.flatnonzero(chosen):
             fast.add(int(j))
     covered = cost <= threshold_ms if objective == "coverage" and threshold_ms is not None else None
-    if objective == "mean":
-        # one site's column at a time, contiguous (a transposed copy): a row buffer that stays
-        # in cache instead of a users x options matrix per step
-        cost_t, t_rows = (
-            transposed if transposed is not None else (_transposed(cost), np.arange(cost.shape[1]))
-        )
-        row = np.empty(len(cost))
+    site_rows: list[tuple[FloatArray, IntArray]] = []
+
+    def site_row(j: int) -> FloatArray:
+        """Site ``j``'s RTTs as a contiguous row (of the prepared matrix, or a transposed copy)."""
+        if not site_rows:
+            site_rows.append(
+                transposed if transposed is not None else (_transposed(cost), np.arange(cost.shape[1]))
+            )
+        cost_t, t_rows = site_rows[0]
+        site: FloatArray = cost_t[t_rows[j]]
+        return site
+
+    # one site's column at a time, contiguous: a row buffer that stays in cache instead of a
+    # users x options matrix per step
+    row = np.empty(len(cost))
+
+    # means closer than the rounding of their sums are a tie (then the lowest index): the pick
+    # never depends on how a sum was rounded
+    mean_rtol = 8.0 * float(np.finfo(np.float64).eps) * len(cost)
+
+    def least_mean(cur: FloatArray, options: IntArray, tied: IntArray) -> int:
+        """Position in ``options`` of the tied option of least weighted mean RTT once added."""
+        if len(tied) == 1:
+            return int(tied[0])
+        means = np.empty(len(tied))
+        for i, t in enumerate(tied):
+            np.minimum(cur, site_row(int(options[t])), out=row)
+            means[i] = prob.w @ row
+        lowest = float(means.min())
+        return int(tied[np.flatnonzero(means <= lowest + mean_rtol * abs(lowest))[0]])
+
     while int(chosen.sum()) < prob.k:
         options = np.flatnonzero(~chosen)
         unmet = np.zeros(len(options))
         if len(prob.hard):
             hit = np.asarray(prob.hard[:, chosen].any(axis=1), dtype=bool)
             unmet = (~(hit[:, None] | prob.hard[:, options])).sum(axis=0)
+        mean: FloatArray | None
         if objective == "mean":
             mean = np.empty(len(options))
             for i, j in enumerate(options):
-                np.minimum(cur, cost_t[t_rows[j]], out=row)
+                np.minimum(cur, site_row(int(j)), out=row)
                 mean[i] = prob.w @ row
             primary = mean
-        elif fast is not None:
-            primary = fast.columns(cur, options)
+        elif fast is not None or covered is not None:
+            if fast is not None:
+                primary = fast.columns(cur, options)
+            else:  # -(w @ (served <= threshold)) from the 0/1 matrix, without the served RTTs
+                assert covered is not None
+                primary = -np.asarray(prob.w @ (covered[:, options] | (cur <= threshold_ms)[:, None]))
             first = np.flatnonzero(unmet == unmet.min())
             first = first[primary[first] == primary[first].min()]
             mean = None
-            if len(first) > 1:  # tied: the mean decides, summed as before (BLAS rounding and all)
-                mean = prob.w @ np.minimum(cur[:, None], cost[:, options])
-        elif covered is not None:
-            # -(w @ (served <= threshold)) from the same 0/1 matrix, without the served RTTs
-            primary = -np.asarray(prob.w @ (covered[:, options] | (cur <= threshold_ms)[:, None]))
-            first = np.flatnonzero(unmet == unmet.min())
-            first = first[primary[first] == primary[first].min()]
-            mean = None
-            if len(first) > 1:  # tied: the mean decides, summed as before (BLAS rounding and all)
-                mean = prob.w @ np.minimum(cur[:, None], cost[:, options])
+            pick = least_mean(cur, options, first)  # tied on the objective: the mean decides
         else:
             served = np.minimum(cur[:, None], cost[:, options])
             mean = prob.w @ served
             primary = _objective_columns(served, prob.w, objective, q, threshold_ms)
-        pick = first[0] if mean is None else np.lexsort((options, mean, primary, unmet))[0]
+        if mean is not None:
+            pick = int(np.lexsort((options, mean, primary, unmet))[0])
         best = options[pick]
         chosen[best] = True
         cur = np.minimum(cur, cost[:, best])

@@ -957,7 +957,12 @@ def original_greedy(
     thr: float | None,
     must: list[int],
 ) -> list[int]:
-    """The greedy loop as first written: users x options matrix, grid bisection, lexsort tie-break."""
+    """The greedy loop as first written: users x options matrix, grid bisection, then the mean.
+
+    Options tied on the objective go to the least mean RTT; means closer than the rounding of
+    their sums (8 eps n relative) are a tie too, then the lowest index (as the solver does: its
+    sums are rounded differently, a pick must not depend on that).
+    """
     chosen = np.zeros(cost.shape[1], dtype=bool)
     chosen[must] = True
     cur = cost[:, chosen].min(axis=1) if chosen.any() else np.full(len(cost), np.inf)
@@ -967,7 +972,10 @@ def original_greedy(
         served = np.minimum(cur[:, None], cost[:, options])
         mean = w @ served
         primary = placement._objective_columns(served, w, objective, q, thr, grid if q is not None else None)
-        best = options[np.lexsort((options, mean, primary, np.zeros(len(options))))[0]]
+        first = np.flatnonzero(primary == primary.min())
+        lowest = float(mean[first].min())
+        tol = 8.0 * float(np.finfo(np.float64).eps) * len(cost) * abs(lowest)
+        best = options[first[np.flatnonzero(mean[first] <= lowest + tol)[0]]]
         chosen[best] = True
         cur = np.minimum(cur, cost[:, best])
     return [int(j) for j in np.flatnonzero(chosen)]
