@@ -43,7 +43,9 @@ time limit the optimal threshold is found with fewer solves and the bisection's 
 reproduced from its own final steps: for ``"worst"`` by constraint generation (the p-center
 problem solved exactly on a few users with a small hitting-set search, users served worse added
 until the choice is as good on all), for percentiles by jumping to the percentile of each choice
-met (the greedy one, each solver's) and trying the threshold just below. When the choices of
+met (the greedy one, each solver's) and trying the threshold just below; a threshold that a
+heuristic choice (greedy covering, then best swaps) surely reaches, checked on every user, needs
+no solver there, so the MILP only proves the threshold below the optimum infeasible. When the choices of
 the free sites are few (C(34, 5) = 278,256 bit masks), percentile, worst and coverage optima are
 instead found by listing every choice at least as good as the greedy one: choices are filtered
 by bit tests against the cover sets at the threshold (hard and heavy sets first, then the
@@ -52,7 +54,9 @@ bound), those near the target checked exactly, and the optimum and its lowest-me
 read off the short list (a near tie in the mean, or too long a list, falls back to the search
 and the solvers; the method named is the one the bisection's last step would use). The greedy method
 evaluates percentile and worst-case options one site row at a time; a percentile's bin is found
-by a weighted count over equal-width RTT bins and only that bin's users are sorted.
+by a weighted count over equal-width RTT bins and only that bin's users are sorted. Options tied
+on the objective go to the lowest weighted mean RTT (means within the rounding of their sums,
+8 eps n relative, are a tie), then to the lowest candidate index.
 
 Weighted percentile
 -------------------

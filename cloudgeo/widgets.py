@@ -464,9 +464,9 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
     (:func:`cloudgeo.latency.user_rtt_matrix_ms`) is computed once per population and passed as
     ``cost_ms``; results are cached per control combination.
 
-    With the ~34,000 world cities a change redraws in well under 0.1 s, except the exact
-    solver on a percentile or worst-case objective with more than five regions: it proves
-    optimality with several HiGHS MILP solves and takes 0.1-0.2 s
+    With the ~34,000 world cities a change redraws in under 0.1 s, except the exact solver on a
+    percentile or worst-case objective with more than five regions: its HiGHS MILP solves (the
+    proof of the optimal threshold, the tie-break by the mean) make a change take 0.1-0.17 s
     (``benchmarks/bench_widgets.py`` prints both).
 
     Parameters
