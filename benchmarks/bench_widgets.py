@@ -38,6 +38,17 @@ def _best(fn: Callable[[], Any], repeats: int = REPEATS) -> float:
     return statistics.median(times)
 
 
+def _uncached_change(ex: widgets.Explorer, name: str, value: Any) -> float:
+    """Time of one change of control ``name`` to ``value``, the explorer's result cache cleared. [s]"""
+    if ex.context is not None:
+        ex.context.cache.clear()
+    t0 = time.perf_counter()
+    ex.controls[name].value = value
+    elapsed = time.perf_counter() - t0
+    assert ex.status.value == "", ex.status.value
+    return elapsed
+
+
 def _change(ex: widgets.Explorer, name: str, values: list[Any]) -> tuple[float, float]:
     """Median time of an uncached change and of a cached revisit. [s]
 
@@ -45,15 +56,7 @@ def _change(ex: widgets.Explorer, name: str, values: list[Any]) -> tuple[float, 
     not the widget's speed); the median is over all of those changes.
     """
     control = ex.controls[name]
-    uncached = []
-    for _ in range(ROUNDS):
-        for v in values:
-            if ex.context is not None:
-                ex.context.cache.clear()
-            t0 = time.perf_counter()
-            control.value = v
-            uncached.append(time.perf_counter() - t0)
-            assert ex.status.value == "", ex.status.value
+    uncached = [_uncached_change(ex, name, v) for _ in range(ROUNDS) for v in values]
     for v in values:  # warm the cache with every value (the uncached pass cleared it)
         control.value = v
     cached = []
@@ -114,25 +117,16 @@ _MORE_OBJECTIVES = (("p99", "greedy"), ("worst", "greedy"), ("p95", "exact"))
 def _placement_objectives(
     ex: widgets.Explorer, ks: tuple[int, ...], objectives: tuple[tuple[str, str], ...]
 ) -> None:
-    """Uncached k changes (from ``ks[-1]``) for each objective; the baseline is the mean objective.
+    """Uncached k changes for each objective; the baseline is the mean objective.
 
-    Each k is visited ROUNDS times; per k the median of its visits (the max is over the k).
+    Per k the median of ROUNDS changes to it (:func:`_timed_changes`); the max is over the k.
     """
     ctrl = ex.controls
     rows = []
     for objective, method in objectives:
         ctrl["method"].value = method
         ctrl["objective"].value = objective
-        ctrl["k"].value = ks[-1]
-        runs: dict[int, list[float]] = {k: [] for k in ks}
-        for _ in range(ROUNDS):
-            for k in runs:
-                ex.context.cache.clear()
-                t0 = time.perf_counter()
-                ctrl["k"].value = k
-                runs[k].append(time.perf_counter() - t0)
-                assert ex.status.value == "", ex.status.value
-        rows.append((objective, method, [statistics.median(t) for t in runs.values()]))
+        rows.append((objective, method, _timed_changes(ex, "k", list(ks))))
     ctrl["objective"].value = "mean"
     base = {m: statistics.median(t) for o, m, t in rows if o == "mean"}
     for objective, method, times in rows:
@@ -223,12 +217,7 @@ def _timed_changes(ex: widgets.Explorer, name: str, values: list[Any]) -> list[f
         times = []
         for _ in range(ROUNDS):
             control.value = values[i - 1]  # start from another value (computed, not timed)
-            if ex.context is not None:
-                ex.context.cache.clear()
-            t0 = time.perf_counter()
-            control.value = v
-            times.append(time.perf_counter() - t0)
-            assert ex.status.value == "", ex.status.value
+            times.append(_uncached_change(ex, name, v))
         out.append(statistics.median(times))
     control.value = values[-1]
     return out
@@ -247,21 +236,20 @@ def _every_control(
     ctrl["objective"].value = "mean"
     base = statistics.median(_timed_changes(ex, "k", [2, 4, 5, 3]))
     objectives = ["p99", "worst", "coverage", "p50", "p90", "p95", "mean"]
-    cases: list[tuple[widgets.Explorer, str, str, list[Any], dict[str, Any]]] = [
-        (ex, "placement", "objective (k=3, exact)", objectives, {"k": 3, "method": "exact"}),
-        (ex, "placement", "method (p90)", ["greedy", "exact"], {"k": 3, "objective": "p90"}),
-        (ex, "placement", "threshold_ms (coverage)", [30.0, 80.0, 150.0, 50.0], {"objective": "coverage"}),
-        (ex, "placement", "must_include (worst)", [("sa-east-1",), ("af-south-1", "ap-southeast-2"), ()],
+    cases: list[tuple[str, str, list[Any], dict[str, Any]]] = [  # control, setting, values, set first
+        ("objective", "k=3, exact", objectives, {"k": 3, "method": "exact"}),
+        ("method", "p90", ["greedy", "exact"], {"k": 3, "objective": "p90"}),
+        ("threshold_ms", "coverage", [30.0, 80.0, 150.0, 50.0], {"objective": "coverage"}),
+        ("must_include", "worst", [("sa-east-1",), ("af-south-1", "ap-southeast-2"), ()],
          {"objective": "worst"}),
-        (ex, "placement", "exclude (p99)", [("us-east-1",), ("us-east-1", "eu-west-1", "ap-south-1"), ()],
+        ("exclude", "p99", [("us-east-1",), ("us-east-1", "eu-west-1", "ap-south-1"), ()],
          {"objective": "p99"}),
     ]  # fmt: skip
-    names = {"objective (k=3, exact)": "objective"}
-    for explorer, kind, label, values, setup in cases:
+    for control, setting, values, setup in cases:
         for key, value in setup.items():
-            explorer.controls[key].value = value
-        times = _timed_changes(explorer, names.get(label, label.split(" ")[0]), values)
-        _every_row(f"{kind} {label}", times, base, "placement k (mean, exact)")
+            ctrl[key].value = value
+        times = _timed_changes(ex, control, values)
+        _every_row(f"placement {control} ({setting})", times, base, "placement k (mean, exact)")
     ctrl["objective"].value, ctrl["method"].value = "mean", "greedy"
 
     lbase = statistics.median(_timed_changes(lx, "access", ["cable", "dsl", "mobile", "fibre"]))
