@@ -475,22 +475,15 @@ def plot_placement(
     name_col = column(users, "name", "city")
     # built from plain Python lists in one pass and handed to plotly as an array (validating
     # long lists of str is slow): this runs on every widget update
-    heads = [f"<b>{n}</b><br>" for n in labels_of(name_col.iloc[rows])] if name_col is not None else None
+    names = labels_of(name_col.iloc[rows]) if name_col is not None else None
+    heads = [f"<b>{n}</b><br>" for n in names] if names is not None else [""] * len(rows)
     if user_rtt is not None:
-        hover_col = (
-            [
-                f"{h}served by {x}<br>RTT: {t:.1f} ms"
-                for h, x, t in zip(heads, served, user_rtt.tolist(), strict=True)
-            ]
-            if heads is not None
-            else [f"served by {x}<br>RTT: {t:.1f} ms" for x, t in zip(served, user_rtt.tolist(), strict=True)]
-        )
+        rtts = user_rtt.tolist()
+        hover_col = [
+            f"{h}served by {x}<br>RTT: {t:.1f} ms" for h, x, t in zip(heads, served, rtts, strict=True)
+        ]
     else:
-        hover_col = (
-            [f"{h}served by {x}" for h, x in zip(heads, served, strict=True)]
-            if heads is not None
-            else [f"served by {x}" for x in served]
-        )
+        hover_col = [f"{h}served by {x}" for h, x in zip(heads, served, strict=True)]
     hover = np.array(hover_col, dtype=str)
     marker: dict[str, Any] = {"size": size, "opacity": 0.75}
     if user_rtt is not None:

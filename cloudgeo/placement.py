@@ -1188,13 +1188,12 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
         if len(prob.hard):
             hit = np.asarray(prob.hard[:, chosen].any(axis=1), dtype=bool)
             unmet = (~(hit[:, None] | prob.hard[:, options])).sum(axis=0)
-        mean: FloatArray | None
         if objective == "mean":
             mean = np.empty(len(options))
             for i, j in enumerate(options):
                 np.minimum(cur, site_row(int(j)), out=row)
                 mean[i] = prob.w @ row
-            primary = mean
+            pick = int(np.lexsort((options, mean, unmet))[0])
         elif fast is not None or covered is not None:
             if fast is not None:
                 primary = fast.columns(cur, options)
@@ -1203,14 +1202,11 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
                 primary = -np.asarray(prob.w @ (covered[:, options] | (cur <= threshold_ms)[:, None]))
             first = np.flatnonzero(unmet == unmet.min())
             first = first[primary[first] == primary[first].min()]
-            mean = None
             pick = least_mean(cur, options, first)  # tied on the objective: the mean decides
         else:
             served = np.minimum(cur[:, None], cost[:, options])
-            mean = prob.w @ served
             primary = _objective_columns(served, prob.w, objective, q, threshold_ms)
-        if mean is not None:
-            pick = int(np.lexsort((options, mean, primary, unmet))[0])
+            pick = int(np.lexsort((options, prob.w @ served, primary, unmet))[0])
         best = options[pick]
         chosen[best] = True
         cur = np.minimum(cur, cost[:, best])
@@ -1855,7 +1851,6 @@ def _solve_threshold(
                     return chosen, True, float(values[h_opt]), method, False
     if objective != "worst" and not side and time_limit_s is None:
         assert q is not None
-        margin = sure_margin
 
         def jump(chosen: BoolArray | None, lo: int, hi: int) -> tuple[int, bool] | None:
             """(index of ``chosen``'s percentile strictly inside (lo, hi), surely feasible there)."""
@@ -1866,7 +1861,7 @@ def _solve_threshold(
             j = int(np.searchsorted(values, v))
             if not (lo < j < hi and values[j] == v):
                 return None
-            return j, float(prob.w @ (served <= v)) >= q - _QUANTILE_RTOL + margin
+            return j, float(prob.w @ (served <= v)) >= q - _QUANTILE_RTOL + sure_margin
 
         runs: dict[int, tuple[BoolArray | None, bool, str]] = {}
         lo, hi = -1, len(values) - 1
