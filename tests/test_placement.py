@@ -1373,3 +1373,24 @@ def test_bounded_combos_keep_every_choice_whose_sites_may_cover_enough(seed: int
     assert len(got) == len(expected)
     assert set(got.tolist()) == expected
     assert placement._bounded_combos(share, r, 0.0, cap=10) is None  # too many: list them all instead
+
+
+def test_highs_options_unknown_to_the_solver_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An extra HiGHS option this scipy's HiGHS lacks is dropped once; the solve goes on."""
+    monkeypatch.setattr(placement, "_HIGHS_EXTRA_OPTIONS", {"no_such_highs_option": True})
+    sets = np.array([[True, False], [False, True]])
+    core = placement._milp_core(
+        2, 1, (sets, np.array([1.0, 2.0])), np.zeros((0, 2), dtype=bool), [], time_limit_s=None
+    )
+    assert core.chosen is not None
+    assert core.chosen.tolist() == [False, True]
+    assert placement._HIGHS_EXTRA_OPTIONS == {}
+
+
+def test_highs_extra_options_are_kept_and_reach_the_solver() -> None:
+    """The feasibility-jump switch is known to this HiGHS: kept after a solve, and no warning."""
+    sets = np.array([[True, False], [False, True]])
+    placement._milp_core(
+        2, 1, (sets, np.array([1.0, 2.0])), np.zeros((0, 2), dtype=bool), [], time_limit_s=None
+    )
+    assert placement._HIGHS_EXTRA_OPTIONS == {"mip_heuristic_run_feasibility_jump": False}
