@@ -138,6 +138,8 @@ _ENUM_MAX_FLOPS = 4e9
 _ENUM_MAX_CELLS = 4e7
 # prefix entries (users x depth) built per round of the radius formulation
 _MAX_PREFIX_ENTRIES = 4_000_000
+# greedy pick sequences a prepared RTT matrix keeps (objective x sites x must-include choices)
+_GREEDY_PATHS = 32
 
 
 # --------------------------------------------------------------------------------------------
@@ -707,6 +709,9 @@ class _Problem:
     transposed: Callable[[], tuple[FloatArray, IntArray]] | None = None
     # _cover_sets results by (threshold, positive_only): the solvers ask for some more than once
     cover_cache: dict[tuple[float, bool], tuple[BoolArray, FloatArray]] = field(default_factory=dict)
+    # the greedy's picks so far for (objective, q, threshold_ms) on this problem whatever its k,
+    # kept by a prepared _CostMatrix (no residency rule); None: not kept
+    greedy_path: Callable[[tuple[Any, ...]], list[int]] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -725,6 +730,22 @@ class _CostMatrix:
     candidate_ids: tuple[Any, ...]
     _rows: list[tuple[IntArray, IntArray]] = field(default_factory=list, repr=False)
     _t: list[FloatArray] = field(default_factory=list, repr=False)
+    _paths: list[tuple[tuple[Any, ...], FloatArray, list[int]]] = field(default_factory=list, repr=False)
+
+    def greedy_path(self, key: tuple[Any, ...], w: FloatArray) -> list[int]:
+        """Return the greedy's picks so far for ``key`` and user weights ``w`` (a list it extends).
+
+        The greedy's picks do not depend on ``k`` (it stops after ``k``), so a placement with
+        another ``k`` but the same objective, sites, must-include sites and weights starts from
+        the picks already made. The last ``_GREEDY_PATHS`` keys are kept.
+        """
+        for known, known_w, picks in self._paths:
+            if known == key and (known_w is w or np.array_equal(known_w, w)):
+                return picks
+        new: list[int] = []
+        self._paths.append((key, w.copy(), new))
+        del self._paths[:-_GREEDY_PATHS]
+        return new
 
     def transposed(self) -> FloatArray:
         """Return the RTTs as contiguous site rows (candidates x users), read-only; computed once."""
@@ -992,7 +1013,15 @@ def _prepare(
         def transposed() -> tuple[FloatArray, IntArray]:
             return prepared.transposed(), allowed_pos
 
+    greedy_path: Callable[[tuple[Any, ...]], list[int]] | None = None
+    if isinstance(cost_ms, _CostMatrix) and not hard_rows:
+        matrix, sites = cost_ms, (tuple(allowed_ids), tuple(np.flatnonzero(must_mask).tolist()))
+
+        def greedy_path(key: tuple[Any, ...]) -> list[int]:
+            return matrix.greedy_path((*key, *sites), w)
+
     prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int, order_rows, transposed)
+    prob.greedy_path = greedy_path
     return prob, full, users, cand_ids, w_raw
 
 
@@ -1196,6 +1225,13 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
         penalty = 10.0 * float(finite.max() if finite.size else 1.0) + 1000.0
         cost = np.where(is_finite, prob.cost, penalty)
     chosen = prob.must.copy()
+    # the picks made before on this problem with another k (a prepared matrix keeps them)
+    path = prob.greedy_path((objective, q, threshold_ms)) if prob.greedy_path is not None else None
+    if path is not None and len(path) >= prob.k - int(chosen.sum()):
+        chosen[path[: prob.k - int(chosen.sum())]] = True
+        return chosen  # no residency rule here (see _prepare): nothing more to check
+    if path:
+        chosen[path] = True
     cur = cost[:, chosen].min(axis=1) if chosen.any() else np.full(len(cost), np.inf)
     transposed = prob.transposed() if prob.transposed is not None and cost is prob.cost else None
     fast = (
@@ -1265,6 +1301,8 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
             pick = int(np.lexsort((options, prob.w @ served, primary, unmet))[0])
         best = options[pick]
         chosen[best] = True
+        if path is not None:
+            path.append(int(best))
         cur = np.minimum(cur, cost[:, best])
         if fast is not None:
             fast.add(int(best))

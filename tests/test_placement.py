@@ -1394,3 +1394,32 @@ def test_highs_extra_options_are_kept_and_reach_the_solver() -> None:
         2, 1, (sets, np.array([1.0, 2.0])), np.zeros((0, 2), dtype=bool), [], time_limit_s=None
     )
     assert placement._HIGHS_EXTRA_OPTIONS == {"mip_heuristic_run_feasibility_jump": False}
+
+
+def test_greedy_picks_are_kept_per_objective_sites_and_weights() -> None:
+    """A prepared matrix keeps the greedy's picks: another k continues them, and the same
+    objective with other sites, must-include sites or weights starts afresh."""
+    users, sites = random_instance(3, n_users=70, n_sites=9)
+    cost = physics_rtt_ms(users, sites)
+    heavier = users.assign(weight=users["weight"] + np.arange(len(users)) % 5)
+    prepared = placement._prepare_cost(users, sites, cost)
+    cases: list[tuple[pd.DataFrame, dict[str, object]]] = [
+        (users, {}),
+        (users, {"must_include": ["s2"]}),
+        (users, {"exclude": ["s0", "s3"]}),
+        (heavier, {}),
+    ]
+    for objective in ("mean", "p90", "worst", "coverage"):
+        for frame, extra in cases:
+            for k in (4, 2, 6, 3, 5):
+                kw: dict[str, object] = {
+                    "objective": objective,
+                    "method": "greedy",
+                    "threshold_ms": 60.0,
+                    **extra,
+                }
+                a = placement._optimize(frame, sites, k, cost_ms=prepared, **kw)  # type: ignore[arg-type]
+                b = optimize_placement(frame, sites, k, cost_ms=cost, **kw)  # type: ignore[arg-type]
+                assert a.sites == b.sites, (objective, extra, k)
+                assert a.objective_value == b.objective_value
+    assert len(prepared._paths) == 4 * len(cases)
