@@ -2025,6 +2025,138 @@ def _solve_threshold(
     return best, proven_all, bound if not proven_all else float(values[hi]), method, False
 
 
+# limits of the listing of covering choices (beyond them the tie-break goes to the solver)
+_COVERING_MAX_NODES = 20_000
+_COVERING_MAX_CHOICES = 256
+
+
+def _covering_choices(sets: BoolArray, weights: FloatArray, r: int, budget: float) -> BoolArray | None:
+    """Every choice of ``r`` columns leaving at most ``budget`` weight of the ``sets`` unhit.
+
+    Rows of the result are the choices (bool, choices x columns); None when the search would
+    visit more than ``_COVERING_MAX_NODES`` nodes or list more than ``_COVERING_MAX_CHOICES``.
+
+    A breadth-first branch and bound, vectorised over the open nodes. A node branches on one
+    unhit set: if its weight exceeds the budget left it must be hit (of those, the one with the
+    fewest allowed columns), else the heaviest; a child per allowed column of the set hits it
+    with that column and forbids the set's columns before it, and when the budget allows, one
+    more child leaves the set unhit and forbids all its columns. So every choice is reached
+    exactly once. A node is dropped when its unhit weight, less the most that its remaining
+    picks can hit (the largest sums of unhit weight per allowed column: the union bound),
+    exceeds its budget.
+    """
+    m, n = sets.shape
+    order = np.argsort(-weights, kind="stable")
+    sets, weights = np.ascontiguousarray(sets[order]), weights[order]
+    sets_f = sets.astype(np.float64)
+    chosen = np.zeros((1, n), dtype=bool)
+    forbidden = np.zeros((1, n), dtype=bool)
+    unhit = np.ones((1, m), dtype=bool)
+    left_budget = np.array([budget])
+    found: list[BoolArray] = []
+    n_found, visited = 0, 0
+    columns = np.arange(n)
+    while len(chosen):
+        visited += len(chosen)
+        if visited > _COVERING_MAX_NODES:
+            return None
+        left = r - chosen.sum(axis=1)
+        unhit_w = np.where(unhit, weights, 0.0)
+        missed = unhit_w.sum(axis=1)
+        done = left == 0
+        if done.any():
+            leaves = chosen[done & (missed <= left_budget)]
+            found.append(leaves)
+            n_found += len(leaves)
+        allowed = ~(forbidden | chosen)
+        gains = np.where(allowed, unhit_w @ sets_f, 0.0)
+        best = np.cumsum(-np.sort(-gains, axis=1), axis=1)
+        reach = best[np.arange(len(chosen)), np.clip(left - 1, 0, n - 1)]
+        keep = ~done & (missed - reach <= left_budget) & (allowed.sum(axis=1) >= left)
+        chosen, forbidden, unhit = chosen[keep], forbidden[keep], unhit[keep]
+        left_budget, left, allowed = left_budget[keep], left[keep], allowed[keep]
+        open_sets = unhit.any(axis=1)
+        for f in np.flatnonzero(~open_sets):  # every set hit: any completion
+            free_cols = np.flatnonzero(allowed[f]).tolist()
+            n_found += math.comb(len(free_cols), int(left[f]))
+            if n_found > _COVERING_MAX_CHOICES:
+                return None
+            for extra in itertools.combinations(free_cols, int(left[f])):
+                row = chosen[f].copy()
+                row[list(extra)] = True
+                found.append(row[None, :])
+        if n_found > _COVERING_MAX_CHOICES:
+            return None
+        chosen, forbidden, unhit = chosen[open_sets], forbidden[open_sets], unhit[open_sets]
+        left_budget, allowed = left_budget[open_sets], allowed[open_sets]
+        if not len(chosen):
+            break
+        must = unhit & (weights[None, :] > left_budget[:, None])
+        n_allowed = allowed.astype(np.float64) @ sets_f.T  # open nodes x sets
+        has_must = must.any(axis=1)
+        branch = np.where(
+            has_must, np.argmin(np.where(must, n_allowed, np.inf), axis=1), np.argmax(unhit, axis=1)
+        )
+        hits = sets[branch] & allowed
+        node, col = np.nonzero(hits)
+        hit_chosen = chosen[node]
+        hit_chosen[np.arange(len(node)), col] = True
+        hit_forbidden = forbidden[node] | (hits[node] & (columns[None, :] < col[:, None]))
+        hit_unhit = unhit[node] & ~sets[:, col].T
+        skip = np.flatnonzero(~has_must & (weights[branch] <= left_budget))
+        skip_unhit = unhit[skip]
+        skip_unhit[np.arange(len(skip)), branch[skip]] = False
+        chosen = np.vstack([hit_chosen, chosen[skip]])
+        forbidden = np.vstack([hit_forbidden, forbidden[skip] | sets[branch[skip]]])
+        unhit = np.vstack([hit_unhit, skip_unhit])
+        left_budget = np.concatenate([left_budget[node], left_budget[skip] - weights[branch[skip]]])
+    return np.vstack(found) if found else np.zeros((0, n), dtype=bool)
+
+
+def _covering_tie_break(prob: _Problem, objective: str, q: float | None, t_star: float) -> BoolArray | None:
+    """Return the lowest-mean choice among all whose objective is ``t_star``, by listing them.
+
+    For a percentile: every choice of the free sites whose users within ``t_star`` reach the
+    percentile's weight (:func:`_covering_choices` on the cover sets, with a margin for the
+    rounding of the weight sums; a choice near the target checked by :func:`_value`); for
+    ``"worst"``: every choice serving each weighted user within ``t_star``. The mean decides
+    (:func:`_least_mean`). None when the list is too long or the means nearly tie (the solver
+    decides then), or with a residency rule.
+    """
+    if len(prob.hard):
+        return None
+    must, free = prob.must, ~prob.must
+    r = prob.k - int(must.sum())
+    sets, weights = _cover_sets(prob, t_star, positive_only=objective == "worst")
+    hit = (sets & must[None, :]).any(axis=1)
+    sets_r, weights_r = sets[~hit][:, free], weights[~hit]
+    rounding = 8.0 * float(np.finfo(np.float64).eps) * len(prob.w)
+    if objective == "worst":
+        budget = 0.0  # every set hit
+    else:
+        assert q is not None
+        # unhit weight allowed: everything but the percentile's share (less what must covers)
+        budget = float(weights_r.sum()) - (q - _QUANTILE_RTOL - float(weights[hit].sum())) + rounding
+    listed = _covering_choices(sets_r, weights_r, r, budget)
+    if listed is None or not len(listed):
+        return None
+    choices = []
+    for row in listed:
+        chosen = must.copy()
+        chosen[np.flatnonzero(free)[row]] = True
+        if objective != "worst":
+            assert q is not None
+            covered = float(weights[hit].sum()) + float(weights_r[(sets_r & row[None, :]).any(axis=1)].sum())
+            if covered < q - _QUANTILE_RTOL - rounding:
+                continue
+            if covered < q - _QUANTILE_RTOL + rounding and _value(prob, chosen, objective, q, None) > t_star:
+                continue
+        choices.append(chosen)
+    if not choices:
+        return None
+    return _least_mean(prob, choices)
+
+
 def _swap_cover(sets: BoolArray, weights: FloatArray, r: int, max_rounds: int = 50) -> IntArray | None:
     """Columns of ``r`` sites covering much weight of the ``sets``: greedy, then best swaps.
 
@@ -2261,10 +2393,12 @@ def _solve(
     if final:  # already the lowest-mean optimal choice
         return chosen, used, 0.0, greedy_value
     t_star = _value(prob, chosen, objective, q, None)
-    if objective == "worst":
+    # the lowest-mean optimal choice: listed when the optimal choices are few, else a MILP
+    tb = _covering_tie_break(prob, objective, q, t_star) if not side and time_limit_s is None else None
+    if tb is None and objective == "worst":
         sets, _ = _cover_sets(prob, t_star, positive_only=True)
         tb, _, _, _ = _solve_mean(prob, side, sets, time_limit_s, prefer, chosen)
-    else:
+    elif tb is None:
         assert q is not None
         sets, weights = _cover_sets(prob, t_star, positive_only=False)
         tb, _, _, _ = _solve_mean(

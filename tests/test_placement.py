@@ -1423,3 +1423,82 @@ def test_greedy_picks_are_kept_per_objective_sites_and_weights() -> None:
                 assert a.sites == b.sites, (objective, extra, k)
                 assert a.objective_value == b.objective_value
     assert len(prepared._paths) == 4 * len(cases)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_covering_choices_lists_every_choice_within_the_budget(seed: int) -> None:
+    """The branch and bound lists exactly the choices brute force finds (no more, no repeats)."""
+    rng = np.random.default_rng(seed)
+    n_sets, n = 14, 9
+    sets = rng.random((n_sets, n)) < rng.uniform(0.1, 0.4)
+    sets[0] = False  # a set no choice hits
+    weights = rng.integers(1, 30, n_sets).astype(float)
+    weights /= weights.sum()
+    for r in range(1, 6):
+        # budgets off any sum of the weights by far more than its rounding
+        for budget in (0.0, 0.05 + 1e-9, 0.2 - 1e-9, 0.5 + 1e-9, 1.0):
+            got = placement._covering_choices(sets, weights, r, budget)
+            assert got is not None
+            listed = sorted(tuple(np.flatnonzero(row).tolist()) for row in got)
+            expected = [
+                c
+                for c in itertools.combinations(range(n), r)
+                if weights[~sets[:, list(c)].any(axis=1)].sum() <= budget
+            ]
+            assert listed == expected, (r, budget)
+
+
+def test_covering_choices_gives_up_beyond_its_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    sets = np.ones((3, 30), dtype=bool)  # any choice hits every set
+    weights = np.array([0.5, 0.3, 0.2])
+    assert placement._covering_choices(sets, weights, 8, 0.0) is None  # C(30, 8): 5.9 million
+    assert placement._covering_choices(sets[:, :13], weights, 3, 0.0) is None  # C(13, 3) = 286
+    got = placement._covering_choices(sets[:, :12], weights, 3, 0.0)
+    assert got is not None
+    assert len(got) == math.comb(12, 3) == 220
+    monkeypatch.setattr(placement, "_COVERING_MAX_NODES", 5)
+    assert placement._covering_choices(sets[:, :12], weights, 3, 0.0) is None
+
+
+@pytest.mark.parametrize("objective", ["p50", "p90", "p99", "worst"])
+@pytest.mark.parametrize("seed", range(4))
+def test_listed_tie_break_gives_the_milp_tie_break(
+    objective: str, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lowest-mean optimal choice found by listing the optimal choices is the one the MILP
+    tie-break finds; the objective is brute force's and no other optimal choice has a lower mean."""
+    monkeypatch.setattr(placement, "_FILTER_MAX_COMBOS", 0)  # not the small-problem shortcut
+    users, sites = random_instance(seed, n_users=80, n_sites=9)
+    cost = physics_rtt_ms(users, sites)
+    tie_break = placement._covering_tie_break
+    listed: list[bool] = []
+
+    def spy(*a: object, **kw: object) -> object:
+        out = tie_break(*a, **kw)  # type: ignore[arg-type]
+        listed.append(out is not None)
+        return out
+
+    w = users["weight"].to_numpy()
+    for extra in ({}, {"must_include": ["s1"]}, {"exclude": ["s0", "s4"]}):
+        for k in range(1 + ("must_include" in extra), 6):
+            args: dict[str, object] = {"cost_ms": cost, "objective": objective, **extra}
+            monkeypatch.setattr(placement, "_covering_tie_break", spy)
+            fast = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
+            monkeypatch.setattr(placement, "_covering_tie_break", lambda *a, **kw: None)
+            milp = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
+            assert fast.sites == milp.sites
+            assert fast.objective_value == milp.objective_value
+            assert (fast.method, fast.gap) == (milp.method, milp.gap)
+            excluded = set(extra.get("exclude", []))  # type: ignore[arg-type]
+            must = set(extra.get("must_include", []))  # type: ignore[arg-type]
+            best = (math.inf, math.inf)
+            for combo in itertools.combinations(range(len(sites)), k):
+                ids = {sites.index[j] for j in combo}
+                if ids & excluded or not must <= ids:
+                    continue
+                served = cost.to_numpy()[:, list(combo)].min(axis=1)
+                value = objective_of(served, w, objective)
+                best = min(best, (round(value, 9), float(served @ w / w.sum())))
+            assert fast.objective_value == pytest.approx(best[0], abs=1e-9)
+            assert fast.summary["mean_rtt_ms"] == pytest.approx(best[1], rel=1e-9)
+    assert any(listed)  # the listing ran and decided
