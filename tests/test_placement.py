@@ -1502,3 +1502,30 @@ def test_listed_tie_break_gives_the_milp_tie_break(
             assert fast.objective_value == pytest.approx(best[0], abs=1e-9)
             assert fast.summary["mean_rtt_ms"] == pytest.approx(best[1], rel=1e-9)
     assert any(listed)  # the listing ran and decided
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_binned_quantile_is_the_sorted_quantile(seed: int) -> None:
+    """Long arrays take their quantile from bin counts: the same value as the stable sort, also
+    with tied values, zero weights and extreme q; non-finite or constant values go to the sort."""
+    rng = np.random.default_rng(seed)
+    n = 5000 + 3000 * seed
+    values = [
+        rng.gamma(2.0, 20.0, n),
+        np.round(rng.uniform(0, 300, n), 1),  # many ties
+        rng.integers(0, 40, n).astype(float),  # few distinct values
+        np.concatenate([rng.normal(50, 0.01, n // 2), rng.uniform(0, 1e4, n - n // 2)]),  # one dense bin
+    ]
+    weights = [rng.random(n), rng.integers(0, 4, n).astype(float)]  # the second: zero weights
+    used = 0
+    for v in values:
+        for w in weights:
+            for q in (1e-6, 0.01, 0.5, 0.9, 0.95, 0.99, 0.999999, float(rng.random())):
+                assert placement._weighted_quantile(v, w, q) == placement._sorted_quantile(v, w, q)
+                used += placement._binned_quantile(v, w, q) is not None
+    assert used > 0.9 * len(values) * len(weights) * 8  # nearly always without the sort
+    v = rng.random(n)
+    v[3] = np.inf
+    assert placement._binned_quantile(v, np.ones(n), 0.5) is None
+    assert placement._binned_quantile(np.full(n, 7.0), np.ones(n), 0.5) is None
+    assert placement._weighted_quantile(np.full(n, 7.0), np.ones(n), 0.5) == 7.0
