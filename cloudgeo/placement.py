@@ -2277,7 +2277,17 @@ def _hit_all(sets: list[int], r: int, budget: list[int]) -> int | None:
     budget[0] -= 1
     if budget[0] < 0:
         raise _SearchBudget
-    smallest = min(sets, key=int.bit_count)
+    # sets that share no site need one site each: more such sets than r sites cannot be hit
+    # (a greedy packing, smallest sets first, gives such a family)
+    by_size = sorted(sets, key=int.bit_count)
+    used, disjoint = 0, 0
+    for x in by_size:
+        if not x & used:
+            used |= x
+            disjoint += 1
+            if disjoint > r:
+                return None
+    smallest = by_size[0]
     forbidden = 0
     rest = smallest
     while rest:

@@ -1072,9 +1072,20 @@ def test_hit_all_matches_brute_force(seed: int) -> None:
 
 
 def test_hit_all_raises_over_its_budget() -> None:
-    sets = [0b11 << (2 * i) for i in range(8)]
+    # the edges of a complete graph on 6 sites: 3 disjoint ones (the packing bound allows 4
+    # sites), but every 4 sites miss an edge, which only a search shows
+    sets = [1 << i | 1 << j for i, j in itertools.combinations(range(6), 2)]
     with pytest.raises(placement._SearchBudget):
-        placement._hit_all(sets, 7, [5])
+        placement._hit_all(sets, 4, [5])
+    assert placement._hit_all(sets, 4, [10_000]) is None
+    assert placement._hit_all(sets, 5, [10_000]) is not None
+
+
+def test_hit_all_stops_at_disjoint_sets() -> None:
+    """More pairwise disjoint sets than sites: no hitting set, found without a search."""
+    sets = [0b11 << (2 * i) for i in range(8)]
+    assert placement._hit_all(sets, 7, [1]) is None
+    assert placement._hit_all(sets, 8, [10_000]) is not None
 
 
 @pytest.mark.parametrize("n_values", range(1, 40))
