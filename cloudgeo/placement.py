@@ -1202,6 +1202,9 @@ class _GreedyColumns:
         )
         self.cur_bin: npt.NDArray[np.int16] | None = None
         self.grid: FloatArray | None = None
+        self.previous: FloatArray | None = None  # each site's value at the last step
+        self.added = 0
+        self.total = float(w.sum())
         if q is None:  # worst: the maximum over the users with positive weight
             if self.pos is not None:
                 self.cost_t = np.ascontiguousarray(self.cost_t[self.rows][:, self.pos])
@@ -1222,27 +1225,60 @@ class _GreedyColumns:
 
     def add(self, j: int) -> None:
         """Site ``j`` joins the chosen ones (``cur`` becomes ``min(cur, c_j)``)."""
+        self.added += 1
         if self.cur_bin is not None:
             np.minimum(self.cur_bin, self.bins_t[self.rows[j]], out=self.cur_bin)
 
-    def columns(self, cur: FloatArray, options: IntArray) -> FloatArray:
-        """Objective of ``min(cur, c_j)`` for each ``j`` in ``options``."""
-        out = np.empty(len(options))
+    def columns(self, cur: FloatArray, options: IntArray, prune: bool = False) -> FloatArray:
+        """Objective of ``min(cur, c_j)`` for each ``j`` in ``options``.
+
+        With ``prune``, an option surely worse than the best one met so far is not evaluated:
+        its entry is ``inf`` (the lowest value and every option tied with it stay exact). The
+        options go best first by their values in the previous call. A percentile is at most
+        ``x`` exactly when the weight within ``x`` reaches the target; adding ``j`` moves only
+        the users now served beyond ``x``, so counting those that ``j`` serves within ``x``
+        decides it (skipped when short of the target by more than the rounding margin). The
+        worst RTT is at most ``x`` when ``j`` serves within ``x`` every user now beyond it. (For a
+        percentile, only while at most a quarter of the users are beyond ``x``.)
+        """
+        out = np.full(len(options), np.inf)
+        order = (
+            np.argsort(self.previous[options], kind="stable")
+            if prune and self.previous is not None
+            else np.arange(len(options))
+        )
+        best = math.inf
+        beyond: IntArray | None = None  # users now served beyond the best value met
         if self.q is None:
             cur_pos = cur if self.pos is None else cur[self.pos]
             row = np.empty(len(cur_pos))
-            for i, j in enumerate(options):
-                np.minimum(cur_pos, self.cost_t[self.rows[j]], out=row)
+            for i in order:
+                site = self.cost_t[self.rows[options[i]]]
+                if beyond is not None and not bool((site[beyond] <= best).all()):
+                    continue  # some user stays beyond the best value: surely worse
+                np.minimum(cur_pos, site, out=row)
                 out[i] = row.max()
+                if prune and out[i] < best:
+                    best = float(out[i])
+                    beyond = np.flatnonzero(cur_pos > best)
+            self._remember(options, out)
             return out
-        assert self.cur_bin is not None
+        cur_bin = self.cur_bin
+        assert cur_bin is not None
         w, target = self.w, self.target
         row = np.empty(len(cur))
         brow = np.empty(len(cur), dtype=np.int16)
         unsure = []
-        for i, j in enumerate(options):
+        within = 0.0  # weight now served within the best value met
+        w_beyond = w
+        for i in order:
+            j = options[i]
             jr = self.rows[j]
-            np.minimum(self.cur_bin, self.bins_t[jr], out=brow)
+            if beyond is not None:
+                gained = float(w_beyond @ (self.cost_t[jr, beyond] <= best))
+                if within + gained < target - self.margin:
+                    continue  # its percentile is surely above the best value
+            np.minimum(cur_bin, self.bins_t[jr], out=brow)
             cum = np.cumsum(np.bincount(brow, weights=w, minlength=_QUANTILE_BINS))
             b = min(int(np.searchsorted(cum, target, side="left")), _QUANTILE_BINS - 1)
             below = float(cum[b - 1]) if b else 0.0
@@ -1258,12 +1294,28 @@ class _GreedyColumns:
             before = float(cw[at - 1]) if at else below
             if cw[at] - target <= self.margin or target - before <= self.margin:
                 unsure.append(i)
+            elif prune and self.added and out[i] < best:
+                best = float(out[i])
+                beyond = np.flatnonzero(cur > best)
+                if 4 * len(beyond) > 3 * len(cur):  # the test would cost about what it saves
+                    beyond = None
+                else:
+                    w_beyond = w[beyond]
+                    within = float(self.total - w_beyond.sum())
         if unsure:
             if self.grid is None:
                 self.grid = np.unique(self.cost)
             served = np.minimum(cur[:, None], self.cost[:, options])
             out[unsure] = _quantile_columns_on_grid(served, w, self.q, self.grid)[unsure]
+        self._remember(options, out)
         return out
+
+    def _remember(self, options: IntArray, out: FloatArray) -> None:
+        """Keep this step's values (skipped options: their last value) to order the next step."""
+        if self.previous is None:
+            self.previous = np.full(self.cost.shape[1], np.inf)
+        evaluated = np.isfinite(out)
+        self.previous[options[evaluated]] = out[evaluated]
 
 
 def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float | None) -> BoolArray | None:
@@ -1340,7 +1392,9 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
             pick = int(np.lexsort((options, mean, unmet))[0])
         elif fast is not None or covered is not None:
             if fast is not None:
-                primary = fast.columns(cur, options)
+                # options surely worse than the best are skipped (not with a residency rule:
+                # there the fewest unmet rules come first)
+                primary = fast.columns(cur, options, prune=not len(prob.hard))
             else:  # -(w @ (served <= threshold)) from the 0/1 matrix, without the served RTTs
                 assert covered is not None
                 primary = -np.asarray(prob.w @ (covered[:, options] | (cur <= threshold_ms)[:, None]))

@@ -1540,3 +1540,38 @@ def test_binned_quantile_is_the_sorted_quantile(seed: int) -> None:
     assert placement._binned_quantile(v, np.ones(n), 0.5) is None
     assert placement._binned_quantile(np.full(n, 7.0), np.ones(n), 0.5) is None
     assert placement._weighted_quantile(np.full(n, 7.0), np.ones(n), 0.5) == 7.0
+
+
+@pytest.mark.parametrize("objective", ["p50", "p90", "p99", "worst"])
+@pytest.mark.parametrize("seed", range(5))
+def test_pruned_greedy_columns_keep_the_best_options_exact(objective: str, seed: int) -> None:
+    """Options skipped as surely worse are worse; the best value and all options tied with it
+    are evaluated exactly, at every step of a greedy run (ties made likely by rounded RTTs)."""
+    rng = np.random.default_rng(seed)
+    n_users, n_sites = 6000, 12  # long enough for the binned counts
+    cost = np.round(rng.uniform(5, 200, (n_users, n_sites)), 0 if seed % 2 else 3)
+    w = rng.integers(0, 5, n_users).astype(float)
+    w /= w.sum()
+    q = None if objective == "worst" else float(objective[1:]) / 100
+    pruned = placement._GreedyColumns(cost, w, objective, q)
+    full = placement._GreedyColumns(cost, w, objective, q)
+    cur = np.full(n_users, np.inf)
+    chosen: list[int] = []
+    skipped = 0
+    for _ in range(6):
+        options = np.array([j for j in range(n_sites) if j not in chosen])
+        got = pruned.columns(cur, options, prune=True)
+        exact = full.columns(cur, options)
+        best = exact.min()
+        evaluated = np.isfinite(got)
+        np.testing.assert_array_equal(got[evaluated], exact[evaluated])
+        assert got.min() == best
+        assert evaluated[exact == best].all()
+        assert (exact[~evaluated] > best).all()
+        skipped += int((~evaluated).sum())
+        j = int(options[np.flatnonzero(exact == best)[0]])
+        chosen.append(j)
+        cur = np.minimum(cur, cost[:, j])
+        pruned.add(j)
+        full.add(j)
+    assert skipped > 0
