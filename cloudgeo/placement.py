@@ -84,6 +84,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import math
@@ -174,7 +175,8 @@ class PlacementResult:
         to the next best chosen site they may use (``users_affected``, ``weight_share_affected``,
         ``mean_rtt_ms``, ``p90_rtt_ms``, ``worst_rtt_ms`` after failover, ``mean_rtt_increase_ms``,
         ``affected_mean_rtt_ms_before``/``_after`` and ``stranded_share``: the weight left with no
-        site it may use, excluded from the RTT statistics). [ms, fraction 0-1]
+        site it may use, excluded from the RTT statistics). [ms, fraction 0-1] Computed on first
+        access and kept.
     method : str
         Algorithm that produced ``sites``: ``"enumeration"``, ``"milp"`` or ``"greedy"``.
     gap : float
@@ -199,7 +201,6 @@ class PlacementResult:
     rtt_ms: pd.Series
     summary: pd.Series
     per_site: pd.DataFrame
-    failover: pd.DataFrame
     method: str
     gap: float
     solve_time_s: float
@@ -209,6 +210,19 @@ class PlacementResult:
     greedy_gap: float | None = None
     _cost_ms: FloatArray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
     _columns: tuple[Any, ...] = field(default=(), repr=False)
+    # the N-1 table's computation (most callers never look at it) and, once done, the table
+    _failover_of: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    _memo: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def failover(self) -> pd.DataFrame:
+        """N-1 table, one row per chosen site (see the class attributes)."""
+        if "failover" not in self._memo:
+            if self._failover_of is None:
+                msg = "this PlacementResult was made without its N-1 table; solve the placement again."
+                raise InvalidInputError(msg)
+            self._memo["failover"] = self._failover_of()
+        return self._memo["failover"]
 
     def failover_assignment(self, site: Any) -> pd.DataFrame:
         """Users moved when ``site`` fails: where they go and what RTT they see.
@@ -2787,7 +2801,6 @@ def _build_result(
         {"users": n_users, "weight_share": share, "mean_rtt_ms": mean_rtt},
         index=pd.Index(chosen_ids, name="site"),
     )
-    failover = _failover(block, pos, w, chosen_ids, served, order)
     value = _value(prob, chosen, objective, q, threshold_ms)
     greedy_gap: float | None = None
     if greedy_value is not None and method_used != "greedy":
@@ -2804,7 +2817,6 @@ def _build_result(
         rtt_ms=rtt,
         summary=summary,
         per_site=per_site,
-        failover=failover,
         method=method_used,
         gap=gap,
         solve_time_s=solve_time_s,
@@ -2814,7 +2826,16 @@ def _build_result(
         greedy_gap=greedy_gap,
         _cost_ms=masked,
         _columns=tuple(cand_ids),
+        _failover_of=functools.partial(_failover_of_block, masked, site_cols, w, chosen_ids),
     )
+
+
+def _failover_of_block(
+    masked: FloatArray, site_cols: list[int], w: FloatArray, ids: list[Any]
+) -> pd.DataFrame:
+    """:func:`_failover` of the chosen columns of ``masked`` (as :func:`_build_result` serves them)."""
+    served, pos = _nearest(masked[:, site_cols])
+    return _failover(masked[:, site_cols], pos, w, ids, served, _stable_argsort(served))
 
 
 # --------------------------------------------------------------------------------------------

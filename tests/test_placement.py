@@ -1575,3 +1575,26 @@ def test_pruned_greedy_columns_keep_the_best_options_exact(objective: str, seed:
         pruned.add(j)
         full.add(j)
     assert skipped > 0
+
+
+def test_failover_table_is_computed_on_first_access_and_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    failover = placement._failover
+
+    def spy(*a: object, **kw: object) -> object:
+        calls.append(1)
+        return failover(*a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(placement, "_failover", spy)
+    res = optimize_placement(CITIES, SITES, 3, cost_ms=COST)
+    assert calls == []
+    table = res.failover
+    assert res.failover is table
+    assert calls == [1]
+    assert list(table.index) == res.sites
+    # the table's mean after the first site fails, from the users' RTTs and the moved users
+    moved = res.failover_assignment(res.sites[0])
+    rtt = res.rtt_ms.copy()
+    rtt[moved.index] = moved["rtt_ms_after"]
+    w = CITIES["weight"]
+    assert table.loc[res.sites[0], "mean_rtt_ms"] == pytest.approx(float(w @ rtt / w.sum()), rel=1e-12)
