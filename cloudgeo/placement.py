@@ -1360,7 +1360,14 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
     if fast is not None:
         for j in np.flatnonzero(chosen):
             fast.add(int(j))
-    covered = cost <= threshold_ms if objective == "coverage" and threshold_ms is not None else None
+    # coverage: the users within the threshold of each site
+    covered: list[IntArray] | None = None
+    if objective == "coverage" and threshold_ms is not None:
+        if transposed is not None:
+            cost_t, t_rows = transposed
+            covered = [np.flatnonzero(cost_t[t_rows[j]] <= threshold_ms) for j in range(cost.shape[1])]
+        else:
+            covered = [np.flatnonzero(col) for col in (cost <= threshold_ms).T]
     site_rows: list[tuple[FloatArray, IntArray]] = []
 
     def site_row(j: int) -> FloatArray:
@@ -1409,11 +1416,15 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
                 # options surely worse than the best are skipped (not with a residency rule:
                 # there the fewest unmet rules come first)
                 primary = fast.columns(cur, options, prune=not len(prob.hard))
-            else:  # -(w @ (served <= threshold)) from the 0/1 matrix, without the served RTTs
+                first = np.flatnonzero(unmet == unmet.min())
+                first = first[primary[first] == primary[first].min()]
+            else:  # coverage: the weight each option adds within the threshold (the users not yet)
                 assert covered is not None
-                primary = -np.asarray(prob.w @ (covered[:, options] | (cur <= threshold_ms)[:, None]))
-            first = np.flatnonzero(unmet == unmet.min())
-            first = first[primary[first] == primary[first].min()]
+                w_beyond = np.where(cur > threshold_ms, prob.w, 0.0)
+                primary = -np.array([w_beyond[covered[j]].sum() for j in options])
+                first = np.flatnonzero(unmet == unmet.min())
+                # gains closer than the rounding of their sums are a tie (the mean decides)
+                first = first[primary[first] <= primary[first].min() + mean_rtol * float(prob.w.sum())]
             pick = least_mean(cur, options, first)  # tied on the objective: the mean decides
         else:
             served = np.minimum(cur[:, None], cost[:, options])

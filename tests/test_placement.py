@@ -959,9 +959,9 @@ def original_greedy(
 ) -> list[int]:
     """The greedy loop as first written: users x options matrix, grid bisection, then the mean.
 
-    Options tied on the objective go to the least mean RTT; means closer than the rounding of
-    their sums (8 eps n relative) are a tie too, then the lowest index (as the solver does: its
-    sums are rounded differently, a pick must not depend on that).
+    Options tied on the objective go to the least mean RTT; means (and coverage shares) closer
+    than the rounding of their sums (8 eps n relative) are a tie too, then the lowest index (as
+    the solver does: its sums are rounded differently, a pick must not depend on that).
     """
     chosen = np.zeros(cost.shape[1], dtype=bool)
     chosen[must] = True
@@ -973,6 +973,10 @@ def original_greedy(
         mean = w @ served
         primary = placement._objective_columns(served, w, objective, q, thr, grid if q is not None else None)
         first = np.flatnonzero(primary == primary.min())
+        if objective == "coverage":  # shares closer than the rounding of their sums are a tie too
+            first = np.flatnonzero(
+                primary <= primary.min() + 8.0 * float(np.finfo(np.float64).eps) * len(cost)
+            )
         lowest = float(mean[first].min())
         tol = 8.0 * float(np.finfo(np.float64).eps) * len(cost) * abs(lowest)
         best = options[first[np.flatnonzero(mean[first] <= lowest + tol)[0]]]
