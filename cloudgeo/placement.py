@@ -2244,30 +2244,42 @@ def _covering_choices(sets: BoolArray, weights: FloatArray, r: int, budget: floa
     return np.vstack(found) if found else np.zeros((0, n), dtype=bool)
 
 
-def _covering_tie_break(prob: _Problem, objective: str, q: float | None, t_star: float) -> BoolArray | None:
-    """Return the lowest-mean choice among all whose objective is ``t_star``, by listing them.
+def _covering_tie_break(
+    prob: _Problem, objective: str, q: float | None, value: float, threshold_ms: float | None = None
+) -> BoolArray | None:
+    """Return the lowest-mean choice among all whose objective is the optimum ``value``.
 
-    For a percentile: every choice of the free sites whose users within ``t_star`` reach the
-    percentile's weight (:func:`_covering_choices` on the cover sets, with a margin for the
-    rounding of the weight sums; a choice near the target checked by :func:`_value`); for
-    ``"worst"``: every choice serving each weighted user within ``t_star``. The mean decides
-    (:func:`_least_mean`). None when the list is too long or the means nearly tie (the solver
-    decides then), or with a residency rule.
+    Found by listing those choices (:func:`_covering_choices` on the cover sets): for a
+    percentile, every choice whose users within ``value`` reach the percentile's weight; for
+    ``"coverage"``, every choice covering the share ``value`` within ``threshold_ms``; for
+    ``"worst"``, every choice serving each weighted user within ``value``. Weight sums carry a
+    margin for their rounding and a choice near the target is checked by :func:`_value`. The
+    mean decides (:func:`_least_mean`). None when the list is too long or the means nearly tie
+    (the solver decides then), or with a residency rule.
     """
     if len(prob.hard):
         return None
     must, free = prob.must, ~prob.must
     r = prob.k - int(must.sum())
-    sets, weights = _cover_sets(prob, t_star, positive_only=objective == "worst")
+    threshold = threshold_ms if objective == "coverage" else value
+    assert threshold is not None
+    sets, weights = _cover_sets(prob, threshold, positive_only=objective == "worst")
     hit = (sets & must[None, :]).any(axis=1)
     sets_r, weights_r = sets[~hit][:, free], weights[~hit]
     rounding = 8.0 * float(np.finfo(np.float64).eps) * len(prob.w)
-    if objective == "worst":
-        budget = 0.0  # every set hit
+    # the covered weight an optimal choice reaches (less what must covers): unhit weight allowed
+    if objective == "coverage":
+        need = value - _QUANTILE_RTOL
+    elif objective == "worst":
+        need = 0.0  # every set hit instead (no budget)
     else:
         assert q is not None
-        # unhit weight allowed: everything but the percentile's share (less what must covers)
-        budget = float(weights_r.sum()) - (q - _QUANTILE_RTOL - float(weights[hit].sum())) + rounding
+        need = q - _QUANTILE_RTOL
+    budget = (
+        0.0
+        if objective == "worst"
+        else float(weights_r.sum()) - (need - float(weights[hit].sum())) + rounding
+    )
     listed = _covering_choices(sets_r, weights_r, r, budget)
     if listed is None or not len(listed):
         return None
@@ -2276,12 +2288,13 @@ def _covering_tie_break(prob: _Problem, objective: str, q: float | None, t_star:
         chosen = must.copy()
         chosen[np.flatnonzero(free)[row]] = True
         if objective != "worst":
-            assert q is not None
             covered = float(weights[hit].sum()) + float(weights_r[(sets_r & row[None, :]).any(axis=1)].sum())
-            if covered < q - _QUANTILE_RTOL - rounding:
+            if covered < need - rounding:
                 continue
-            if covered < q - _QUANTILE_RTOL + rounding and _value(prob, chosen, objective, q, None) > t_star:
-                continue
+            if covered < need + rounding:  # near the target: the objective's own test
+                exact = _value(prob, chosen, objective, q, threshold_ms)
+                if (exact < need) if objective == "coverage" else (exact > value):
+                    continue
         choices.append(chosen)
     if not choices:
         return None
@@ -2514,11 +2527,17 @@ def _solve(
             if proven or greedy is None or greedy_value is None:
                 raise _infeasible(prob)
             chosen, share, used = greedy, greedy_value, "greedy"  # time limit hit
-        # tie-break: lowest mean among the maximal-coverage choices
-        sets, weights = _cover_sets(prob, threshold_ms, positive_only=False)
-        tb, _, _, _ = _solve_mean(
-            prob, [(sets, weights, share - _QUANTILE_RTOL)], None, time_limit_s, prefer, chosen
+        # tie-break: lowest mean among the maximal-coverage choices (listed when few, else a MILP)
+        tb = (
+            _covering_tie_break(prob, "coverage", None, share, threshold_ms)
+            if not side and time_limit_s is None
+            else None
         )
+        if tb is None:
+            sets, weights = _cover_sets(prob, threshold_ms, positive_only=False)
+            tb, _, _, _ = _solve_mean(
+                prob, [(sets, weights, share - _QUANTILE_RTOL)], None, time_limit_s, prefer, chosen
+            )
         if tb is not None and _value(prob, tb, "coverage", None, threshold_ms) >= share - _QUANTILE_RTOL:
             chosen = tb
         return chosen, used, 0.0 if proven else math.nan, greedy_value

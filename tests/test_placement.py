@@ -1475,7 +1475,7 @@ def test_covering_choices_gives_up_beyond_its_limits(monkeypatch: pytest.MonkeyP
     assert placement._covering_choices(sets[:, :12], weights, 3, 0.0) is None
 
 
-@pytest.mark.parametrize("objective", ["p50", "p90", "p99", "worst"])
+@pytest.mark.parametrize("objective", ["p50", "p90", "p99", "worst", "coverage"])
 @pytest.mark.parametrize("seed", range(4))
 def test_listed_tie_break_gives_the_milp_tie_break(
     objective: str, seed: int, monkeypatch: pytest.MonkeyPatch
@@ -1496,7 +1496,7 @@ def test_listed_tie_break_gives_the_milp_tie_break(
     w = users["weight"].to_numpy()
     for extra in ({}, {"must_include": ["s1"]}, {"exclude": ["s0", "s4"]}):
         for k in range(1 + ("must_include" in extra), 6):
-            args: dict[str, object] = {"cost_ms": cost, "objective": objective, **extra}
+            args: dict[str, object] = {"cost_ms": cost, "objective": objective, "threshold_ms": 60.0, **extra}
             monkeypatch.setattr(placement, "_covering_tie_break", spy)
             fast = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
             monkeypatch.setattr(placement, "_covering_tie_break", lambda *a, **kw: None)
@@ -1512,9 +1512,10 @@ def test_listed_tie_break_gives_the_milp_tie_break(
                 if ids & excluded or not must <= ids:
                     continue
                 served = cost.to_numpy()[:, list(combo)].min(axis=1)
-                value = objective_of(served, w, objective)
+                sign = -1.0 if objective == "coverage" else 1.0  # coverage: the largest share
+                value = sign * objective_of(served, w, objective)
                 best = min(best, (round(value, 9), float(served @ w / w.sum())))
-            assert fast.objective_value == pytest.approx(best[0], abs=1e-9)
+            assert fast.objective_value == pytest.approx(abs(best[0]), abs=1e-9)
             assert fast.summary["mean_rtt_ms"] == pytest.approx(best[1], rel=1e-9)
     assert any(listed)  # the listing ran and decided
 
