@@ -2157,7 +2157,7 @@ def _solve_threshold(
 
 
 # limits of the listing of covering choices (beyond them the tie-break goes to the solver)
-_COVERING_MAX_NODES = 20_000
+_COVERING_MAX_NODES = 6_000
 _COVERING_MAX_CHOICES = 256
 
 
