@@ -36,7 +36,8 @@ of the truncated (relaxed) problem is priced exactly, which proves it optimal (t
 radius formulation of García, Labbé & Marín 2011). The aggregated problem is solved by
 vectorised enumeration of all combinations when that is cheap (the combination's sum is a
 product of two matrices of half-combinations) and otherwise as an integer program with
-``scipy.optimize.milp`` (HiGHS, relative gap 0). Percentile and worst-case objectives are solved
+``scipy.optimize.milp`` (HiGHS, relative gap 0, its feasibility-jump heuristic off: on these
+small covering models it costs more than it saves). Percentile and worst-case objectives are solved
 exactly by bisection over the sorted distinct RTTs with an exact covering feasibility problem
 at each step; ties between optimal choices are broken by the lowest weighted mean RTT. Without a
 time limit the optimal threshold is found with fewer solves and the bisection's result then
@@ -45,7 +46,13 @@ problem solved exactly on a few users with a small hitting-set search, users ser
 until the choice is as good on all), for percentiles by jumping to the percentile of each choice
 met (the greedy one, each solver's) and trying the threshold just below; a threshold that a
 heuristic choice (greedy covering, then best swaps) surely reaches, checked on every user, needs
-no solver there, so the MILP only proves the threshold below the optimum infeasible. When the choices of
+no solver there, so the MILP only proves the threshold below the optimum infeasible. The
+lowest-mean tie-break among the optimal choices (also of ``"coverage"``) lists them when they
+are few: a breadth-first branch and bound over the cover sets at the optimum (a set whose weight
+exceeds what may stay uncovered must be hit; a node is dropped when even its best remaining
+sites, by the union bound, leave too much weight uncovered), vectorised over the open nodes;
+when the listing grows too long the MILP decides. The hitting-set search of ``"worst"`` stops
+when more pairwise disjoint sets remain than sites. When the choices of
 the free sites are few (C(34, 5) = 278,256 bit masks), percentile, worst and coverage optima are
 instead found by listing every choice at least as good as the greedy one: choices are filtered
 by bit tests against the cover sets at the threshold (hard and heavy sets first, then the
@@ -54,16 +61,21 @@ bound), those near the target checked exactly, and the optimum and its lowest-me
 read off the short list (a near tie in the mean, or too long a list, falls back to the search
 and the solvers; the method named is the one the bisection's last step would use). The greedy method
 evaluates percentile and worst-case options one site row at a time; a percentile's bin is found
-by a weighted count over equal-width RTT bins and only that bin's users are sorted. Options tied
-on the objective go to the lowest weighted mean RTT (means within the rounding of their sums,
-8 eps n relative, are a tie), then to the lowest candidate index.
+by a weighted count over equal-width RTT bins and only that bin's users are sorted, and an option
+is skipped when the users now served beyond the best value met show it surely worse. Coverage
+options are compared by the weight they add. Options tied on the objective go to the lowest
+weighted mean RTT (means, and coverage shares, within the rounding of their sums, 8 eps n
+relative, are a tie), then to the lowest candidate index. The greedy's picks do not depend on
+``k``: a prepared RTT matrix (the placement explorer's) keeps them, and another ``k`` continues.
 
 Weighted percentile
 -------------------
 The weighted ``q``-percentile of RTTs ``x_i`` with weights ``w_i`` is the smallest ``x`` such that
 the weight of users with ``x_i <= x`` is at least ``q`` times the total weight (the inverted
 empirical CDF, numpy's ``method="inverted_cdf"``), with a relative tolerance of 1e-9 on the
-comparison. The objective and :attr:`PlacementResult.summary` use this one definition.
+comparison. The objective and :attr:`PlacementResult.summary` use this one definition (long
+arrays find the quantile's bin by a weighted count and sort only that bin, falling back to the
+full sort when a cumulative weight is within rounding of the target: the same value).
 
 References
 ----------

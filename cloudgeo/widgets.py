@@ -464,10 +464,10 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
     (:func:`cloudgeo.latency.user_rtt_matrix_ms`) is computed once per population and passed as
     ``cost_ms``; results are cached per control combination.
 
-    With the ~34,000 world cities a change redraws in under 0.1 s, except the exact solver on a
-    percentile or worst-case objective with more than five regions: its HiGHS MILP solves (the
-    proof of the optimal threshold, the tie-break by the mean) make a change take 0.1-0.17 s
-    (``benchmarks/bench_widgets.py`` prints both).
+    With the ~34,000 world cities a change redraws in under 0.1 s on a 2-core machine; the
+    slowest case is the exact solver on the median (``"p50"``) with eight to ten regions, about
+    0.07-0.11 s, where the tie-break by the mean goes to a HiGHS MILP
+    (``benchmarks/bench_widgets.py`` prints every control, k 2-10 and cold objective changes).
 
     Parameters
     ----------
