@@ -1442,7 +1442,8 @@ def test_greedy_picks_are_kept_per_objective_sites_and_weights() -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_covering_choices_lists_every_choice_within_the_budget(seed: int) -> None:
-    """The branch and bound lists exactly the choices brute force finds (no more, no repeats)."""
+    """The branch and bound lists exactly the choices brute force finds (no more, no repeats),
+    whether it branches on sets or on sites."""
     rng = np.random.default_rng(seed)
     n_sets, n = 14, 9
     sets = rng.random((n_sets, n)) < rng.uniform(0.1, 0.4)
@@ -1451,16 +1452,17 @@ def test_covering_choices_lists_every_choice_within_the_budget(seed: int) -> Non
     weights /= weights.sum()
     for r in range(1, 6):
         # budgets off any sum of the weights by far more than its rounding
-        for budget in (0.0, 0.05 + 1e-9, 0.2 - 1e-9, 0.5 + 1e-9, 1.0):
-            got = placement._covering_choices(sets, weights, r, budget)
-            assert got is not None
-            listed = sorted(tuple(np.flatnonzero(row).tolist()) for row in got)
+        for budget in (0.0, 0.05 + 1e-9, 0.2 - 1e-9, 0.5 + 1e-9, 1.0 + 1e-9):
             expected = [
                 c
                 for c in itertools.combinations(range(n), r)
                 if weights[~sets[:, list(c)].any(axis=1)].sum() <= budget
             ]
-            assert listed == expected, (r, budget)
+            for by in ("sets", "sites", None):  # branching on sets, on sites, by the budget
+                got = placement._covering_choices(sets, weights, r, budget, by=by)
+                assert got is not None
+                listed = sorted(tuple(np.flatnonzero(row).tolist()) for row in got)
+                assert listed == expected, (r, budget, by)
 
 
 def test_covering_choices_gives_up_beyond_its_limits(monkeypatch: pytest.MonkeyPatch) -> None:
