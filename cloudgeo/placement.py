@@ -790,6 +790,9 @@ class _Problem:
     # the greedy's picks so far for (objective, q, threshold_ms) on this problem whatever its k,
     # kept by a prepared _CostMatrix (no residency rule); None: not kept
     greedy_path: Callable[[tuple[Any, ...]], list[int]] | None = None
+    # each site row of ``transposed`` sorted: (users by increasing RTT, the RTTs in that order),
+    # kept by a prepared _CostMatrix; None: not known
+    site_orders: Callable[[], tuple[IntArray, FloatArray]] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -809,6 +812,7 @@ class _CostMatrix:
     _rows: list[tuple[IntArray, IntArray]] = field(default_factory=list, repr=False)
     _t: list[FloatArray] = field(default_factory=list, repr=False)
     _paths: list[tuple[tuple[Any, ...], FloatArray, list[int]]] = field(default_factory=list, repr=False)
+    _sorted: list[tuple[IntArray, FloatArray]] = field(default_factory=list, repr=False)
 
     def greedy_path(self, key: tuple[Any, ...], w: FloatArray) -> list[int]:
         """Return the greedy's picks so far for ``key`` and user weights ``w`` (a list it extends).
@@ -832,6 +836,17 @@ class _CostMatrix:
             t.flags.writeable = False
             self._t.append(t)
         return self._t[0]
+
+    def site_orders(self) -> tuple[IntArray, FloatArray]:
+        """Each candidate's users by increasing RTT and those RTTs (rows as :meth:`transposed`); once."""
+        if not self._sorted:
+            t = self.transposed()
+            order = np.argsort(t, axis=1, kind="stable")
+            srt = np.take_along_axis(t, order, axis=1)
+            order.flags.writeable = False
+            srt.flags.writeable = False
+            self._sorted.append((order, srt))
+        return self._sorted[0]
 
     def order_rows(self) -> tuple[IntArray, IntArray]:
         """Each user's candidates by increasing RTT, as (row of each user, distinct rows); once."""
@@ -1100,6 +1115,8 @@ def _prepare(
 
     prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int, order_rows, transposed)
     prob.greedy_path = greedy_path
+    if isinstance(cost_ms, _CostMatrix) and not hard_rows:
+        prob.site_orders = cost_ms.site_orders
     return prob, full, users, cand_ids, w_raw
 
 
@@ -1216,8 +1233,11 @@ class _GreedyColumns:
         objective: str,
         q: float | None,
         transposed: tuple[FloatArray, IntArray] | None = None,
+        site_orders: Callable[[], tuple[IntArray, FloatArray]] | None = None,
     ) -> None:
         self.cost = cost
+        # rows as cost_t's: each site's users by increasing RTT (a prepared matrix's), on demand
+        self.site_orders = site_orders if transposed is not None else None
         self.w = w
         self.q = q
         pos = w > 0
@@ -1296,12 +1316,24 @@ class _GreedyColumns:
         brow = np.empty(len(cur), dtype=np.int16)
         unsure = []
         within = 0.0  # weight now served within the best value met
-        w_beyond = w
+        w_beyond = w  # the weights of the users beyond it
+        w_out = w  # the same for every user, 0 for those within (with site orders)
+        orders = self.site_orders() if prune and self.site_orders is not None else None
         for i in order:
             j = options[i]
             jr = self.rows[j]
             if beyond is not None:
-                gained = float(w_beyond @ (self.cost_t[jr, beyond] <= best))
+                # the users site j serves within the best value are a prefix of its order: summed
+                # there when shorter than the list of users beyond it
+                near = (
+                    int(np.searchsorted(orders[1][jr], best, side="right"))
+                    if orders is not None
+                    else len(cur)
+                )
+                if orders is not None and near <= len(beyond):
+                    gained = float(w_out[orders[0][jr, :near]].sum())
+                else:
+                    gained = float(w_beyond @ (self.cost_t[jr, beyond] <= best))
                 if within + gained < target - self.margin:
                     continue  # its percentile is surely above the best value
             np.minimum(cur_bin, self.bins_t[jr], out=brow)
@@ -1323,7 +1355,11 @@ class _GreedyColumns:
             elif prune and self.added and out[i] < best:
                 best = float(out[i])
                 beyond = np.flatnonzero(cur > best)
-                if 4 * len(beyond) > 3 * len(cur):  # the test would cost about what it saves
+                if orders is not None:
+                    w_out = np.where(cur > best, w, 0.0)
+                    w_beyond = w[beyond]
+                    within = float(self.total - w_beyond.sum())
+                elif 4 * len(beyond) > 3 * len(cur):  # the test would cost about what it saves
                     beyond = None
                 else:
                     w_beyond = w[beyond]
@@ -1365,7 +1401,7 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
     cur = cost[:, chosen].min(axis=1) if chosen.any() else np.full(len(cost), np.inf)
     transposed = prob.transposed() if prob.transposed is not None and cost is prob.cost else None
     fast = (
-        _GreedyColumns(cost, prob.w, objective, q, transposed)
+        _GreedyColumns(cost, prob.w, objective, q, transposed, prob.site_orders)
         if objective == "worst" or q is not None
         else None
     )

@@ -421,6 +421,7 @@ class _PlacementContext:
             )
             prepared.order_rows()  # the users' site orders, for the exact solver: now, not on a change
             prepared.transposed()  # the sites' RTT rows, for the greedy solver
+            prepared.site_orders()  # each site's users by RTT, for the greedy's skipped options
             placement._warm_solvers()  # the MILP solver's first-call setup
             self._prepared[population] = prepared
         return self._prepared[population]

@@ -1549,18 +1549,29 @@ def test_binned_quantile_is_the_sorted_quantile(seed: int) -> None:
     assert placement._weighted_quantile(np.full(n, 7.0), np.ones(n), 0.5) == 7.0
 
 
+@pytest.mark.parametrize("prepared", [False, True])
 @pytest.mark.parametrize("objective", ["p50", "p90", "p99", "worst"])
 @pytest.mark.parametrize("seed", range(5))
-def test_pruned_greedy_columns_keep_the_best_options_exact(objective: str, seed: int) -> None:
+def test_pruned_greedy_columns_keep_the_best_options_exact(objective: str, seed: int, prepared: bool) -> None:
     """Options skipped as surely worse are worse; the best value and all options tied with it
-    are evaluated exactly, at every step of a greedy run (ties made likely by rounded RTTs)."""
+    are evaluated exactly, at every step of a greedy run (ties made likely by rounded RTTs),
+    also when a prepared matrix gives each site's users in RTT order."""
     rng = np.random.default_rng(seed)
     n_users, n_sites = 6000, 12  # long enough for the binned counts
     cost = np.round(rng.uniform(5, 200, (n_users, n_sites)), 0 if seed % 2 else 3)
     w = rng.integers(0, 5, n_users).astype(float)
     w /= w.sum()
     q = None if objective == "worst" else float(objective[1:]) / 100
-    pruned = placement._GreedyColumns(cost, w, objective, q)
+    if prepared:
+        frame = pd.DataFrame(
+            cost, index=[f"u{i}" for i in range(n_users)], columns=[f"s{j}" for j in range(n_sites)]
+        )
+        sites = pd.DataFrame({"lat": 0.0, "lon": 0.0}, index=frame.columns)
+        matrix = placement._prepare_cost(pd.DataFrame(index=frame.index), sites, frame)
+        rows = (matrix.transposed(), np.arange(n_sites))
+        pruned = placement._GreedyColumns(cost, w, objective, q, rows, matrix.site_orders)
+    else:
+        pruned = placement._GreedyColumns(cost, w, objective, q)
     full = placement._GreedyColumns(cost, w, objective, q)
     cur = np.full(n_users, np.inf)
     chosen: list[int] = []
