@@ -1639,8 +1639,23 @@ def _cover_sets(prob: _Problem, threshold: float, *, positive_only: bool) -> tup
 def _cover_sets_of(prob: _Problem, threshold: float, *, positive_only: bool) -> tuple[BoolArray, FloatArray]:
     pos = prob.w > 0
     every = bool(pos.all())  # no copy of the matrix when every user counts
-    member = (prob.cost if every else prob.cost[pos]) <= threshold
     weights = (prob.w if every else prob.w[pos]) if not positive_only else np.ones(int(pos.sum()))
+    n = len(prob.site_ids)
+    if prob.site_orders is not None and prob.transposed is not None and n <= 64:
+        # each site's users within the threshold are a prefix of its RTT order: their bit is set
+        # in one word per user, laid out as np.packbits lays the bytes (so the same sets, in the
+        # same order, as from the users x sites comparison)
+        order, srt = prob.site_orders()
+        _, rows = prob.transposed()
+        keys = np.zeros(len(prob.w), dtype=np.uint64)
+        for j in range(n):
+            near = int(np.searchsorted(srt[rows[j]], threshold, side="right"))
+            keys[order[rows[j], :near]] |= np.uint64(1 << (8 * (j // 8) + 7 - j % 8))
+        uniq, inverse = _unique_inverse(keys if every else keys[pos])
+        summed = np.bincount(inverse, weights=weights, minlength=len(uniq)).astype(np.float64)
+        packed = np.ascontiguousarray(uniq.view(np.uint8).reshape(len(uniq), 8)[:, : (n + 7) // 8])
+        return _unpack(packed, n), summed
+    member = (prob.cost if every else prob.cost[pos]) <= threshold
     return _unique_sets(member, weights)
 
 

@@ -1616,3 +1616,27 @@ def test_failover_table_is_computed_on_first_access_and_kept(monkeypatch: pytest
     rtt[moved.index] = moved["rtt_ms_after"]
     w = CITIES["weight"]
     assert table.loc[res.sites[0], "mean_rtt_ms"] == pytest.approx(float(w @ rtt / w.sum()), rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cover_sets_from_site_orders_are_the_matrix_ones(seed: int) -> None:
+    """Cover sets built from a prepared matrix's site orders (prefix bits) are the sets, weights
+    and order of the users x sites comparison: with zero weights, exclusions, tied RTTs."""
+    users, sites, cost = tie_instance(seed, n_users=300, n_sites=11)
+    prepared = placement._prepare_cost(users, sites, cost)
+    thresholds = np.unique(cost.to_numpy())
+    for extra in ({}, {"exclude": ["s1", "s4"]}):
+        prob, *_ = placement._prepare(
+            users, sites, 3, objective="p90", model=None, stat="p50", must_include=(),
+            exclude=extra.get("exclude", ()), residency=None, cost_ms=prepared,
+        )  # fmt: skip
+        assert prob.site_orders is not None
+        bare = placement._Problem(
+            prob.cost, prob.w, prob.site_ids, prob.must, prob.hard, prob.hard_names, prob.k
+        )
+        for t in [*thresholds[:: max(1, len(thresholds) // 12)], thresholds[0] - 1.0, thresholds[-1] + 1.0]:
+            for positive_only in (False, True):
+                fast = placement._cover_sets_of(prob, float(t), positive_only=positive_only)
+                slow = placement._cover_sets_of(bare, float(t), positive_only=positive_only)
+                np.testing.assert_array_equal(fast[0], slow[0])
+                np.testing.assert_array_equal(fast[1], slow[1])
