@@ -224,7 +224,7 @@ class PlacementResult:
     _columns: tuple[Any, ...] = field(default=(), repr=False)
     # the N-1 table's computation (most callers never look at it) and, once done, the table
     _failover_of: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
-    _memo: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _memo: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def failover(self) -> pd.DataFrame:
@@ -1283,9 +1283,11 @@ class _GreedyColumns:
         options go best first by their values in the previous call. A percentile is at most
         ``x`` exactly when the weight within ``x`` reaches the target; adding ``j`` moves only
         the users now served beyond ``x``, so counting those that ``j`` serves within ``x``
-        decides it (skipped when short of the target by more than the rounding margin). The
-        worst RTT is at most ``x`` when ``j`` serves within ``x`` every user now beyond it. (For a
-        percentile, only while at most a quarter of the users are beyond ``x``.)
+        decides it (skipped when short of the target by more than the rounding margin). With a
+        prepared matrix's site orders those users are a prefix of ``j``'s order, summed when
+        shorter than the list of users beyond ``x``; without, the test runs only while at most
+        three quarters of the users are beyond ``x`` (else it costs about what it saves). The
+        worst RTT is at most ``x`` when ``j`` serves within ``x`` every user now beyond it.
         """
         out = np.full(len(options), np.inf)
         order = (
@@ -2451,7 +2453,8 @@ def _hit_all(sets: list[int], r: int, budget: list[int]) -> int | None:
     """Bit mask of at most ``r`` sites hitting every set (bit masks), or None if there is none.
 
     Exact branching on the smallest set not yet hit: one of its sites must be chosen; the sites
-    tried before are forbidden in the later branches.
+    tried before are forbidden in the later branches. A node with more than ``r`` pairwise
+    disjoint sets (a greedy packing, smallest first) is dropped: each needs its own site.
     """
     if not sets:
         return 0
