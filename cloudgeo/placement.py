@@ -2127,18 +2127,16 @@ def _solve_threshold(
         if listed is not None:
             return listed[0], True, float(values[listed[1]]), "enumeration", True
     if objective == "worst" and not side and time_limit_s is None and len(free) <= 64:
-        # the optimum found by constraint generation on few users, then the bisection's own
-        # outcome: its last steps (same thresholds, same solver calls) give the same result
-        t_opt = _min_worst(cost, lower, float(values[-1]), prob.hard, must, r)
-        if t_opt is not None:
+        # the optimum and a choice reaching it, found by constraint generation on few users; the
+        # method named is the one of the bisection's last step (the tie-break by the mean then
+        # decides among the optimal choices, whichever one this is)
+        found_worst = _min_worst(cost, lower, float(values[-1]), prob.hard, must, r)
+        if found_worst is not None:
+            t_opt, chosen_opt = found_worst
             h_opt = int(np.searchsorted(values, t_opt))
             if h_opt < len(values) and values[h_opt] == t_opt:
                 last = _last_bisection_step(len(values), h_opt)
-                chosen, _, method = attempt(float(values[h_opt]))
-                if chosen is not None:
-                    if last != h_opt:
-                        method = method_at(float(values[last]))
-                    return chosen, True, float(values[h_opt]), method, False
+                return chosen_opt, True, t_opt, method_at(float(values[last])), False
     if objective != "worst" and not side and time_limit_s is None:
         assert q is not None
 
@@ -2490,8 +2488,10 @@ def _hit_all(sets: list[int], r: int, budget: list[int]) -> int | None:
 
 def _min_worst(
     cost: FloatArray, lower: float, upper: float, hard: BoolArray, must: BoolArray, r: int
-) -> float | None:
-    """Smallest worst RTT of any choice of ``r`` more sites (exact; None: give up, or infeasible).
+) -> tuple[float, BoolArray] | None:
+    """Smallest worst RTT of any choice of ``r`` more sites and such a choice (``r`` more sites).
+
+    Exact; None: gave up, or infeasible.
 
     Constraint generation: the p-center problem is solved on a few users (bisection over their
     RTTs, :func:`_hit_all` at each), the choice checked on every user, and the users it serves
@@ -2545,7 +2545,11 @@ def _min_worst(
             served = cost[:, chosen].min(axis=1)
             worst = float(served.max())
             if worst <= t_sub:
-                return t_sub
+                # fewer than r sites may hit every set: the first free sites fill the choice up
+                # (more sites never serve a user worse)
+                spare = np.flatnonzero(~chosen)[: r + int(must.sum()) - int(chosen.sum())]
+                chosen[spare] = True
+                return t_sub, chosen
             # the worst-served users join (up to 32 more); the bound only rises
             bad = np.flatnonzero(served > t_sub)
             if len(bad) > 32:

@@ -1124,7 +1124,12 @@ def test_min_worst_matches_brute_force(seed: int) -> None:
         got = placement._min_worst(
             cost, lower, upper, np.zeros((0, 8), dtype=bool), must, k - int(must.sum())
         )
-        assert got == expected
+        assert got is not None
+        assert got[0] == expected
+        chosen = got[1]
+        assert int(chosen.sum()) == k
+        assert (chosen | ~must).all()  # the must-include site is in
+        assert float(cost[:, chosen].min(axis=1).max()) == expected
 
 
 @pytest.mark.parametrize("force_milp", [False, True])
@@ -1640,3 +1645,22 @@ def test_cover_sets_from_site_orders_are_the_matrix_ones(seed: int) -> None:
                 slow = placement._cover_sets_of(bare, float(t), positive_only=positive_only)
                 np.testing.assert_array_equal(fast[0], slow[0])
                 np.testing.assert_array_equal(fast[1], slow[1])
+
+
+def test_min_worst_fills_its_choice_up_to_k_sites() -> None:
+    """One site serves every user best: the hitting set has one site; the choice has k."""
+    cost = np.full((5, 4), 5.0)
+    cost[:, 0] = 1.0
+    found = placement._min_worst(cost, 1.0, 5.0, np.zeros((0, 4), dtype=bool), np.zeros(4, dtype=bool), 3)
+    assert found is not None
+    assert found[0] == 1.0
+    assert found[1].tolist() == [True, True, True, False]
+    res = optimize_placement(
+        pd.DataFrame({"lat": np.zeros(5), "lon": np.zeros(5)}),
+        pd.DataFrame({"lat": np.zeros(4), "lon": np.zeros(4)}, index=["a", "b", "c", "d"]),
+        3,
+        objective="worst",
+        cost_ms=pd.DataFrame(cost, columns=["a", "b", "c", "d"]),
+    )
+    assert len(res.sites) == 3
+    assert res.objective_value == 1.0
