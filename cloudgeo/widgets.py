@@ -465,10 +465,11 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
     (:func:`cloudgeo.latency.user_rtt_matrix_ms`) is computed once per population and passed as
     ``cost_ms``; results are cached per control combination.
 
-    With the ~34,000 world cities a change redraws in under 0.1 s on a 2-core machine; the
-    slowest case is the exact solver on the median (``"p50"``) with eight to ten regions, about
-    0.07-0.11 s, where the tie-break by the mean goes to a HiGHS MILP
+    With the ~34,000 world cities a change redraws in under 0.1 s on a 2-core machine
     (``benchmarks/bench_widgets.py`` prints every control, k 2-10 and cold objective changes).
+    The slowest changes, 0.06-0.09 s, switch the exact solver to a new percentile or worst-case
+    objective with six to ten regions: the greedy start is computed afresh, then the threshold
+    proof and the tie-break by the mean run. A k change reuses the greedy's earlier picks.
 
     Parameters
     ----------
