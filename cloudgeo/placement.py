@@ -222,19 +222,16 @@ class PlacementResult:
     greedy_gap: float | None = None
     _cost_ms: FloatArray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
     _columns: tuple[Any, ...] = field(default=(), repr=False)
-    # the N-1 table's computation (most callers never look at it) and, once done, the table
+    # the N-1 table's computation: most callers never look at it
     _failover_of: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
-    _memo: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False)
 
-    @property
+    @functools.cached_property
     def failover(self) -> pd.DataFrame:
-        """N-1 table, one row per chosen site (see the class attributes)."""
-        if "failover" not in self._memo:
-            if self._failover_of is None:
-                msg = "this PlacementResult was made without its N-1 table; solve the placement again."
-                raise InvalidInputError(msg)
-            self._memo["failover"] = self._failover_of()
-        return self._memo["failover"]
+        """N-1 table, one row per chosen site (see the class attributes); computed once."""
+        if self._failover_of is None:
+            msg = "this PlacementResult was made without its N-1 table; solve the placement again."
+            raise InvalidInputError(msg)
+        return self._failover_of()
 
     def failover_assignment(self, site: Any) -> pd.DataFrame:
         """Users moved when ``site`` fails: where they go and what RTT they see.
@@ -471,6 +468,15 @@ def _unique_packed(
     return rows, summed
 
 
+def _packed_bits(n: int) -> npt.NDArray[np.uint64]:
+    """Bit of each of ``n`` <= 64 columns in one word laid out like ``np.packbits`` bytes.
+
+    Big-endian bits within each byte, bytes in order: a row's word viewed as 8 bytes is its
+    packed row (little-endian words), so words and packed rows sort and merge alike.
+    """
+    return np.array([1 << (8 * (j // 8) + 7 - j % 8) for j in range(n)], dtype=np.uint64)
+
+
 def _unpack(rows: npt.NDArray[np.uint8], n: int) -> BoolArray:
     return np.unpackbits(rows, axis=1, count=n).astype(bool) if len(rows) else np.zeros((0, n), dtype=bool)
 
@@ -509,8 +515,7 @@ def _radius_sets(
         keep = (np.arange(1, max_depth + 1)[None, :] <= depth[:, None]) & np.isfinite(delta) & (delta != 0)
     if n <= 64 and keep.any():
         # one 64-bit word per set, laid out like np.packbits (big-endian bits within each byte)
-        bit_of = np.array([1 << (8 * (j // 8) + 7 - j % 8) for j in range(n)], dtype=np.uint64)
-        words = np.bitwise_or.accumulate(bit_of[order[:, :max_depth]], axis=1)
+        words = np.bitwise_or.accumulate(_packed_bits(n)[order[:, :max_depth]], axis=1)
         keys, inverse = _unique_inverse(words[keep])
         coef = np.bincount(inverse, weights=delta[keep], minlength=len(keys)).astype(np.float64)
         rows = np.ascontiguousarray(keys.view(np.uint8).reshape(len(keys), 8)[:, :nbytes])
@@ -1099,24 +1104,19 @@ def _prepare(
                 row_of_user, distinct = known()
                 return row_of_user, _allowed_order(distinct, allowed_pos, len(cand_ids))
 
-    transposed: Callable[[], tuple[FloatArray, IntArray]] | None = None
+    prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int, order_rows)
     if isinstance(cost_ms, _CostMatrix) and not hard_rows:
-        prepared = cost_ms
+        # what the prepared matrix keeps for every placement on it (residency rules change the
+        # costs: not then)
+        prepared, sites = cost_ms, (tuple(allowed_ids), tuple(np.flatnonzero(must_mask).tolist()))
 
         def transposed() -> tuple[FloatArray, IntArray]:
             return prepared.transposed(), allowed_pos
 
-    greedy_path: Callable[[tuple[Any, ...]], list[int]] | None = None
-    if isinstance(cost_ms, _CostMatrix) and not hard_rows:
-        matrix, sites = cost_ms, (tuple(allowed_ids), tuple(np.flatnonzero(must_mask).tolist()))
-
         def greedy_path(key: tuple[Any, ...]) -> list[int]:
-            return matrix.greedy_path((*key, *sites), w)
+            return prepared.greedy_path((*key, *sites), w)
 
-    prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int, order_rows, transposed)
-    prob.greedy_path = greedy_path
-    if isinstance(cost_ms, _CostMatrix) and not hard_rows:
-        prob.site_orders = cost_ms.site_orders
+        prob.transposed, prob.greedy_path, prob.site_orders = transposed, greedy_path, prepared.site_orders
     return prob, full, users, cand_ids, w_raw
 
 
@@ -1357,15 +1357,13 @@ class _GreedyColumns:
             elif prune and self.added and out[i] < best:
                 best = float(out[i])
                 beyond = np.flatnonzero(cur > best)
-                if orders is not None:
-                    w_out = np.where(cur > best, w, 0.0)
-                    w_beyond = w[beyond]
-                    within = float(self.total - w_beyond.sum())
-                elif 4 * len(beyond) > 3 * len(cur):  # the test would cost about what it saves
-                    beyond = None
+                if orders is None and 4 * len(beyond) > 3 * len(cur):
+                    beyond = None  # the test by users beyond would cost about what it saves
                 else:
                     w_beyond = w[beyond]
                     within = float(self.total - w_beyond.sum())
+                    if orders is not None:
+                        w_out = np.where(cur > best, w, 0.0)
         if unsure:
             if self.grid is None:
                 self.grid = np.unique(self.cost)
@@ -1649,10 +1647,11 @@ def _cover_sets_of(prob: _Problem, threshold: float, *, positive_only: bool) -> 
         # same order, as from the users x sites comparison)
         order, srt = prob.site_orders()
         _, rows = prob.transposed()
+        bits = _packed_bits(n)
         keys = np.zeros(len(prob.w), dtype=np.uint64)
         for j in range(n):
             near = int(np.searchsorted(srt[rows[j]], threshold, side="right"))
-            keys[order[rows[j], :near]] |= np.uint64(1 << (8 * (j // 8) + 7 - j % 8))
+            keys[order[rows[j], :near]] |= bits[j]
         uniq, inverse = _unique_inverse(keys if every else keys[pos])
         summed = np.bincount(inverse, weights=weights, minlength=len(uniq)).astype(np.float64)
         packed = np.ascontiguousarray(uniq.view(np.uint8).reshape(len(uniq), 8)[:, : (n + 7) // 8])
@@ -2358,19 +2357,18 @@ def _covering_tie_break(
     hit = (sets & must[None, :]).any(axis=1)
     sets_r, weights_r = sets[~hit][:, free], weights[~hit]
     rounding = 8.0 * float(np.finfo(np.float64).eps) * len(prob.w)
-    # the covered weight an optimal choice reaches (less what must covers): unhit weight allowed
-    if objective == "coverage":
-        need = value - _QUANTILE_RTOL
-    elif objective == "worst":
-        need = 0.0  # every set hit instead (no budget)
+    if objective == "worst":
+        need = budget = 0.0  # every set hit
     else:
-        assert q is not None
-        need = q - _QUANTILE_RTOL
-    budget = (
-        0.0
-        if objective == "worst"
-        else float(weights_r.sum()) - (need - float(weights[hit].sum())) + rounding
-    )
+        # the covered weight an optimal choice reaches; the rest (less what must covers) may
+        # stay unhit
+        if objective == "coverage":
+            share = value
+        else:
+            assert q is not None
+            share = q
+        need = share - _QUANTILE_RTOL
+        budget = float(weights_r.sum()) - (need - float(weights[hit].sum())) + rounding
     listed = _covering_choices(sets_r, weights_r, r, budget)
     if listed is None or not len(listed):
         return None
@@ -2962,8 +2960,9 @@ def _failover_of_block(
     masked: FloatArray, site_cols: list[int], w: FloatArray, ids: list[Any]
 ) -> pd.DataFrame:
     """:func:`_failover` of the chosen columns of ``masked`` (as :func:`_build_result` serves them)."""
-    served, pos = _nearest(masked[:, site_cols])
-    return _failover(masked[:, site_cols], pos, w, ids, served, _stable_argsort(served))
+    block = masked[:, site_cols]
+    served, pos = _nearest(block)
+    return _failover(block, pos, w, ids, served, _stable_argsort(served))
 
 
 # --------------------------------------------------------------------------------------------
