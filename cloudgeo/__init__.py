@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
             "load_regional_edge_caches",
             "load_storage_classes",
             "load_slas",
+            "catalog_date",
         ],
         "catalog",
     ),

@@ -8,7 +8,8 @@ collects every problem and raises one :class:`~cloudgeo.errors.DataValidationErr
 file that is missing, unparseable or invalid raises :class:`~cloudgeo.errors.DataFileError`.
 
 Time travel: ``as_of=`` (an ISO date string, :class:`datetime.date` or
-:class:`pandas.Timestamp`; ``None`` means today) returns the regions open on that date and the
+:class:`pandas.Timestamp`; ``None`` means the catalogue's own date, :func:`catalog_date`,
+never the wall clock; a later date warns) returns the regions open on that date and the
 newest edge-location list published on or before it.
 
 References
@@ -34,8 +35,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from cloudgeo._asof import catalog_date, resolve_as_of
 from cloudgeo._data import data_path
-from cloudgeo._validate import coordinate_problems, parse_date, raise_if_problems, require_columns
+from cloudgeo._validate import coordinate_problems, raise_if_problems, require_columns
 from cloudgeo.errors import (
     CatalogDateError,
     DataFileError,
@@ -52,6 +54,7 @@ __all__ = [
     "EDGE_CODE_PATTERN",
     "FIRST_REGION_DATE",
     "PARTITIONS",
+    "catalog_date",
     "edge_snapshot_dates",
     "get_regions",
     "get_sla",
@@ -100,10 +103,8 @@ _EDGE_COLUMNS = [
 
 
 def _as_of(value: object) -> _dt.date:
-    """Parse ``as_of`` (``None`` -> today)."""
-    if value is None:
-        return _dt.date.today()
-    return parse_date(value, "as_of")
+    """Parse ``as_of`` (``None`` -> the catalogue's own date, :func:`catalog_date`)."""
+    return resolve_as_of(value, "as_of")
 
 
 def _as_code_list(codes: object, what: str) -> list[str]:
@@ -381,10 +382,11 @@ def load_regions(
     Parameters
     ----------
     as_of : str, datetime.date or pandas.Timestamp, optional
-        Date to look at (ISO ``"YYYY-MM-DD"``); ``None`` means today. A region is returned if
-        its public launch date is on or before ``as_of``. Osaka (ap-northeast-3) counts from
-        2021-03-01 (its upgrade to a full region; the day is unsourced); the single-AZ Osaka
-        Local Region (2018-02-13) is not returned. [date]
+        Date to look at (ISO ``"YYYY-MM-DD"``); ``None`` means the catalogue's date
+        (:func:`catalog_date`). A region is returned if its public launch date is on or
+        before ``as_of``. Osaka (ap-northeast-3) counts from 2021-03-01 (its upgrade to a
+        full region; the day is unsourced); the single-AZ Osaka Local Region (2018-02-13)
+        is not returned. [date]
     partitions : str or sequence of str, default all four
         Partitions to include: ``"aws"`` (commercial), ``"aws-us-gov"`` (GovCloud),
         ``"aws-cn"`` (China), ``"aws-eusc"`` (European Sovereign Cloud, opened 2026-01-14).
@@ -447,7 +449,7 @@ def get_regions(codes: str | Sequence[str], *, as_of: object = None) -> pd.DataF
     codes : str or sequence of str
         Region code(s), e.g. ``"us-east-1"`` or ``["eu-west-1", "ap-southeast-1"]``.
     as_of : str, datetime.date or pandas.Timestamp, optional
-        Date the regions must be open on; ``None`` means today. [date]
+        Date the regions must be open on; ``None`` means the catalogue's date (:func:`catalog_date`). [date]
 
     Returns
     -------
@@ -546,7 +548,7 @@ def load_availability_zones(
     Parameters
     ----------
     as_of : str, datetime.date or pandas.Timestamp, optional
-        Date the regions must be open on; ``None`` means today. [date]
+        Date the regions must be open on; ``None`` means the catalogue's date (:func:`catalog_date`). [date]
     regions : str or sequence of str, optional
         Restrict to these region codes (all partitions searched); ``None`` means every region
         open on ``as_of``.
@@ -747,8 +749,9 @@ def load_edge_locations(*, as_of: object = None) -> pd.DataFrame:
     Parameters
     ----------
     as_of : str, datetime.date or pandas.Timestamp, optional
-        Date to look at; ``None`` means today (the newest list, 2025-05-04). The list used is
-        the latest of :func:`edge_snapshot_dates` on or before ``as_of``. [date]
+        Date to look at; ``None`` means the catalogue's date (:func:`catalog_date`), so the
+        newest list (2025-05-04). The list used is the latest of :func:`edge_snapshot_dates`
+        on or before ``as_of``. [date]
 
     Returns
     -------

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 
-from cloudgeo.errors import CloudGeoError
+from cloudgeo.errors import CatalogDateWarning, CloudGeoError
 
 __all__ = ["main"]
 
@@ -41,7 +42,12 @@ def _render(df: pd.DataFrame, fmt: str) -> str:
 
 def _add_common(p: argparse.ArgumentParser, *, as_of: bool = True) -> None:
     if as_of:
-        p.add_argument("--as-of", dest="as_of", default=None, help="date YYYY-MM-DD (default: today)")
+        p.add_argument(
+            "--as-of",
+            dest="as_of",
+            default=None,
+            help="date YYYY-MM-DD (default: the catalogue's own date; later dates warn)",
+        )
     p.add_argument("--format", dest="fmt", choices=_FORMATS, default="table", help="output format")
 
 
@@ -150,7 +156,10 @@ def _add_report_parser(sub: Any) -> None:
         "(default: us-east-1 eu-west-1 ap-southeast-1)",
     )
     p.add_argument(
-        "--as-of", dest="as_of", default=None, help="catalogue date YYYY-MM-DD for 'now' (default: today)"
+        "--as-of",
+        dest="as_of",
+        default=None,
+        help="catalogue date YYYY-MM-DD for 'now' (default: the catalogue's own date)",
     )
     p.add_argument(
         "--figures-dir", dest="figures_dir", default=None, help="also export every figure into DIR"
@@ -212,7 +221,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
-        text = args.run(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CatalogDateWarning)
+            text = args.run(args)
+        for message in dict.fromkeys(str(w.message) for w in caught if w.category is CatalogDateWarning):
+            print(f"cloudgeo: warning: {message}", file=sys.stderr)
+        for w in caught:
+            if w.category is not CatalogDateWarning:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except _UsageError as exc:
         print(f"cloudgeo: error: {exc} (see cloudgeo --help)", file=sys.stderr)
         return 2

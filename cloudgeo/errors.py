@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 __all__ = [
     "CatalogDateError",
+    "CatalogDateWarning",
     "CloudGeoError",
     "DataFileError",
     "DataValidationError",
@@ -65,6 +66,10 @@ class DataFileError(DataValidationError):
 
 class CatalogDateError(InvalidInputError):
     """A date is malformed or outside the range the catalogue covers."""
+
+
+class CatalogDateWarning(UserWarning):
+    """A date after the catalogue's own date was given: results show the catalogue as of its date."""
 
 
 class InfeasibleError(InvalidInputError):

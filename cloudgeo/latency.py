@@ -40,7 +40,6 @@ References
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
 import functools
 import json
 from collections.abc import Mapping, Sequence
@@ -1797,7 +1796,3 @@ def cdn_summary(cdn_df: pd.DataFrame, *, thresholds_ms: Sequence[float] = (100, 
             "direct": latency_summary(cdn_df, thresholds_ms=thresholds_ms, column="direct_ttfb_ms"),
         }
     )
-
-
-def _today() -> str:
-    return _dt.date.today().isoformat()

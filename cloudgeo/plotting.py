@@ -393,7 +393,8 @@ def plot_footprint_growth(
     -------
     plotly.graph_objects.Figure
         Traces: regions (bars), AZs (line), edge PoPs and edge locations (markers on the right
-        axis); x are dates (31 December of each year, today for the current year). A dotted
+        axis); x are dates (31 December of each year; the catalogue's date,
+        :func:`cloudgeo.catalog.catalog_date`, for its own year). A dotted
         line marks the end of 2019.
 
     Raises
@@ -403,9 +404,9 @@ def plot_footprint_growth(
     """
     import plotly.graph_objects as go
 
-    if regions is None or edge_snapshots is None:
-        from cloudgeo import catalog
+    from cloudgeo import catalog
 
+    if regions is None or edge_snapshots is None:
         if regions is None:
             regions = catalog.load_regions()
         if edge_snapshots is None:
@@ -417,10 +418,10 @@ def plot_footprint_growth(
         msg = f"regions without an opening date cannot be placed on the timeline: {missing}"
         raise InvalidInputError(msg)
     az = numeric_column(regions, "az_count")
-    today = pd.Timestamp.now().normalize()
-    years = np.arange(int(opened.dt.year.min()), max(int(opened.dt.year.max()), today.year) + 1)
-    # end of each year; the current year up to today
-    ends = [min(pd.Timestamp(year=int(y), month=12, day=31), max(today, opened.max())) for y in years]
+    latest = pd.Timestamp(catalog.catalog_date())
+    years = np.arange(int(opened.dt.year.min()), max(int(opened.dt.year.max()), latest.year) + 1)
+    # end of each year; the catalogue's own year up to the catalogue's date (never the wall clock)
+    ends = [min(pd.Timestamp(year=int(y), month=12, day=31), max(latest, opened.max())) for y in years]
     year_of = opened.dt.year.to_numpy()
     n_regions = np.array([(year_of <= y).sum() for y in years])
     n_azs = np.array([az[year_of <= y].sum() for y in years])

@@ -24,6 +24,7 @@ import datetime as _dt
 import html
 import os
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cloudgeo._validate import check_choice, check_int, parse_date
-from cloudgeo.errors import InvalidInputError, InvalidTypeError, UnknownRegionError
+from cloudgeo._asof import resolve_as_of
+from cloudgeo._validate import check_choice, check_int
+from cloudgeo.errors import CatalogDateWarning, InvalidInputError, InvalidTypeError, UnknownRegionError
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -299,11 +301,20 @@ def _placement_section(users: pd.DataFrame, as_of: _dt.date, k: int) -> _Section
 def _sections(
     regions: Sequence[str] | pd.DataFrame, as_of: object, then: object, placement_k: int
 ) -> tuple[str, list[_Section]]:
+    as_of_date = resolve_as_of(as_of, "as_of")  # None: the catalogue's date; later dates warn
+    then_date = resolve_as_of(then, "then")
+    k = check_int(placement_k, "placement_k", minimum=1)
+    with warnings.catch_warnings():
+        # a date after the catalogue's was reported once above; the sections reuse it
+        warnings.simplefilter("ignore", CatalogDateWarning)
+        return as_of_date.isoformat(), _build_sections(regions, as_of_date, then_date, k)
+
+
+def _build_sections(
+    regions: Sequence[str] | pd.DataFrame, as_of_date: _dt.date, then_date: _dt.date, k: int
+) -> list[_Section]:
     from cloudgeo import catalog, population
 
-    as_of_date = _dt.date.today() if as_of is None else parse_date(as_of, "as_of")
-    then_date = parse_date(then, "then")
-    k = check_int(placement_k, "placement_k", minimum=1)
     catalog_regions = catalog.load_regions(as_of=as_of_date)
     several = _regions_frame(regions, catalog_regions)
     users = population.load_world_cities()
@@ -314,7 +325,7 @@ def _sections(
         _availability_section(),
         _placement_section(users, as_of_date, k),
     ]
-    return as_of_date.isoformat(), sections
+    return sections
 
 
 def _assemble(title: str, as_of: str, sections: Sequence[_Section]) -> str:
@@ -377,7 +388,8 @@ def build_report(
         ``lat``, ``lon`` and optionally ``name`` columns, indexed by code (or with a ``code``
         column). [deg]
     as_of : str or datetime.date, optional
-        Catalogue date for "now" (ISO ``YYYY-MM-DD``). Default: today.
+        Catalogue date for "now" (ISO ``YYYY-MM-DD``). Default: the catalogue's own date,
+        :func:`cloudgeo.catalog.catalog_date` (never the wall clock); a later date warns.
     then : str or datetime.date, default "2019-12-31"
         Catalogue date for "then" (the seed article's year).
     placement_k : int, default 3

@@ -1033,13 +1033,14 @@ class InfrastructureState:
     Parameters
     ----------
     year : int
-        Show the footprint as of 31 December of this year (today for the current year); from
-        2006 (AWS's first region) to the current year. [year]
+        Show the footprint as of 31 December of this year (the catalogue's date,
+        :func:`cloudgeo.catalog.catalog_date`, for its year); from
+        2006 (AWS's first region) to the catalogue's year. [year]
 
     Raises
     ------
     InvalidInputError
-        If ``year`` is before 2006 or after the current year.
+        If ``year`` is before 2006 or after the catalogue's year.
     InvalidTypeError
         If ``year`` is not an integer.
     """
@@ -1057,16 +1058,25 @@ FIRST_YEAR = 2006
 
 def _check_year(value: object, name: str) -> int:
     year = V.check_int(value, name)
-    this_year = _dt.date.today().year
+    this_year = _catalog_year()
     if not FIRST_YEAR <= year <= this_year:
         msg = f"{name} must be between {FIRST_YEAR} (AWS's first region opened) and {this_year}, got {year}."
         raise InvalidInputError(msg)
     return year
 
 
+def _catalog_year() -> int:
+    """Return the catalogue's own year (the slider's end), never the wall clock's."""
+    from cloudgeo import catalog
+
+    return catalog.catalog_date().year
+
+
 def _as_of(year: int) -> _dt.date:
-    today = _dt.date.today()
-    return today if year >= today.year else _dt.date(year, 12, 31)
+    from cloudgeo import catalog
+
+    latest = catalog.catalog_date()
+    return latest if year >= latest.year else _dt.date(year, 12, 31)
 
 
 def _render_infrastructure(state: InfrastructureState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
@@ -1110,14 +1120,15 @@ def infrastructure_explorer(*, start_year: int = 2006) -> Explorer:
     InvalidTypeError
         If ``start_year`` is not an integer.
     InvalidInputError
-        If ``start_year`` is before 2006 or after the current year.
+        If ``start_year`` is before 2006 or after the catalogue's year
+        (:func:`cloudgeo.catalog.catalog_date`).
 
     References
     ----------
     Opening dates: the shipped region and edge-location catalogue (``data/SOURCES.md``).
     """
     start_year = _check_year(start_year, "start_year")
-    this_year = _dt.date.today().year
+    this_year = _catalog_year()
     controls: dict[str, widgets.Widget] = {
         "year": widgets.IntSlider(
             value=min(max(2019, start_year), this_year),

@@ -1,0 +1,162 @@
+"""Results never depend on the wall clock: "now" is the catalogue's own date (data/catalog.json)."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cloudgeo
+from cloudgeo import catalog, cli, plotting, report
+from cloudgeo.errors import CatalogDateWarning
+
+PACKAGE = Path(cloudgeo.__file__).parent
+ROOT = PACKAGE.parent
+
+#: attribute calls that read the wall clock's date or time of day
+_CLOCK_ATTRS = {"today", "now", "utcnow", "utcfromtimestamp", "fromtimestamp"}
+#: module-level functions that read the wall clock (perf_counter/monotonic time durations only)
+_CLOCK_FUNCS = {("time", "time"), ("time", "time_ns"), ("time", "localtime"), ("time", "gmtime")}
+_CLOCK_STRINGS = {"now", "today"}
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def _clock_calls(tree: ast.AST) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _dotted(node.func)
+        parts = name.split(".")
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _CLOCK_ATTRS:
+            found.append((node.lineno, name))
+        elif len(parts) >= 2 and (parts[-2], parts[-1]) in _CLOCK_FUNCS:
+            found.append((node.lineno, name))
+        elif parts[-1] in {"Timestamp", "datetime64", "to_datetime", "Period"} and any(
+            isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.strip().lower() in _CLOCK_STRINGS
+            for a in node.args
+        ):
+            found.append((node.lineno, f"{name}('now'/'today')"))
+    return found
+
+
+def test_ast_finds_the_clock_calls_it_looks_for() -> None:
+    # the checker itself: every form it must catch is caught
+    src = (
+        "import datetime as _dt, time\nimport pandas as pd, numpy as np\n"
+        "_dt.date.today()\n_dt.datetime.now()\npd.Timestamp.now()\npd.Timestamp('now')\n"
+        "np.datetime64('today')\ntime.time()\npd.to_datetime('now')\ntime.perf_counter()\n"
+    )
+    assert [line for line, _ in _clock_calls(ast.parse(src))] == [3, 4, 5, 6, 7, 8, 9]
+
+
+def test_no_wall_clock_call_in_the_package() -> None:
+    offenders = []
+    files = sorted(PACKAGE.rglob("*.py"))
+    assert len(files) > 15
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        offenders += [f"{path.relative_to(ROOT)}:{line}: {name}" for line, name in _clock_calls(tree)]
+    assert offenders == [], "wall-clock calls in cloudgeo/ (use cloudgeo.catalog.catalog_date()):\n" + "\n".join(
+        offenders
+    )
+
+
+def test_catalog_date_is_recorded_in_data_and_is_the_newest_date_there() -> None:
+    recorded = json.loads((ROOT / "data" / "catalog.json").read_text())["catalog_date"]
+    day = catalog.catalog_date()
+    assert day.isoformat() == recorded
+    regions = catalog.load_regions()
+    assert pd.to_datetime(regions["opened"]).max().date() <= day
+    assert max(catalog.edge_snapshot_dates()) <= day
+    assert cloudgeo.catalog_date() == day
+
+
+def test_as_of_none_is_the_catalogue_date() -> None:
+    day = catalog.catalog_date()
+    assert catalog.load_regions().equals(catalog.load_regions(as_of=day))
+    assert catalog.load_edge_locations().equals(catalog.load_edge_locations(as_of=day))
+
+
+def test_a_date_after_the_catalogue_warns_naming_its_date() -> None:
+    later = catalog.catalog_date() + dt.timedelta(days=1)
+    with pytest.warns(CatalogDateWarning, match=catalog.catalog_date().isoformat()):
+        after = catalog.load_regions(as_of=later)
+    assert after.equals(catalog.load_regions())
+    with pytest.warns(UserWarning, match="after the catalogue's date"):
+        catalog.load_edge_locations(as_of="2099-01-01")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        catalog.load_regions(as_of=catalog.catalog_date())  # the date itself is silent
+
+
+def test_cli_says_when_as_of_is_after_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["regions", "--as-of", "2099-01-01", "--format", "csv"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("cloudgeo: warning:") == 1
+    assert catalog.catalog_date().isoformat() in err
+    assert cli.main(["regions", "--format", "csv"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_report_warns_once_for_a_later_date() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        html = report.build_report(as_of="2099-01-01")
+    dated = [w for w in caught if issubclass(w.category, CatalogDateWarning)]
+    assert len(dated) == 1
+    assert "2099-01-01" in html
+
+
+def test_footprint_chart_ends_at_the_catalogue_date() -> None:
+    fig = plotting.plot_footprint_growth()
+    last = max(pd.Timestamp(x) for trace in fig.data for x in trace.x)
+    assert last == pd.Timestamp(catalog.catalog_date())
+
+
+def test_infrastructure_slider_ends_at_the_catalogue_year() -> None:
+    pytest.importorskip("ipywidgets")
+    from cloudgeo import widgets
+
+    explorer = widgets.infrastructure_explorer()
+    assert explorer.controls["year"].max == catalog.catalog_date().year
+
+
+_PROBE = (
+    "import cloudgeo, json;"
+    "from cloudgeo import catalog, plotting;"
+    "f = plotting.plot_footprint_growth();"
+    "print(json.dumps([catalog.catalog_date().isoformat(), len(catalog.load_regions()),"
+    " str(max(x for t in f.data for x in t.x))]))"
+)
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="Debian's faketime is not installed")
+def test_same_results_a_year_and_a_half_later() -> None:
+    def run(*prefix: str) -> str:
+        out = subprocess.run([*prefix, sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True)
+        return out.stdout
+
+    later = subprocess.run(
+        ["faketime", "-f", "+540d", sys.executable, "-c", "import datetime;print(datetime.date.today())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert dt.date.fromisoformat(later) > dt.date.today() + dt.timedelta(days=500)  # faketime works
+    assert run("faketime", "-f", "+540d") == run()
