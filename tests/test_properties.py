@@ -188,7 +188,7 @@ codes_st = st.lists(st.sampled_from(_region_codes()), min_size=1, max_size=4, un
 users_st = st.lists(point_st, min_size=1, max_size=8).map(
     lambda pts: pd.DataFrame(pts, columns=["lat", "lon"], index=[f"u{i}" for i in range(len(pts))])
 )
-date_st = st.dates(dt.date(2006, 8, 25), dt.date(2027, 12, 31))
+date_st = st.dates(dt.date(2006, 8, 25), C.catalog_date())
 bad_date = st.one_of(
     st.dates(dt.date(1900, 1, 1), dt.date(2006, 8, 24)),
     st.dates(dt.date(1900, 1, 1), dt.date(2006, 8, 24)).map(str),
@@ -638,7 +638,7 @@ def test_az_rejects_bad_dates_and_regions(d: object, code: str) -> None:
 
 @covers("catalog.load_edge_locations", "catalog.validate_edge_locations", "catalog.edge_snapshot_dates")
 @MEDIUM
-@given(st.dates(dt.date(2019, 11, 27), dt.date(2027, 12, 31)))
+@given(st.dates(dt.date(2019, 11, 27), C.catalog_date()))
 def test_edge_snapshot_at_or_before_as_of(d: dt.date) -> None:
     count("catalog.load_edge_locations")
     count("catalog.validate_edge_locations")
@@ -650,6 +650,18 @@ def test_edge_snapshot_at_or_before_as_of(d: dt.date) -> None:
     assert (pd.to_datetime(edges["snapshot"]).dt.date == used).all()
     assert len(edges) > 0
     pd.testing.assert_frame_equal(C.validate_edge_locations(edges), edges, check_dtype=False)
+
+
+@covers("catalog.catalog_date")
+@FAST
+@given(st.dates(dt.date(2006, 8, 25), C.catalog_date()))
+def test_catalog_date_is_the_latest_and_the_default(d: dt.date) -> None:
+    """Any date up to the catalogue's own sees no more than the default (as_of=None) does."""
+    count("catalog.catalog_date")
+    latest = C.catalog_date()
+    assert d <= latest
+    assert max(C.edge_snapshot_dates()) <= latest
+    assert set(C.load_regions(as_of=d).index) <= set(C.load_regions().index)
 
 
 @covers("catalog.load_edge_locations", kind="invalid")
@@ -1702,7 +1714,7 @@ def test_scaling_rejects_garbage(x: object, over: float, other: object) -> None:
 PLOT = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NUMERIC_TRACE_KEYS = ("x", "y", "z", "lat", "lon")
 DOWNTIME_HOURS_PER_YEAR = 365.2425 * 24
-as_of_edges_st = st.dates(dt.date(2019, 11, 27), dt.date.today())
+as_of_edges_st = st.dates(dt.date(2019, 11, 27), C.catalog_date())
 some_codes_st = st.lists(st.sampled_from(_region_codes()), min_size=2, max_size=6, unique=True)
 class_st = st.lists(
     st.sampled_from(tuple(C.load_storage_classes().index)), min_size=1, max_size=5, unique=True
@@ -2317,7 +2329,7 @@ def test_report_rejects_garbage(other: object, day: object, name: str, k: object
 
 # ---- widgets ---------------------------------------------------------------------------------
 
-THIS_YEAR = dt.date.today().year
+THIS_YEAR = C.catalog_date().year
 WIDGET = settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -2448,7 +2460,7 @@ def test_infrastructure_explorer_counts_the_regions(start: int, data: st.DataObj
     year = data.draw(st.integers(start, THIS_YEAR))
     ex.controls["year"].value = year
     assert ex.status.value == ""
-    as_of = dt.date.today() if year == THIS_YEAR else dt.date(year, 12, 31)
+    as_of = C.catalog_date() if year == THIS_YEAR else dt.date(year, 12, 31)
     n = len(C.load_regions(as_of=as_of))
     assert ex.result is not None
     assert int(ex.result["regions"].iloc[0]) == n
@@ -2580,6 +2592,8 @@ def test_widgets_reject_garbage(other: object, frame: object, x: object, name: s
 
     cands = regions_frame(["us-east-1", "eu-west-1"])
     assume(name not in _region_codes())
+    # a name that happens to be a valid access technology or objective is not garbage
+    assume(name.strip().lower() not in {*L.ACCESS_RTT_MS, *PL.OBJECTIVES})
     codes_ok = isinstance(other, list) and not other  # an empty code list is a valid selection
     must_reject("widgets.placement_explorer", lambda: W.placement_explorer(frame))  # type: ignore[arg-type]
     must_reject("widgets.placement_explorer", lambda: W.placement_explorer(None, other))  # type: ignore[arg-type]
@@ -2641,6 +2655,7 @@ EXEMPT = {
 # Take no input at all: only a valid-input property is possible (calling them with an argument is
 # Python's own TypeError, not cloudgeo's).
 NO_INPUT = {
+    "catalog.catalog_date",
     "catalog.edge_snapshot_dates",
     "catalog.load_regional_edge_caches",
     "catalog.load_slas",

@@ -43,13 +43,11 @@ def _clock_calls(tree: ast.AST) -> list[tuple[int, str]]:
             continue
         name = _dotted(node.func)
         parts = name.split(".")
-        if isinstance(node.func, ast.Attribute) and node.func.attr in _CLOCK_ATTRS:
-            found.append((node.lineno, name))
-        elif len(parts) >= 2 and (parts[-2], parts[-1]) in _CLOCK_FUNCS:
+        attr_call = isinstance(node.func, ast.Attribute) and node.func.attr in _CLOCK_ATTRS
+        if attr_call or (len(parts) >= 2 and (parts[-2], parts[-1]) in _CLOCK_FUNCS):
             found.append((node.lineno, name))
         elif parts[-1] in {"Timestamp", "datetime64", "to_datetime", "Period"} and any(
-            isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.strip().lower() in _CLOCK_STRINGS
-            for a in node.args
+            isinstance(a, ast.Constant) and str(a.value).strip().lower() in _CLOCK_STRINGS for a in node.args
         ):
             found.append((node.lineno, f"{name}('now'/'today')"))
     return found
@@ -72,9 +70,8 @@ def test_no_wall_clock_call_in_the_package() -> None:
     for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         offenders += [f"{path.relative_to(ROOT)}:{line}: {name}" for line, name in _clock_calls(tree)]
-    assert offenders == [], "wall-clock calls in cloudgeo/ (use cloudgeo.catalog.catalog_date()):\n" + "\n".join(
-        offenders
-    )
+    hint = "wall-clock calls in cloudgeo/ (use cloudgeo.catalog.catalog_date()):\n"
+    assert offenders == [], hint + "\n".join(offenders)
 
 
 def test_catalog_date_is_recorded_in_data_and_is_the_newest_date_there() -> None:
@@ -149,8 +146,8 @@ _PROBE = (
 @pytest.mark.skipif(shutil.which("faketime") is None, reason="Debian's faketime is not installed")
 def test_same_results_a_year_and_a_half_later() -> None:
     def run(*prefix: str) -> str:
-        out = subprocess.run([*prefix, sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True)
-        return out.stdout
+        cmd = [*prefix, sys.executable, "-c", _PROBE]
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
     later = subprocess.run(
         ["faketime", "-f", "+540d", sys.executable, "-c", "import datetime;print(datetime.date.today())"],
