@@ -59,6 +59,7 @@ LOADERS: dict[str, str] = {
     "backbone_hubs.csv": "from cloudgeo.network import load_backbone; load_backbone()",
     "backbone_links.csv": "from cloudgeo.network import load_backbone; load_backbone()",
     "latency_model.json": "from cloudgeo.latency import get_model; get_model('calibrated')",
+    "catalog.json": "from cloudgeo.catalog import catalog_date; catalog_date()",
 }
 
 # One subprocess runs every case: for each, it forgets every cloudgeo module (so no cache
@@ -220,6 +221,12 @@ CASES: list[tuple[str, str, Callable[[Path], None], tuple[str, ...]]] = [
     ("latency_model.json", "deleted", delete, ("missing",)),
     ("latency_model.json", "missing key", json_edit(_pop("stretch")), ("missing key", "stretch")),
     ("latency_model.json", "not an object", lambda p: p.write_text("[1, 2]"), ("JSON object",)),
+    ("catalog.json", "deleted", delete, ("missing",)),
+    ("catalog.json", "garbled", garble, ("catalog_date",)),
+    ("catalog.json", "html", html_page, ("catalog_date",)),
+    ("catalog.json", "missing key", json_edit(_pop("catalog_date")), ("catalog_date",)),
+    ("catalog.json", "bad date", json_edit(_set("catalog_date", "04/12/2026")), ("04/12/2026",)),
+    ("catalog.json", "not an object", lambda p: p.write_text("[1, 2]"), ("catalog_date",)),
     ("latency_model.json", "below the floor", json_edit(_set("stretch", 0.5)), ("stretch must be >= 1",)),
 ]
 
