@@ -84,7 +84,7 @@ _EDGE_RE = re.compile(EDGE_CODE_PATTERN)
 _EDGE_FORM = (
     "3 letters (IATA airport code) + 1-3 digits + an optional suffix, e.g. 'IAD12', 'FRA56-C1', 'IAD89-P2'"
 )
-_STATUSES = ("available", "unannounced")
+_STATUSES = ("available", "announced", "unannounced")
 
 _REGION_COLUMNS = [
     "code", "name", "partition", "country", "country_code", "city", "lat", "lon", "az_count",
@@ -196,7 +196,8 @@ def validate_regions(df: pd.DataFrame, *, source: str = "regions") -> pd.DataFra
     unique, non-empty codes; ``lat``/``lon`` present, finite and in range for every row whose
     ``status`` is not ``"unannounced"``; and, when the columns exist, a known ``partition``,
     ``opened`` dates that parse (missing only for unannounced codes), ``az_count`` a positive
-    integer, ``status`` one of ``available``/``unannounced``.
+    integer, ``status`` one of ``available``/``announced``/``unannounced`` (``opened`` and
+    ``az_count`` may be missing for codes that are not open).
 
     Parameters
     ----------
@@ -244,6 +245,7 @@ def validate_regions(df: pd.DataFrame, *, source: str = "regions") -> pd.DataFra
         problems.append(f"duplicate region code(s): {sorted(set(dup))}; codes must be unique")
     status = _str_col(df, "status") if "status" in df.columns else pd.Series("available", index=df.index)
     unannounced = (status == "unannounced").to_numpy()
+    not_open = unannounced | (status == "announced").to_numpy()
     if "status" in df.columns:
         bad = ~status.isin(_STATUSES)
         if bad.any():
@@ -262,12 +264,12 @@ def validate_regions(df: pd.DataFrame, *, source: str = "regions") -> pd.DataFra
             )
     if "opened" in df.columns:
         opened = _to_date(df, "opened", problems)
-        nat = opened.isna().to_numpy() & keep
+        nat = opened.isna().to_numpy() & ~not_open
         if nat.any():
             problems.append(f"opened date is missing for code(s) {list(code_s[nat][:5])}")
     if "az_count" in df.columns:
         az = pd.to_numeric(df["az_count"], errors="coerce")
-        bad_az = (az.isna().to_numpy() & keep) | (az.notna() & ((az < 1) | (az % 1 != 0))).to_numpy()
+        bad_az = (az.isna().to_numpy() & ~not_open) | (az.notna() & ((az < 1) | (az % 1 != 0))).to_numpy()
         if bad_az.any():
             problems.append(
                 f"az_count must be a positive integer for code(s) {list(code_s[bad_az][:5])}: "
@@ -376,8 +378,13 @@ def load_regions(
     as_of: object = None,
     partitions: str | Sequence[str] = DEFAULT_PARTITIONS,
     include_unannounced: bool = False,
+    include_announced: bool = False,
 ) -> pd.DataFrame:
     """Return the AWS regions open on a date.
+
+    Regions AWS has announced but not opened (``status="announced"``: me-west-1 Middle East
+    (Saudi Arabia), sa-west-1 South America (Chile)) are left out by default; pass
+    ``include_announced=True`` to include them.
 
     Parameters
     ----------
@@ -395,6 +402,10 @@ def load_regions(
         sa-west-1, us-south-1), whatever ``as_of``. They have ``status="unannounced"`` and
         **no coordinates** (``lat``/``lon`` NaN), no ``az_count`` (<NA>) and no ``opened``
         (NaT); drop them before any geographic computation.
+    include_announced : bool, default False
+        Also return the regions AWS has announced but not yet opened (``status="announced"``),
+        whatever ``as_of``: they have a name, country, city and coordinates (unsourced
+        city-centre values) but no ``opened`` date (NaT) and no ``az_count`` (<NA>).
 
     Returns
     -------
@@ -402,9 +413,11 @@ def load_regions(
         One row per region, indexed by region code (index name ``"region"``). Columns:
         ``code``, ``name``, ``partition``, ``country``, ``country_code`` (ISO 3166-1 alpha-2),
         ``city`` (metro standing in for the region), ``lat``, ``lon`` (city centre,
-        unsourced; [deg]), ``az_count`` (int64; Int64 when unannounced codes are included),
-        ``opened`` (datetime64[ns]), ``opt_in`` (bool), ``status`` (``"available"`` or
-        ``"unannounced"``), ``in_2019_count`` (bool: counted in AWS's 22 regions of end-2019),
+        unsourced; [deg]), ``az_count`` (AZs open on ``as_of``: each AZ counts from its own
+        opening date where a source gives one, else from its region's (column ``opened`` of
+        :func:`load_availability_zones`); int64, Int64 when codes that are not open are included),
+        ``opened`` (datetime64[ns]), ``opt_in`` (bool), ``status`` (``"available"``,
+        ``"announced"`` or ``"unannounced"``), ``in_2019_count`` (bool: counted in AWS's 22 regions of end-2019),
         ``coord_source``, ``az_source``, ``az_note``, ``opened_source``, ``notes`` (str).
 
     Raises
@@ -425,14 +438,28 @@ def load_regions(
     if not isinstance(include_unannounced, bool | np.bool_):
         msg = f"include_unannounced must be True or False, got {include_unannounced!r}."
         raise InvalidTypeError(msg)
+    if not isinstance(include_announced, bool | np.bool_):
+        msg = f"include_announced must be True or False, got {include_announced!r}."
+        raise InvalidTypeError(msg)
     df = _regions_all()
     unannounced = df["status"] == "unannounced"
+    announced = df["status"] == "announced"
     is_open = df["opened"] <= pd.Timestamp(day)
-    mask = df["partition"].isin(parts) & (is_open | (unannounced & include_unannounced))
-    out = df[mask].copy()
+    extra = (unannounced & include_unannounced) | (announced & include_announced)
+    mask = df["partition"].isin(parts) & (is_open | extra)
+    out = _with_az_counts(df[mask].copy(), day)
     if not out["az_count"].isna().any():
         out["az_count"] = out["az_count"].astype("int64")
     return out
+
+
+def _with_az_counts(regions: pd.DataFrame, day: _dt.date) -> pd.DataFrame:
+    """Set ``az_count`` to the AZs open on ``day`` (an AZ without its own date counts from its region's)."""
+    azs = _azs_all()
+    open_az = azs[azs["opened"].isna() | (azs["opened"] <= pd.Timestamp(day))]
+    counts = open_az.groupby("region").size().reindex(regions.index)
+    regions["az_count"] = counts.astype("Int64").where(counts.notna(), regions["az_count"])
+    return regions
 
 
 @functools.lru_cache(maxsize=1)
@@ -454,15 +481,16 @@ def get_regions(codes: str | Sequence[str], *, as_of: object = None) -> pd.DataF
     Returns
     -------
     pandas.DataFrame
-        Same columns and index as :func:`load_regions` (``az_count`` int64), one row per code.
+        Same columns and index as :func:`load_regions` (``az_count`` int64: the AZs open on
+        ``as_of``), one row per code.
 
     Raises
     ------
     UnknownRegionError
         If a code is not in the catalogue (the message suggests close matches).
     CatalogDateError
-        If a region had not opened by ``as_of`` (the message says when it opened), has never
-        been announced, or ``as_of`` is malformed or before 2006-08-25.
+        If a region had not opened by ``as_of`` (the message says when it opened), is announced
+        but not open, has never been announced, or ``as_of`` is malformed or before 2006-08-25.
     InvalidTypeError
         If ``codes`` is not a string or a sequence of strings.
     """
@@ -474,6 +502,12 @@ def get_regions(codes: str | Sequence[str], *, as_of: object = None) -> pd.DataF
         if code not in df.index:
             raise UnknownRegionError(code, df.index)
         row = df.loc[code]
+        if row["status"] == "announced":
+            msg = (
+                f"region {code!r} ({row['name']}) is announced but not open yet: it has no opening date "
+                "or Availability Zones. load_regions(include_announced=True) lists it with its coordinates."
+            )
+            raise CatalogDateError(msg)
         if row["status"] == "unannounced":
             msg = (
                 f"region {code!r} has not been announced (code seen in AWS's ip-ranges.json only); it has "
@@ -490,7 +524,7 @@ def get_regions(codes: str | Sequence[str], *, as_of: object = None) -> pd.DataF
                 f"before that. Pass as_of on or after {opened.isoformat()} or drop the region."
             )
             raise CatalogDateError(msg)
-    out = df.loc[wanted].copy()
+    out = _with_az_counts(df.loc[wanted].copy(), day)
     out["az_count"] = out["az_count"].astype("int64")
     return out
 
@@ -502,12 +536,18 @@ def get_regions(codes: str | Sequence[str], *, as_of: object = None) -> pd.DataF
 
 def _parse_azs(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     problems: list[str] = []
-    cols = ["region", "az_name", "az_id", "az_index", "name_source", "id_source"]
+    cols = ["region", "az_name", "az_id", "az_index", "name_source", "id_source", "opened", "opened_source"]
     missing = [c for c in cols if c not in raw.columns]
     raise_if_problems(source, [f"missing column(s) {missing}"] if missing else [])
     df = raw.copy()
-    for col in ("region", "az_name", "az_id", "name_source", "id_source"):
+    for col in ("region", "az_name", "az_id", "name_source", "id_source", "opened_source"):
         df[col] = _str_col(df, col)
+    df["opened"] = _to_date(df, "opened", problems)
+    undated = df["opened"].isna() & (df["opened_source"].str.strip() == "")
+    if undated.any():
+        problems.append(
+            f"opened_source must say why the opening date is unknown for {list(df['az_name'][undated][:5])}"
+        )
     df["az_index"] = pd.to_numeric(df["az_index"], errors="coerce")
     if df["az_index"].isna().any():
         problems.append("az_index is not an integer in some rows")
@@ -523,6 +563,10 @@ def _parse_azs(raw: pd.DataFrame, source: str) -> pd.DataFrame:
         problems.append(f"unknown region(s) {sorted(set(df['region'][unknown]))}")
     raise_if_problems(source, problems)
     df["az_index"] = df["az_index"].astype("int64")
+    region_opened = df["region"].map(regions["opened"])
+    early = df["opened"].notna() & (df["opened"] < region_opened)
+    if early.any():
+        problems.append(f"AZ opened before its region for {list(df['az_name'][early][:5])}")
     counts = df.groupby("region").size()
     expected = regions["az_count"].dropna().astype("int64")
     diff = [r for r in expected.index if int(counts.get(r, 0)) != int(expected[r])]
@@ -540,10 +584,12 @@ def _azs_all() -> pd.DataFrame:
 def load_availability_zones(
     *, as_of: object = None, regions: str | Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """Return one row per Availability Zone of the regions open on a date.
+    """Return one row per Availability Zone open on a date.
 
-    AZ counts are the ones AWS documents today (see ``data/SOURCES.md``); they are not
-    time-travelled, only the set of regions is.
+    An AZ is open on ``as_of`` if its region is and, where a source gives the AZ's own
+    opening date (column ``opened``), that date is on or before ``as_of``; an AZ whose date no
+    source gives (``opened`` NaT, ``opened_source`` says so) counts from its region's opening.
+    On 2019-12-31 this gives 71 AZs in 22 regions (AWS said 69 then; see ``data/SOURCES.md``).
 
     Parameters
     ----------
@@ -561,7 +607,8 @@ def load_availability_zones(
         account), ``az_id`` (e.g. ``use1-az1``; the empty string where the sources do not
         publish IDs; the row's pairing of name and ID is nominal too), ``az_index`` (1..n),
         ``partition``, ``country_code``, ``lat``, ``lon`` (the region's coordinates; [deg]),
-        ``name_source``, ``id_source``.
+        ``name_source``, ``id_source``, ``opened`` (datetime64[ns]: the AZ's own opening date;
+        NaT where no source gives it), ``opened_source`` (the source, or why it is unknown).
 
     Raises
     ------
@@ -570,14 +617,16 @@ def load_availability_zones(
     """
     reg = load_regions(as_of=as_of) if regions is None else get_regions(regions, as_of=as_of)
     azs = _azs_all()
-    out = azs[azs["region"].isin(reg.index)].copy()
+    day = pd.Timestamp(_as_of(as_of))
+    is_open = azs["opened"].isna() | (azs["opened"] <= day)
+    out = azs[azs["region"].isin(reg.index) & is_open].copy()
     if regions is not None:
         order = {code: i for i, code in enumerate(dict.fromkeys(_as_code_list(regions, "regions")))}
         out = out.assign(_o=out["region"].map(order)).sort_values(["_o", "az_index"]).drop(columns="_o")
     info = reg[["partition", "country_code", "lat", "lon"]].drop_duplicates()
     out = out.join(info, on="region")
     out = out[["region", "az_name", "az_id", "az_index", "partition", "country_code", "lat", "lon",
-               "name_source", "id_source"]]  # fmt: skip
+               "name_source", "id_source", "opened", "opened_source"]]  # fmt: skip
     out.index = pd.Index(out["az_name"], name="az")
     return out
 
@@ -1094,17 +1143,18 @@ def _recs_all() -> pd.DataFrame:
 
 
 def load_regional_edge_caches() -> pd.DataFrame:
-    """Return the 13 CloudFront Regional Edge Caches (mid-tier caches).
+    """Return the 15 CloudFront Regional Edge Caches (mid-tier caches).
 
-    AWS states there are 13 (Fault Isolation Boundaries whitepaper); which metros they are in
-    is unsourced (see ``data/SOURCES.md``). Two sites (Columbus ``CMH`` and Hillsboro ``HIO``)
-    are confirmed by tobilg/aws-edge-locations; the others take the co-located region's
-    coordinates.
+    AWS lists 15 (CloudFront page, 2026-12; the Fault Isolation Boundaries whitepaper said 13);
+    which metros they are in is unsourced (see ``data/SOURCES.md``). Four sites (Columbus
+    ``CMH``, Hillsboro ``HIO``, Tampa ``TPA``, Muscat ``MCT``) are named by
+    tobilg/aws-edge-locations; the others take the co-located region's coordinates.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``rec`` (the co-located region code, index name ``"rec"``). Columns:
+        Indexed by ``rec`` (the co-located region code, or the site's IATA code where no
+        region is co-located; index name ``"rec"``). Columns:
         ``rec``, ``metro``, ``country``, ``country_code``, ``lat``, ``lon`` [deg], ``region``,
         ``iata`` (site code where known, else ""), ``sourced`` (bool: location confirmed by a
         source), ``provenance`` (str).
@@ -1191,7 +1241,7 @@ def load_storage_classes() -> pd.DataFrame:
         ``annual_failure_rate_high`` (annual fraction of volumes (EBS) or objects (S3, 1 -
         durability) lost), ``designed_availability`` (fraction; NaN for EBS, which publishes none),
         ``az_count`` (int: 3 for ">= 3 AZs", 1 for one-zone classes and EBS), ``az_note``,
-        ``min_storage_days`` [days] (Express One Zone: 1 hour = 1/24), ``min_billable_kb`` [KB]
+        ``min_storage_days`` [days] (0 = none), ``min_billable_kb`` [KB]
         (0 = none), ``lost_if_az_destroyed`` (bool), ``source``.
 
     References

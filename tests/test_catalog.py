@@ -80,19 +80,61 @@ def test_in_2019_count_flag_matches_time_travel() -> None:
     assert set(flagged[flagged].index) == set(load_regions(as_of="2019-12-31").index)
 
 
-def test_commercial_today_34_regions_108_azs() -> None:
+def test_commercial_today_34_regions_109_azs() -> None:
     r = load_regions(partitions="aws")
     assert len(r) == 34
-    # AWS Regions page (Sept 2025+), eu-west-2 counted as 3 (the newer AZ page lists a 4th)
-    assert int(r["az_count"].sum()) == 108
-    assert r.loc["eu-west-2", "az_count"] == 3
+    # AWS Regions page (Sept 2025+) gave 108 with eu-west-2 at 3; its 4th AZ opened in 2026
+    assert int(r["az_count"].sum()) == 109
+    assert r.loc["eu-west-2", "az_count"] == 4
     assert "euw2-az4" in str(r.loc["eu-west-2", "az_note"])
+    assert load_regions(partitions="aws", as_of="2025-12-31").loc["eu-west-2", "az_count"] == 3
 
 
 def test_all_partitions_today() -> None:
     r = load_regions(as_of="2026-11-26")
     assert r["partition"].value_counts().to_dict() == {"aws": 34, "aws-us-gov": 2, "aws-cn": 2, "aws-eusc": 1}
-    assert int(r["az_count"].sum()) == 108 + 6 + 6 + 3
+    # AWS, Oct 2026: 124 AZs in 39 regions
+    assert int(r["az_count"].sum()) == 109 + 6 + 6 + 3 == 124
+    assert len(r) == 39
+
+
+def test_az_counts_travel_in_time() -> None:
+    # AWS said 69 AZs in 22 regions at the end of 2019; the catalogue dates 2 later AZs
+    # (ca-central-1's 3rd, 2020-03; eu-west-2's 4th, 2026) and counts the rest from their region
+    r = load_regions(as_of="2019-12-31")
+    assert len(r) == 22
+    assert int(r["az_count"].sum()) == 71
+    assert r.loc["ca-central-1", "az_count"] == 2
+    assert load_regions(as_of="2020-03-01").loc["ca-central-1", "az_count"] == 3
+    assert get_regions("ca-central-1", as_of="2019-12-31")["az_count"].iloc[0] == 2
+    a = load_availability_zones(as_of="2019-12-31")
+    assert len(a) == 71
+    assert "ca-central-1c" not in a.index and "eu-west-2d" not in a.index
+    full = load_availability_zones()
+    assert full.loc["eu-west-2d", "opened"] == pd.Timestamp("2026-01-01")
+    assert full["opened"].dtype == "datetime64[ns]"
+    unknown = full[full["opened"].isna()]
+    assert unknown["opened_source"].str.startswith("unknown").all()
+    assert len(unknown) == len(full) - 2
+
+
+def test_announced_regions_only_when_asked() -> None:
+    r = load_regions()
+    assert "me-west-1" not in r.index and "sa-west-1" not in r.index
+    a = load_regions(include_announced=True)
+    ann = a[a["status"] == "announced"]
+    assert sorted(ann.index) == ["me-west-1", "sa-west-1"]
+    assert ann.loc["me-west-1", "name"] == "Middle East (Saudi Arabia)"
+    assert ann.loc["sa-west-1", "name"] == "South America (Chile)"
+    assert ann.loc["me-west-1", "country_code"] == "SA" and ann.loc["sa-west-1", "country_code"] == "CL"
+    assert ann["lat"].notna().all() and ann["opened"].isna().all()
+    assert a["az_count"].dtype == "Int64"
+    validate_regions(a)
+    assert "include_announced=True" in str(load_regions.__doc__)
+    with pytest.raises(CatalogDateError, match=r"announced but not open.*include_announced=True"):
+        get_regions("me-west-1")
+    with pytest.raises(InvalidTypeError, match="include_announced"):
+        load_regions(include_announced="yes")  # type: ignore[arg-type]
 
 
 def test_edge_pops_end_of_2019_exceed_180() -> None:
@@ -201,7 +243,7 @@ def test_unannounced_only_when_asked() -> None:
         assert code not in r.index
     u = load_regions(include_unannounced=True)
     extra = u[u["status"] == "unannounced"]
-    assert sorted(extra.index) == ["me-west-1", "sa-west-1", "us-south-1"]
+    assert sorted(extra.index) == ["us-south-1"]
     assert extra["lat"].isna().all()  # no coordinates: documented, never in the default frame
     assert u["az_count"].dtype == "Int64"
     validate_regions(u)  # unannounced rows are exempt from the coordinate check
@@ -286,8 +328,8 @@ def test_region_not_yet_open_says_when() -> None:
 
 
 def test_unannounced_region_in_get_regions() -> None:
-    with pytest.raises(CatalogDateError, match=r"'me-west-1' has not been announced"):
-        get_regions("me-west-1")
+    with pytest.raises(CatalogDateError, match=r"'us-south-1' has not been announced"):
+        get_regions("us-south-1")
 
 
 def test_as_of_before_first_region() -> None:
@@ -363,7 +405,7 @@ def test_validate_regions_collects_every_problem() -> None:
         r"unknown partition\(s\) \['azure'\]",
         r"opened is not an ISO date",
         r"az_count must be a positive integer",
-        r"status must be one of \['available', 'unannounced'\]",
+        r"status must be one of \['available', 'announced', 'unannounced'\]",
     ]:
         with pytest.raises(DataValidationError, match=part):
             raise info.value
@@ -446,7 +488,7 @@ def test_read_edge_locations(tmp_path: Path) -> None:
 def test_availability_zones() -> None:
     a = load_availability_zones()
     r = load_regions()
-    assert len(a) == int(r["az_count"].sum()) == 123
+    assert len(a) == int(r["az_count"].sum()) == 124
     assert a.index.name == "az"
     assert a.loc["us-east-1a", "az_id"] == "use1-az1"
     assert a.loc["us-east-1f", "az_id"] == "use1-az6"
@@ -540,10 +582,10 @@ def test_every_edge_city_within_50_km_of_its_airport() -> None:
 
 def test_regional_edge_caches() -> None:
     rec = load_regional_edge_caches()
-    assert len(rec) == 13
+    assert len(rec) == 15  # AWS lists 15 (2026-12); 13 in the Fault Isolation Boundaries whitepaper
     assert rec.index.name == "rec"
     assert rec["sourced"].dtype == bool
-    assert set(rec.loc[rec["sourced"], "iata"]) == {"CMH", "HIO"}
+    assert set(rec.loc[rec["sourced"], "iata"]) == {"CMH", "HIO", "TPA", "MCT"}
     assert rec["provenance"].str.contains("unsourced").all()
     assert set(rec["region"]) <= set(load_regions().index)
 
