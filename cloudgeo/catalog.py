@@ -25,9 +25,11 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import importlib
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,7 @@ from cloudgeo.errors import (
     DataValidationError,
     InvalidInputError,
     InvalidTypeError,
+    MissingDependencyError,
     UnknownEdgeLocationError,
     UnknownNameError,
     UnknownRegionError,
@@ -70,6 +73,10 @@ __all__ = [
     "read_regions",
     "validate_edge_locations",
     "validate_regions",
+    "EXCLUDED_PARTITION_PREFIX",
+    "EdgeNetworkHeadline",
+    "check_catalog",
+    "edge_network_headline",
 ]
 
 #: Every AWS partition in the catalogue: commercial, GovCloud (US), China, European Sovereign Cloud.
@@ -795,6 +802,10 @@ def _edge_snapshot(snapshot: _dt.date) -> pd.DataFrame:
 def load_edge_locations(*, as_of: object = None) -> pd.DataFrame:
     """Return the CloudFront edge-location cities of the newest list on or before a date.
 
+    The lists name only part of the network: the newest (2025-05-04) lists 638 PoPs in 107
+    cities, while AWS states 750+ PoPs in 440+ cities and 1,140+ embedded PoPs (AWS News Blog,
+    2025-11-17; :func:`edge_network_headline`).
+
     Parameters
     ----------
     as_of : str, datetime.date or pandas.Timestamp, optional
@@ -836,11 +847,43 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+def _parse_airport_overrides(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+    cols = ["iata", "lat", "lon", "name", "source"]
+    missing = [c for c in cols if c not in raw.columns]
+    raise_if_problems(source, [f"missing column(s) {missing}"] if missing else [])
+    problems: list[str] = []
+    df = raw.copy()
+    df["lat"] = _to_float(df, "lat", problems)
+    df["lon"] = _to_float(df, "lon", problems)
+    for col in ("iata", "name", "source"):
+        df[col] = _str_col(df, col)
+    bad = ~df["iata"].str.fullmatch(r"[A-Z]{3}")
+    if bad.any():
+        problems.append(f"iata must be 3 upper-case letters; got {list(df['iata'][bad][:5])}")
+    if df["iata"].duplicated().any():
+        problems.append(f"duplicate iata code(s) {sorted(set(df['iata'][df['iata'].duplicated()]))}")
+    if (df["source"].str.strip() == "").any():
+        problems.append("every override needs a source")
+    problems += coordinate_problems(df["lat"].to_numpy(), df["lon"].to_numpy(), list(df["iata"]))
+    raise_if_problems(source, problems)
+    return df[cols]
+
+
 @functools.lru_cache(maxsize=1)
 def _airports() -> dict[str, dict[str, Any]]:
+    """airportsdata's IATA table with the rows of ``data/airport_overrides.csv`` corrected.
+
+    airportsdata releases since 20260315 store several Belgian and Luxembourg airports with
+    degrees-minutes-seconds digits read as decimal degrees (BRU, CRL, LGG, LUX 24-42 km off);
+    the override table carries the aerodrome reference points with their source.
+    """
     import airportsdata
 
     loaded: dict[str, dict[str, Any]] = {str(k): dict(v) for k, v in airportsdata.load("IATA").items()}
+    fixes = _shipped("airport_overrides.csv", _parse_airport_overrides)
+    for iata, lat, lon, src in zip(fixes["iata"], fixes["lat"], fixes["lon"], fixes["source"], strict=True):
+        entry = loaded.setdefault(str(iata), {"country": "", "city": "", "name": ""})
+        entry.update(lat=float(lat), lon=float(lon), coord_source=f"data/airport_overrides.csv: {src}")
     return loaded
 
 
@@ -869,7 +912,8 @@ def _fallback_row(prefix: str, snapshot: _dt.date) -> dict[str, Any] | None:
         "first_listed": pd.NaT,
         "pops_source": "not a listed edge location (0)",
         "note": f"airport: {ap.get('name', '')}",
-        "lookup_source": "airportsdata (IATA airport; not in the edge-location list)",
+        "lookup_source": "airportsdata (IATA airport; not in the edge-location list)"
+        + ("; coordinates corrected by data/airport_overrides.csv" if "coord_source" in ap else ""),
     }
 
 
@@ -1374,8 +1418,245 @@ def get_sla(sla: str) -> pd.Series:
     return _get_by_id(_slas_all(), sla, "SLA")
 
 
+# --------------------------------------------------------------------------------------------
+# edge-network headline figures
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EdgeNetworkHeadline:
+    """AWS's own headline figures for the CloudFront network, beside what the lists name.
+
+    Attributes
+    ----------
+    pops_min : int
+        Points of presence AWS states ("750+") [count].
+    cities_min : int
+        Cities AWS states ("440+") [count].
+    embedded_pops_min : int
+        Embedded PoPs inside ISP networks AWS states ("1,140+") [count].
+    stated_on : datetime.date
+        Date of the statement. [date]
+    source : str
+        Where AWS stated it.
+    listed_pops : int
+        PoPs named by the newest shipped edge-location list [count].
+    listed_cities : int
+        Cities (IATA prefixes) in that list [count].
+    listed_snapshot : datetime.date
+        Date of that list. [date]
+    """
+
+    pops_min: int
+    cities_min: int
+    embedded_pops_min: int
+    stated_on: _dt.date
+    source: str
+    listed_pops: int
+    listed_cities: int
+    listed_snapshot: _dt.date
+
+    @property
+    def summary(self) -> str:
+        """One sentence quoting AWS's figures beside the listed count."""
+        return (
+            f"AWS states {self.pops_min:,}+ PoPs in {self.cities_min:,}+ cities and "
+            f"{self.embedded_pops_min:,}+ embedded PoPs ({self.source}); the newest shipped list "
+            f"({self.listed_snapshot.isoformat()}) names {self.listed_pops:,} PoPs in "
+            f"{self.listed_cities:,} cities."
+        )
+
+
+def _parse_headline(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+    cols = ["fact", "value", "unit", "stated_on", "wording", "source"]
+    missing = [c for c in cols if c not in raw.columns]
+    raise_if_problems(source, [f"missing column(s) {missing}"] if missing else [])
+    problems: list[str] = []
+    df = raw.copy()
+    df["value"] = _to_float(df, "value", problems)
+    df["stated_on"] = _to_date(df, "stated_on", problems)
+    facts = _str_col(df, "fact")
+    need = {"pops", "cities", "embedded_pops"}
+    if set(facts) != need or facts.duplicated().any():
+        problems.append(f"facts must be exactly {sorted(need)} once each; got {list(facts)}")
+    if df["value"].isna().any() or (df["value"] < 1).any() or (df["value"] % 1 != 0).any():
+        problems.append("value must be a positive integer")
+    if df["stated_on"].isna().any():
+        problems.append("stated_on is missing")
+    raise_if_problems(source, problems)
+    df.index = pd.Index(facts, name="fact")
+    return df
+
+
+@functools.lru_cache(maxsize=1)
+def _headline() -> EdgeNetworkHeadline:
+    df = _shipped("edge_network_headline.csv", _parse_headline)
+    newest = _edge_snapshot(edge_snapshot_dates()[-1])
+    return EdgeNetworkHeadline(
+        pops_min=int(df.loc["pops", "value"]),
+        cities_min=int(df.loc["cities", "value"]),
+        embedded_pops_min=int(df.loc["embedded_pops", "value"]),
+        stated_on=pd.Timestamp(df["stated_on"].max()).date(),
+        source=str(df.loc["pops", "source"]),
+        listed_pops=int(newest["pops"].sum()),
+        listed_cities=len(newest),
+        listed_snapshot=pd.Timestamp(newest["snapshot"].iloc[0]).date(),
+    )
+
+
+def edge_network_headline() -> EdgeNetworkHeadline:
+    """Return AWS's headline CloudFront figures (dated) beside the count the shipped list names.
+
+    No machine-readable list newer than 2025-05-04 was found, so :func:`load_edge_locations`
+    names 638 PoPs in 107 cities, while AWS states 750+ PoPs in 440+ cities and 1,140+
+    embedded PoPs (AWS News Blog, 2025-11-17; ``data/edge_network_headline.csv``).
+
+    Returns
+    -------
+    EdgeNetworkHeadline
+        Frozen: ``pops_min``, ``cities_min``, ``embedded_pops_min`` [count], ``stated_on``
+        [date], ``source``, ``listed_pops``, ``listed_cities`` [count], ``listed_snapshot``
+        [date]; ``summary`` is one quotable sentence.
+
+    Examples
+    --------
+    >>> edge_network_headline().pops_min
+    750
+    """
+    return _headline()
+
+
+# --------------------------------------------------------------------------------------------
+# freshness check against botocore
+# --------------------------------------------------------------------------------------------
+
+#: Partitions deliberately outside the catalogue: the US/EU isolated (classified) clouds, whose
+#: regions publish no opening dates, coordinates or latency data (see ``data/SOURCES.md``).
+EXCLUDED_PARTITION_PREFIX = "aws-iso"
+_CHECK_COLUMNS = ["code", "partition", "kind", "catalog", "botocore", "detail"]
+
+
+def _botocore_data_dir() -> tuple[Path, str]:
+    """Return the installed botocore's ``data`` folder and version, without importing it."""
+    import importlib.metadata
+    import importlib.util
+
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or spec.origin is None:
+        msg = (
+            "check_catalog(botocore=True) needs botocore (its partitions.json lists AWS's regions); "
+            "install it with `pip install botocore` (boto3 brings it too)."
+        )
+        raise MissingDependencyError(msg)
+    try:
+        version = importlib.metadata.version("botocore")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a bare source tree
+        version = "unknown"
+    return Path(spec.origin).parent / "data", version
+
+
+def _read_json_regions(path: Path, key: str) -> dict[str, dict[str, str]]:
+    """partition id -> {region code: description} from partitions.json (key "id") or endpoints.json."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        out: dict[str, dict[str, str]] = {}
+        for part in doc["partitions"]:
+            regions = part["regions"]
+            out[str(part[key])] = {
+                str(code): str(info.get("description", "")) if isinstance(info, dict) else ""
+                for code, info in regions.items()
+            }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DataFileError(str(path), [f"not a botocore {path.name}: {exc!r}"]) from None
+    return out
+
+
+def check_catalog(botocore: bool = True, *, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Compare the shipped regions with botocore's region list; offline, nothing is fetched.
+
+    botocore ships ``data/partitions.json`` (every region code with its name) and
+    ``data/endpoints.json`` (the regions services answer in, i.e. launched ones), refreshed in
+    every release; users of boto3 have them already. Partitions ``aws-iso*`` (isolated
+    clouds) and botocore's ``*-global`` pseudo-regions are outside the catalogue and skipped.
+
+    Parameters
+    ----------
+    botocore : bool, default True
+        Read the installed botocore's files. Must be True unless ``data_dir`` is given.
+    data_dir : str or pathlib.Path, optional
+        A folder with ``partitions.json`` (and optionally ``endpoints.json``) to use instead
+        of the installed botocore's (e.g. a newer copy).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per difference (empty: the catalogue agrees). Columns ``code``, ``partition``,
+        ``kind`` (``"missing_from_catalog"``: botocore names a code the catalogue lacks;
+        ``"name_differs"``; ``"not_in_botocore"``: a catalogue code botocore does not name;
+        ``"now_named"``: an unannounced code botocore now names; ``"launched"``: an announced
+        or unannounced code botocore's endpoints.json lists), ``catalog`` and ``botocore``
+        (the two values), ``detail`` (what to do). ``attrs["botocore_version"]`` and
+        ``attrs["source"]`` say what was compared.
+
+    Raises
+    ------
+    MissingDependencyError
+        If botocore is not installed (the message says ``pip install botocore``).
+    DataFileError
+        If ``partitions.json`` is missing or malformed.
+    InvalidInputError, InvalidTypeError
+        If ``botocore`` is False without ``data_dir``, or an argument has the wrong type.
+    """
+    if not isinstance(botocore, bool | np.bool_):
+        msg = f"botocore must be True or False, got {botocore!r}."
+        raise InvalidTypeError(msg)
+    if data_dir is not None:
+        if not isinstance(data_dir, str | os.PathLike):
+            msg = f"data_dir must be a folder path (str or pathlib.Path), got {type(data_dir).__name__}."
+            raise InvalidTypeError(msg)
+        folder, version = Path(data_dir), "n/a (data_dir)"
+    elif not botocore:
+        msg = "check_catalog needs something to compare with: pass botocore=True or data_dir=FOLDER."
+        raise InvalidInputError(msg)
+    else:
+        folder, version = _botocore_data_dir()
+    named = _read_json_regions(folder / "partitions.json", "id")
+    endpoints = folder / "endpoints.json"
+    launched = _read_json_regions(endpoints, "partition") if endpoints.is_file() else {}
+    keep = {p: r for p, r in named.items() if not p.startswith(EXCLUDED_PARTITION_PREFIX)}
+    boto = {c: (p, d) for p, regions in keep.items() for c, d in regions.items() if not c.endswith("-global")}
+    live = {c for p, regions in launched.items() if not p.startswith(EXCLUDED_PARTITION_PREFIX) for c in regions}
+    cat = _regions_all()
+    rows: list[dict[str, str]] = []
+
+    def add(code: str, part: str, kind: str, ours: str, theirs: str, detail: str) -> None:
+        rows.append(dict(zip(_CHECK_COLUMNS, [code, part, kind, ours, theirs, detail], strict=True)))
+
+    for code, (part, desc) in sorted(boto.items()):
+        if code not in cat.index:
+            add(code, part, "missing_from_catalog", "", desc, "botocore names it; the catalogue lacks it")
+            continue
+        row = cat.loc[code]
+        if row["status"] == "unannounced":
+            add(code, part, "now_named", str(row["status"]), desc, "botocore names it: announce it in the catalogue")
+        elif desc and desc != row["name"]:
+            add(code, part, "name_differs", str(row["name"]), desc, "the names differ")
+    for code, row in cat.iterrows():
+        code = str(code)
+        if row["status"] != "unannounced" and code not in boto:
+            add(code, str(row["partition"]), "not_in_botocore", str(row["name"]), "",
+                "the catalogue has it; botocore's partitions.json does not")  # fmt: skip
+        if row["status"] != "available" and code in live:
+            add(code, str(row["partition"]), "launched", str(row["status"]), "listed in endpoints.json",
+                "botocore's endpoints.json lists it: it has opened; add its opening date and AZs")  # fmt: skip
+    out = pd.DataFrame(rows, columns=_CHECK_COLUMNS)
+    out.attrs["botocore_version"] = version
+    out.attrs["source"] = str(folder)
+    return out
+
+
 def _clear_caches() -> None:
     """Forget every parsed shipped table (used by tests that swap the data folder)."""
     for fn in (_regions_all, _opened_dates, _azs_all, _edges_all, _country_names, _recs_all, _storage_all,
-               _slas_all):  # fmt: skip
+               _slas_all, _airports, _headline):  # fmt: skip
         fn.cache_clear()
