@@ -424,7 +424,8 @@ def load_regions(
         opening date where a source gives one, else from its region's (column ``opened`` of
         :func:`load_availability_zones`); int64, Int64 when codes that are not open are included),
         ``opened`` (datetime64[ns]), ``opt_in`` (bool), ``status`` (``"available"``,
-        ``"announced"`` or ``"unannounced"``), ``in_2019_count`` (bool: counted in AWS's 22 regions of end-2019),
+        ``"announced"`` or ``"unannounced"``),
+        ``in_2019_count`` (bool: counted in AWS's 22 regions of end-2019),
         ``coord_source``, ``az_source``, ``az_note``, ``opened_source``, ``notes`` (str).
 
     Raises
@@ -567,7 +568,10 @@ def _parse_azs(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     regions = _regions_all()
     unknown = ~df["region"].isin(regions.index)
     if unknown.any():
-        problems.append(f"unknown region(s) {sorted(set(df['region'][unknown]))}")
+        problems.append(
+            f"unknown region(s) {sorted(set(df['region'][unknown]))}: not in regions.csv "
+            "(is regions.csv truncated?)"
+        )
     raise_if_problems(source, problems)
     df["az_index"] = df["az_index"].astype("int64")
     region_opened = df["region"].map(regions["opened"])
@@ -871,7 +875,7 @@ def _parse_airport_overrides(raw: pd.DataFrame, source: str) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=1)
 def _airports() -> dict[str, dict[str, Any]]:
-    """airportsdata's IATA table with the rows of ``data/airport_overrides.csv`` corrected.
+    """Return airportsdata's IATA table with the rows of ``data/airport_overrides.csv`` corrected.
 
     airportsdata releases since 20260315 store several Belgian and Luxembourg airports with
     degrees-minutes-seconds digits read as decimal degrees (BRU, CRL, LGG, LUX 24-42 km off);
@@ -1491,11 +1495,12 @@ def _parse_headline(raw: pd.DataFrame, source: str) -> pd.DataFrame:
 @functools.lru_cache(maxsize=1)
 def _headline() -> EdgeNetworkHeadline:
     df = _shipped("edge_network_headline.csv", _parse_headline)
+    value = {str(k): int(v) for k, v in df["value"].items()}
     newest = _edge_snapshot(edge_snapshot_dates()[-1])
     return EdgeNetworkHeadline(
-        pops_min=int(df.loc["pops", "value"]),
-        cities_min=int(df.loc["cities", "value"]),
-        embedded_pops_min=int(df.loc["embedded_pops", "value"]),
+        pops_min=value["pops"],
+        cities_min=value["cities"],
+        embedded_pops_min=value["embedded_pops"],
         stated_on=pd.Timestamp(df["stated_on"].max()).date(),
         source=str(df.loc["pops", "source"]),
         listed_pops=int(newest["pops"].sum()),
@@ -1556,7 +1561,7 @@ def _botocore_data_dir() -> tuple[Path, str]:
 
 
 def _read_json_regions(path: Path, key: str) -> dict[str, dict[str, str]]:
-    """partition id -> {region code: description} from partitions.json (key "id") or endpoints.json."""
+    """Map partition id -> {region code: description} from partitions.json (key "id") or endpoints.json."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         out: dict[str, dict[str, str]] = {}
@@ -1625,7 +1630,9 @@ def check_catalog(botocore: bool = True, *, data_dir: str | Path | None = None) 
     launched = _read_json_regions(endpoints, "partition") if endpoints.is_file() else {}
     keep = {p: r for p, r in named.items() if not p.startswith(EXCLUDED_PARTITION_PREFIX)}
     boto = {c: (p, d) for p, regions in keep.items() for c, d in regions.items() if not c.endswith("-global")}
-    live = {c for p, regions in launched.items() if not p.startswith(EXCLUDED_PARTITION_PREFIX) for c in regions}
+    live = {
+        c for p, regions in launched.items() if not p.startswith(EXCLUDED_PARTITION_PREFIX) for c in regions
+    }
     cat = _regions_all()
     rows: list[dict[str, str]] = []
 
@@ -1638,17 +1645,24 @@ def check_catalog(botocore: bool = True, *, data_dir: str | Path | None = None) 
             continue
         row = cat.loc[code]
         if row["status"] == "unannounced":
-            add(code, part, "now_named", str(row["status"]), desc, "botocore names it: announce it in the catalogue")
+            add(
+                code,
+                part,
+                "now_named",
+                str(row["status"]),
+                desc,
+                "botocore names it: announce it in the catalogue",
+            )
         elif desc and desc != row["name"]:
             add(code, part, "name_differs", str(row["name"]), desc, "the names differ")
-    for code, row in cat.iterrows():
-        code = str(code)
+    for key, row in cat.iterrows():
+        code = str(key)
         if row["status"] != "unannounced" and code not in boto:
             add(code, str(row["partition"]), "not_in_botocore", str(row["name"]), "",
                 "the catalogue has it; botocore's partitions.json does not")  # fmt: skip
         if row["status"] != "available" and code in live:
             add(code, str(row["partition"]), "launched", str(row["status"]), "listed in endpoints.json",
-                "botocore's endpoints.json lists it: it has opened; add its opening date and AZs")  # fmt: skip
+                "botocore's endpoints.json lists it: it has opened; add its date and AZs")  # fmt: skip
     out = pd.DataFrame(rows, columns=_CHECK_COLUMNS)
     out.attrs["botocore_version"] = version
     out.attrs["source"] = str(folder)

@@ -128,8 +128,15 @@ def build_regions(ref: Path) -> pd.DataFrame:
             az_note = "DOC-REG (Sept 2025) gave 3; a 4th AZ (euw2-az4) since 2026 (2026-12 catalogue update)"
         ann = ANNOUNCED.get(code)
         if ann is not None:
-            r = {**r, "name": ann["name"], "country_code": ann["country_code"], "metro": ann["city"],
-                 "lat": ann["lat"], "lon": ann["lon"], "country": COUNTRY_NAMES[ann["country_code"]]}
+            r = {
+                **r,
+                "name": ann["name"],
+                "country_code": ann["country_code"],
+                "metro": ann["city"],
+                "lat": ann["lat"],
+                "lon": ann["lon"],
+                "country": COUNTRY_NAMES[ann["country_code"]],
+            }
             unannounced = False
             az_count, opened = "", ""
             opened_source = f"not open: announced by AWS in {ann['announced']}, no opening date yet"
@@ -200,7 +207,9 @@ def build_azs(regions: pd.DataFrame) -> pd.DataFrame:
                     "az_id": ids[i] if i < len(ids) else "",
                     "az_index": i + 1,
                     "name_source": "nominal: letters a, b, c, ... up to the region's AZ count",
-                    "id_source": "reference README §1.1 (AWS AZ page and copies)" if i < len(ids) and ids[i] else "",
+                    "id_source": "reference README §1.1 (AWS AZ page and copies)"
+                    if i < len(ids) and ids[i]
+                    else "",
                     "opened": AZ_OPENED.get(r["code"], {}).get(i + 1, ("", ""))[0],
                     "opened_source": AZ_OPENED.get(r["code"], {}).get(i + 1, ("", AZ_DATE_UNKNOWN))[1],
                 }
@@ -325,7 +334,8 @@ def build_recs() -> pd.DataFrame:
     ]
     extra_src = (
         "count of 15 from AWS's CloudFront key-features page (2026-12); site and coordinates from "
-        f"{site_src}; that it is one of the 15 is unsourced (the REC sites of that list outside the 13 metros)"
+        f"{site_src}; that it is one of the 15 is unsourced (the REC sites of that list outside "
+        "the 13 metros)"
     )
     extra_rows = [
         {"rec": rid, "metro": metro, "country": COUNTRY_NAMES[cc], "country_code": cc, "lat": lat,
