@@ -8,7 +8,7 @@ Usage::
 
 Sources, per row (column ``source``):
 
-- the 40 most populous countries (about 83 % of the world): UN WPP 2024, medium variant,
+- the 40 most populous countries (about 82 % of the world): UN WPP 2024, medium variant,
   1 July 2024 (``WPP2024``), figures as tabulated from WPP 2024 by geofactbook.com
   "Total population 2024" (consulted 2026-12), rounded to whole people; cross-checked: India
   and China swapped places in 2023 (WPP 2024), and the figures recur in several independent
