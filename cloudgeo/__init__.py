@@ -72,6 +72,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(["simulate_autoscaling"], "scaling"),
     **dict.fromkeys(["plot_infrastructure_map", "enable_offline_maps", "export_figure"], "plotting"),
     **dict.fromkeys(["write_report"], "report"),
+    **dict.fromkeys(["check_catalog", "edge_network_headline"], "catalog"),
 }
 
 __all__ = sorted([*_SUBMODULES, *_EXPORTS, "__version__"])

@@ -25,9 +25,11 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import importlib
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,7 @@ from cloudgeo.errors import (
     DataValidationError,
     InvalidInputError,
     InvalidTypeError,
+    MissingDependencyError,
     UnknownEdgeLocationError,
     UnknownNameError,
     UnknownRegionError,
@@ -70,6 +73,10 @@ __all__ = [
     "read_regions",
     "validate_edge_locations",
     "validate_regions",
+    "EXCLUDED_PARTITION_PREFIX",
+    "EdgeNetworkHeadline",
+    "check_catalog",
+    "edge_network_headline",
 ]
 
 #: Every AWS partition in the catalogue: commercial, GovCloud (US), China, European Sovereign Cloud.
@@ -84,7 +91,7 @@ _EDGE_RE = re.compile(EDGE_CODE_PATTERN)
 _EDGE_FORM = (
     "3 letters (IATA airport code) + 1-3 digits + an optional suffix, e.g. 'IAD12', 'FRA56-C1', 'IAD89-P2'"
 )
-_STATUSES = ("available", "unannounced")
+_STATUSES = ("available", "announced", "unannounced")
 
 _REGION_COLUMNS = [
     "code", "name", "partition", "country", "country_code", "city", "lat", "lon", "az_count",
@@ -196,7 +203,8 @@ def validate_regions(df: pd.DataFrame, *, source: str = "regions") -> pd.DataFra
     unique, non-empty codes; ``lat``/``lon`` present, finite and in range for every row whose
     ``status`` is not ``"unannounced"``; and, when the columns exist, a known ``partition``,
     ``opened`` dates that parse (missing only for unannounced codes), ``az_count`` a positive
-    integer, ``status`` one of ``available``/``unannounced``.
+    integer, ``status`` one of ``available``/``announced``/``unannounced`` (``opened`` and
+    ``az_count`` may be missing for codes that are not open).
 
     Parameters
     ----------
@@ -244,6 +252,7 @@ def validate_regions(df: pd.DataFrame, *, source: str = "regions") -> pd.DataFra
         problems.append(f"duplicate region code(s): {sorted(set(dup))}; codes must be unique")
     status = _str_col(df, "status") if "status" in df.columns else pd.Series("available", index=df.index)
     unannounced = (status == "unannounced").to_numpy()
+    not_open = unannounced | (status == "announced").to_numpy()
     if "status" in df.columns:
         bad = ~status.isin(_STATUSES)
         if bad.any():
@@ -262,12 +271,12 @@ def validate_regions(df: pd.DataFrame, *, source: str = "regions") -> pd.DataFra
             )
     if "opened" in df.columns:
         opened = _to_date(df, "opened", problems)
-        nat = opened.isna().to_numpy() & keep
+        nat = opened.isna().to_numpy() & ~not_open
         if nat.any():
             problems.append(f"opened date is missing for code(s) {list(code_s[nat][:5])}")
     if "az_count" in df.columns:
         az = pd.to_numeric(df["az_count"], errors="coerce")
-        bad_az = (az.isna().to_numpy() & keep) | (az.notna() & ((az < 1) | (az % 1 != 0))).to_numpy()
+        bad_az = (az.isna().to_numpy() & ~not_open) | (az.notna() & ((az < 1) | (az % 1 != 0))).to_numpy()
         if bad_az.any():
             problems.append(
                 f"az_count must be a positive integer for code(s) {list(code_s[bad_az][:5])}: "
@@ -376,8 +385,13 @@ def load_regions(
     as_of: object = None,
     partitions: str | Sequence[str] = DEFAULT_PARTITIONS,
     include_unannounced: bool = False,
+    include_announced: bool = False,
 ) -> pd.DataFrame:
     """Return the AWS regions open on a date.
+
+    Regions AWS has announced but not opened (``status="announced"``: me-west-1 Middle East
+    (Saudi Arabia), sa-west-1 South America (Chile)) are left out by default; pass
+    ``include_announced=True`` to include them.
 
     Parameters
     ----------
@@ -395,6 +409,10 @@ def load_regions(
         sa-west-1, us-south-1), whatever ``as_of``. They have ``status="unannounced"`` and
         **no coordinates** (``lat``/``lon`` NaN), no ``az_count`` (<NA>) and no ``opened``
         (NaT); drop them before any geographic computation.
+    include_announced : bool, default False
+        Also return the regions AWS has announced but not yet opened (``status="announced"``),
+        whatever ``as_of``: they have a name, country, city and coordinates (unsourced
+        city-centre values) but no ``opened`` date (NaT) and no ``az_count`` (<NA>).
 
     Returns
     -------
@@ -402,9 +420,12 @@ def load_regions(
         One row per region, indexed by region code (index name ``"region"``). Columns:
         ``code``, ``name``, ``partition``, ``country``, ``country_code`` (ISO 3166-1 alpha-2),
         ``city`` (metro standing in for the region), ``lat``, ``lon`` (city centre,
-        unsourced; [deg]), ``az_count`` (int64; Int64 when unannounced codes are included),
-        ``opened`` (datetime64[ns]), ``opt_in`` (bool), ``status`` (``"available"`` or
-        ``"unannounced"``), ``in_2019_count`` (bool: counted in AWS's 22 regions of end-2019),
+        unsourced; [deg]), ``az_count`` (AZs open on ``as_of``: each AZ counts from its own
+        opening date where a source gives one, else from its region's (column ``opened`` of
+        :func:`load_availability_zones`); int64, Int64 when codes that are not open are included),
+        ``opened`` (datetime64[ns]), ``opt_in`` (bool), ``status`` (``"available"``,
+        ``"announced"`` or ``"unannounced"``),
+        ``in_2019_count`` (bool: counted in AWS's 22 regions of end-2019),
         ``coord_source``, ``az_source``, ``az_note``, ``opened_source``, ``notes`` (str).
 
     Raises
@@ -425,14 +446,28 @@ def load_regions(
     if not isinstance(include_unannounced, bool | np.bool_):
         msg = f"include_unannounced must be True or False, got {include_unannounced!r}."
         raise InvalidTypeError(msg)
+    if not isinstance(include_announced, bool | np.bool_):
+        msg = f"include_announced must be True or False, got {include_announced!r}."
+        raise InvalidTypeError(msg)
     df = _regions_all()
     unannounced = df["status"] == "unannounced"
+    announced = df["status"] == "announced"
     is_open = df["opened"] <= pd.Timestamp(day)
-    mask = df["partition"].isin(parts) & (is_open | (unannounced & include_unannounced))
-    out = df[mask].copy()
+    extra = (unannounced & include_unannounced) | (announced & include_announced)
+    mask = df["partition"].isin(parts) & (is_open | extra)
+    out = _with_az_counts(df[mask].copy(), day)
     if not out["az_count"].isna().any():
         out["az_count"] = out["az_count"].astype("int64")
     return out
+
+
+def _with_az_counts(regions: pd.DataFrame, day: _dt.date) -> pd.DataFrame:
+    """Set ``az_count`` to the AZs open on ``day`` (an AZ without its own date counts from its region's)."""
+    azs = _azs_all()
+    open_az = azs[azs["opened"].isna() | (azs["opened"] <= pd.Timestamp(day))]
+    counts = open_az.groupby("region").size().reindex(regions.index)
+    regions["az_count"] = counts.astype("Int64").where(counts.notna(), regions["az_count"])
+    return regions
 
 
 @functools.lru_cache(maxsize=1)
@@ -454,15 +489,16 @@ def get_regions(codes: str | Sequence[str], *, as_of: object = None) -> pd.DataF
     Returns
     -------
     pandas.DataFrame
-        Same columns and index as :func:`load_regions` (``az_count`` int64), one row per code.
+        Same columns and index as :func:`load_regions` (``az_count`` int64: the AZs open on
+        ``as_of``), one row per code.
 
     Raises
     ------
     UnknownRegionError
         If a code is not in the catalogue (the message suggests close matches).
     CatalogDateError
-        If a region had not opened by ``as_of`` (the message says when it opened), has never
-        been announced, or ``as_of`` is malformed or before 2006-08-25.
+        If a region had not opened by ``as_of`` (the message says when it opened), is announced
+        but not open, has never been announced, or ``as_of`` is malformed or before 2006-08-25.
     InvalidTypeError
         If ``codes`` is not a string or a sequence of strings.
     """
@@ -474,6 +510,12 @@ def get_regions(codes: str | Sequence[str], *, as_of: object = None) -> pd.DataF
         if code not in df.index:
             raise UnknownRegionError(code, df.index)
         row = df.loc[code]
+        if row["status"] == "announced":
+            msg = (
+                f"region {code!r} ({row['name']}) is announced but not open yet: it has no opening date "
+                "or Availability Zones. load_regions(include_announced=True) lists it with its coordinates."
+            )
+            raise CatalogDateError(msg)
         if row["status"] == "unannounced":
             msg = (
                 f"region {code!r} has not been announced (code seen in AWS's ip-ranges.json only); it has "
@@ -490,7 +532,7 @@ def get_regions(codes: str | Sequence[str], *, as_of: object = None) -> pd.DataF
                 f"before that. Pass as_of on or after {opened.isoformat()} or drop the region."
             )
             raise CatalogDateError(msg)
-    out = df.loc[wanted].copy()
+    out = _with_az_counts(df.loc[wanted].copy(), day)
     out["az_count"] = out["az_count"].astype("int64")
     return out
 
@@ -502,12 +544,18 @@ def get_regions(codes: str | Sequence[str], *, as_of: object = None) -> pd.DataF
 
 def _parse_azs(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     problems: list[str] = []
-    cols = ["region", "az_name", "az_id", "az_index", "name_source", "id_source"]
+    cols = ["region", "az_name", "az_id", "az_index", "name_source", "id_source", "opened", "opened_source"]
     missing = [c for c in cols if c not in raw.columns]
     raise_if_problems(source, [f"missing column(s) {missing}"] if missing else [])
     df = raw.copy()
-    for col in ("region", "az_name", "az_id", "name_source", "id_source"):
+    for col in ("region", "az_name", "az_id", "name_source", "id_source", "opened_source"):
         df[col] = _str_col(df, col)
+    df["opened"] = _to_date(df, "opened", problems)
+    undated = df["opened"].isna() & (df["opened_source"].str.strip() == "")
+    if undated.any():
+        problems.append(
+            f"opened_source must say why the opening date is unknown for {list(df['az_name'][undated][:5])}"
+        )
     df["az_index"] = pd.to_numeric(df["az_index"], errors="coerce")
     if df["az_index"].isna().any():
         problems.append("az_index is not an integer in some rows")
@@ -520,9 +568,16 @@ def _parse_azs(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     regions = _regions_all()
     unknown = ~df["region"].isin(regions.index)
     if unknown.any():
-        problems.append(f"unknown region(s) {sorted(set(df['region'][unknown]))}")
+        problems.append(
+            f"unknown region(s) {sorted(set(df['region'][unknown]))}: not in regions.csv "
+            "(is regions.csv truncated?)"
+        )
     raise_if_problems(source, problems)
     df["az_index"] = df["az_index"].astype("int64")
+    region_opened = df["region"].map(regions["opened"])
+    early = df["opened"].notna() & (df["opened"] < region_opened)
+    if early.any():
+        problems.append(f"AZ opened before its region for {list(df['az_name'][early][:5])}")
     counts = df.groupby("region").size()
     expected = regions["az_count"].dropna().astype("int64")
     diff = [r for r in expected.index if int(counts.get(r, 0)) != int(expected[r])]
@@ -540,10 +595,12 @@ def _azs_all() -> pd.DataFrame:
 def load_availability_zones(
     *, as_of: object = None, regions: str | Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """Return one row per Availability Zone of the regions open on a date.
+    """Return one row per Availability Zone open on a date.
 
-    AZ counts are the ones AWS documents today (see ``data/SOURCES.md``); they are not
-    time-travelled, only the set of regions is.
+    An AZ is open on ``as_of`` if its region is and, where a source gives the AZ's own
+    opening date (column ``opened``), that date is on or before ``as_of``; an AZ whose date no
+    source gives (``opened`` NaT, ``opened_source`` says so) counts from its region's opening.
+    On 2019-12-31 this gives 71 AZs in 22 regions (AWS said 69 then; see ``data/SOURCES.md``).
 
     Parameters
     ----------
@@ -561,7 +618,8 @@ def load_availability_zones(
         account), ``az_id`` (e.g. ``use1-az1``; the empty string where the sources do not
         publish IDs; the row's pairing of name and ID is nominal too), ``az_index`` (1..n),
         ``partition``, ``country_code``, ``lat``, ``lon`` (the region's coordinates; [deg]),
-        ``name_source``, ``id_source``.
+        ``name_source``, ``id_source``, ``opened`` (datetime64[ns]: the AZ's own opening date;
+        NaT where no source gives it), ``opened_source`` (the source, or why it is unknown).
 
     Raises
     ------
@@ -570,14 +628,16 @@ def load_availability_zones(
     """
     reg = load_regions(as_of=as_of) if regions is None else get_regions(regions, as_of=as_of)
     azs = _azs_all()
-    out = azs[azs["region"].isin(reg.index)].copy()
+    day = pd.Timestamp(_as_of(as_of))
+    is_open = azs["opened"].isna() | (azs["opened"] <= day)
+    out = azs[azs["region"].isin(reg.index) & is_open].copy()
     if regions is not None:
         order = {code: i for i, code in enumerate(dict.fromkeys(_as_code_list(regions, "regions")))}
         out = out.assign(_o=out["region"].map(order)).sort_values(["_o", "az_index"]).drop(columns="_o")
     info = reg[["partition", "country_code", "lat", "lon"]].drop_duplicates()
     out = out.join(info, on="region")
     out = out[["region", "az_name", "az_id", "az_index", "partition", "country_code", "lat", "lon",
-               "name_source", "id_source"]]  # fmt: skip
+               "name_source", "id_source", "opened", "opened_source"]]  # fmt: skip
     out.index = pd.Index(out["az_name"], name="az")
     return out
 
@@ -746,6 +806,10 @@ def _edge_snapshot(snapshot: _dt.date) -> pd.DataFrame:
 def load_edge_locations(*, as_of: object = None) -> pd.DataFrame:
     """Return the CloudFront edge-location cities of the newest list on or before a date.
 
+    The lists name only part of the network: the newest (2025-05-04) lists 638 PoPs in 107
+    cities, while AWS states 750+ PoPs in 440+ cities and 1,140+ embedded PoPs (AWS News Blog,
+    2025-11-17; :func:`edge_network_headline`).
+
     Parameters
     ----------
     as_of : str, datetime.date or pandas.Timestamp, optional
@@ -787,11 +851,43 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+def _parse_airport_overrides(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+    cols = ["iata", "lat", "lon", "name", "source"]
+    missing = [c for c in cols if c not in raw.columns]
+    raise_if_problems(source, [f"missing column(s) {missing}"] if missing else [])
+    problems: list[str] = []
+    df = raw.copy()
+    df["lat"] = _to_float(df, "lat", problems)
+    df["lon"] = _to_float(df, "lon", problems)
+    for col in ("iata", "name", "source"):
+        df[col] = _str_col(df, col)
+    bad = ~df["iata"].str.fullmatch(r"[A-Z]{3}")
+    if bad.any():
+        problems.append(f"iata must be 3 upper-case letters; got {list(df['iata'][bad][:5])}")
+    if df["iata"].duplicated().any():
+        problems.append(f"duplicate iata code(s) {sorted(set(df['iata'][df['iata'].duplicated()]))}")
+    if (df["source"].str.strip() == "").any():
+        problems.append("every override needs a source")
+    problems += coordinate_problems(df["lat"].to_numpy(), df["lon"].to_numpy(), list(df["iata"]))
+    raise_if_problems(source, problems)
+    return df[cols]
+
+
 @functools.lru_cache(maxsize=1)
 def _airports() -> dict[str, dict[str, Any]]:
+    """Return airportsdata's IATA table with the rows of ``data/airport_overrides.csv`` corrected.
+
+    airportsdata releases since 20260315 store several Belgian and Luxembourg airports with
+    degrees-minutes-seconds digits read as decimal degrees (BRU, CRL, LGG, LUX 24-42 km off);
+    the override table carries the aerodrome reference points with their source.
+    """
     import airportsdata
 
     loaded: dict[str, dict[str, Any]] = {str(k): dict(v) for k, v in airportsdata.load("IATA").items()}
+    fixes = _shipped("airport_overrides.csv", _parse_airport_overrides)
+    for iata, lat, lon, src in zip(fixes["iata"], fixes["lat"], fixes["lon"], fixes["source"], strict=True):
+        entry = loaded.setdefault(str(iata), {"country": "", "city": "", "name": ""})
+        entry.update(lat=float(lat), lon=float(lon), coord_source=f"data/airport_overrides.csv: {src}")
     return loaded
 
 
@@ -820,7 +916,8 @@ def _fallback_row(prefix: str, snapshot: _dt.date) -> dict[str, Any] | None:
         "first_listed": pd.NaT,
         "pops_source": "not a listed edge location (0)",
         "note": f"airport: {ap.get('name', '')}",
-        "lookup_source": "airportsdata (IATA airport; not in the edge-location list)",
+        "lookup_source": "airportsdata (IATA airport; not in the edge-location list)"
+        + ("; coordinates corrected by data/airport_overrides.csv" if "coord_source" in ap else ""),
     }
 
 
@@ -1094,17 +1191,18 @@ def _recs_all() -> pd.DataFrame:
 
 
 def load_regional_edge_caches() -> pd.DataFrame:
-    """Return the 13 CloudFront Regional Edge Caches (mid-tier caches).
+    """Return the 15 CloudFront Regional Edge Caches (mid-tier caches).
 
-    AWS states there are 13 (Fault Isolation Boundaries whitepaper); which metros they are in
-    is unsourced (see ``data/SOURCES.md``). Two sites (Columbus ``CMH`` and Hillsboro ``HIO``)
-    are confirmed by tobilg/aws-edge-locations; the others take the co-located region's
-    coordinates.
+    AWS lists 15 (CloudFront page, 2026-12; the Fault Isolation Boundaries whitepaper said 13);
+    which metros they are in is unsourced (see ``data/SOURCES.md``). Four sites (Columbus
+    ``CMH``, Hillsboro ``HIO``, Tampa ``TPA``, Muscat ``MCT``) are named by
+    tobilg/aws-edge-locations; the others take the co-located region's coordinates.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``rec`` (the co-located region code, index name ``"rec"``). Columns:
+        Indexed by ``rec`` (the co-located region code, or the site's IATA code where no
+        region is co-located; index name ``"rec"``). Columns:
         ``rec``, ``metro``, ``country``, ``country_code``, ``lat``, ``lon`` [deg], ``region``,
         ``iata`` (site code where known, else ""), ``sourced`` (bool: location confirmed by a
         source), ``provenance`` (str).
@@ -1191,7 +1289,7 @@ def load_storage_classes() -> pd.DataFrame:
         ``annual_failure_rate_high`` (annual fraction of volumes (EBS) or objects (S3, 1 -
         durability) lost), ``designed_availability`` (fraction; NaN for EBS, which publishes none),
         ``az_count`` (int: 3 for ">= 3 AZs", 1 for one-zone classes and EBS), ``az_note``,
-        ``min_storage_days`` [days] (Express One Zone: 1 hour = 1/24), ``min_billable_kb`` [KB]
+        ``min_storage_days`` [days] (0 = none), ``min_billable_kb`` [KB]
         (0 = none), ``lost_if_az_destroyed`` (bool), ``source``.
 
     References
@@ -1324,8 +1422,255 @@ def get_sla(sla: str) -> pd.Series:
     return _get_by_id(_slas_all(), sla, "SLA")
 
 
+# --------------------------------------------------------------------------------------------
+# edge-network headline figures
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EdgeNetworkHeadline:
+    """AWS's own headline figures for the CloudFront network, beside what the lists name.
+
+    Attributes
+    ----------
+    pops_min : int
+        Points of presence AWS states ("750+") [count].
+    cities_min : int
+        Cities AWS states ("440+") [count].
+    embedded_pops_min : int
+        Embedded PoPs inside ISP networks AWS states ("1,140+") [count].
+    stated_on : datetime.date
+        Date of the statement. [date]
+    source : str
+        Where AWS stated it.
+    listed_pops : int
+        PoPs named by the newest shipped edge-location list [count].
+    listed_cities : int
+        Cities (IATA prefixes) in that list [count].
+    listed_snapshot : datetime.date
+        Date of that list. [date]
+    """
+
+    pops_min: int
+    cities_min: int
+    embedded_pops_min: int
+    stated_on: _dt.date
+    source: str
+    listed_pops: int
+    listed_cities: int
+    listed_snapshot: _dt.date
+
+    @property
+    def summary(self) -> str:
+        """One sentence quoting AWS's figures beside the listed count."""
+        return (
+            f"AWS states {self.pops_min:,}+ PoPs in {self.cities_min:,}+ cities and "
+            f"{self.embedded_pops_min:,}+ embedded PoPs ({self.source}); the newest shipped list "
+            f"({self.listed_snapshot.isoformat()}) names {self.listed_pops:,} PoPs in "
+            f"{self.listed_cities:,} cities."
+        )
+
+
+def _parse_headline(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+    cols = ["fact", "value", "unit", "stated_on", "wording", "source"]
+    missing = [c for c in cols if c not in raw.columns]
+    raise_if_problems(source, [f"missing column(s) {missing}"] if missing else [])
+    problems: list[str] = []
+    df = raw.copy()
+    df["value"] = _to_float(df, "value", problems)
+    df["stated_on"] = _to_date(df, "stated_on", problems)
+    facts = _str_col(df, "fact")
+    need = {"pops", "cities", "embedded_pops"}
+    if set(facts) != need or facts.duplicated().any():
+        problems.append(f"facts must be exactly {sorted(need)} once each; got {list(facts)}")
+    if df["value"].isna().any() or (df["value"] < 1).any() or (df["value"] % 1 != 0).any():
+        problems.append("value must be a positive integer")
+    if df["stated_on"].isna().any():
+        problems.append("stated_on is missing")
+    raise_if_problems(source, problems)
+    df.index = pd.Index(facts, name="fact")
+    return df
+
+
+@functools.lru_cache(maxsize=1)
+def _headline() -> EdgeNetworkHeadline:
+    df = _shipped("edge_network_headline.csv", _parse_headline)
+    value = {str(k): int(v) for k, v in df["value"].items()}
+    newest = _edge_snapshot(edge_snapshot_dates()[-1])
+    return EdgeNetworkHeadline(
+        pops_min=value["pops"],
+        cities_min=value["cities"],
+        embedded_pops_min=value["embedded_pops"],
+        stated_on=pd.Timestamp(df["stated_on"].max()).date(),
+        source=str(df.loc["pops", "source"]),
+        listed_pops=int(newest["pops"].sum()),
+        listed_cities=len(newest),
+        listed_snapshot=pd.Timestamp(newest["snapshot"].iloc[0]).date(),
+    )
+
+
+def edge_network_headline() -> EdgeNetworkHeadline:
+    """Return AWS's headline CloudFront figures (dated) beside the count the shipped list names.
+
+    No machine-readable list newer than 2025-05-04 was found, so :func:`load_edge_locations`
+    names 638 PoPs in 107 cities, while AWS states 750+ PoPs in 440+ cities and 1,140+
+    embedded PoPs (AWS News Blog, 2025-11-17; ``data/edge_network_headline.csv``).
+
+    Returns
+    -------
+    EdgeNetworkHeadline
+        Frozen: ``pops_min``, ``cities_min``, ``embedded_pops_min`` [count], ``stated_on``
+        [date], ``source``, ``listed_pops``, ``listed_cities`` [count], ``listed_snapshot``
+        [date]; ``summary`` is one quotable sentence.
+
+    Examples
+    --------
+    >>> edge_network_headline().pops_min
+    750
+    """
+    return _headline()
+
+
+# --------------------------------------------------------------------------------------------
+# freshness check against botocore
+# --------------------------------------------------------------------------------------------
+
+#: Partitions deliberately outside the catalogue: the US/EU isolated (classified) clouds, whose
+#: regions publish no opening dates, coordinates or latency data (see ``data/SOURCES.md``).
+EXCLUDED_PARTITION_PREFIX = "aws-iso"
+_CHECK_COLUMNS = ["code", "partition", "kind", "catalog", "botocore", "detail"]
+
+
+def _botocore_data_dir() -> tuple[Path, str]:
+    """Return the installed botocore's ``data`` folder and version, without importing it."""
+    import importlib.metadata
+    import importlib.util
+
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or spec.origin is None:
+        msg = (
+            "check_catalog(botocore=True) needs botocore (its partitions.json lists AWS's regions); "
+            "install it with `pip install botocore` (boto3 brings it too)."
+        )
+        raise MissingDependencyError(msg)
+    try:
+        version = importlib.metadata.version("botocore")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a bare source tree
+        version = "unknown"
+    return Path(spec.origin).parent / "data", version
+
+
+def _read_json_regions(path: Path, key: str) -> dict[str, dict[str, str]]:
+    """Map partition id -> {region code: description} from partitions.json (key "id") or endpoints.json."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        out: dict[str, dict[str, str]] = {}
+        for part in doc["partitions"]:
+            regions = part["regions"]
+            out[str(part[key])] = {
+                str(code): str(info.get("description", "")) if isinstance(info, dict) else ""
+                for code, info in regions.items()
+            }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DataFileError(str(path), [f"not a botocore {path.name}: {exc!r}"]) from None
+    return out
+
+
+def check_catalog(botocore: bool = True, *, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Compare the shipped regions with botocore's region list; offline, nothing is fetched.
+
+    botocore ships ``data/partitions.json`` (every region code with its name) and
+    ``data/endpoints.json`` (the regions services answer in, i.e. launched ones), refreshed in
+    every release; users of boto3 have them already. Partitions ``aws-iso*`` (isolated
+    clouds) and botocore's ``*-global`` pseudo-regions are outside the catalogue and skipped.
+
+    Parameters
+    ----------
+    botocore : bool, default True
+        Read the installed botocore's files. Must be True unless ``data_dir`` is given.
+    data_dir : str or pathlib.Path, optional
+        A folder with ``partitions.json`` (and optionally ``endpoints.json``) to use instead
+        of the installed botocore's (e.g. a newer copy).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per difference (empty: the catalogue agrees). Columns ``code``, ``partition``,
+        ``kind`` (``"missing_from_catalog"``: botocore names a code the catalogue lacks;
+        ``"name_differs"``; ``"not_in_botocore"``: a catalogue code botocore does not name;
+        ``"now_named"``: an unannounced code botocore now names; ``"launched"``: an announced
+        or unannounced code botocore's endpoints.json lists), ``catalog`` and ``botocore``
+        (the two values), ``detail`` (what to do). ``attrs["botocore_version"]`` and
+        ``attrs["source"]`` say what was compared.
+
+    Raises
+    ------
+    MissingDependencyError
+        If botocore is not installed (the message says ``pip install botocore``).
+    DataFileError
+        If ``partitions.json`` is missing or malformed.
+    InvalidInputError, InvalidTypeError
+        If ``botocore`` is False without ``data_dir``, or an argument has the wrong type.
+    """
+    if not isinstance(botocore, bool | np.bool_):
+        msg = f"botocore must be True or False, got {botocore!r}."
+        raise InvalidTypeError(msg)
+    if data_dir is not None:
+        if not isinstance(data_dir, str | os.PathLike):
+            msg = f"data_dir must be a folder path (str or pathlib.Path), got {type(data_dir).__name__}."
+            raise InvalidTypeError(msg)
+        folder, version = Path(data_dir), "n/a (data_dir)"
+    elif not botocore:
+        msg = "check_catalog needs something to compare with: pass botocore=True or data_dir=FOLDER."
+        raise InvalidInputError(msg)
+    else:
+        folder, version = _botocore_data_dir()
+    named = _read_json_regions(folder / "partitions.json", "id")
+    endpoints = folder / "endpoints.json"
+    launched = _read_json_regions(endpoints, "partition") if endpoints.is_file() else {}
+    keep = {p: r for p, r in named.items() if not p.startswith(EXCLUDED_PARTITION_PREFIX)}
+    boto = {c: (p, d) for p, regions in keep.items() for c, d in regions.items() if not c.endswith("-global")}
+    live = {
+        c for p, regions in launched.items() if not p.startswith(EXCLUDED_PARTITION_PREFIX) for c in regions
+    }
+    cat = _regions_all()
+    rows: list[dict[str, str]] = []
+
+    def add(code: str, part: str, kind: str, ours: str, theirs: str, detail: str) -> None:
+        rows.append(dict(zip(_CHECK_COLUMNS, [code, part, kind, ours, theirs, detail], strict=True)))
+
+    for code, (part, desc) in sorted(boto.items()):
+        if code not in cat.index:
+            add(code, part, "missing_from_catalog", "", desc, "botocore names it; the catalogue lacks it")
+            continue
+        row = cat.loc[code]
+        if row["status"] == "unannounced":
+            add(
+                code,
+                part,
+                "now_named",
+                str(row["status"]),
+                desc,
+                "botocore names it: announce it in the catalogue",
+            )
+        elif desc and desc != row["name"]:
+            add(code, part, "name_differs", str(row["name"]), desc, "the names differ")
+    for key, row in cat.iterrows():
+        code = str(key)
+        if row["status"] != "unannounced" and code not in boto:
+            add(code, str(row["partition"]), "not_in_botocore", str(row["name"]), "",
+                "the catalogue has it; botocore's partitions.json does not")  # fmt: skip
+        if row["status"] != "available" and code in live:
+            add(code, str(row["partition"]), "launched", str(row["status"]), "listed in endpoints.json",
+                "botocore's endpoints.json lists it: it has opened; add its date and AZs")  # fmt: skip
+    out = pd.DataFrame(rows, columns=_CHECK_COLUMNS)
+    out.attrs["botocore_version"] = version
+    out.attrs["source"] = str(folder)
+    return out
+
+
 def _clear_caches() -> None:
     """Forget every parsed shipped table (used by tests that swap the data folder)."""
     for fn in (_regions_all, _opened_dates, _azs_all, _edges_all, _country_names, _recs_all, _storage_all,
-               _slas_all):  # fmt: skip
+               _slas_all, _airports, _headline):  # fmt: skip
         fn.cache_clear()

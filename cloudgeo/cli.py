@@ -5,6 +5,7 @@ Subcommands::
     cloudgeo regions [--as-of DATE] [--partition P ...] [--format table|csv|json]
     cloudgeo edges [--as-of DATE] [--format table|csv|json]
     cloudgeo lookup-edge CODE [CODE ...] [--as-of DATE] [--format table|csv|json]
+    cloudgeo check [--data-dir DIR] [--format table|csv|json]
 
 Exit status 0 on success, 2 on bad input (one line on stderr).
 
@@ -174,6 +175,33 @@ def _add_report_parser(sub: Any) -> None:
     p.set_defaults(run=_run_report)
 
 
+# ---- check -----------------------------------------------------------------------------------
+
+
+def _run_check(args: argparse.Namespace) -> str:
+    from cloudgeo.catalog import check_catalog
+
+    df = check_catalog(data_dir=args.data_dir)
+    head = f"botocore {df.attrs['botocore_version']} ({df.attrs['source']}): "
+    if args.fmt != "table":
+        return _render(df.set_index("code"), args.fmt)
+    if df.empty:
+        return head + "no differences: the catalogue's regions and names match botocore's."
+    return head + f"{len(df)} difference(s)\n" + _render(df.set_index("code"), args.fmt)
+
+
+def _add_check_parser(sub: Any) -> None:
+    p = sub.add_parser("check", help="compare the shipped regions with the installed botocore's (offline)")
+    p.add_argument(
+        "--data-dir",
+        dest="data_dir",
+        default=None,
+        help="folder with partitions.json (+ endpoints.json) instead of the installed botocore's",
+    )
+    _add_common(p, as_of=False)
+    p.set_defaults(run=_run_check)
+
+
 # ---- registry: add new subcommands here (e.g. _add_report_parser) ----------------------------
 
 _COMMANDS: list[Callable[[Any], None]] = [
@@ -181,6 +209,7 @@ _COMMANDS: list[Callable[[Any], None]] = [
     _add_edges_parser,
     _add_lookup_edge_parser,
     _add_report_parser,
+    _add_check_parser,
 ]
 
 

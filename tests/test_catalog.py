@@ -49,6 +49,7 @@ from cloudgeo.errors import (
     DataValidationError,
     InvalidInputError,
     InvalidTypeError,
+    MissingDependencyError,
     UnknownEdgeLocationError,
     UnknownNameError,
     UnknownRegionError,
@@ -80,19 +81,65 @@ def test_in_2019_count_flag_matches_time_travel() -> None:
     assert set(flagged[flagged].index) == set(load_regions(as_of="2019-12-31").index)
 
 
-def test_commercial_today_34_regions_108_azs() -> None:
+def test_commercial_today_34_regions_109_azs() -> None:
     r = load_regions(partitions="aws")
     assert len(r) == 34
-    # AWS Regions page (Sept 2025+), eu-west-2 counted as 3 (the newer AZ page lists a 4th)
-    assert int(r["az_count"].sum()) == 108
-    assert r.loc["eu-west-2", "az_count"] == 3
+    # AWS Regions page (Sept 2025+) gave 108 with eu-west-2 at 3; its 4th AZ opened in 2026
+    assert int(r["az_count"].sum()) == 109
+    assert r.loc["eu-west-2", "az_count"] == 4
     assert "euw2-az4" in str(r.loc["eu-west-2", "az_note"])
+    assert load_regions(partitions="aws", as_of="2025-12-31").loc["eu-west-2", "az_count"] == 3
 
 
 def test_all_partitions_today() -> None:
     r = load_regions(as_of="2026-11-26")
     assert r["partition"].value_counts().to_dict() == {"aws": 34, "aws-us-gov": 2, "aws-cn": 2, "aws-eusc": 1}
-    assert int(r["az_count"].sum()) == 108 + 6 + 6 + 3
+    # AWS, Oct 2026: 124 AZs in 39 regions
+    assert int(r["az_count"].sum()) == 109 + 6 + 6 + 3 == 124
+    assert len(r) == 39
+
+
+def test_az_counts_travel_in_time() -> None:
+    # AWS said 69 AZs in 22 regions at the end of 2019; the catalogue dates 2 later AZs
+    # (ca-central-1's 3rd, 2020-03; eu-west-2's 4th, 2026) and counts the rest from their region
+    r = load_regions(as_of="2019-12-31")
+    assert len(r) == 22
+    assert int(r["az_count"].sum()) == 71
+    assert r.loc["ca-central-1", "az_count"] == 2
+    assert load_regions(as_of="2020-03-01").loc["ca-central-1", "az_count"] == 3
+    assert get_regions("ca-central-1", as_of="2019-12-31")["az_count"].iloc[0] == 2
+    a = load_availability_zones(as_of="2019-12-31")
+    assert len(a) == 71
+    assert "ca-central-1c" not in a.index
+    assert "eu-west-2d" not in a.index
+    full = load_availability_zones()
+    assert full.loc["eu-west-2d", "opened"] == pd.Timestamp("2026-01-01")
+    assert full["opened"].dtype == "datetime64[ns]"
+    unknown = full[full["opened"].isna()]
+    assert unknown["opened_source"].str.startswith("unknown").all()
+    assert len(unknown) == len(full) - 2
+
+
+def test_announced_regions_only_when_asked() -> None:
+    r = load_regions()
+    assert "me-west-1" not in r.index
+    assert "sa-west-1" not in r.index
+    a = load_regions(include_announced=True)
+    ann = a[a["status"] == "announced"]
+    assert sorted(ann.index) == ["me-west-1", "sa-west-1"]
+    assert ann.loc["me-west-1", "name"] == "Middle East (Saudi Arabia)"
+    assert ann.loc["sa-west-1", "name"] == "South America (Chile)"
+    assert ann.loc["me-west-1", "country_code"] == "SA"
+    assert ann.loc["sa-west-1", "country_code"] == "CL"
+    assert ann["lat"].notna().all()
+    assert ann["opened"].isna().all()
+    assert a["az_count"].dtype == "Int64"
+    validate_regions(a)
+    assert "include_announced=True" in str(load_regions.__doc__)
+    with pytest.raises(CatalogDateError, match=r"announced but not open.*include_announced=True"):
+        get_regions("me-west-1")
+    with pytest.raises(InvalidTypeError, match="include_announced"):
+        load_regions(include_announced="yes")  # type: ignore[arg-type]
 
 
 def test_edge_pops_end_of_2019_exceed_180() -> None:
@@ -201,7 +248,7 @@ def test_unannounced_only_when_asked() -> None:
         assert code not in r.index
     u = load_regions(include_unannounced=True)
     extra = u[u["status"] == "unannounced"]
-    assert sorted(extra.index) == ["me-west-1", "sa-west-1", "us-south-1"]
+    assert sorted(extra.index) == ["us-south-1"]
     assert extra["lat"].isna().all()  # no coordinates: documented, never in the default frame
     assert u["az_count"].dtype == "Int64"
     validate_regions(u)  # unannounced rows are exempt from the coordinate check
@@ -286,8 +333,8 @@ def test_region_not_yet_open_says_when() -> None:
 
 
 def test_unannounced_region_in_get_regions() -> None:
-    with pytest.raises(CatalogDateError, match=r"'me-west-1' has not been announced"):
-        get_regions("me-west-1")
+    with pytest.raises(CatalogDateError, match=r"'us-south-1' has not been announced"):
+        get_regions("us-south-1")
 
 
 def test_as_of_before_first_region() -> None:
@@ -363,7 +410,7 @@ def test_validate_regions_collects_every_problem() -> None:
         r"unknown partition\(s\) \['azure'\]",
         r"opened is not an ISO date",
         r"az_count must be a positive integer",
-        r"status must be one of \['available', 'unannounced'\]",
+        r"status must be one of \['available', 'announced', 'unannounced'\]",
     ]:
         with pytest.raises(DataValidationError, match=part):
             raise info.value
@@ -446,7 +493,7 @@ def test_read_edge_locations(tmp_path: Path) -> None:
 def test_availability_zones() -> None:
     a = load_availability_zones()
     r = load_regions()
-    assert len(a) == int(r["az_count"].sum()) == 123
+    assert len(a) == int(r["az_count"].sum()) == 124
     assert a.index.name == "az"
     assert a.loc["us-east-1a", "az_id"] == "use1-az1"
     assert a.loc["us-east-1f", "az_id"] == "use1-az6"
@@ -520,11 +567,9 @@ def test_edge_date_before_first_list() -> None:
 
 
 def test_every_edge_city_within_50_km_of_its_airport() -> None:
-    import airportsdata
-
-    airports = airportsdata.load("IATA")
     metro = {"YTO": "YYZ"}  # Toronto metropolitan code -> Pearson
     e = catalog._edges_all()
+    airports = catalog._airports()  # with data/airport_overrides.csv applied
     codes = [metro.get(c, c) for c in e["iata"]]
     missing = sorted({c for c in codes if c not in airports})
     assert missing == []
@@ -540,10 +585,10 @@ def test_every_edge_city_within_50_km_of_its_airport() -> None:
 
 def test_regional_edge_caches() -> None:
     rec = load_regional_edge_caches()
-    assert len(rec) == 13
+    assert len(rec) == 15  # AWS lists 15 (2026-12); 13 in the Fault Isolation Boundaries whitepaper
     assert rec.index.name == "rec"
     assert rec["sourced"].dtype == bool
-    assert set(rec.loc[rec["sourced"], "iata"]) == {"CMH", "HIO"}
+    assert set(rec.loc[rec["sourced"], "iata"]) == {"CMH", "HIO", "TPA", "MCT"}
     assert rec["provenance"].str.contains("unsourced").all()
     assert set(rec["region"]) <= set(load_regions().index)
 
@@ -1100,3 +1145,164 @@ def test_read_regions_minimal_table(tmp_path: Path) -> None:
     p.write_text("name,lat,lon\nx,1,2\n")
     with pytest.raises(DataValidationError, match=r"missing column\(s\) \['code'\]"):
         read_regions(p)
+
+
+# ------------------------------------------------------------------------------------------
+# 2026-12 catalogue update (issue 14)
+# ------------------------------------------------------------------------------------------
+
+
+def test_express_one_zone_has_no_minimums() -> None:
+    s = load_storage_classes().loc["s3-express-one-zone"]
+    assert s["min_storage_days"] == 0
+    assert s["min_billable_kb"] == 0
+
+
+def test_edge_network_headline_quotes_aws_beside_the_list() -> None:
+    h = catalog.edge_network_headline()
+    assert (h.pops_min, h.cities_min, h.embedded_pops_min) == (750, 440, 1140)
+    assert h.stated_on == dt.date(2025, 11, 17)
+    assert "AWS News Blog" in h.source
+    newest = load_edge_locations()
+    assert h.listed_pops == int(newest["pops"].sum()) == 638
+    assert h.listed_cities == len(newest) == 107
+    assert h.listed_snapshot == dt.date(2025, 5, 4)
+    assert "750+ PoPs in 440+ cities" in h.summary
+    assert "1,140+ embedded PoPs" in h.summary
+    assert "638 PoPs" in h.summary
+    with pytest.raises(AttributeError):
+        h.pops_min = 1  # type: ignore[misc]
+    doc = str(load_edge_locations.__doc__)
+    for quoted in ("750+ PoPs in 440+ cities", "1,140+", "638"):
+        assert quoted in doc
+
+
+def _dms(text: str) -> float:
+    """'50°54'05"N' -> 50.9014 (decimal degrees; S/W negative)."""
+    import re
+
+    m = re.fullmatch(r"(\d+)°(\d+)'(\d+)\"([NSEW])", text)
+    assert m, text
+    value = int(m[1]) + int(m[2]) / 60 + int(m[3]) / 3600
+    return -value if m[4] in "SW" else value
+
+
+# Aerodrome reference points as published in the Belgian and Luxembourg AIPs (AD 2 sections),
+# quoted on each airport's English Wikipedia page (consulted 2026-12), plus two unaffected
+# airports; independent of airportsdata. The fallback lookup must land within 10 km of each.
+INDEPENDENT_AIRPORTS = {
+    "BRU": ("50°54'05\"N", "4°29'04\"E"),
+    "CRL": ("50°27'35\"N", "4°27'10\"E"),
+    "LGG": ("50°38'14\"N", "5°26'35\"E"),
+    "LUX": ("49°37'24\"N", "6°12'16\"E"),
+    "ANR": ("51°11'22\"N", "4°27'37\"E"),
+    "OST": ("51°11'56\"N", "2°51'44\"E"),
+    "KJK": ("50°49'04\"N", "3°12'29\"E"),
+    "LGW": ("51°08'53\"N", "0°11'25\"W"),
+    "EIN": ("51°27'00\"N", "5°22'28\"E"),
+}
+
+
+def test_fallback_airports_within_10_km_of_independent_coordinates() -> None:
+    codes = sorted(INDEPENDENT_AIRPORTS)
+    for code in codes:  # each through airportsdata, never through a shipped edge list
+        row = catalog._fallback_row(code, dt.date(2025, 5, 4))
+        assert row is not None
+        if code not in set(catalog._edges_all()["iata"]):
+            assert "airportsdata" in row["lookup_source"]
+        want = INDEPENDENT_AIRPORTS[code]
+        d = _haversine_km(
+            np.array([row["lat"]]),
+            np.array([row["lon"]]),
+            np.array([_dms(want[0])]),
+            np.array([_dms(want[1])]),
+        )[0]
+        assert d <= 10.0, f"{code}: fallback lookup lands {d:.1f} km from the AIP reference point"
+    out = lookup_edge_location(["LUX1", "CRL2", "LGG3"])
+    assert out["lookup_source"].astype(str).str.contains("airport_overrides").all()
+
+
+def test_airportsdata_rows_that_are_known_bad_are_overridden() -> None:
+    import airportsdata
+
+    raw = airportsdata.load("IATA")
+    fixed = catalog._airports()
+    overrides = pd.read_csv(_data.data_path("airport_overrides.csv"))
+    assert {"BRU", "CRL", "LGG", "LUX"} <= set(overrides["iata"])
+    assert overrides["source"].str.contains("AIP").all()
+    for code, lat, lon in zip(overrides["iata"], overrides["lat"], overrides["lon"], strict=True):
+        assert (fixed[code]["lat"], fixed[code]["lon"]) == (lat, lon)
+        assert raw[code]["country"] == fixed[code]["country"]  # only the coordinates change
+
+
+def test_check_catalog_agrees_with_the_pinned_botocore() -> None:
+    import importlib.metadata
+
+    assert importlib.metadata.version("botocore") == "1.44.5"  # the `test` extra's pin
+    diff = catalog.check_catalog()
+    assert list(diff.columns) == ["code", "partition", "kind", "catalog", "botocore", "detail"]
+    assert diff.empty, diff
+    assert diff.attrs["botocore_version"] == "1.44.5"
+
+
+def _synthetic_botocore(folder: Path, extra: dict[str, str], *, launched: list[str]) -> Path:
+    import importlib.util
+    import json
+
+    spec = importlib.util.find_spec("botocore")
+    assert spec is not None
+    assert spec.origin is not None
+    src = Path(spec.origin).parent / "data"
+    doc = json.loads((src / "partitions.json").read_text())
+    aws = next(p for p in doc["partitions"] if p["id"] == "aws")
+    aws["regions"].update({code: {"description": name} for code, name in extra.items()})
+    aws["regions"]["eu-west-1"] = {"description": "Europe (Dublin)"}
+    del aws["regions"]["af-south-1"]
+    folder.mkdir()
+    (folder / "partitions.json").write_text(json.dumps(doc))
+    ends = {"partitions": [{"partition": "aws", "regions": {c: {} for c in launched}}]}
+    (folder / "endpoints.json").write_text(json.dumps(ends))
+    return folder
+
+
+def test_check_catalog_reports_a_synthetic_partitions_json(tmp_path: Path) -> None:
+    folder = _synthetic_botocore(
+        tmp_path / "boto", {"xx-north-9": "Nowhere (North)", "us-south-1": "US South"}, launched=["me-west-1"]
+    )
+    diff = catalog.check_catalog(data_dir=folder)
+    got = {(r.code, r.kind) for r in diff.itertuples()}
+    assert got == {
+        ("xx-north-9", "missing_from_catalog"),
+        ("us-south-1", "now_named"),
+        ("eu-west-1", "name_differs"),
+        ("af-south-1", "not_in_botocore"),
+        ("me-west-1", "launched"),
+    }
+    row = diff.set_index("code").loc["eu-west-1"]
+    assert (row["catalog"], row["botocore"]) == ("Europe (Ireland)", "Europe (Dublin)")
+    assert diff.set_index("code").loc["xx-north-9", "botocore"] == "Nowhere (North)"
+    # the isolated partitions are outside the catalogue by decision: never reported
+    assert not diff["partition"].str.startswith("aws-iso").any()
+
+
+def test_check_catalog_without_botocore_says_pip_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "botocore" else real(name, *a)
+    )
+    with pytest.raises(MissingDependencyError, match=r"pip install botocore"):
+        catalog.check_catalog()
+
+
+def test_check_catalog_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match="data_dir"):
+        catalog.check_catalog(botocore=False)
+    with pytest.raises(InvalidTypeError, match="botocore must be True or False"):
+        catalog.check_catalog(botocore="yes")  # type: ignore[arg-type]
+    with pytest.raises(DataFileError, match=r"partitions\.json"):
+        catalog.check_catalog(data_dir=tmp_path)
+    (tmp_path / "partitions.json").write_text("<html>")
+    with pytest.raises(DataFileError, match=r"not a botocore partitions\.json"):
+        catalog.check_catalog(data_dir=tmp_path)

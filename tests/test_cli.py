@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -90,3 +91,23 @@ def test_python_dash_m() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "Washington" in out.stdout
+
+
+def test_check_against_installed_botocore(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("botocore 1.44.5 (")
+    assert "no differences" in out
+
+
+def test_check_reports_differences_and_bad_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = {"partitions": [{"id": "aws", "regions": {"us-east-1": {"description": "US East (Virginia)"}}}]}
+    (tmp_path / "partitions.json").write_text(json.dumps(doc))
+    assert main(["check", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for word in ("difference(s)", "name_differs", "not_in_botocore"):
+        assert word in out
+    assert main(["check", "--data-dir", str(tmp_path), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("code,partition,kind")
+    assert main(["check", "--data-dir", str(tmp_path / "nope")]) == 2
+    assert "partitions.json" in capsys.readouterr().err

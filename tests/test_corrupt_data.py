@@ -60,6 +60,12 @@ LOADERS: dict[str, str] = {
     "backbone_links.csv": "from cloudgeo.network import load_backbone; load_backbone()",
     "latency_model.json": "from cloudgeo.latency import get_model; get_model('calibrated')",
     "catalog.json": "from cloudgeo.catalog import catalog_date; catalog_date()",
+    "airport_overrides.csv": (
+        "from cloudgeo.catalog import lookup_edge_location; lookup_edge_location('LUX1')"
+    ),
+    "edge_network_headline.csv": (
+        "from cloudgeo.catalog import edge_network_headline; edge_network_headline()"
+    ),
 }
 
 # One subprocess runs every case: for each, it forgets every cloudgeo module (so no cache
@@ -167,7 +173,8 @@ CASES: list[tuple[str, str, Callable[[Path], None], tuple[str, ...]]] = [
     ("regions.csv", "swapped lat/lon", set_cell("lat", "-118.4"), ("swapped",)),
     ("regions.csv", "duplicate code", duplicate_first_row, ("duplicate region code",)),
     ("regions.csv", "missing column", drop_column("lat"), ("missing column", "lat")),
-    ("regions.csv", "truncated", truncate_half, ("could not read",)),
+    # the cut lands in an unquoted field: the rows left parse, and the AZ table's cross-check catches it
+    ("regions.csv", "truncated", truncate_half, ("not in regions.csv",)),
     ("regions.csv", "truncated mid-row", truncate_mid_row, ()),
     ("regions.csv", "garbled", garble, ("could not read",)),
     ("regions.csv", "html", html_page, ("missing column",)),
@@ -228,6 +235,27 @@ CASES: list[tuple[str, str, Callable[[Path], None], tuple[str, ...]]] = [
     ("catalog.json", "bad date", json_edit(_set("catalog_date", "04/12/2026")), ("04/12/2026",)),
     ("catalog.json", "not an object", lambda p: p.write_text("[1, 2]"), ("catalog_date",)),
     ("latency_model.json", "below the floor", json_edit(_set("stretch", 0.5)), ("stretch must be >= 1",)),
+    ("availability_zones.csv", "bad AZ date", set_cell("opened", "March 2020", row=9), ("opened",)),
+    (
+        "availability_zones.csv",
+        "undated AZ without a reason",
+        set_cell("opened_source", ""),
+        ("opened_source",),
+    ),
+    (
+        "availability_zones.csv",
+        "AZ before its region",
+        set_cell("opened", "1999-01-01"),
+        ("before its region",),
+    ),
+    ("airport_overrides.csv", "bad latitude", set_cell("lat", "95"), ("lat outside",)),
+    ("airport_overrides.csv", "no source", set_cell("source", ""), ("source",)),
+    ("airport_overrides.csv", "duplicate", duplicate_first_row, ("duplicate iata",)),
+    ("airport_overrides.csv", "deleted", delete, ("missing",)),
+    ("edge_network_headline.csv", "percent", set_cell("value", "7.5e2%"), ("value",)),
+    ("edge_network_headline.csv", "missing fact", duplicate_first_row, ("facts must be",)),
+    ("edge_network_headline.csv", "bad date", set_cell("stated_on", "17/11/2025"), ("stated_on",)),
+    ("edge_network_headline.csv", "deleted", delete, ("missing",)),
 ]
 
 

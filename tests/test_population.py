@@ -209,3 +209,32 @@ def test_broken_country_file(data_copy: Path) -> None:
     path.write_text("country_code,name\nXX,x\n")
     with pytest.raises(DataFileError, match=r"missing column\(s\) \['continent', 'population'\]"):
         load_country_population()
+
+
+# ---- 2026-12 update (issue 14): UN WPP figures, no nested duplicates -----------------------------
+
+
+def test_country_population_is_un_wpp_2024_era() -> None:
+    k = load_country_population()
+    world = int(k["population"].sum())
+    assert 8.1e9 <= world <= 8.2e9  # UN WPP 2024: 8.16 bn on 1 July 2024
+    assert k.loc["IN", "population"] > k.loc["CN", "population"]  # India passed China in 2023
+    assert k.loc["IN", "population"] == 1_450_935_791  # UN WPP 2024, 1 July 2024
+    assert "AN" not in k.index  # Netherlands Antilles, dissolved 2010
+    assert "CS" not in k.index  # Serbia and Montenegro, split 2006
+    raw = pd.read_csv(_data.data_path("country_population.csv"), keep_default_na=False)
+    assert raw["source"].str.len().gt(0).all()
+    assert (raw["source"].str.startswith("UN WPP 2024") * raw["population"]).sum() > 0.8 * world
+
+
+def test_no_country_cities_exceed_its_population() -> None:
+    cities = load_world_cities()
+    countries = load_country_population()["population"]
+    sums = cities.groupby("country_code")["population"].sum()
+    share = sums / countries.reindex(sums.index)
+    over = share[share > 1.0]
+    assert over.empty, f"cities sum to more than the country's population: {over.round(2).to_dict()}"
+    hk = cities[cities["country_code"] == "HK"]
+    assert list(hk["name"]) == ["Hong Kong"]  # not also Kowloon, New Territories and 18 districts
+    for name in ("Tokyo", "Yokohama", "Osaka", "Singapore", "Taipei", "Sydney", "Melbourne"):
+        assert name in set(cities["name"])

@@ -2651,6 +2651,7 @@ EXEMPT = {
     "placement.PlacementResult": "result of optimize_placement()",
     "scaling.ScalingResult": "result of simulate_autoscaling()",
     "scaling.ScalingSummary": "result container",
+    "catalog.EdgeNetworkHeadline": "result of edge_network_headline()",
 }
 # Take no input at all: only a valid-input property is possible (calling them with an argument is
 # Python's own TypeError, not cloudgeo's).
@@ -2667,6 +2668,7 @@ NO_INPUT = {
     "plotting.vendored_plotlyjs_version",
     "widgets.availability_explorer",
     "widgets.durability_explorer",
+    "catalog.edge_network_headline",
 }
 
 
@@ -2693,3 +2695,53 @@ def test_every_public_callable_has_valid_and_invalid_properties() -> None:
             missing.append(f"{name} (no {', '.join(sorted(need - have))})")
     assert missing == [], "public callables without a property test:\n" + "\n".join(missing)
     _ = inspect, go
+
+
+# ---- catalogue freshness (issue 14) ------------------------------------------------------------
+
+
+@covers("catalog.edge_network_headline")
+@FAST
+@given(st.integers(0, 10**6))
+def test_edge_headline_exceeds_what_the_list_names(seed: int) -> None:
+    count("catalog.edge_network_headline")
+    h = C.edge_network_headline()
+    assert h.pops_min > h.listed_pops > 0
+    assert h.cities_min > h.listed_cities > 0
+    assert h.stated_on <= C.catalog_date()
+    assert h == C.edge_network_headline()
+    assert seed >= 0
+
+
+def _partitions_doc(extra: dict[str, str]) -> dict[str, object]:
+    """A partitions.json naming every catalogued open or announced region, plus ``extra`` (in aws)."""
+    regs = C.load_regions(include_announced=True)
+    parts: dict[str, dict[str, dict[str, str]]] = {}
+    for code, part, name in zip(regs.index, regs["partition"], regs["name"], strict=True):
+        parts.setdefault(str(part), {})[str(code)] = {"description": str(name)}
+    parts["aws"].update({c: {"description": n} for c, n in extra.items()})
+    return {"partitions": [{"id": p, "regions": r} for p, r in parts.items()]}
+
+
+@covers("catalog.check_catalog")
+@SLOW
+@given(
+    st.dictionaries(
+        st.from_regex(r"zz-[a-z]{3,8}-[1-9]", fullmatch=True), st.text(min_size=1, max_size=12), max_size=3
+    )
+)
+def test_check_catalog_reports_exactly_the_extra_codes(extra: dict[str, str]) -> None:
+    count("catalog.check_catalog")
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "partitions.json"), "w", encoding="utf-8") as fh:
+            json.dump(_partitions_doc(extra), fh)
+        diff = C.check_catalog(data_dir=tmp)
+    assert set(diff["code"]) == set(extra)
+    assert set(diff["kind"]) <= {"missing_from_catalog"}
+
+
+@covers("catalog.check_catalog", kind="invalid")
+@FAST
+@given(st.one_of(st.integers(), st.text(max_size=4), st.none(), st.lists(st.booleans(), max_size=2)))
+def test_check_catalog_rejects_non_bool_flags(flag: object) -> None:
+    must_reject("catalog.check_catalog", lambda: C.check_catalog(botocore=flag))  # type: ignore[arg-type]

@@ -103,10 +103,10 @@ def test_wheel_in_fresh_venv_loads_every_dataset(tmp_path: Path) -> None:
     assert counts["availability_zones"] == 123
     assert counts["edge_locations"] == 107
     assert counts["edge_pops_2019"] == 199
-    assert counts["regional_edge_caches"] == 13
+    assert counts["regional_edge_caches"] == 15
     assert counts["storage_classes"] == 15
     assert counts["slas"] >= 22
     assert 33_000 <= counts["world_cities"] <= 35_000
-    assert counts["country_population"] == 252
+    assert counts["country_population"] == 250
     assert counts["lookup_iad12"] == "Washington"
     assert counts["lookup_lgw_listed"] is False  # found through airportsdata
