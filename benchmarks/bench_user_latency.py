@@ -9,7 +9,7 @@ Users are drawn from the shipped world cities in proportion to population (about
 more than 500 km from the nearest edge location and take the backbone route).
 
 * a bare scipy ``cKDTree`` query (nearest neighbour only) on the unit vectors the library
-  uses, built without validation (``geodesy._unit_vectors_unchecked``) so the baseline pays
+  uses, built without validation (``geodesy.unit_vectors_trusted``) so the baseline pays
   for nothing but the tree;
 * scikit-learn ``BallTree(metric="haversine")`` query (nearest neighbour only).
 
@@ -83,7 +83,7 @@ def main() -> int:
     from sklearn.neighbors import BallTree  # type: ignore[import-untyped]
 
     from cloudgeo import catalog, latency
-    from cloudgeo.geodesy import _unit_vectors_unchecked
+    from cloudgeo.geodesy import unit_vectors_trusted
 
     sites = catalog.load_edge_locations()
     u = users(n)
@@ -91,8 +91,8 @@ def main() -> int:
     s_lat, s_lon = sites["lat"].to_numpy(float), sites["lon"].to_numpy(float)
 
     def bare_kdtree() -> None:
-        tree = cKDTree(_unit_vectors_unchecked(s_lat, s_lon))
-        tree.query(_unit_vectors_unchecked(u["lat"].to_numpy(), u["lon"].to_numpy()), k=1)
+        tree = cKDTree(unit_vectors_trusted(s_lat, s_lon))
+        tree.query(unit_vectors_trusted(u["lat"].to_numpy(), u["lon"].to_numpy()), k=1)
 
     def balltree() -> None:
         tree = BallTree(np.radians(np.column_stack([s_lat, s_lon])), metric="haversine")

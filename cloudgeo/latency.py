@@ -41,9 +41,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -69,7 +71,7 @@ from cloudgeo.errors import (
     InvalidTypeError,
     UnknownNameError,
 )
-from cloudgeo.geodesy import EARTH_RADIUS_KM, _chord_to_km, _great_circle_unchecked, _unit_vectors_unchecked
+from cloudgeo.geodesy import EARTH_RADIUS_KM, chord_to_km, great_circle_trusted_km, unit_vectors_trusted
 
 if TYPE_CHECKING:
     from cloudgeo.network import Backbone
@@ -135,6 +137,24 @@ _WHY_AT_LEAST_ONE = {
     "stretch_p90": _SHORTER_THAN_GC,
     "attach_factor": _SHORTER_THAN_GC,
 }
+
+
+def _frozen(value: Any) -> Any:
+    """Return ``value`` with every mapping a read-only MappingProxyType and lists as tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _thawed(value: Any) -> Any:
+    """Return a plain (JSON-ready) copy of a value frozen by :func:`_frozen`."""
+    if isinstance(value, Mapping):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thawed(v) for v in value]
+    return value
 
 
 def _check_at_least_one(value: object, name: str) -> float:
@@ -216,7 +236,8 @@ class LatencyModel:
         calibrated model's value was selected by leave-one-region-out error
         (``benchmarks/bench_latency_accuracy.py``). [km]
     provenance : Mapping
-        Where the parameters come from (fitted models); not compared.
+        Where the parameters come from (fitted models); not compared. Stored read-only
+        (a ``types.MappingProxyType``, nested mappings too), as models are shared.
 
     Every parameter is checked when the model is built: stretches, the fibre index and the
     attach factor must be >= 1 and times >= 0, so no model predicts an RTT below the physics
@@ -264,6 +285,8 @@ class LatencyModel:
         if not isinstance(self.provenance, Mapping):
             msg = f"provenance must be a mapping (dict), got {type(self.provenance).__name__}."
             raise InvalidTypeError(msg)
+        # models are shared (get_model caches the fitted one): provenance is frozen (issue 17)
+        object.__setattr__(self, "provenance", _frozen(self.provenance))
 
     @property
     def fibre_speed_km_s(self) -> float:
@@ -301,7 +324,7 @@ class LatencyModel:
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><th style='text-align:left'>{f.name}</th><td>{getattr(self, f.name)!r}</td></tr>"
+            f"<tr><th style='text-align:left'>{f.name}</th><td>{html.escape(repr(getattr(self, f.name)))}</td></tr>"
             for f in dataclasses.fields(self)
             if f.name != "provenance"
         )
@@ -402,7 +425,7 @@ def get_model(name: str | LatencyModel | None = None) -> LatencyModel:
 def model_to_dict(model: LatencyModel) -> dict[str, Any]:
     """Serialise a model's parameters (and provenance) to a JSON-ready dict."""
     out = {f.name: getattr(model, f.name) for f in dataclasses.fields(model)}
-    out["provenance"] = dict(model.provenance)
+    out["provenance"] = _thawed(model.provenance)
     return out
 
 
@@ -494,22 +517,22 @@ def _backbone(m: LatencyModel) -> Backbone:
 def _path_km_pairs(
     m: LatencyModel, sa: FloatArray, so: FloatArray, da: FloatArray, do: FloatArray
 ) -> FloatArray:
-    gc = _great_circle_unchecked(sa, so, da, do)
+    gc = great_circle_trusted_km(sa, so, da, do)
     if m.routing == "great-circle":
         return gc
-    from cloudgeo.network import _routed_pairs
+    from cloudgeo.network import routed_pairs_trusted_km
 
-    return _routed_pairs(sa, so, da, do, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km)
+    return routed_pairs_trusted_km(sa, so, da, do, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km)
 
 
 def _path_km_matrix(
     m: LatencyModel, aa: FloatArray, ao: FloatArray, ba: FloatArray, bo: FloatArray
 ) -> FloatArray:
     if m.routing == "great-circle":
-        return _great_circle_unchecked(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
-    from cloudgeo.network import _routed_matrix
+        return great_circle_trusted_km(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
+    from cloudgeo.network import routed_matrix_trusted_km
 
-    return _routed_matrix(aa, ao, ba, bo, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km)
+    return routed_matrix_trusted_km(aa, ao, ba, bo, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km)
 
 
 def _rtt_of_path(m: LatencyModel, path_km: FloatArray, stat: str) -> FloatArray:
@@ -828,7 +851,7 @@ class CalibrationResult:
     predictions: pd.DataFrame = field(repr=False)
 
     def _repr_html_(self) -> str:
-        return f"<b>CalibrationResult</b> for {self.model.name!r}" + str(self.residuals.to_html())
+        return f"<b>CalibrationResult</b> for {html.escape(repr(self.model.name))}" + str(self.residuals.to_html())
 
 
 def _measurement_geometry(
@@ -836,7 +859,7 @@ def _measurement_geometry(
 ) -> tuple[FloatArray, npt.NDArray[np.bool_], FloatArray]:
     """Great circle [km], same-site mask and path time term 2 p / v [ms] of measurement rows."""
     sa, so, da, do = _measurement_points(df)
-    gc = _great_circle_unchecked(sa, so, da, do)
+    gc = great_circle_trusted_km(sa, so, da, do)
     same = (df["src"].astype(str).to_numpy() == df["dst"].astype(str).to_numpy()) | (gc < 1.0)
     path = np.where(same, 0.0, _path_km_pairs(m, sa, so, da, do))
     return gc, same, 2.0 * path / (m.fibre_speed_km_s / 1000.0)
@@ -1095,13 +1118,13 @@ class _Routing:
 
 
 def _routing(m: LatencyModel, site_lat: FloatArray, site_lon: FloatArray) -> _Routing:
-    from cloudgeo.network import _hub_to_sites_km
+    from cloudgeo.network import hub_to_sites_trusted_km
 
     bb = _backbone(m)
-    hub_site = _hub_to_sites_km(bb, site_lat, site_lon, m.n_attach, m.attach_factor)
+    hub_site = hub_to_sites_trusted_km(bb, site_lat, site_lon, m.n_attach, m.attach_factor)
     depth = min(RTT_CANDIDATES + 1, hub_site.shape[1])
     order = np.argsort(hub_site, axis=1, kind="stable")[:, :depth].astype(np.intp)
-    return _Routing(_unit_vectors_unchecked(site_lat, site_lon), bb, hub_site, order)
+    return _Routing(unit_vectors_trusted(site_lat, site_lon), bb, hub_site, order)
 
 
 def _site_paths(
@@ -1119,7 +1142,7 @@ def _site_paths(
     """
     af = m.attach_factor
     diff = vec[:, None, :] - rt.site_vectors[cand]
-    g = _chord_to_km(np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)))
+    g = chord_to_km(np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)))
     routed = np.full(cand.shape, np.inf)
     for p in range(hu.shape[1]):
         np.minimum(routed, du[:, p, None] * af + rt.hub_to_site_km[hu[:, p, None], cand], out=routed)
@@ -1220,14 +1243,14 @@ def _user_latency_frame(
     backbone = m.routing == "backbone"
     path = np.empty(n, dtype=np.float64)
     if backbone:
-        from cloudgeo.network import _routed_to_sites
+        from cloudgeo.network import routed_to_sites_trusted_km
 
         rt = _routing(m, sites["lat"].to_numpy(dtype=float), sites["lon"].to_numpy(dtype=float))
         # chord of the short haul, a hair longer so that rounding never drops a site at the limit
         bound_chord = 2.0 * np.sin(min(m.short_haul_km / EARTH_RADIUS_KM, np.pi) / 2.0) * (1 + 1e-9) + 1e-12
     for start in range(0, n, _CHUNK):  # chunks bound the temporaries (memory)
         sl = slice(start, start + _CHUNK)
-        vec = _unit_vectors_unchecked(la[sl], lo[sl])
+        vec = unit_vectors_trusted(la[sl], lo[sl])
         if backbone and select == "rtt":
             # only a nearest site within the short haul matters (beyond it every site is routed
             # and found through the backbone hubs): a bounded query prunes the tree search
@@ -1235,12 +1258,12 @@ def _user_latency_frame(
             idx[sl] = i
             hit = np.isfinite(chord)
             gc[sl] = np.inf
-            gc[sl][hit] = _chord_to_km(chord[hit])
+            gc[sl][hit] = chord_to_km(chord[hit])
             _select_lowest_rtt(m, rt, la[sl], lo[sl], vec, idx[sl], gc[sl], path[sl])
             continue
         chord, i = tree.query(vec, k=1)
         idx[sl] = i
-        d = _chord_to_km(chord, out=gc[sl])
+        d = chord_to_km(chord, out=gc[sl])
         if not backbone:
             # great-circle routing: the RTT rises with the distance, the nearest site is the fastest
             path[sl] = d
@@ -1250,7 +1273,7 @@ def _user_latency_frame(
         far = np.flatnonzero(d > m.short_haul_km)
         if far.size:
             rows = far + start
-            path[rows] = _routed_to_sites(
+            path[rows] = routed_to_sites_trusted_km(
                 la[rows],
                 lo[rows],
                 d[far],
@@ -1372,7 +1395,7 @@ def user_latency(
     check_choice(stat, "stat", STATS)
     check_choice(select, "select", SELECTS)
     ls, os_, _ = points_arrays(sites, source="sites")
-    tree = cKDTree(_unit_vectors_unchecked(ls, os_))
+    tree = cKDTree(unit_vectors_trusted(ls, os_))
     labels = np.asarray(sites.index)
     if not isinstance(users, pd.DataFrame):
         dd = _dask_dataframe()
