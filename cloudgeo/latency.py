@@ -98,6 +98,13 @@ __all__ = [
     "user_latency",
     "user_rtt_matrix_ms",
     "weighted_quantile",
+    "PathBreakdown",
+    "access_rtt_ms",
+    "countries_at",
+    "country_rtt_ms",
+    "ingress_hub",
+    "ingress_table",
+    "path_breakdown",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -532,7 +539,9 @@ def _path_km_matrix(
         return great_circle_trusted_km(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
     from cloudgeo.network import routed_matrix_trusted_km
 
-    return routed_matrix_trusted_km(aa, ao, ba, bo, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km)
+    return routed_matrix_trusted_km(
+        aa, ao, ba, bo, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km
+    )
 
 
 def _rtt_of_path(m: LatencyModel, path_km: FloatArray, stat: str) -> FloatArray:
@@ -818,11 +827,43 @@ def user_rtt_matrix_ms(
         msg = f"users must be a pandas DataFrame with lat, lon columns, got {type(users).__name__}."
         raise InvalidTypeError(msg)
     out = rtt_matrix_ms(users, sites, model=m, stat=stat)
+    if m.routing == "backbone":
+        from cloudgeo.enduser import user_terms
+
+        la, lo, _ = points_arrays(users, source="users")
+        sa, so, _, _ = _table_or_codes(sites, "sites")
+        terms = user_terms(users, m)
+        path = _path_km_matrix(m, la, lo, sa, so)
+        rows = np.flatnonzero(terms.hub >= 0)
+        if rows.size:
+            leg, per_hub, k = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
+            path[rows] = leg[:, None] + per_hub[k]
+        stretch, _, intra = m.stat_params(stat)
+        rtt = path * (terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0))
+        rtt += intra + terms.access_ms[:, None]
+        out.iloc[:, :] = rtt
+        out.attrs["access_rtt_ms"] = "per country (cloudgeo.enduser)"
+        return out
     access = m.user_access_rtt_ms
     if access:
         out += access
     out.attrs["access_rtt_ms"] = access
     return out
+
+
+def _hub_legs(
+    m: LatencyModel, hub: npt.NDArray[np.intp], la: FloatArray, lo: FloatArray, sa: FloatArray, so: FloatArray
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.intp]]:
+    """Leg user -> ingress hub [km], route of each used hub -> every site [km], user -> used hub."""
+    from cloudgeo.network import routed_matrix_trusted_km
+
+    bb = _backbone(m)
+    used, k = np.unique(hub, return_inverse=True)
+    hl = bb.hubs["lat"].to_numpy(dtype=np.float64)[used]
+    ho = bb.hubs["lon"].to_numpy(dtype=np.float64)[used]
+    per_hub = routed_matrix_trusted_km(hl, ho, sa, so, bb, m.n_attach, m.attach_factor, m.short_haul_km)
+    leg = m.attach_factor * great_circle_trusted_km(la, lo, hl[k], ho[k])
+    return leg, per_hub, k.astype(np.intp)
 
 
 # --------------------------------------------------------------------------------------------
@@ -851,7 +892,9 @@ class CalibrationResult:
     predictions: pd.DataFrame = field(repr=False)
 
     def _repr_html_(self) -> str:
-        return f"<b>CalibrationResult</b> for {html.escape(repr(self.model.name))}" + str(self.residuals.to_html())
+        return f"<b>CalibrationResult</b> for {html.escape(repr(self.model.name))}" + str(
+            self.residuals.to_html()
+        )
 
 
 def _measurement_geometry(
@@ -1284,10 +1327,29 @@ def _user_latency_frame(
                 m.attach_factor,
                 vec[far],
             )
-    stretch, overhead, _ = m.stat_params(stat)
+    stretch, overhead, intra = m.stat_params(stat)
     rtt = path
-    rtt *= stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
-    rtt += overhead + m.user_access_rtt_ms
+    if backbone:
+        # end-user terms (cloudgeo.enduser): per-country access, ingress hub, end-user stretch
+        from cloudgeo.enduser import user_terms
+
+        terms = user_terms(users, m)
+        rows = np.flatnonzero(terms.hub >= 0)
+        if rows.size:
+            sa = sites["lat"].to_numpy(dtype=float)
+            so = sites["lon"].to_numpy(dtype=float)
+            leg, per_hub, k = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
+            # a hub user's traffic enters the backbone at the hub: its best site is the hub's
+            pick = idx[rows] if select == "distance" else np.argmin(per_hub, axis=1)[k]
+            idx[rows] = pick
+            path[rows] = leg + per_hub[k, pick]
+            gc[rows] = great_circle_trusted_km(la[rows], lo[rows], sa[pick], so[pick])
+        rtt *= terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
+        rtt += intra
+        rtt += terms.access_ms
+    else:
+        rtt *= stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
+        rtt += overhead + m.user_access_rtt_ms
     cols: dict[str, Any] = {"site": _site_labels(labels, idx), "distance_km": gc, "rtt_ms": rtt}
     if has_w:
         cols["weight"] = w
@@ -1819,3 +1881,15 @@ def cdn_summary(cdn_df: pd.DataFrame, *, thresholds_ms: Sequence[float] = (100, 
             "direct": latency_summary(cdn_df, thresholds_ms=thresholds_ms, column="direct_ttfb_ms"),
         }
     )
+
+
+# end-user path model (re-exported; cloudgeo.enduser owns it)
+from cloudgeo.enduser import (  # noqa: E402
+    PathBreakdown,
+    access_rtt_ms,
+    countries_at,
+    country_rtt_ms,
+    ingress_hub,
+    ingress_table,
+    path_breakdown,
+)
