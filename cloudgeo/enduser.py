@@ -193,9 +193,27 @@ def _code_positions(values: object, name: str) -> npt.NDArray[np.intp]:
             raise InvalidInputError(msg)
         i = p.codes.get_indexer([c])[0]
         if i < 0:
-            raise UnknownNameError("country code", u, p.codes)
+            raise _unknown_code(u, c, p.codes)
         pos_u[k] = i
     return pos_u[codes]
+
+
+def _unknown_code(given: str, code: str, codes: pd.Index) -> UnknownNameError:
+    """The error for an unknown code; suggests codes one letter away (most populous first)."""
+    err = UnknownNameError("country code", given, codes)
+    if not err.suggestions:
+        from cloudgeo import population
+
+        pop = population.load_country_population()["population"]
+        near = [k for k in codes if sum(x != y for x, y in zip(k, code, strict=True)) == 1]
+        near.sort(key=lambda k: -float(pop.get(k, 0)))
+        err.suggestions = near[:3]
+        if near:
+            err.message = err.message.replace(
+                ".", ". Did you mean " + " or ".join(repr(s) for s in near[:3]) + "?", 1
+            )
+            err.args = (err.message,)
+    return err
 
 
 def _technology_scale(technology: str) -> float:

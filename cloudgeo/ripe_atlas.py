@@ -50,7 +50,7 @@ class ProbeDropWarning(UserWarning):
 
 def _text(src: PathOrBuffer | Sequence[Mapping[str, Any]], what: str) -> tuple[str | None, str]:
     """Return ``(text, name)`` of a path or buffer; ``text`` None for already parsed lists."""
-    if isinstance(src, list | tuple):
+    if isinstance(src, list | tuple | Mapping):
         return None, what
     if isinstance(src, str | os.PathLike):
         p = Path(src)
@@ -61,13 +61,16 @@ def _text(src: PathOrBuffer | Sequence[Mapping[str, Any]], what: str) -> tuple[s
     if isinstance(src, io.IOBase) or hasattr(src, "read"):
         raw = src.read()
         return (raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)), what
-    msg = f"{what} must be a path, a file object or a list of result dicts, got {type(src).__name__}."
+    msg = f"{what} must be a path, a file object or parsed JSON (list or dict), got {type(src).__name__}."
     raise InvalidTypeError(msg)
 
 
 def _records(results: Any) -> tuple[Iterator[tuple[int, Any]], str]:
     text, name = _text(results, "RIPE Atlas results")
     if text is None:
+        if not isinstance(results, list | tuple):
+            msg = f"RIPE Atlas results must be a path, a file object or a list of result dicts, got {type(results).__name__}."
+            raise InvalidTypeError(msg)
         return iter(enumerate(results, start=1)), name
     body = text.lstrip()
     if body.startswith("["):
