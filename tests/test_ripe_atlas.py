@@ -108,7 +108,7 @@ def test_bad_files(tmp_path: Path) -> None:
         read_ripe_atlas(RESULTS, probes=[{"latitude": 1.0}])
     with pytest.raises(DataFileError, match="could not read"):
         read_ripe_atlas(tmp_path / "missing.json", probes=PROBES)
-    with pytest.raises(InvalidTypeError, match="path, a file object or a list"):
+    with pytest.raises(InvalidTypeError, match="path, a file object or parsed JSON"):
         read_ripe_atlas(42, probes=PROBES)  # type: ignore[arg-type]
     with pytest.warns(ProbeDropWarning), pytest.raises(DataFileError, match="not in targets"):
         read_ripe_atlas(RESULTS, probes=PROBES, targets={"eu-central-1": (50.0, 8.0)})
