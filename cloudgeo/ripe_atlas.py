@@ -122,6 +122,7 @@ def _probes(probes: Any) -> pd.DataFrame:
             }
         )
     df = pd.DataFrame(rows, columns=["probe_id", "lat", "lon", "country_code"]).drop_duplicates("probe_id")
+    df = df.astype({"probe_id": np.int64, "lat": np.float64, "lon": np.float64})
     have = df["lat"].notna() & df["lon"].notna()
     bad = coordinate_problems(df.loc[have, "lat"].to_numpy(), df.loc[have, "lon"].to_numpy(), df.index[have])
     if bad:
@@ -181,11 +182,11 @@ def read_ripe_atlas(
     except ImportError:  # pragma: no cover - depends on the environment
         msg = "read_ripe_atlas needs ripe.atlas.sagan (RIPE NCC's parser): pip install 'cloudgeo[ripe]'."
         raise MissingDependencyError(msg) from None
+    it, name = _records(results)
     table = _probes(probes)
     if targets is not None and not isinstance(targets, Mapping):
         msg = f"targets must be a mapping of target name to (lat, lon), got {type(targets).__name__}."
         raise InvalidTypeError(msg)
-    it, name = _records(results)
     samples: dict[tuple[int, str, int], list[float]] = {}
     unknown: set[int] = set()
     n_unknown = n_no_reply = 0
