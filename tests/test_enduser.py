@@ -36,7 +36,12 @@ def test_country_rtt_never_below_vacuum_light() -> None:
     rtt = latency.country_rtt_ms(list(a), list(b))
     from cloudgeo.geodesy import great_circle_km
 
-    gc = great_circle_km(t.loc[a, "lat"].to_numpy(), t.loc[a, "lon"].to_numpy(), t.loc[b, "lat"].to_numpy(), t.loc[b, "lon"].to_numpy())
+    gc = great_circle_km(
+        t.loc[a, "lat"].to_numpy(),
+        t.loc[a, "lon"].to_numpy(),
+        t.loc[b, "lat"].to_numpy(),
+        t.loc[b, "lon"].to_numpy(),
+    )
     floor = 2.0 * gc / latency.C_KM_S * 1000.0
     assert (rtt >= floor).all()
     assert np.isfinite(rtt).all()
@@ -135,7 +140,11 @@ def test_path_breakdown_of_a_hub_country() -> None:
 def test_user_latency_uses_country_code() -> None:
     sites = catalog.load_regions(partitions="aws")
     cities = pd.DataFrame(
-        {"lat": [NAIROBI[0], 50.11, 38.56, 49.2], "lon": [NAIROBI[1], 8.68, 68.77, 16.6], "country_code": ["KE", "de", "TJ", "CZ"]}
+        {
+            "lat": [NAIROBI[0], 50.11, 38.56, 49.2],
+            "lon": [NAIROBI[1], 8.68, 68.77, 16.6],
+            "country_code": ["KE", "de", "TJ", "CZ"],
+        }
     )
     out = latency.user_latency(cities, sites)
     upper = latency.user_latency(cities.assign(country_code=cities["country_code"].str.upper()), sites)

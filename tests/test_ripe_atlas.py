@@ -26,7 +26,9 @@ def targets() -> dict[str, tuple[float, float]]:
 
 
 def read(src: Any = RESULTS, **kw: Any) -> pd.DataFrame:
-    with pytest.warns(ProbeDropWarning, match=r"dropped 1 result\(s\) of 1 probe\(s\).*9999.*1 result\(s\) with no reply"):
+    with pytest.warns(
+        ProbeDropWarning, match=r"dropped 1 result\(s\) of 1 probe\(s\).*9999.*1 result\(s\) with no reply"
+    ):
         return read_ripe_atlas(src, probes=kw.pop("probes", PROBES), **kw)
 
 
@@ -53,7 +55,11 @@ def test_parsed_list_buffer_and_api_probe_form() -> None:
     rows = json.loads(RESULTS.read_text())
     api = {
         "results": [
-            {"id": p["id"], "country_code": p["country_code"], "geometry": {"type": "Point", "coordinates": [p["longitude"], p["latitude"]]}}
+            {
+                "id": p["id"],
+                "country_code": p["country_code"],
+                "geometry": {"type": "Point", "coordinates": [p["longitude"], p["latitude"]]},
+            }
             for p in json.loads(PROBES.read_text())["objects"]
         ]
     }
