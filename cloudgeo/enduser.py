@@ -179,8 +179,8 @@ def _code_positions(values: object, name: str) -> npt.NDArray[np.intp]:
         raise DataValidationError(
             name, [f"missing (NaN/None) country code at position(s) {rows}; give an ISO-2 code"]
         )
-    pos_u = np.empty(len(uniques), dtype=np.intp)
-    for k, u in enumerate(uniques):
+    norm = []
+    for u in uniques:
         if not isinstance(u, str):
             msg = f"{name}: country codes must be str (ISO 3166-1 alpha-2), got {u!r} ({type(u).__name__})."
             raise InvalidTypeError(msg)
@@ -191,10 +191,11 @@ def _code_positions(values: object, name: str) -> npt.NDArray[np.intp]:
         if c in RETIRED_CODES:
             msg = f"{name}: {u!r} is a retired ISO 3166-1 code; use {RETIRED_CODES[c]}."
             raise InvalidInputError(msg)
-        i = p.codes.get_indexer([c])[0]
-        if i < 0:
-            raise _unknown_code(u, c, p.codes)
-        pos_u[k] = i
+        norm.append(c)
+    pos_u = np.asarray(p.codes.get_indexer(norm), dtype=np.intp)
+    if (pos_u < 0).any():
+        k = int(np.flatnonzero(pos_u < 0)[0])
+        raise _unknown_code(str(uniques[k]), norm[k], p.codes)
     return pos_u[codes]
 
 

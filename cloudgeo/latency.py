@@ -836,7 +836,7 @@ def user_rtt_matrix_ms(
         path = _path_km_matrix(m, la, lo, sa, so)
         rows = np.flatnonzero(terms.hub >= 0)
         if rows.size:
-            leg, per_hub, k = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
+            leg, per_hub, k, _ = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
             path[rows] = leg[:, None] + per_hub[k]
         stretch, _, intra = m.stat_params(stat)
         rtt = path * (terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0))
@@ -853,17 +853,32 @@ def user_rtt_matrix_ms(
 
 def _hub_legs(
     m: LatencyModel, hub: npt.NDArray[np.intp], la: FloatArray, lo: FloatArray, sa: FloatArray, so: FloatArray
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.intp]]:
-    """Leg user -> ingress hub [km], route of each used hub -> every site [km], user -> used hub."""
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.intp], FloatArray]:
+    """Hub legs of users whose traffic enters the backbone at ingress hub ``hub``.
+
+    Returns the leg user -> hub [km] (great circle x attach factor), the route from each used
+    hub to every site [km] (shape (used hubs, sites)), each user's row in it, and the users'
+    unit vectors (for distances to their sites).
+    """
     from cloudgeo.network import routed_matrix_trusted_km
 
     bb = _backbone(m)
-    used, k = np.unique(hub, return_inverse=True)
+    used = np.flatnonzero(np.bincount(hub, minlength=len(bb.hubs)))
+    row_of = np.full(len(bb.hubs), -1, dtype=np.intp)
+    row_of[used] = np.arange(used.size)
+    k = row_of[hub]
     hl = bb.hubs["lat"].to_numpy(dtype=np.float64)[used]
     ho = bb.hubs["lon"].to_numpy(dtype=np.float64)[used]
     per_hub = routed_matrix_trusted_km(hl, ho, sa, so, bb, m.n_attach, m.attach_factor, m.short_haul_km)
-    leg = m.attach_factor * great_circle_trusted_km(la, lo, hl[k], ho[k])
-    return leg, per_hub, k.astype(np.intp)
+    uv = unit_vectors_trusted(la, lo)
+    leg = m.attach_factor * _chord_km(uv, unit_vectors_trusted(hl, ho)[k])
+    return leg, per_hub, k, uv
+
+
+def _chord_km(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Great circle [km] between rows of unit vectors (via the chord)."""
+    d = a - b
+    return chord_to_km(np.sqrt(np.einsum("ij,ij->i", d, d)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1275,26 +1290,23 @@ def _select_lowest_rtt(
     path[open_] = best
 
 
-def _user_latency_frame(
-    users: pd.DataFrame, sites: pd.DataFrame, m: LatencyModel, stat: str, tree: Any, labels: Any, select: str
-) -> pd.DataFrame:
-    has_w = "weight" in users.columns
-    la, lo, w = points_arrays(users, source="users", weight="weight" if has_w else None, allow_empty=True)
+def _direct_paths(
+    m: LatencyModel, rt: _Routing | None, tree: Any, la: FloatArray, lo: FloatArray, select: str
+) -> tuple[npt.NDArray[np.intp], FloatArray, FloatArray]:
+    """Serving site, great circle [km] and path [km] of users routed from where they are."""
     n = len(la)
     idx = np.empty(n, dtype=np.intp)
     gc = np.empty(n, dtype=np.float64)
-    backbone = m.routing == "backbone"
     path = np.empty(n, dtype=np.float64)
-    if backbone:
+    if rt is not None:
         from cloudgeo.network import routed_to_sites_trusted_km
 
-        rt = _routing(m, sites["lat"].to_numpy(dtype=float), sites["lon"].to_numpy(dtype=float))
         # chord of the short haul, a hair longer so that rounding never drops a site at the limit
         bound_chord = 2.0 * np.sin(min(m.short_haul_km / EARTH_RADIUS_KM, np.pi) / 2.0) * (1 + 1e-9) + 1e-12
     for start in range(0, n, _CHUNK):  # chunks bound the temporaries (memory)
         sl = slice(start, start + _CHUNK)
         vec = unit_vectors_trusted(la[sl], lo[sl])
-        if backbone and select == "rtt":
+        if rt is not None and select == "rtt":
             # only a nearest site within the short haul matters (beyond it every site is routed
             # and found through the backbone hubs): a bounded query prunes the tree search
             chord, i = tree.query(vec, k=1, distance_upper_bound=bound_chord)
@@ -1307,7 +1319,7 @@ def _user_latency_frame(
         chord, i = tree.query(vec, k=1)
         idx[sl] = i
         d = chord_to_km(chord, out=gc[sl])
-        if not backbone:
+        if rt is None:
             # great-circle routing: the RTT rises with the distance, the nearest site is the fastest
             path[sl] = d
             continue
@@ -1327,23 +1339,45 @@ def _user_latency_frame(
                 m.attach_factor,
                 vec[far],
             )
+    return idx, gc, path
+
+
+def _user_latency_frame(
+    users: pd.DataFrame, sites: pd.DataFrame, m: LatencyModel, stat: str, tree: Any, labels: Any, select: str
+) -> pd.DataFrame:
+    has_w = "weight" in users.columns
+    la, lo, w = points_arrays(users, source="users", weight="weight" if has_w else None, allow_empty=True)
+    n = len(la)
+    backbone = m.routing == "backbone"
+    rt = None
+    if backbone:
+        from cloudgeo.enduser import user_terms
+
+        terms = user_terms(users, m)
+        rt = _routing(m, sites["lat"].to_numpy(dtype=float), sites["lon"].to_numpy(dtype=float))
+    if backbone and select == "rtt" and (terms.hub >= 0).any():
+        # users whose traffic enters the backbone at an ingress hub are served below
+        direct = np.flatnonzero(terms.hub < 0)
+        idx = np.zeros(n, dtype=np.intp)
+        gc = np.empty(n, dtype=np.float64)
+        path = np.empty(n, dtype=np.float64)
+        idx[direct], gc[direct], path[direct] = _direct_paths(m, rt, tree, la[direct], lo[direct], select)
+    else:
+        idx, gc, path = _direct_paths(m, rt, tree, la, lo, select)
     stretch, overhead, intra = m.stat_params(stat)
     rtt = path
     if backbone:
         # end-user terms (cloudgeo.enduser): per-country access, ingress hub, end-user stretch
-        from cloudgeo.enduser import user_terms
-
-        terms = user_terms(users, m)
         rows = np.flatnonzero(terms.hub >= 0)
         if rows.size:
             sa = sites["lat"].to_numpy(dtype=float)
             so = sites["lon"].to_numpy(dtype=float)
-            leg, per_hub, k = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
+            leg, per_hub, k, uv = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
             # a hub user's traffic enters the backbone at the hub: its best site is the hub's
             pick = idx[rows] if select == "distance" else np.argmin(per_hub, axis=1)[k]
             idx[rows] = pick
             path[rows] = leg + per_hub[k, pick]
-            gc[rows] = great_circle_trusted_km(la[rows], lo[rows], sa[pick], so[pick])
+            gc[rows] = _chord_km(uv, unit_vectors_trusted(sa, so)[pick])
         rtt *= terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
         rtt += intra
         rtt += terms.access_ms
