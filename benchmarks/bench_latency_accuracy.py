@@ -188,17 +188,22 @@ def enduser_tables(calibration: Path) -> None:
     cent = g.countries
     lat = latency.ingress_table().reindex(cent)
     pa, pb = lat.iloc[ia], lat.iloc[ib]
-    old = latency.rtt_ms(
-        pd.DataFrame({"lat": pa["lat"].to_numpy(), "lon": pa["lon"].to_numpy()}),
-        pd.DataFrame({"lat": pb["lat"].to_numpy(), "lon": pb["lon"].to_numpy()}),
-    ).to_numpy() + cal.user_access_rtt_ms
+    old = (
+        latency.rtt_ms(
+            pd.DataFrame({"lat": pa["lat"].to_numpy(), "lon": pa["lon"].to_numpy()}),
+            pd.DataFrame({"lat": pb["lat"].to_numpy(), "lon": pb["lon"].to_numpy()}),
+        ).to_numpy()
+        + cal.user_access_rtt_ms
+    )
     print(
         f"End-user model: RIPE Atlas country pairs (training half), {len(raw)} raw, {len(df)} kept "
         f"(>= {fit_enduser.MIN_PINGS} pings, mean >= vacuum-light RTT between centres, min >= vacuum-light "
         "RTT between the closest cities)"
     )
     cont = dict(zip(cent, g.continent, strict=True))
-    pairs = np.array(["-".join(sorted((cont[a], cont[b]))) for a, b in zip(df["cty1"], df["cty2"], strict=True)])
+    pairs = np.array(
+        ["-".join(sorted((cont[a], cont[b]))) for a, b in zip(df["cty1"], df["cty2"], strict=True)]
+    )
 
     def report(title: str, rows: np.ndarray, pred: dict[str, np.ndarray]) -> None:
         yy = y[rows]
@@ -214,7 +219,9 @@ def enduser_tables(calibration: Path) -> None:
         print(f"overall (n = {len(rows)} predictions)")
         for c in cols:
             e = res[c]
-            print(f"  {c:14s} median {e.median():5.1f} %   p90 {e.quantile(0.9):5.1f} %   max {e.max():7.1f} %")
+            print(
+                f"  {c:14s} median {e.median():5.1f} %   p90 {e.quantile(0.9):5.1f} %   max {e.max():7.1f} %"
+            )
         below = int((pred["end-user"] < vac[rows] - 1e-9).sum())
         print(f"  end-user predictions below the vacuum-light RTT: {below}")
 
@@ -229,7 +236,9 @@ def enduser_tables(calibration: Path) -> None:
         a, b = _line(gc[tr], y[tr])
         pred_l[te] = a + b * gc[te]
     allrows = np.arange(len(y))
-    report("5-fold cross-validation", allrows, {"end-user": pred_e, "old model": old, "straight line": pred_l})
+    report(
+        "5-fold cross-validation", allrows, {"end-user": pred_e, "old model": old, "straight line": pred_l}
+    )
     rows_l, pe, pl = [], [], []
     for c in np.unique(np.concatenate([ia, ib])):
         held = (ia == c) | (ib == c)

@@ -171,7 +171,10 @@ def _code_positions(values: object, name: str) -> npt.NDArray[np.intp]:
         else values
     )
     if not scalar and not isinstance(values, pd.Series | pd.Index | np.ndarray | list | tuple):
-        msg = f"{name} must be an ISO 3166-1 alpha-2 code (str) or a sequence of them, got {type(values).__name__}."
+        msg = (
+            f"{name} must be an ISO 3166-1 alpha-2 code (str) or a sequence of them, "
+            f"got {type(values).__name__}."
+        )
         raise InvalidTypeError(msg)
     codes, uniques = pd.factorize(pd.Series(np.asarray(arr, dtype=object)), use_na_sentinel=True)
     if (codes < 0).any():
@@ -192,7 +195,7 @@ def _code_positions(values: object, name: str) -> npt.NDArray[np.intp]:
             msg = f"{name}: {u!r} is a retired ISO 3166-1 code; use {RETIRED_CODES[c]}."
             raise InvalidInputError(msg)
         norm.append(c)
-    pos_u = np.asarray(p.codes.get_indexer(norm), dtype=np.intp)
+    pos_u = np.asarray(p.codes.get_indexer(pd.Index(norm)), dtype=np.intp)
     if (pos_u < 0).any():
         k = int(np.flatnonzero(pos_u < 0)[0])
         raise _unknown_code(str(uniques[k]), norm[k], p.codes)
@@ -200,7 +203,7 @@ def _code_positions(values: object, name: str) -> npt.NDArray[np.intp]:
 
 
 def _unknown_code(given: str, code: str, codes: pd.Index) -> UnknownNameError:
-    """The error for an unknown code; suggests codes one letter away (most populous first)."""
+    """Build the error for an unknown code, suggesting codes one letter away (most populous first)."""
     err = UnknownNameError("country code", given, codes)
     if not err.suggestions:
         from cloudgeo import population
@@ -254,7 +257,7 @@ def access_rtt_ms(country: object, *, technology: str = REFERENCE_TECHNOLOGY) ->
 
 
 def ingress_hub(country: str) -> str | None:
-    """The backbone hub where a country's traffic meets the global backbone (None: direct).
+    """Return the backbone hub where a country's traffic meets the global backbone (None: direct).
 
     Parameters
     ----------
@@ -385,7 +388,10 @@ def country_rtt_ms(src: object, dst: object, *, stat: str = "mean") -> Any:
     p = _params()
     nowhere = sorted({str(p.codes[i]) for i in np.concatenate([ia, ib]) if np.isnan(p.lat[i])})
     if nowhere:
-        msg = f"no location for country code(s) {nowhere} (no shipped city); pass users' lat/lon to user_latency."
+        msg = (
+            f"no location for country code(s) {nowhere} (no shipped city); "
+            "pass the users' lat/lon to user_latency instead."
+        )
         raise InvalidInputError(msg)
     m = latency.get_model()
     la, lo, lb, ob = p.lat[ia], p.lon[ia], p.lat[ib], p.lon[ib]
@@ -399,7 +405,7 @@ def country_rtt_ms(src: object, dst: object, *, stat: str = "mean") -> Any:
     return float(out[0]) if isinstance(src, str) and isinstance(dst, str) else out
 
 
-def countries_at(lat: object, lon: object) -> npt.NDArray[np.object_]:
+def countries_at(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.object_]:
     """Country of points: that of the nearest shipped world city ("" beyond ``MAX_CITY_KM``).
 
     Parameters

@@ -331,7 +331,8 @@ class LatencyModel:
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><th style='text-align:left'>{f.name}</th><td>{html.escape(repr(getattr(self, f.name)))}</td></tr>"
+            f"<tr><th style='text-align:left'>{f.name}</th>"
+            f"<td>{html.escape(repr(getattr(self, f.name)))}</td></tr>"
             for f in dataclasses.fields(self)
             if f.name != "provenance"
         )
@@ -1293,7 +1294,7 @@ def _select_lowest_rtt(
 def _direct_paths(
     m: LatencyModel, rt: _Routing | None, tree: Any, la: FloatArray, lo: FloatArray, select: str
 ) -> tuple[npt.NDArray[np.intp], FloatArray, FloatArray]:
-    """Serving site, great circle [km] and path [km] of users routed from where they are."""
+    """Return the serving site, great circle [km] and path [km] of users routed from where they are."""
     n = len(la)
     idx = np.empty(n, dtype=np.intp)
     gc = np.empty(n, dtype=np.float64)

@@ -47,7 +47,7 @@ from cloudgeo._validate import (
     require_columns,
 )
 from cloudgeo.errors import DataFileError, InvalidInputError, InvalidTypeError
-from cloudgeo.geodesy import chord_to_km, _coord_array, great_circle_trusted_km, unit_vectors_trusted
+from cloudgeo.geodesy import _coord_array, chord_to_km, great_circle_trusted_km, unit_vectors_trusted
 
 __all__ = [
     "ATTACH_FACTOR",
@@ -445,7 +445,9 @@ def routed_distance_km(
     except ValueError:
         msg = f"sources ({sa.size}) and destinations ({da.size}) must have equal length (or one point)."
         raise InvalidInputError(msg) from None
-    return routed_pairs_trusted_km(sa, so, da, do, _backbone_arg(backbone), n_attach, attach_factor, direct_max_km)
+    return routed_pairs_trusted_km(
+        sa, so, da, do, _backbone_arg(backbone), n_attach, attach_factor, direct_max_km
+    )
 
 
 def routed_pairs_trusted_km(
@@ -514,7 +516,9 @@ def routed_distance_matrix_km(
     n_attach, attach_factor, direct_max_km = _params(n_attach, attach_factor, direct_max_km)
     aa, ao = _checked(a_lat, a_lon, "points a")
     ba, bo = _checked(b_lat, b_lon, "points b")
-    return routed_matrix_trusted_km(aa, ao, ba, bo, _backbone_arg(backbone), n_attach, attach_factor, direct_max_km)
+    return routed_matrix_trusted_km(
+        aa, ao, ba, bo, _backbone_arg(backbone), n_attach, attach_factor, direct_max_km
+    )
 
 
 def routed_matrix_trusted_km(

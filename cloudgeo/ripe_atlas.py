@@ -69,7 +69,10 @@ def _records(results: Any) -> tuple[Iterator[tuple[int, Any]], str]:
     text, name = _text(results, "RIPE Atlas results")
     if text is None:
         if not isinstance(results, list | tuple):
-            msg = f"RIPE Atlas results must be a path, a file object or a list of result dicts, got {type(results).__name__}."
+            msg = (
+                "RIPE Atlas results must be a path, a file object or a list of result dicts, "
+                f"got {type(results).__name__}."
+            )
             raise InvalidTypeError(msg)
         return iter(enumerate(results, start=1)), name
     body = text.lstrip()
@@ -77,7 +80,9 @@ def _records(results: Any) -> tuple[Iterator[tuple[int, Any]], str]:
         try:
             data = json.loads(body)
         except ValueError as exc:
-            raise DataFileError(name, [f"not valid JSON (a JSON list of ping results was expected): {exc}"]) from None
+            raise DataFileError(
+                name, [f"not valid JSON (a JSON list of ping results was expected): {exc}"]
+            ) from None
         return iter(enumerate(data, start=1)), name
     if not body.startswith("{"):
         raise DataFileError(
@@ -90,7 +95,9 @@ def _records(results: Any) -> tuple[Iterator[tuple[int, Any]], str]:
                 try:
                     yield n, json.loads(line)
                 except ValueError as exc:
-                    raise DataFileError(name, [f"line {n} is not a JSON object (NDJSON expected): {exc}"]) from None
+                    raise DataFileError(
+                        name, [f"line {n} is not a JSON object (NDJSON expected): {exc}"]
+                    ) from None
 
     return lines(), name
 
@@ -101,17 +108,29 @@ def _probes(probes: Any) -> pd.DataFrame:
     if isinstance(data, Mapping):
         key = "objects" if "objects" in data else "results" if "results" in data else None
         if key is None:
-            raise DataFileError(name, [f"expected a probe archive with 'objects' or 'results', found keys {sorted(data)[:8]}"])
+            raise DataFileError(
+                name, [f"expected a probe archive with 'objects' or 'results', found keys {sorted(data)[:8]}"]
+            )
         data = data[key]
     if not isinstance(data, list):
         raise DataFileError(name, [f"expected a list of probes, got {type(data).__name__}"])
     rows = []
     for k, p in enumerate(data):
         if not isinstance(p, Mapping) or "id" not in p:
-            raise DataFileError(name, [f"probe entry {k} has no 'id' (probe archive schema: id, latitude, longitude, country_code)"])
+            raise DataFileError(
+                name,
+                [
+                    f"probe entry {k} has no 'id' "
+                    "(probe archive schema: id, latitude, longitude, country_code)"
+                ],
+            )
         lat, lon = p.get("latitude"), p.get("longitude")
         geom = p.get("geometry")
-        if (lat is None or lon is None) and isinstance(geom, Mapping) and isinstance(geom.get("coordinates"), list):
+        if (
+            (lat is None or lon is None)
+            and isinstance(geom, Mapping)
+            and isinstance(geom.get("coordinates"), list)
+        ):
             lon, lat = geom["coordinates"][:2]
         rows.append(
             {
@@ -187,6 +206,7 @@ def read_ripe_atlas(
     if targets is not None and not isinstance(targets, Mapping):
         msg = f"targets must be a mapping of target name to (lat, lon), got {type(targets).__name__}."
         raise InvalidTypeError(msg)
+    no_coords = set(table.index[table["lat"].isna() | table["lon"].isna()])
     samples: dict[tuple[int, str, int], list[float]] = {}
     unknown: set[int] = set()
     n_unknown = n_no_reply = 0
@@ -200,15 +220,21 @@ def read_ripe_atlas(
                 name, [f"result {pos} has type {shown!r}; read_ripe_atlas reads ping results only"]
             )
         try:
-            r = Result.get(dict(raw), on_error=ParsingDict.ACTION_IGNORE, on_malformation=ParsingDict.ACTION_FAIL)
+            r = Result.get(
+                dict(raw), on_error=ParsingDict.ACTION_IGNORE, on_malformation=ParsingDict.ACTION_FAIL
+            )
         except ResultParseError as exc:
             raise DataFileError(
-                name, [f"result {pos} is not a valid RIPE Atlas ping result ({exc}); required: type, prb_id, msm_id, timestamp, fw"]
+                name,
+                [
+                    f"result {pos} is not a valid RIPE Atlas ping result ({exc}); "
+                    "required: type, prb_id, msm_id, timestamp, fw"
+                ],
             ) from None
         dst = r.destination_name or r.destination_address
         if not dst:
             raise DataFileError(name, [f"result {pos} has neither dst_name nor dst_addr"])
-        if r.probe_id not in table.index or np.isnan(table.at[r.probe_id, "lat"]):
+        if r.probe_id not in table.index or int(r.probe_id) in no_coords:
             unknown.add(int(r.probe_id))
             n_unknown += 1
             continue
@@ -231,7 +257,9 @@ def read_ripe_atlas(
         stats = (a.min(), a.mean(), a.max(), np.quantile(a, 0.5), np.quantile(a, 0.9))
         for stat, v in zip(RIPE_STATS, stats, strict=True):
             rows.append((f"probe {prb}", dst, float(v), stat, prb, msm, len(a)))
-    df = pd.DataFrame(rows, columns=["src", "dst", "rtt_ms", "stat", "probe_id", "measurement_id", "n_samples"])
+    df = pd.DataFrame(
+        rows, columns=["src", "dst", "rtt_ms", "stat", "probe_id", "measurement_id", "n_samples"]
+    )
     df["method"] = "icmp"
     df["one_way"] = False
     df["src_lat"] = table["lat"].reindex(df["probe_id"]).to_numpy()
@@ -240,7 +268,9 @@ def read_ripe_atlas(
     if targets is not None:
         missing = sorted(set(df["dst"]) - set(targets))
         if missing:
-            raise DataFileError(name, [f"target(s) {missing[:10]} not in targets; give each target's (lat, lon)"])
+            raise DataFileError(
+                name, [f"target(s) {missing[:10]} not in targets; give each target's (lat, lon)"]
+            )
         df["dst_lat"] = [float(targets[d][0]) for d in df["dst"]]
         df["dst_lon"] = [float(targets[d][1]) for d in df["dst"]]
     df["source"] = "RIPE Atlas"

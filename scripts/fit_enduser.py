@@ -308,15 +308,14 @@ def main(argv: Sequence[str]) -> int:
         return 2
     raw = read_pairs(Path(args[0]))
     df = clean(raw)
-    print(
-        f"RIPE training pairs: {len(raw)} raw, {len(df)} kept (>= {MIN_PINGS} pings, physically possible)"
-    )
+    print(f"RIPE training pairs: {len(raw)} raw, {len(df)} kept (>= {MIN_PINGS} pings, physically possible)")
     g = geometry()
     ia, ib, y = indices(g, df)
     f = fit(g, ia, ib, y)
     e = np.abs(predict(g, f, ia, ib) - y) / y * 100
     print(
-        f"in-sample abs % error: median {np.median(e):.1f}, p90 {np.quantile(e, 0.9):.1f}; stretch {f.stretch:.3f}"
+        f"in-sample abs % error: median {np.median(e):.1f}, p90 {np.quantile(e, 0.9):.1f}; "
+        f"stretch {f.stretch:.3f}"
     )
     t = table(g, f)
     print("countries with an ingress hub:", (t["hub"] != "").sum())
@@ -328,7 +327,8 @@ def main(argv: Sequence[str]) -> int:
             "stretch": round(f.stretch, 4),
             "continent_access_ms": {k: round(v, 2) for k, v in f.continent_access_ms.items()},
             "provenance": {
-                "fitted_by": "scripts/fit_enduser.py (coordinate descent: access and stretch by least absolute relative error, hubs by capped squared relative error)",
+                "fitted_by": "scripts/fit_enduser.py (coordinate descent: access and stretch by least "
+                "absolute relative error, hubs by capped squared relative error)",
                 "source": "RIPE Atlas public daily ping dumps 2025-03-29/30/31 and 2025-04-18/19 tabulated "
                 "per country pair (RIPE2025, training half); attribution: RIPE NCC, RIPE Atlas",
                 "cleaning": f"pairs with >= {MIN_PINGS} pings, mean RTT >= the vacuum-light RTT between the "
