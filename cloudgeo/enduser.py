@@ -1,19 +1,13 @@
 """End-user internet paths: per-country access, ingress hub, and the RTT between end users.
 
-An end user's round trip to a far end is modelled as::
-
-    RTT = access(country, technology) + stretch * 2 * (leg to the country's ingress hub
-          + backbone route from the hub, or from the user, to the far end) / v + far end
-
-The ingress hub is where a country's traffic meets the global backbone (``data/
-backbone_hubs.csv``): its own location (direct) or a far exchange city, which is how detours
-via Europe arise (Tajikistan's traffic to Afghanistan goes through Dubai or Frankfurt). The far
-end is another end user (its access and hub leg, :func:`country_rtt_ms`) or a data centre (the
-model's intra-region RTT, :func:`path_breakdown` and :func:`cloudgeo.latency.user_latency`).
-Between two countries that both route directly the path is at most ``REGIONAL_FACTOR`` x the
-great circle (regional links the coarse backbone lacks). Parameters per country are fitted on
-RIPE Atlas pings (``scripts/fit_enduser.py``, ``data/enduser_countries.csv``,
-``data/enduser_model.json``; RIPE NCC), access shrunk towards the continent's default.
+RTT = access(country, technology) + stretch * 2 * (leg to the country's ingress hub + backbone
+route from the hub, or from the user, to the far end) / v + far end. The ingress hub is where a
+country's traffic meets the backbone (``data/backbone_hubs.csv``): its own location (direct) or
+a distant exchange city, which is how detours via Europe or Dubai arise. The far end is another
+end user (:func:`country_rtt_ms`) or a data centre (the model's intra-region RTT:
+:func:`path_breakdown`, :func:`cloudgeo.latency.user_latency`). Between two direct countries the
+path is at most ``REGIONAL_FACTOR`` x the great circle. Per-country parameters are fitted on RIPE
+Atlas pings (``scripts/fit_enduser.py``, ``data/enduser_countries.csv``, ``enduser_model.json``).
 
 References
 ----------
@@ -80,7 +74,8 @@ REGIONAL_FACTOR = 2.0
 #: Technology whose access RTT the fitted per-country access stands for (RIPE Atlas probes and
 #: anchors sit mostly on fixed broadband and data-centre links); others scale by FCC ratios.
 REFERENCE_TECHNOLOGY = "fibre"
-#: A point farther than this from every shipped world city gets no country (ships, Antarctica). [km]
+#: A point farther than this from every shipped world city gets no country (ships, Antarctica);
+#: a design choice: 500 km is the calibrated model's short-haul scale (half its 1000 km). [km]
 MAX_CITY_KM = 500.0
 #: Retired ISO 3166-1 alpha-2 codes and what replaced them (ISO 3166-3).
 RETIRED_CODES: Mapping[str, str] = MappingProxyType(

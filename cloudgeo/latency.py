@@ -796,19 +796,22 @@ def user_rtt_matrix_ms(
     model: str | LatencyModel | None = None,
     stat: str = "p50",
 ) -> pd.DataFrame:
-    """RTT every user sees to every site: :func:`rtt_matrix_ms` plus the model's access RTT.
+    """RTT every user sees to every site, including the access term.
 
-    The same round trip :func:`user_latency` reports for a user's site, for all sites at
-    once; this is the cost matrix of :func:`cloudgeo.placement.optimize_placement`.
+    The same round trip :func:`user_latency` reports for a user's site (backbone models: the
+    per-country end-user terms of :mod:`cloudgeo.enduser`; great-circle models:
+    :func:`rtt_matrix_ms` plus the model's access RTT), for all sites at once; this is the cost
+    matrix of :func:`cloudgeo.placement.optimize_placement`.
 
     Parameters
     ----------
     users : pandas.DataFrame
-        End users with ``lat``, ``lon`` (index labels the rows). [deg]
+        End users with ``lat``, ``lon`` (index labels the rows) [deg] and optionally
+        ``country_code`` (ISO-2; default the nearest shipped city's country).
     sites : pandas.DataFrame or sequence of str
         Sites with ``lat``, ``lon`` (index labels the columns) or region codes. [deg]
     model : str, LatencyModel or None
-        Default ``"calibrated"``; its ``access`` technology sets the last-mile term
+        Default ``"calibrated"``; its ``access`` technology scales the last-mile term
         (``"physics"`` has none).
     stat : {"p50", "p90"}
         Statistic.
@@ -822,6 +825,8 @@ def user_rtt_matrix_ms(
     ------
     UnknownRegionError, DataValidationError, InvalidTypeError
         On unknown codes, bad coordinates or wrong types.
+    UnknownNameError, InvalidInputError
+        On unknown, retired or malformed ``country_code`` values (NaN: DataValidationError).
     """
     m = get_model(model)
     if not isinstance(users, pd.DataFrame):
@@ -1409,10 +1414,16 @@ def user_latency(
 ) -> Any:
     """Each user's serving site (lowest RTT by default) and the RTT to it, including the access term.
 
-    RTT: model overhead + stretch x 2 p / v + the model's access RTT (``model.access``), where
-    the path p is the great circle x ``attach_factor`` for hops up to ``short_haul_km`` and the
-    backbone route beyond (backbone models; great-circle models use the great circle). It is
-    the RTT :func:`user_rtt_matrix_ms` gives for the same user and site.
+    Backbone models (the default ``"calibrated"``) use the end-user path model
+    (:mod:`cloudgeo.enduser`): RTT = access of the user's country (``country_code`` column, or
+    the nearest shipped city's country; none at sea: the model's generic access) scaled to
+    ``model.access`` (``model.access_rtt_ms`` overrides it) + the end-user stretch x 2 p / v +
+    the intra-region RTT of the site, where the path p is the great circle x ``attach_factor``
+    for hops up to ``short_haul_km`` and the backbone route beyond - or, for a country whose
+    traffic enters the backbone at a distant ingress hub, the leg to that hub plus the route
+    from it (such users are served by the site their hub reaches fastest). Great-circle models
+    keep ``overhead + stretch x 2 d / v + access``. It is the RTT :func:`user_rtt_matrix_ms`
+    gives for the same user and site, and the total of :func:`path_breakdown`.
 
     Site choice (``select``):
 
@@ -1454,7 +1465,8 @@ def user_latency(
     Parameters
     ----------
     users : pandas.DataFrame or dask.dataframe.DataFrame
-        ``lat``, ``lon`` [deg] and optionally ``weight`` (users represented by each row).
+        ``lat``, ``lon`` [deg], optionally ``weight`` (users represented by each row) and
+        ``country_code`` (ISO-2, any letter case; "" for none).
     sites : pandas.DataFrame
         Sites with ``lat``, ``lon`` indexed by site id (regions, edge locations, ...). [deg]
     model : str, LatencyModel or None
