@@ -16,7 +16,7 @@ References
 .. [2] Bozkurt, I. N. et al. (2018). "Dissecting Latency in the Internet's Fiber
    Infrastructure". arXiv:1811.10737 (Internet paths ~2.1x line of sight: ``REGIONAL_FACTOR``).
 .. [3] FCC, Measuring Broadband America (early report, via J. Scott): access RTT by
-   technology, used as ratios to fibre (``technology=``).
+   technology, used as differences to fibre (``technology=``).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ CANDIDATE_HUBS = (
 #: al. 2018 report ~2.1 for Internet paths; 2.0 was best in 5-fold CV, scripts/fit_enduser.py). [-]
 REGIONAL_FACTOR = 2.0
 #: Technology whose access RTT the fitted per-country access stands for (RIPE Atlas probes and
-#: anchors sit mostly on fixed broadband and data-centre links); others scale by FCC ratios.
+#: anchors sit mostly on fixed broadband and data-centre links); others add the FCC difference.
 REFERENCE_TECHNOLOGY = "fibre"
 #: A point farther than this from every shipped world city gets no country (ships, Antarctica);
 #: a design choice: 500 km is the calibrated model's short-haul scale (half its 1000 km). [km]
@@ -215,19 +215,24 @@ def _unknown_code(given: str, code: str, codes: pd.Index) -> UnknownNameError:
     return err
 
 
-def _technology_scale(technology: str) -> float:
+def _with_technology(access_ms: FloatArray, technology: str) -> FloatArray:
+    """Fibre-class access [ms] turned into ``technology``'s: + the FCC difference to fibre."""
     from cloudgeo.latency import ACCESS_RTT_MS
 
     check_choice(technology, "technology", tuple(ACCESS_RTT_MS))
-    return ACCESS_RTT_MS[technology] / ACCESS_RTT_MS[REFERENCE_TECHNOLOGY]
+    if ACCESS_RTT_MS[technology] == 0.0:  # datacentre: no last mile
+        return np.zeros_like(access_ms)
+    out: FloatArray = access_ms + (ACCESS_RTT_MS[technology] - ACCESS_RTT_MS[REFERENCE_TECHNOLOGY])
+    return out
 
 
 def access_rtt_ms(country: object, *, technology: str = REFERENCE_TECHNOLOGY) -> Any:
     """Access ("last-mile") RTT of an end user in a country with an access technology.
 
-    The fitted per-country access (RIPE Atlas probes, taken as fibre-class fixed access) times
-    the FCC ratio of the technology to fibre (cable 1.33, DSL 2.04, mobile 2.5, datacentre 0).
-    Countries without training pairs use their continent's default.
+    The fitted per-country access (RIPE Atlas probes, taken as fibre-class fixed access) plus
+    the technology's extra last-mile RTT over fibre (:data:`cloudgeo.latency.ACCESS_RTT_MS`:
+    cable +8, DSL +25, mobile +36 ms; datacentre: 0, no last mile). Countries without training
+    pairs use their continent's default.
 
     Parameters
     ----------
@@ -247,7 +252,7 @@ def access_rtt_ms(country: object, *, technology: str = REFERENCE_TECHNOLOGY) ->
         On unknown, retired, malformed or missing codes or an unknown technology.
     """
     pos = _code_positions(country, "country")
-    out = _params().access_ms[pos] * _technology_scale(technology)
+    out = _with_technology(_params().access_ms[pos], technology)
     return float(out[0]) if isinstance(country, str) else out
 
 
@@ -464,7 +469,8 @@ def user_terms(users: pd.DataFrame, m: LatencyModel) -> UserTerms:
 
     Users without a country (no ``country_code`` column and no city within ``MAX_CITY_KM``, or
     an empty code "") get the model's generic access (``m.user_access_rtt_ms``) and direct
-    routing. ``m.access`` scales the per-country access; ``m.access_rtt_ms`` overrides it.
+    routing. ``m.access`` sets the technology (:func:`access_rtt_ms`); ``m.access_rtt_ms``
+    overrides the access of every user.
 
     Parameters
     ----------
@@ -503,7 +509,7 @@ def user_terms(users: pd.DataFrame, m: LatencyModel) -> UserTerms:
     if m.access_rtt_ms is not None:
         access = np.full(len(pos), float(m.access_rtt_ms))
     else:
-        access = p.access_ms[np.maximum(pos, 0)] * _technology_scale(m.access)
+        access = _with_technology(p.access_ms[np.maximum(pos, 0)], m.access)
         access[none] = m.user_access_rtt_ms
     hub = np.where(none, -1, p.hub[np.maximum(pos, 0)]).astype(np.intp)
     return UserTerms(access, hub, p.stretch)

@@ -811,7 +811,7 @@ def user_rtt_matrix_ms(
     sites : pandas.DataFrame or sequence of str
         Sites with ``lat``, ``lon`` (index labels the columns) or region codes. [deg]
     model : str, LatencyModel or None
-        Default ``"calibrated"``; its ``access`` technology scales the last-mile term
+        Default ``"calibrated"``; its ``access`` technology sets the last-mile term
         (``"physics"`` has none).
     stat : {"p50", "p90"}
         Statistic.
@@ -1416,8 +1416,8 @@ def user_latency(
 
     Backbone models (the default ``"calibrated"``) use the end-user path model
     (:mod:`cloudgeo.enduser`): RTT = access of the user's country (``country_code`` column, or
-    the nearest shipped city's country; none at sea: the model's generic access) scaled to
-    ``model.access`` (``model.access_rtt_ms`` overrides it) + the end-user stretch x 2 p / v +
+    the nearest shipped city's country; none at sea: the model's generic access) for the
+    technology ``model.access`` (``model.access_rtt_ms`` overrides it) + the end-user stretch x 2 p / v +
     the intra-region RTT of the site, where the path p is the great circle x ``attach_factor``
     for hops up to ``short_haul_km`` and the backbone route beyond - or, for a country whose
     traffic enters the backbone at a distant ingress hub, the leg to that hub plus the route
