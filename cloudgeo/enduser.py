@@ -33,7 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from cloudgeo._data import data_path
-from cloudgeo._validate import check_choice
+from cloudgeo._validate import check_choice, coordinate_problems
 from cloudgeo.errors import (
     DataFileError,
     DataValidationError,
@@ -112,18 +112,8 @@ class _Params:
 def _params() -> _Params:
     from cloudgeo import latency, network, population
 
-    try:
-        table = pd.read_csv(
-            data_path(COUNTRIES_FILE), keep_default_na=False, na_values=[""], dtype={"hub": str}
-        )
-        spec = json.loads(data_path(MODEL_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataFileError(COUNTRIES_FILE, [f"could not read the end-user model: {exc}"]) from None
-    cols = {"country_code", "continent", "lat", "lon", "hub", "access_ms", "n_pairs"}
-    if not cols <= set(table.columns) or not isinstance(spec, dict) or "stretch" not in spec:
-        raise DataFileError(
-            COUNTRIES_FILE, [f"expected columns {sorted(cols)} and a stretch in {MODEL_FILE}"]
-        )
+    table = _read_table()
+    spec = _read_spec()
     countries = population.load_country_population()
     codes = pd.Index([c for c in countries.index if c not in RETIRED_CODES])
     t = table.set_index("country_code").reindex(codes)
@@ -136,8 +126,8 @@ def _params() -> _Params:
     bb = network.load_backbone(latency.get_model().hop_penalty_km)
     hub_ids = t["hub"].fillna("").to_numpy(dtype=str)
     unknown = sorted(set(hub_ids) - set(bb.hubs.index) - {""})
-    if unknown or (access < 0).any() or float(spec["stretch"]) < 1.0:
-        raise DataFileError(COUNTRIES_FILE, [f"unknown hub(s) {unknown}, negative access or stretch < 1"])
+    if unknown:
+        raise DataFileError(COUNTRIES_FILE, [f"unknown hub id(s) {unknown[:10]} (not in backbone_hubs.csv)"])
     pos = {h: i for i, h in enumerate(bb.hubs.index)}
     hub = np.array([pos.get(h, -1) for h in hub_ids], dtype=np.intp)
     arrays = [np.array(t["lat"].to_numpy(dtype=float)), np.array(t["lon"].to_numpy(dtype=float)), hub, access]
@@ -154,6 +144,68 @@ def _params() -> _Params:
         stretch=float(spec["stretch"]),
         provenance=MappingProxyType(dict(spec.get("provenance", {}))),
     )
+
+
+_COLUMNS = ("country_code", "continent", "lat", "lon", "hub", "access_ms", "n_pairs")
+
+
+def _read_table() -> pd.DataFrame:
+    """Read and check ``enduser_countries.csv`` (errors name the file and the problem)."""
+    path = data_path(COUNTRIES_FILE)
+    if not path.is_file():
+        raise DataFileError(COUNTRIES_FILE, [f"missing: {path} does not exist (reinstall cloudgeo)"])
+    try:
+        t = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"hub": str, "country_code": str})
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and ParserError are ValueErrors
+        raise DataFileError(COUNTRIES_FILE, [f"could not read {path}: {exc}"]) from None
+    missing = [c for c in _COLUMNS if c not in t.columns]
+    if missing:
+        raise DataFileError(COUNTRIES_FILE, [f"missing column(s) {missing}; expected {list(_COLUMNS)}"])
+    problems: list[str] = []
+    dup = t["country_code"][t["country_code"].duplicated()]
+    if len(dup):
+        problems.append(f"duplicate country_code(s) {sorted(map(str, dup))[:10]}")
+    num = {c: pd.to_numeric(t[c], errors="coerce") for c in ("lat", "lon", "access_ms", "n_pairs")}
+    for c, v in num.items():
+        bad = v.isna() | ~np.isfinite(v)
+        if bad.any():
+            problems.append(f"{c} is not a finite number in row(s) {t.index[bad].tolist()[:5]}")
+    if not problems:
+        problems += coordinate_problems(num["lat"].to_numpy(), num["lon"].to_numpy(), t["country_code"])
+        neg = num["access_ms"] < 0
+        if neg.any():
+            problems.append(
+                f"access_ms is negative for {t['country_code'][neg].tolist()[:5]} (an RTT is >= 0 ms)"
+            )
+    if problems:
+        raise DataFileError(COUNTRIES_FILE, problems)
+    return t.assign(**{c: num[c] for c in num})
+
+
+def _read_spec() -> dict[str, Any]:
+    """Read and check ``enduser_model.json``."""
+    path = data_path(MODEL_FILE)
+    if not path.is_file():
+        raise DataFileError(MODEL_FILE, [f"missing: {path} does not exist (reinstall cloudgeo)"])
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataFileError(MODEL_FILE, [f"not a valid end-user model: {exc}"]) from None
+    if not isinstance(spec, dict):
+        raise DataFileError(
+            MODEL_FILE, [f"not a valid end-user model: expected a JSON object, got {type(spec).__name__}"]
+        )
+    if "stretch" not in spec:
+        raise DataFileError(MODEL_FILE, ["missing key 'stretch' (rewrite it with scripts/fit_enduser.py)"])
+    st = spec["stretch"]
+    if isinstance(st, bool) or not isinstance(st, int | float) or not np.isfinite(st) or st < 1.0:
+        raise DataFileError(MODEL_FILE, [f"stretch must be >= 1 (never below the physics floor), got {st!r}"])
+    cont = spec.get("continent_access_ms", {})
+    if not isinstance(cont, dict) or any(
+        isinstance(v, bool) or not isinstance(v, int | float) or v < 0 for v in cont.values()
+    ):
+        raise DataFileError(MODEL_FILE, ["continent_access_ms must map continents to RTTs >= 0 ms"])
+    return spec
 
 
 def _code_positions(values: object, name: str) -> npt.NDArray[np.intp]:

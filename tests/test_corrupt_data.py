@@ -60,6 +60,8 @@ LOADERS: dict[str, str] = {
     "backbone_links.csv": "from cloudgeo.network import load_backbone; load_backbone()",
     "latency_model.json": "from cloudgeo.latency import get_model; get_model('calibrated')",
     "catalog.json": "from cloudgeo.catalog import catalog_date; catalog_date()",
+    "enduser_countries.csv": "from cloudgeo.enduser import ingress_table; ingress_table()",
+    "enduser_model.json": "from cloudgeo.enduser import ingress_table; ingress_table()",
 }
 
 # One subprocess runs every case: for each, it forgets every cloudgeo module (so no cache
@@ -228,6 +230,20 @@ CASES: list[tuple[str, str, Callable[[Path], None], tuple[str, ...]]] = [
     ("catalog.json", "bad date", json_edit(_set("catalog_date", "04/12/2026")), ("04/12/2026",)),
     ("catalog.json", "not an object", lambda p: p.write_text("[1, 2]"), ("catalog_date",)),
     ("latency_model.json", "below the floor", json_edit(_set("stretch", 0.5)), ("stretch must be >= 1",)),
+    ("enduser_countries.csv", "deleted", delete, ("missing",)),
+    ("enduser_countries.csv", "garbled", garble, ("could not read",)),
+    ("enduser_countries.csv", "html", html_page, ("missing column",)),
+    ("enduser_countries.csv", "missing column", drop_column("hub"), ("missing column", "hub")),
+    ("enduser_countries.csv", "duplicate code", duplicate_first_row, ("duplicate country_code",)),
+    ("enduser_countries.csv", "bad latitude", set_cell("lat", "123.5"), ("lat outside", "123.5")),
+    ("enduser_countries.csv", "negative access", set_cell("access_ms", "-3"), ("access_ms is negative",)),
+    ("enduser_countries.csv", "unknown hub", set_cell("hub", "XXX"), ("unknown hub", "XXX")),
+    ("enduser_countries.csv", "not a number", set_cell("access_ms", "fast"), ("access_ms is not a finite",)),
+    ("enduser_model.json", "deleted", delete, ("missing",)),
+    ("enduser_model.json", "garbled", garble, ("not a valid end-user model",)),
+    ("enduser_model.json", "not an object", lambda p: p.write_text("[1, 2]"), ("JSON object",)),
+    ("enduser_model.json", "missing key", json_edit(_pop("stretch")), ("missing key", "stretch")),
+    ("enduser_model.json", "below the floor", json_edit(_set("stretch", 0.5)), ("stretch must be >= 1",)),
 ]
 
 
