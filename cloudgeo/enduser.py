@@ -171,7 +171,9 @@ def _read_table() -> pd.DataFrame:
         if bad.any():
             problems.append(f"{c} is not a finite number in row(s) {t.index[bad].tolist()[:5]}")
     if not problems:
-        problems += coordinate_problems(num["lat"].to_numpy(), num["lon"].to_numpy(), pd.Index(t["country_code"]))
+        problems += coordinate_problems(
+            num["lat"].to_numpy(), num["lon"].to_numpy(), pd.Index(t["country_code"])
+        )
         neg = num["access_ms"] < 0
         if neg.any():
             problems.append(
