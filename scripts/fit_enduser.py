@@ -61,6 +61,8 @@ HUB_LOSS_CAP = 0.5
 #: Coordinate-descent rounds (hubs, then access and stretch). [-]
 ROUNDS = 6
 RIPE_FILE = "ripe_country_rtt_2025_train.csv"
+#: Date written into the provenance (set by hand when refitting; never the wall clock).
+FITTED_ON = "2026-12-04"
 
 
 @functools.cache
@@ -334,6 +336,7 @@ def main(argv: Sequence[str]) -> int:
             "stretch": round(f.stretch, 4),
             "continent_access_ms": {k: round(v, 2) for k, v in f.continent_access_ms.items()},
             "provenance": {
+                "fitted_on": FITTED_ON,
                 "fitted_by": "scripts/fit_enduser.py (coordinate descent: access and stretch by least "
                 "absolute relative error, hubs by capped squared relative error)",
                 "source": "RIPE Atlas public daily ping dumps 2025-03-29/30/31 and 2025-04-18/19 tabulated "
