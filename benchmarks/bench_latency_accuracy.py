@@ -17,6 +17,15 @@ that are not fitted by :func:`cloudgeo.latency.calibrate` (``short_haul_km`` and
 ``--held-out FILE`` evaluates the shipped calibrated model on a cloudping.co p50 matrix (the
 API's JSON, read with :func:`cloudgeo.measurements.read_cloudping_json`) for the pairs that
 involve a region absent from the training data (the regions opened after 2019).
+
+End-user tables (issue 15; ``--no-enduser`` skips them): the RIPE Atlas country pairs of the
+training half (``ripe_country_rtt_2025_train.csv``, cleaned by ``scripts/fit_enduser.py``'s
+physical rule), predicted by the end-user path model refitted without them, in 5-fold
+cross-validation over the pairs and leave-one-country-out (every pair of the held-out country;
+it gets its continent's defaults). Beside it: the old model (the calibrated site-to-site RTT
+between the countries' centres plus its one access term) and a straight line
+``a + b x great circle`` fitted on the same folds. Prints median and p90 absolute % error,
+overall and per continent pair, and the number of predictions below the vacuum-light RTT.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import pandas as pd
 from cloudgeo import latency
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import fit_enduser
 from fit_latency import HOP_PENALTY_KM, SHORT_HAUL_KM, read_training
 
 from cloudgeo import measurements
@@ -154,6 +164,100 @@ def held_out(path: Path, train: pd.DataFrame) -> None:
     print()
 
 
+def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """y ~ a + b x by least absolute relative error (IRLS), a >= 0, b >= 0."""
+    w = 1.0 / y
+    a, b = 0.0, 1.0
+    for _ in range(30):
+        sw = np.sqrt(w) / y
+        coef, *_ = np.linalg.lstsq(np.column_stack([sw, sw * x]), sw * y, rcond=None)
+        a, b = max(0.0, float(coef[0])), max(0.0, float(coef[1]))
+        w = 1.0 / np.maximum(np.abs(a + b * x - y) / y, 1e-3)
+    return a, b
+
+
+def enduser_tables(calibration: Path) -> None:
+    """5-fold CV and leave-one-country-out of the end-user model on the RIPE training pairs."""
+    raw = fit_enduser.read_pairs(calibration)
+    df = fit_enduser.clean(raw)
+    g = fit_enduser.geometry()
+    ia, ib, y = fit_enduser.indices(g, df)
+    gc = df["gc_km"].to_numpy()
+    vac = df["vacuum_rtt_ms"].to_numpy()
+    cal = latency.get_model()
+    cent = g.countries
+    lat = latency.ingress_table().reindex(cent)
+    pa, pb = lat.iloc[ia], lat.iloc[ib]
+    old = (
+        latency.rtt_ms(
+            pd.DataFrame({"lat": pa["lat"].to_numpy(), "lon": pa["lon"].to_numpy()}),
+            pd.DataFrame({"lat": pb["lat"].to_numpy(), "lon": pb["lon"].to_numpy()}),
+        ).to_numpy()
+        + cal.user_access_rtt_ms
+    )
+    print(
+        f"End-user model: RIPE Atlas country pairs (training half), {len(raw)} raw, {len(df)} kept "
+        f"(>= {fit_enduser.MIN_PINGS} pings, mean >= vacuum-light RTT between centres, min >= vacuum-light "
+        "RTT between the closest cities)"
+    )
+    cont = dict(zip(cent, g.continent, strict=True))
+    pairs = np.array(
+        ["-".join(sorted((cont[a], cont[b]))) for a, b in zip(df["cty1"], df["cty2"], strict=True)]
+    )
+
+    def report(title: str, rows: np.ndarray, pred: dict[str, np.ndarray]) -> None:
+        yy = y[rows]
+        res = pd.DataFrame({"continents": pairs[rows]})
+        for name, p in pred.items():
+            res[name] = 100 * np.abs(p - yy) / yy
+        cols = list(pred)
+        table = res.groupby("continents")[cols].agg(["median", lambda s: s.quantile(0.9)])
+        table.columns = [f"{c} {'median' if s == 'median' else 'p90'}" for c, s in table.columns]
+        table.insert(0, "n", res.groupby("continents").size())
+        print(f"\n{title}: absolute % error of the mean RTT, by continent pair")
+        print(table.round(1).to_string())
+        print(f"overall (n = {len(rows)} predictions)")
+        for c in cols:
+            e = res[c]
+            print(
+                f"  {c:14s} median {e.median():5.1f} %   p90 {e.quantile(0.9):5.1f} %   max {e.max():7.1f} %"
+            )
+        below = int((pred["end-user"] < vac[rows] - 1e-9).sum())
+        print(f"  end-user predictions below the vacuum-light RTT: {below}")
+
+    rng = np.random.default_rng(2025)
+    fold = rng.permutation(np.arange(len(y)) % 5)
+    pred_e = np.empty(len(y))
+    pred_l = np.empty(len(y))
+    for k in range(5):
+        tr, te = fold != k, fold == k
+        f = fit_enduser.fit(g, ia[tr], ib[tr], y[tr])
+        pred_e[te] = fit_enduser.predict(g, f, ia[te], ib[te])
+        a, b = _line(gc[tr], y[tr])
+        pred_l[te] = a + b * gc[te]
+    allrows = np.arange(len(y))
+    report(
+        "5-fold cross-validation", allrows, {"end-user": pred_e, "old model": old, "straight line": pred_l}
+    )
+    rows_l, pe, pl = [], [], []
+    for c in np.unique(np.concatenate([ia, ib])):
+        held = (ia == c) | (ib == c)
+        tr = ~held
+        f = fit_enduser.fit(g, ia[tr], ib[tr], y[tr])
+        a, b = _line(gc[tr], y[tr])
+        idx = np.flatnonzero(held)
+        rows_l.append(idx)
+        pe.append(fit_enduser.predict(g, f, ia[idx], ib[idx]))
+        pl.append(a + b * gc[idx])
+    rl = np.concatenate(rows_l)
+    report(
+        "Leave-one-country-out (each pair once per held-out end)",
+        rl,
+        {"end-user": np.concatenate(pe), "old model": old[rl], "straight line": np.concatenate(pl)},
+    )
+    print()
+
+
 def main(argv: list[str]) -> int:
     """Run the leave-one-region-out evaluation and print the tables."""
     args = argv[1:]
@@ -161,6 +265,8 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     train = read_training(Path(args[0]))
+    if "--no-enduser" not in args:
+        enduser_tables(Path(args[0]))
     if "--select" in args:
         select(train)
     if "--held-out" in args:

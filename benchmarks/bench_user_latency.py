@@ -6,10 +6,12 @@ Usage::
 
 Baselines measured in the same run on the same points:
 Users are drawn from the shipped world cities in proportion to population (about a third are
-more than 500 km from the nearest edge location and take the backbone route).
+more than 500 km from the nearest edge location and take the backbone route), each with its
+city's ``country_code``, so ``user_latency`` applies the per-country end-user terms (access,
+ingress hub: :mod:`cloudgeo.enduser`).
 
 * a bare scipy ``cKDTree`` query (nearest neighbour only) on the unit vectors the library
-  uses, built without validation (``geodesy._unit_vectors_unchecked``) so the baseline pays
+  uses, built without validation (``geodesy.unit_vectors_trusted``) so the baseline pays
   for nothing but the tree;
 * scikit-learn ``BallTree(metric="haversine")`` query (nearest neighbour only).
 
@@ -42,7 +44,8 @@ def users(n: int) -> pd.DataFrame:
     pick = rng.choice(len(cities), size=n, p=p / p.sum())
     lat = np.clip(cities["lat"].to_numpy()[pick] + rng.normal(0.0, 0.2, n), -89.9, 89.9)
     lon = (cities["lon"].to_numpy()[pick] + rng.normal(0.0, 0.2, n) + 180.0) % 360.0 - 180.0
-    return pd.DataFrame({"lat": lat, "lon": lon})
+    # each user carries its city's country (issue 15: the per-country end-user terms apply)
+    return pd.DataFrame({"lat": lat, "lon": lon, "country_code": cities["country_code"].to_numpy()[pick]})
 
 
 def best_of(fns: dict[str, Callable[[], object]], repeat: int = 5) -> dict[str, float]:
@@ -83,7 +86,7 @@ def main() -> int:
     from sklearn.neighbors import BallTree  # type: ignore[import-untyped]
 
     from cloudgeo import catalog, latency
-    from cloudgeo.geodesy import _unit_vectors_unchecked
+    from cloudgeo.geodesy import unit_vectors_trusted
 
     sites = catalog.load_edge_locations()
     u = users(n)
@@ -91,8 +94,8 @@ def main() -> int:
     s_lat, s_lon = sites["lat"].to_numpy(float), sites["lon"].to_numpy(float)
 
     def bare_kdtree() -> None:
-        tree = cKDTree(_unit_vectors_unchecked(s_lat, s_lon))
-        tree.query(_unit_vectors_unchecked(u["lat"].to_numpy(), u["lon"].to_numpy()), k=1)
+        tree = cKDTree(unit_vectors_trusted(s_lat, s_lon))
+        tree.query(unit_vectors_trusted(u["lat"].to_numpy(), u["lon"].to_numpy()), k=1)
 
     def balltree() -> None:
         tree = BallTree(np.radians(np.column_stack([s_lat, s_lon])), metric="haversine")

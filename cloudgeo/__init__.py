@@ -30,6 +30,8 @@ _SUBMODULES = (
     "population",
     "report",
     "scaling",
+    "enduser",
+    "ripe_atlas",
 )
 
 # public name -> submodule that defines it (the curated flat API)
@@ -73,6 +75,8 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(["plot_infrastructure_map", "enable_offline_maps", "export_figure"], "plotting"),
     **dict.fromkeys(["write_report"], "report"),
     **dict.fromkeys(["check_catalog", "edge_network_headline"], "catalog"),
+    **dict.fromkeys(["country_rtt_ms", "path_breakdown", "ingress_hub"], "latency"),
+    **dict.fromkeys(["read_ripe_atlas"], "ripe_atlas"),
 }
 
 __all__ = sorted([*_SUBMODULES, *_EXPORTS, "__version__"])

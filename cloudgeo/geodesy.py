@@ -147,7 +147,7 @@ def great_circle_km(
         raise InvalidInputError(msg) from None
     _check_coords(a1, o1, "great_circle_km point 1")
     _check_coords(a2, o2, "great_circle_km point 2")
-    d = _great_circle_unchecked(a1, o1, a2, o2, r)
+    d = great_circle_trusted_km(a1, o1, a2, o2, r)
     if index is not None and d.ndim == 1 and len(index) == d.shape[0]:
         return pd.Series(d, index=index, name="distance_km")
     if d.ndim == 0:
@@ -155,7 +155,7 @@ def great_circle_km(
     return d
 
 
-def _great_circle_unchecked(
+def great_circle_trusted_km(
     lat1: npt.NDArray[np.float64],
     lon1: npt.NDArray[np.float64],
     lat2: npt.NDArray[np.float64],
@@ -271,10 +271,10 @@ def unit_vectors(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.float
         )
         raise InvalidInputError(msg) from None
     _check_coords(la, lo, "unit_vectors points")
-    return _unit_vectors_unchecked(la, lo)
+    return unit_vectors_trusted(la, lo)
 
 
-def _unit_vectors_unchecked(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.float64]:
+def unit_vectors_trusted(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Return unit vectors of already validated coordinates [deg] (hot paths)."""
     p = np.radians(np.asarray(lat, dtype=np.float64))
     q = np.radians(np.asarray(lon, dtype=np.float64))
@@ -282,7 +282,7 @@ def _unit_vectors_unchecked(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArr
     return np.stack([cp * np.cos(q), cp * np.sin(q), np.sin(p)], axis=-1)
 
 
-def _chord_to_km(
+def chord_to_km(
     chord: npt.NDArray[np.float64],
     radius_km: float = EARTH_RADIUS_KM,
     out: npt.NDArray[np.float64] | None = None,
@@ -322,7 +322,7 @@ def distance_matrix_km(a: pd.DataFrame, b: pd.DataFrame | None = None) -> pd.Dat
     else:
         lb, ob, _ = points_arrays(b, source="b")
         b_index = b.index
-    d = _great_circle_unchecked(la[:, None], lo[:, None], lb[None, :], ob[None, :])
+    d = great_circle_trusted_km(la[:, None], lo[:, None], lb[None, :], ob[None, :])
     return pd.DataFrame(d, index=a.index.copy(), columns=pd.Index(b_index).copy())
 
 
@@ -362,11 +362,11 @@ def nearest_sites(points: pd.DataFrame, sites: pd.DataFrame, *, k: int = 1) -> p
     if k > len(ls):
         msg = f"k={k} is larger than the number of sites ({len(ls)}); pass k <= {len(ls)}."
         raise InvalidInputError(msg)
-    tree = cKDTree(_unit_vectors_unchecked(ls, os_))
-    chord, idx = tree.query(_unit_vectors_unchecked(la, lo), k=k)
+    tree = cKDTree(unit_vectors_trusted(ls, os_))
+    chord, idx = tree.query(unit_vectors_trusted(la, lo), k=k)
     chord = np.asarray(chord).reshape(len(la), k)
     idx = np.asarray(idx).reshape(len(la), k)
-    dist = _chord_to_km(chord)
+    dist = chord_to_km(chord)
     labels = np.asarray(sites.index)
     if k == 1:
         return pd.DataFrame({"site": labels[idx[:, 0]], "distance_km": dist[:, 0]}, index=points.index.copy())

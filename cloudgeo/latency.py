@@ -41,9 +41,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -69,7 +71,7 @@ from cloudgeo.errors import (
     InvalidTypeError,
     UnknownNameError,
 )
-from cloudgeo.geodesy import EARTH_RADIUS_KM, _chord_to_km, _great_circle_unchecked, _unit_vectors_unchecked
+from cloudgeo.geodesy import EARTH_RADIUS_KM, chord_to_km, great_circle_trusted_km, unit_vectors_trusted
 
 if TYPE_CHECKING:
     from cloudgeo.network import Backbone
@@ -96,6 +98,13 @@ __all__ = [
     "user_latency",
     "user_rtt_matrix_ms",
     "weighted_quantile",
+    "PathBreakdown",
+    "access_rtt_ms",
+    "countries_at",
+    "country_rtt_ms",
+    "ingress_hub",
+    "ingress_table",
+    "path_breakdown",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -135,6 +144,24 @@ _WHY_AT_LEAST_ONE = {
     "stretch_p90": _SHORTER_THAN_GC,
     "attach_factor": _SHORTER_THAN_GC,
 }
+
+
+def _frozen(value: Any) -> Any:
+    """Return ``value`` with every mapping a read-only MappingProxyType and lists as tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _thawed(value: Any) -> Any:
+    """Return a plain (JSON-ready) copy of a value frozen by :func:`_frozen`."""
+    if isinstance(value, Mapping):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thawed(v) for v in value]
+    return value
 
 
 def _check_at_least_one(value: object, name: str) -> float:
@@ -216,7 +243,8 @@ class LatencyModel:
         calibrated model's value was selected by leave-one-region-out error
         (``benchmarks/bench_latency_accuracy.py``). [km]
     provenance : Mapping
-        Where the parameters come from (fitted models); not compared.
+        Where the parameters come from (fitted models); not compared. Stored read-only
+        (a ``types.MappingProxyType``, nested mappings too), as models are shared.
 
     Every parameter is checked when the model is built: stretches, the fibre index and the
     attach factor must be >= 1 and times >= 0, so no model predicts an RTT below the physics
@@ -264,6 +292,8 @@ class LatencyModel:
         if not isinstance(self.provenance, Mapping):
             msg = f"provenance must be a mapping (dict), got {type(self.provenance).__name__}."
             raise InvalidTypeError(msg)
+        # models are shared (get_model caches the fitted one): provenance is frozen (issue 17)
+        object.__setattr__(self, "provenance", _frozen(self.provenance))
 
     @property
     def fibre_speed_km_s(self) -> float:
@@ -301,7 +331,8 @@ class LatencyModel:
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><th style='text-align:left'>{f.name}</th><td>{getattr(self, f.name)!r}</td></tr>"
+            f"<tr><th style='text-align:left'>{f.name}</th>"
+            f"<td>{html.escape(repr(getattr(self, f.name)))}</td></tr>"
             for f in dataclasses.fields(self)
             if f.name != "provenance"
         )
@@ -402,7 +433,7 @@ def get_model(name: str | LatencyModel | None = None) -> LatencyModel:
 def model_to_dict(model: LatencyModel) -> dict[str, Any]:
     """Serialise a model's parameters (and provenance) to a JSON-ready dict."""
     out = {f.name: getattr(model, f.name) for f in dataclasses.fields(model)}
-    out["provenance"] = dict(model.provenance)
+    out["provenance"] = _thawed(model.provenance)
     return out
 
 
@@ -494,22 +525,24 @@ def _backbone(m: LatencyModel) -> Backbone:
 def _path_km_pairs(
     m: LatencyModel, sa: FloatArray, so: FloatArray, da: FloatArray, do: FloatArray
 ) -> FloatArray:
-    gc = _great_circle_unchecked(sa, so, da, do)
+    gc = great_circle_trusted_km(sa, so, da, do)
     if m.routing == "great-circle":
         return gc
-    from cloudgeo.network import _routed_pairs
+    from cloudgeo.network import routed_pairs_trusted_km
 
-    return _routed_pairs(sa, so, da, do, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km)
+    return routed_pairs_trusted_km(sa, so, da, do, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km)
 
 
 def _path_km_matrix(
     m: LatencyModel, aa: FloatArray, ao: FloatArray, ba: FloatArray, bo: FloatArray
 ) -> FloatArray:
     if m.routing == "great-circle":
-        return _great_circle_unchecked(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
-    from cloudgeo.network import _routed_matrix
+        return great_circle_trusted_km(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
+    from cloudgeo.network import routed_matrix_trusted_km
 
-    return _routed_matrix(aa, ao, ba, bo, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km)
+    return routed_matrix_trusted_km(
+        aa, ao, ba, bo, _backbone(m), m.n_attach, m.attach_factor, m.short_haul_km
+    )
 
 
 def _rtt_of_path(m: LatencyModel, path_km: FloatArray, stat: str) -> FloatArray:
@@ -763,15 +796,18 @@ def user_rtt_matrix_ms(
     model: str | LatencyModel | None = None,
     stat: str = "p50",
 ) -> pd.DataFrame:
-    """RTT every user sees to every site: :func:`rtt_matrix_ms` plus the model's access RTT.
+    """RTT every user sees to every site, including the access term.
 
-    The same round trip :func:`user_latency` reports for a user's site, for all sites at
-    once; this is the cost matrix of :func:`cloudgeo.placement.optimize_placement`.
+    The same round trip :func:`user_latency` reports for a user's site (backbone models: the
+    per-country end-user terms of :mod:`cloudgeo.enduser`; great-circle models:
+    :func:`rtt_matrix_ms` plus the model's access RTT), for all sites at once; this is the cost
+    matrix of :func:`cloudgeo.placement.optimize_placement`.
 
     Parameters
     ----------
     users : pandas.DataFrame
-        End users with ``lat``, ``lon`` (index labels the rows). [deg]
+        End users with ``lat``, ``lon`` (index labels the rows) [deg] and optionally
+        ``country_code`` (ISO-2; default the nearest shipped city's country).
     sites : pandas.DataFrame or sequence of str
         Sites with ``lat``, ``lon`` (index labels the columns) or region codes. [deg]
     model : str, LatencyModel or None
@@ -789,17 +825,66 @@ def user_rtt_matrix_ms(
     ------
     UnknownRegionError, DataValidationError, InvalidTypeError
         On unknown codes, bad coordinates or wrong types.
+    UnknownNameError, InvalidInputError
+        On unknown, retired or malformed ``country_code`` values (NaN: DataValidationError).
     """
     m = get_model(model)
     if not isinstance(users, pd.DataFrame):
         msg = f"users must be a pandas DataFrame with lat, lon columns, got {type(users).__name__}."
         raise InvalidTypeError(msg)
     out = rtt_matrix_ms(users, sites, model=m, stat=stat)
+    if m.routing == "backbone":
+        from cloudgeo.enduser import user_terms
+
+        la, lo, _ = points_arrays(users, source="users")
+        sa, so, _, _ = _table_or_codes(sites, "sites")
+        terms = user_terms(users, m)
+        path = _path_km_matrix(m, la, lo, sa, so)
+        rows = np.flatnonzero(terms.hub >= 0)
+        if rows.size:
+            leg, per_hub, k, _ = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
+            path[rows] = leg[:, None] + per_hub[k]
+        stretch, _, intra = m.stat_params(stat)
+        rtt = path * (terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0))
+        rtt += intra + terms.access_ms[:, None]
+        out.iloc[:, :] = rtt
+        out.attrs["access_rtt_ms"] = "per country (cloudgeo.enduser)"
+        return out
     access = m.user_access_rtt_ms
     if access:
         out += access
     out.attrs["access_rtt_ms"] = access
     return out
+
+
+def _hub_legs(
+    m: LatencyModel, hub: npt.NDArray[np.intp], la: FloatArray, lo: FloatArray, sa: FloatArray, so: FloatArray
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.intp], FloatArray]:
+    """Hub legs of users whose traffic enters the backbone at ingress hub ``hub``.
+
+    Returns the leg user -> hub [km] (great circle x attach factor), the route from each used
+    hub to every site [km] (shape (used hubs, sites)), each user's row in it, and the users'
+    unit vectors (for distances to their sites).
+    """
+    from cloudgeo.network import routed_matrix_trusted_km
+
+    bb = _backbone(m)
+    used = np.flatnonzero(np.bincount(hub, minlength=len(bb.hubs)))
+    row_of = np.full(len(bb.hubs), -1, dtype=np.intp)
+    row_of[used] = np.arange(used.size)
+    k = row_of[hub]
+    hl = bb.hubs["lat"].to_numpy(dtype=np.float64)[used]
+    ho = bb.hubs["lon"].to_numpy(dtype=np.float64)[used]
+    per_hub = routed_matrix_trusted_km(hl, ho, sa, so, bb, m.n_attach, m.attach_factor, m.short_haul_km)
+    uv = unit_vectors_trusted(la, lo)
+    leg = m.attach_factor * _chord_km(uv, unit_vectors_trusted(hl, ho)[k])
+    return leg, per_hub, k, uv
+
+
+def _chord_km(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Great circle [km] between rows of unit vectors (via the chord)."""
+    d = a - b
+    return chord_to_km(np.sqrt(np.einsum("ij,ij->i", d, d)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -828,7 +913,9 @@ class CalibrationResult:
     predictions: pd.DataFrame = field(repr=False)
 
     def _repr_html_(self) -> str:
-        return f"<b>CalibrationResult</b> for {self.model.name!r}" + str(self.residuals.to_html())
+        return f"<b>CalibrationResult</b> for {html.escape(repr(self.model.name))}" + str(
+            self.residuals.to_html()
+        )
 
 
 def _measurement_geometry(
@@ -836,7 +923,7 @@ def _measurement_geometry(
 ) -> tuple[FloatArray, npt.NDArray[np.bool_], FloatArray]:
     """Great circle [km], same-site mask and path time term 2 p / v [ms] of measurement rows."""
     sa, so, da, do = _measurement_points(df)
-    gc = _great_circle_unchecked(sa, so, da, do)
+    gc = great_circle_trusted_km(sa, so, da, do)
     same = (df["src"].astype(str).to_numpy() == df["dst"].astype(str).to_numpy()) | (gc < 1.0)
     path = np.where(same, 0.0, _path_km_pairs(m, sa, so, da, do))
     return gc, same, 2.0 * path / (m.fibre_speed_km_s / 1000.0)
@@ -1095,13 +1182,13 @@ class _Routing:
 
 
 def _routing(m: LatencyModel, site_lat: FloatArray, site_lon: FloatArray) -> _Routing:
-    from cloudgeo.network import _hub_to_sites_km
+    from cloudgeo.network import hub_to_sites_trusted_km
 
     bb = _backbone(m)
-    hub_site = _hub_to_sites_km(bb, site_lat, site_lon, m.n_attach, m.attach_factor)
+    hub_site = hub_to_sites_trusted_km(bb, site_lat, site_lon, m.n_attach, m.attach_factor)
     depth = min(RTT_CANDIDATES + 1, hub_site.shape[1])
     order = np.argsort(hub_site, axis=1, kind="stable")[:, :depth].astype(np.intp)
-    return _Routing(_unit_vectors_unchecked(site_lat, site_lon), bb, hub_site, order)
+    return _Routing(unit_vectors_trusted(site_lat, site_lon), bb, hub_site, order)
 
 
 def _site_paths(
@@ -1119,7 +1206,7 @@ def _site_paths(
     """
     af = m.attach_factor
     diff = vec[:, None, :] - rt.site_vectors[cand]
-    g = _chord_to_km(np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)))
+    g = chord_to_km(np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)))
     routed = np.full(cand.shape, np.inf)
     for p in range(hu.shape[1]):
         np.minimum(routed, du[:, p, None] * af + rt.hub_to_site_km[hu[:, p, None], cand], out=routed)
@@ -1209,39 +1296,36 @@ def _select_lowest_rtt(
     path[open_] = best
 
 
-def _user_latency_frame(
-    users: pd.DataFrame, sites: pd.DataFrame, m: LatencyModel, stat: str, tree: Any, labels: Any, select: str
-) -> pd.DataFrame:
-    has_w = "weight" in users.columns
-    la, lo, w = points_arrays(users, source="users", weight="weight" if has_w else None, allow_empty=True)
+def _direct_paths(
+    m: LatencyModel, rt: _Routing | None, tree: Any, la: FloatArray, lo: FloatArray, select: str
+) -> tuple[npt.NDArray[np.intp], FloatArray, FloatArray]:
+    """Return the serving site, great circle [km] and path [km] of users routed from where they are."""
     n = len(la)
     idx = np.empty(n, dtype=np.intp)
     gc = np.empty(n, dtype=np.float64)
-    backbone = m.routing == "backbone"
     path = np.empty(n, dtype=np.float64)
-    if backbone:
-        from cloudgeo.network import _routed_to_sites
+    if rt is not None:
+        from cloudgeo.network import routed_to_sites_trusted_km
 
-        rt = _routing(m, sites["lat"].to_numpy(dtype=float), sites["lon"].to_numpy(dtype=float))
         # chord of the short haul, a hair longer so that rounding never drops a site at the limit
         bound_chord = 2.0 * np.sin(min(m.short_haul_km / EARTH_RADIUS_KM, np.pi) / 2.0) * (1 + 1e-9) + 1e-12
     for start in range(0, n, _CHUNK):  # chunks bound the temporaries (memory)
         sl = slice(start, start + _CHUNK)
-        vec = _unit_vectors_unchecked(la[sl], lo[sl])
-        if backbone and select == "rtt":
+        vec = unit_vectors_trusted(la[sl], lo[sl])
+        if rt is not None and select == "rtt":
             # only a nearest site within the short haul matters (beyond it every site is routed
             # and found through the backbone hubs): a bounded query prunes the tree search
             chord, i = tree.query(vec, k=1, distance_upper_bound=bound_chord)
             idx[sl] = i
             hit = np.isfinite(chord)
             gc[sl] = np.inf
-            gc[sl][hit] = _chord_to_km(chord[hit])
+            gc[sl][hit] = chord_to_km(chord[hit])
             _select_lowest_rtt(m, rt, la[sl], lo[sl], vec, idx[sl], gc[sl], path[sl])
             continue
         chord, i = tree.query(vec, k=1)
         idx[sl] = i
-        d = _chord_to_km(chord, out=gc[sl])
-        if not backbone:
+        d = chord_to_km(chord, out=gc[sl])
+        if rt is None:
             # great-circle routing: the RTT rises with the distance, the nearest site is the fastest
             path[sl] = d
             continue
@@ -1250,7 +1334,7 @@ def _user_latency_frame(
         far = np.flatnonzero(d > m.short_haul_km)
         if far.size:
             rows = far + start
-            path[rows] = _routed_to_sites(
+            path[rows] = routed_to_sites_trusted_km(
                 la[rows],
                 lo[rows],
                 d[far],
@@ -1261,10 +1345,51 @@ def _user_latency_frame(
                 m.attach_factor,
                 vec[far],
             )
-    stretch, overhead, _ = m.stat_params(stat)
+    return idx, gc, path
+
+
+def _user_latency_frame(
+    users: pd.DataFrame, sites: pd.DataFrame, m: LatencyModel, stat: str, tree: Any, labels: Any, select: str
+) -> pd.DataFrame:
+    has_w = "weight" in users.columns
+    la, lo, w = points_arrays(users, source="users", weight="weight" if has_w else None, allow_empty=True)
+    n = len(la)
+    backbone = m.routing == "backbone"
+    rt = None
+    if backbone:
+        from cloudgeo.enduser import user_terms
+
+        terms = user_terms(users, m)
+        rt = _routing(m, sites["lat"].to_numpy(dtype=float), sites["lon"].to_numpy(dtype=float))
+    if backbone and select == "rtt" and (terms.hub >= 0).any():
+        # users whose traffic enters the backbone at an ingress hub are served below
+        direct = np.flatnonzero(terms.hub < 0)
+        idx = np.zeros(n, dtype=np.intp)
+        gc = np.empty(n, dtype=np.float64)
+        path = np.empty(n, dtype=np.float64)
+        idx[direct], gc[direct], path[direct] = _direct_paths(m, rt, tree, la[direct], lo[direct], select)
+    else:
+        idx, gc, path = _direct_paths(m, rt, tree, la, lo, select)
+    stretch, overhead, intra = m.stat_params(stat)
     rtt = path
-    rtt *= stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
-    rtt += overhead + m.user_access_rtt_ms
+    if backbone:
+        # end-user terms (cloudgeo.enduser): per-country access, ingress hub, end-user stretch
+        rows = np.flatnonzero(terms.hub >= 0)
+        if rows.size:
+            sa = sites["lat"].to_numpy(dtype=float)
+            so = sites["lon"].to_numpy(dtype=float)
+            leg, per_hub, k, uv = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
+            # a hub user's traffic enters the backbone at the hub: its best site is the hub's
+            pick = idx[rows] if select == "distance" else np.argmin(per_hub, axis=1)[k]
+            idx[rows] = pick
+            path[rows] = leg + per_hub[k, pick]
+            gc[rows] = _chord_km(uv, unit_vectors_trusted(sa, so)[pick])
+        rtt *= terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
+        rtt += intra
+        rtt += terms.access_ms
+    else:
+        rtt *= stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
+        rtt += overhead + m.user_access_rtt_ms
     cols: dict[str, Any] = {"site": _site_labels(labels, idx), "distance_km": gc, "rtt_ms": rtt}
     if has_w:
         cols["weight"] = w
@@ -1289,10 +1414,16 @@ def user_latency(
 ) -> Any:
     """Each user's serving site (lowest RTT by default) and the RTT to it, including the access term.
 
-    RTT: model overhead + stretch x 2 p / v + the model's access RTT (``model.access``), where
-    the path p is the great circle x ``attach_factor`` for hops up to ``short_haul_km`` and the
-    backbone route beyond (backbone models; great-circle models use the great circle). It is
-    the RTT :func:`user_rtt_matrix_ms` gives for the same user and site.
+    Backbone models (the default ``"calibrated"``) use the end-user path model
+    (:mod:`cloudgeo.enduser`): RTT = access of the user's country (``country_code`` column, or
+    the nearest shipped city's country; none at sea: the model's generic access) for the
+    technology ``model.access`` (``model.access_rtt_ms`` overrides it) + the end-user stretch x 2 p / v +
+    the intra-region RTT of the site, where the path p is the great circle x ``attach_factor``
+    for hops up to ``short_haul_km`` and the backbone route beyond - or, for a country whose
+    traffic enters the backbone at a distant ingress hub, the leg to that hub plus the route
+    from it (such users are served by the site their hub reaches fastest). Great-circle models
+    keep ``overhead + stretch x 2 d / v + access``. It is the RTT :func:`user_rtt_matrix_ms`
+    gives for the same user and site, and the total of :func:`path_breakdown`.
 
     Site choice (``select``):
 
@@ -1334,7 +1465,8 @@ def user_latency(
     Parameters
     ----------
     users : pandas.DataFrame or dask.dataframe.DataFrame
-        ``lat``, ``lon`` [deg] and optionally ``weight`` (users represented by each row).
+        ``lat``, ``lon`` [deg], optionally ``weight`` (users represented by each row) and
+        ``country_code`` (ISO-2, any letter case; "" for none).
     sites : pandas.DataFrame
         Sites with ``lat``, ``lon`` indexed by site id (regions, edge locations, ...). [deg]
     model : str, LatencyModel or None
@@ -1372,7 +1504,7 @@ def user_latency(
     check_choice(stat, "stat", STATS)
     check_choice(select, "select", SELECTS)
     ls, os_, _ = points_arrays(sites, source="sites")
-    tree = cKDTree(_unit_vectors_unchecked(ls, os_))
+    tree = cKDTree(unit_vectors_trusted(ls, os_))
     labels = np.asarray(sites.index)
     if not isinstance(users, pd.DataFrame):
         dd = _dask_dataframe()
@@ -1796,3 +1928,15 @@ def cdn_summary(cdn_df: pd.DataFrame, *, thresholds_ms: Sequence[float] = (100, 
             "direct": latency_summary(cdn_df, thresholds_ms=thresholds_ms, column="direct_ttfb_ms"),
         }
     )
+
+
+# end-user path model (re-exported; cloudgeo.enduser owns it)
+from cloudgeo.enduser import (  # noqa: E402
+    PathBreakdown,
+    access_rtt_ms,
+    countries_at,
+    country_rtt_ms,
+    ingress_hub,
+    ingress_table,
+    path_breakdown,
+)

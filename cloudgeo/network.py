@@ -47,7 +47,7 @@ from cloudgeo._validate import (
     require_columns,
 )
 from cloudgeo.errors import DataFileError, InvalidInputError, InvalidTypeError
-from cloudgeo.geodesy import _chord_to_km, _coord_array, _great_circle_unchecked, _unit_vectors_unchecked
+from cloudgeo.geodesy import _coord_array, chord_to_km, great_circle_trusted_km, unit_vectors_trusted
 
 __all__ = [
     "ATTACH_FACTOR",
@@ -156,7 +156,7 @@ class Backbone:
         from scipy.spatial import cKDTree
 
         return cKDTree(
-            _unit_vectors_unchecked(
+            unit_vectors_trusted(
                 self.hubs["lat"].to_numpy(dtype=np.float64), self.hubs["lon"].to_numpy(dtype=np.float64)
             )
         )
@@ -183,9 +183,9 @@ class Backbone:
         at a hub attaches to that hub only). [km]
         """
         k = min(n_attach, len(self.hubs))
-        chord, idx = self._tree.query(_unit_vectors_unchecked(lat, lon) if vectors is None else vectors, k=k)
+        chord, idx = self._tree.query(unit_vectors_trusted(lat, lon) if vectors is None else vectors, k=k)
         idx = np.asarray(idx, dtype=np.intp).reshape(len(lat), k)
-        d = _chord_to_km(np.asarray(chord, dtype=np.float64).reshape(len(lat), k))
+        d = chord_to_km(np.asarray(chord, dtype=np.float64).reshape(len(lat), k))
         # only hubs about as near as the nearest one: a point at a hub attaches to that hub only
         d[d > d[:, :1] + ATTACH_SLACK_KM] = np.inf
         return idx, d
@@ -297,7 +297,9 @@ def load_backbone(hop_penalty_km: float = 0.0) -> Backbone:
     Returns
     -------
     Backbone
-        Hubs, links (with ``length_km`` [km]) and the shortest-path matrix. [km]
+        Hubs, links (with ``length_km`` [km]) and the shortest-path matrix [km]. The object is
+        cached and shared, so its ``hub_distance_km`` and ``predecessors`` arrays are read-only
+        (``flags.writeable`` is False); copy them to modify.
 
     Raises
     ------
@@ -334,7 +336,7 @@ def _load_backbone(hop_penalty_km: float) -> Backbone:
     pos = {h: i for i, h in enumerate(hubs.index)}
     ia = links["hub_a"].map(pos).to_numpy(dtype=np.intp)
     ib = links["hub_b"].map(pos).to_numpy(dtype=np.intp)
-    gc = _great_circle_unchecked(lat[ia], lon[ia], lat[ib], lon[ib])
+    gc = great_circle_trusted_km(lat[ia], lon[ia], lat[ib], lon[ib])
     links = links.assign(gc_distance_km=gc, length_km=gc * links["path_factor"].to_numpy())
     n = len(hubs)
     graph = csr_matrix((links["length_km"].to_numpy() + hop_penalty_km, (ia, ib)), shape=(n, n))
@@ -345,10 +347,15 @@ def _load_backbone(hop_penalty_km: float) -> Backbone:
             links_file,
             [f"the backbone graph is not connected: hub(s) {cut[:10]} are unreachable from {hubs.index[0]}"],
         )
+    dist = np.array(dist, dtype=np.float64)
+    pred = np.array(pred)
+    # the Backbone is cached and shared: its matrices are read-only (issue 17)
+    dist.flags.writeable = False
+    pred.flags.writeable = False
     return Backbone(
         hubs=hubs,
         links=links,
-        hub_distance_km=np.asarray(dist),
+        hub_distance_km=dist,
         predecessors=pred,
         hop_penalty_km=hop_penalty_km,
     )
@@ -438,10 +445,12 @@ def routed_distance_km(
     except ValueError:
         msg = f"sources ({sa.size}) and destinations ({da.size}) must have equal length (or one point)."
         raise InvalidInputError(msg) from None
-    return _routed_pairs(sa, so, da, do, _backbone_arg(backbone), n_attach, attach_factor, direct_max_km)
+    return routed_pairs_trusted_km(
+        sa, so, da, do, _backbone_arg(backbone), n_attach, attach_factor, direct_max_km
+    )
 
 
-def _routed_pairs(
+def routed_pairs_trusted_km(
     sa: FloatArray,
     so: FloatArray,
     da: FloatArray,
@@ -451,7 +460,8 @@ def _routed_pairs(
     attach_factor: float,
     direct_max_km: float,
 ) -> FloatArray:
-    gc = _great_circle_unchecked(sa, so, da, do)
+    """Return the routed distance [km] of already validated point pairs (row-aligned; hot paths)."""
+    gc = great_circle_trusted_km(sa, so, da, do)
     if sa.size == 0:
         return gc
     hs, ds = bb.attach(sa, so, n_attach)
@@ -506,10 +516,12 @@ def routed_distance_matrix_km(
     n_attach, attach_factor, direct_max_km = _params(n_attach, attach_factor, direct_max_km)
     aa, ao = _checked(a_lat, a_lon, "points a")
     ba, bo = _checked(b_lat, b_lon, "points b")
-    return _routed_matrix(aa, ao, ba, bo, _backbone_arg(backbone), n_attach, attach_factor, direct_max_km)
+    return routed_matrix_trusted_km(
+        aa, ao, ba, bo, _backbone_arg(backbone), n_attach, attach_factor, direct_max_km
+    )
 
 
-def _routed_matrix(
+def routed_matrix_trusted_km(
     aa: FloatArray,
     ao: FloatArray,
     ba: FloatArray,
@@ -519,7 +531,8 @@ def _routed_matrix(
     attach_factor: float,
     direct_max_km: float,
 ) -> FloatArray:
-    gc = _great_circle_unchecked(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
+    """Return the routed distance matrix [km] of already validated points (hot paths)."""
+    gc = great_circle_trusted_km(aa[:, None], ao[:, None], ba[None, :], bo[None, :])
     if aa.size == 0 or ba.size == 0:
         return gc
     ha, da = bb.attach(aa, ao, n_attach)
@@ -538,7 +551,7 @@ def _routed_matrix(
     return out
 
 
-def _hub_to_sites_km(
+def hub_to_sites_trusted_km(
     bb: Backbone, lat: FloatArray, lon: FloatArray, n_attach: int, attach_factor: float
 ) -> FloatArray:
     """Return the routed distance [km] from every hub to every site, shape (H, S)."""
@@ -549,7 +562,7 @@ def _hub_to_sites_km(
     return out
 
 
-def _routed_to_sites(
+def routed_to_sites_trusted_km(
     lat: FloatArray,
     lon: FloatArray,
     gc_km: FloatArray,

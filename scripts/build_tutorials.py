@@ -195,11 +195,80 @@ print(fit.residuals.round(2).to_string())""",
     ),
     (
         "md",
+        """## End users: access, ingress hubs and detours
+
+Between data centres the backbone model is enough; end users add two things. Their **access**
+(the last mile) differs by country and technology, and their traffic meets the global backbone
+at an **ingress hub** that is not always nearby: traffic between neighbours in Central Asia or
+Africa often goes via Dubai, Moscow or Marseille. cloudgeo's end-user model fits both per country
+on RIPE Atlas pings between countries (RIPE NCC; `data/SOURCES.md`). Below, 40 of those pairs
+(`notebooks/data/ripe_country_pairs_sample.csv`, attribution: RIPE NCC, RIPE Atlas) against the
+model: they were part of its training data, so this is an in-sample view; the
+cross-validated errors are printed by `benchmarks/bench_latency_accuracy.py`.""",
+    ),
+    (
+        "code",
+        """pairs = pd.read_csv("data/ripe_country_pairs_sample.csv", keep_default_na=False, na_values=[""])
+pairs["modelled_ms"] = cg.latency.country_rtt_ms(pairs["cty1"], pairs["cty2"])
+pairs["error_pct"] = 100 * (pairs["modelled_ms"] - pairs["rtt_mean_ms"]) / pairs["rtt_mean_ms"]
+print("median |error| %:", pairs["error_pct"].abs().median().round(1))
+pairs.round(1).head(12)""",
+    ),
+    (
+        "code",
+        """hubs = cg.latency.ingress_table()
+detours = hubs[hubs["hub"] != ""]
+print(len(detours), "of", len(hubs), "countries enter the backbone at a distant hub")
+print("AF ->", cg.latency.ingress_hub("AF"), "  TJ ->", cg.latency.ingress_hub("TJ"),
+      "  CZ ->", cg.latency.ingress_hub("CZ"))
+detours[["continent", "hub", "hub_name", "access_ms", "n_pairs"]].sort_values(["hub", "continent"]).head(15)""",
+    ),
+    (
+        "code",
+        """import plotly.graph_objects as go
+
+backbone_hubs = cg.network.load_backbone().hubs
+fig = go.Figure()
+for code, r in detours.dropna(subset=["lat"]).iterrows():
+    h = backbone_hubs.loc[r["hub"]]
+    fig.add_trace(go.Scattergeo(lat=[r["lat"], h["lat"]], lon=[r["lon"], h["lon"]], mode="lines",
+                                line={"width": 1}, showlegend=False, hoverinfo="text",
+                                text=f"{code} -> {r['hub_name']}"))
+fig.update_layout(title="Detours: where each country's traffic meets the backbone",
+                  geo={"projection": {"type": "natural earth"}}, height=450)
+fig""",
+    ),
+    (
+        "md",
+        """What each term costs: a user in Nairobi reaching Cape Town (af-south-1) and Ireland
+(eu-west-1). The `hub` column is where Kenya's traffic meets the backbone (fitted); the shipped
+backbone has no route south from Mombasa (measured Johannesburg-Nairobi pings go north via
+Europe, `data/SOURCES.md`), so Cape Town is farther away in time than Ireland.""",
+    ),
+    (
+        "code",
+        """import dataclasses
+
+nairobi = (-1.2864, 36.8172)
+terms = pd.DataFrame([dataclasses.asdict(cg.latency.path_breakdown(nairobi, r, country="KE"))
+                      for r in ("af-south-1", "eu-west-1")], index=["af-south-1", "eu-west-1"])
+terms[["hub", "access_ms", "to_hub_ms", "backbone_ms", "far_end_ms", "total_ms", "distance_km"]].round(1)""",
+    ),
+    (
+        "md",
+        """Your own RIPE Atlas measurements: `cg.read_ripe_atlas(results, probes=...)` reads ping
+results (the API's JSON list or the daily dumps' NDJSON, parsed with RIPE's `ripe.atlas.sagan`)
+joined to the probe archive into the same tidy table, ready for `calibrate`.""",
+    ),
+    (
+        "md",
         """## What to take away
 - The calibrated model follows the real backbone, so it lands within a few per cent of
   measured round trips; the physics floor is a bound, not a forecast.
 - Your own measurements read into one tidy table (`src, dst, rtt_ms, stat, method, one_way`),
-  and `calibrate` refits the model's free parameters on them.""",
+  and `calibrate` refits the model's free parameters on them.
+- End users pay an access term that depends on their country and technology, and in many
+  countries a detour to a distant ingress hub: `path_breakdown` shows each term.""",
     ),
 ]
 

@@ -14,6 +14,8 @@ COMPUTE_MODULES = (
     "availability",
     "placement",
     "scaling",
+    "enduser",
+    "ripe_atlas",
 )
 #: Every module with a public ``__all__`` of library functions.
 PUBLIC_MODULES = (*COMPUTE_MODULES, "plotting", "report", "widgets")

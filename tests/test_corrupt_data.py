@@ -66,6 +66,8 @@ LOADERS: dict[str, str] = {
     "edge_network_headline.csv": (
         "from cloudgeo.catalog import edge_network_headline; edge_network_headline()"
     ),
+    "enduser_countries.csv": "from cloudgeo.enduser import ingress_table; ingress_table()",
+    "enduser_model.json": "from cloudgeo.enduser import ingress_table; ingress_table()",
 }
 
 # One subprocess runs every case: for each, it forgets every cloudgeo module (so no cache
@@ -256,6 +258,20 @@ CASES: list[tuple[str, str, Callable[[Path], None], tuple[str, ...]]] = [
     ("edge_network_headline.csv", "missing fact", duplicate_first_row, ("facts must be",)),
     ("edge_network_headline.csv", "bad date", set_cell("stated_on", "17/11/2025"), ("stated_on",)),
     ("edge_network_headline.csv", "deleted", delete, ("missing",)),
+    ("enduser_countries.csv", "deleted", delete, ("missing",)),
+    ("enduser_countries.csv", "garbled", garble, ("could not read",)),
+    ("enduser_countries.csv", "html", html_page, ("missing column",)),
+    ("enduser_countries.csv", "missing column", drop_column("hub"), ("missing column", "hub")),
+    ("enduser_countries.csv", "duplicate code", duplicate_first_row, ("duplicate country_code",)),
+    ("enduser_countries.csv", "bad latitude", set_cell("lat", "123.5"), ("lat outside", "123.5")),
+    ("enduser_countries.csv", "negative access", set_cell("access_ms", "-3"), ("access_ms is negative",)),
+    ("enduser_countries.csv", "unknown hub", set_cell("hub", "XXX"), ("unknown hub", "XXX")),
+    ("enduser_countries.csv", "not a number", set_cell("access_ms", "fast"), ("access_ms is not a finite",)),
+    ("enduser_model.json", "deleted", delete, ("missing",)),
+    ("enduser_model.json", "garbled", garble, ("not a valid end-user model",)),
+    ("enduser_model.json", "not an object", lambda p: p.write_text("[1, 2]"), ("JSON object",)),
+    ("enduser_model.json", "missing key", json_edit(_pop("stretch")), ("missing key", "stretch")),
+    ("enduser_model.json", "below the floor", json_edit(_set("stretch", 0.5)), ("stretch must be >= 1",)),
 ]
 
 

@@ -238,11 +238,15 @@ def test_user_latency_contract(users: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(users, before)
     assert out.index.equals(users.index)
     assert list(out.columns) == ["site", "distance_km", "rtt_ms", "weight"]
-    # same as the pairwise model plus the access term
-    cal = latency.get_model()
-    sp = sites.loc[list(out["site"].astype(str)), ["lat", "lon"]].set_axis(users.index)
-    expect = latency.rtt_ms(users[["lat", "lon"]], sp) + cal.user_access_rtt_ms
-    np.testing.assert_allclose(out["rtt_ms"], expect, rtol=1e-9)
+    # the sum of the end-user terms (cloudgeo.enduser.path_breakdown) of each user's site
+    for uid in users.index[:40]:
+        lat, lon = float(users.at[uid, "lat"]), float(users.at[uid, "lon"])
+        site = sites.loc[out.at[uid, "site"]]
+        pb = latency.path_breakdown((lat, lon), (float(site["lat"]), float(site["lon"])))
+        assert out.at[uid, "rtt_ms"] == pytest.approx(pb.total_ms, rel=1e-9)
+    # and the lowest RTT of the user's row of the matrix
+    mat = latency.user_rtt_matrix_ms(users[["lat", "lon"]], sites)
+    np.testing.assert_allclose(out["rtt_ms"], mat.min(axis=1), rtol=1e-9)
     phys = latency.user_latency(users, sites, model="physics")
     assert (out["rtt_ms"] >= phys["rtt_ms"]).all()
 
@@ -486,12 +490,18 @@ def test_user_rtt_matrix_adds_access_and_matches_user_latency() -> None:
         {"lat": [14.5995, 48.8566, -33.87], "lon": [120.9842, 2.3522, 151.21]}, index=["m", "p", "s"]
     )
     sites = catalog.get_regions(["ap-southeast-1", "eu-west-3", "us-east-1"])
-    base = latency.rtt_matrix_ms(users, sites)
+    # great-circle models: the site-to-site RTT plus the model's one access term
+    rot = latency.get_model("rule-of-thumb")
+    base = latency.rtt_matrix_ms(users, sites, model=rot)
+    plain = latency.user_rtt_matrix_ms(users, sites, model=rot)
+    np.testing.assert_allclose(plain.to_numpy(), base.to_numpy() + rot.user_access_rtt_ms)
+    assert plain.attrs["access_rtt_ms"] == rot.user_access_rtt_ms
+    # the calibrated (backbone) model: per-country end-user terms (path_breakdown sums them)
     user = latency.user_rtt_matrix_ms(users, sites)
-    access = latency.get_model().user_access_rtt_ms
-    assert access > 0
-    np.testing.assert_allclose(user.to_numpy(), base.to_numpy() + access)
-    assert user.attrs["access_rtt_ms"] == access
+    for u in users.index:
+        for s in sites.index:
+            pb = latency.path_breakdown((users.at[u, "lat"], users.at[u, "lon"]), s)
+            assert user.at[u, s] == pytest.approx(pb.total_ms, rel=1e-9)
     nearest = latency.user_latency(users, sites)
     for label, site in zip(nearest.index, nearest["site"].astype(str), strict=True):
         assert nearest.loc[label, "rtt_ms"] == pytest.approx(user.loc[label, site])

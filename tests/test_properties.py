@@ -2745,3 +2745,186 @@ def test_check_catalog_reports_exactly_the_extra_codes(extra: dict[str, str]) ->
 @given(st.one_of(st.integers(), st.text(max_size=4), st.none(), st.lists(st.booleans(), max_size=2)))
 def test_check_catalog_rejects_non_bool_flags(flag: object) -> None:
     must_reject("catalog.check_catalog", lambda: C.check_catalog(botocore=flag))  # type: ignore[arg-type]
+# ---- end-user model and RIPE Atlas (issue 15) ------------------------------------------------
+
+EXEMPT.update(
+    {
+        "latency.PathBreakdown": "result of path_breakdown()",
+        "enduser.PathBreakdown": "result of path_breakdown()",
+        "ripe_atlas.ProbeDropWarning": "a warning class",
+    }
+)
+NO_INPUT |= {"latency.ingress_table", "enduser.ingress_table"}
+
+
+@cache
+def _eu_table() -> pd.DataFrame:
+    return L.ingress_table()
+
+
+_EU_CODES = sorted(L.ingress_table().dropna(subset=["lat"]).index)
+_EU_ALL = sorted(L.ingress_table().index)
+
+
+@covers("latency.country_rtt_ms", "enduser.country_rtt_ms")
+@FAST
+@given(st.lists(st.tuples(st.sampled_from(_EU_CODES), st.sampled_from(_EU_CODES)), min_size=1, max_size=6))
+def test_country_rtt_floor_symmetry_case(pairs: list[tuple[str, str]]) -> None:
+    """Never below the vacuum-light RTT between the centres; symmetric; any letter case."""
+    count("latency.country_rtt_ms")
+    a = [p[0] for p in pairs]
+    b = [p[1] for p in pairs]
+    rtt = L.country_rtt_ms(a, b)
+    t = _eu_table()
+    gc = G.great_circle_km(
+        t.loc[a, "lat"].to_numpy(),
+        t.loc[a, "lon"].to_numpy(),
+        t.loc[b, "lat"].to_numpy(),
+        t.loc[b, "lon"].to_numpy(),
+    )
+    assert (rtt >= 2.0 * gc / L.C_KM_S * 1000.0).all()
+    np.testing.assert_allclose(L.country_rtt_ms(b, a), rtt)
+    np.testing.assert_allclose(L.country_rtt_ms([x.lower() for x in a], b), rtt)
+
+
+@covers(
+    "latency.country_rtt_ms",
+    "enduser.country_rtt_ms",
+    "latency.access_rtt_ms",
+    "enduser.access_rtt_ms",
+    kind="invalid",
+)
+@FAST
+@given(st.text(min_size=0, max_size=4))
+def test_country_codes_outside_the_table_raise(code: str) -> None:
+    """Any string that is not a known ISO-2 code raises a CloudGeoError naming it."""
+    assume(code.strip().upper() not in set(_EU_ALL))
+    count("latency.country_rtt_ms", "invalid")
+    with pytest.raises(CloudGeoError):
+        L.country_rtt_ms(code, "DE")
+    with pytest.raises(CloudGeoError):
+        L.access_rtt_ms(code)
+
+
+@covers("latency.access_rtt_ms", "enduser.access_rtt_ms")
+@FAST
+@given(st.sampled_from(_EU_ALL), st.sampled_from(sorted(L.ACCESS_RTT_MS)))
+def test_access_scales_with_technology(code: str, tech: str) -> None:
+    count("latency.access_rtt_ms")
+    fibre = L.access_rtt_ms(code)
+    assert fibre >= 0
+    extra = L.ACCESS_RTT_MS[tech] - L.ACCESS_RTT_MS["fibre"]
+    expect = 0.0 if L.ACCESS_RTT_MS[tech] == 0 else fibre + extra
+    assert L.access_rtt_ms(code, technology=tech) == pytest.approx(expect)
+
+
+@covers("latency.ingress_hub", "enduser.ingress_hub", "latency.ingress_table", "enduser.ingress_table")
+@FAST
+@given(st.sampled_from(_EU_ALL), st.floats())
+def test_ingress_hub_matches_the_table(code: str, value: float) -> None:
+    count("latency.ingress_hub")
+    t = L.ingress_table()
+    hub = L.ingress_hub(code.lower())
+    assert (hub or "") == t.at[code, "hub"]
+    t.loc[code, "access_ms"] = value  # a copy: scribbling never leaks
+    assert L.ingress_table().at[code, "access_ms"] == _eu_table().at[code, "access_ms"]
+
+
+@covers("latency.ingress_hub", "enduser.ingress_hub", kind="invalid")
+@FAST
+@given(st.one_of(st.integers(), st.floats(), st.none(), st.lists(st.text(max_size=2), max_size=2)))
+def test_ingress_hub_rejects_non_strings(value: object) -> None:
+    count("latency.ingress_hub", "invalid")
+    with pytest.raises(CloudGeoError):
+        L.ingress_hub(value)  # type: ignore[arg-type]
+
+
+@covers("latency.countries_at", "enduser.countries_at")
+@FAST
+@given(st.lists(st.tuples(st.floats(-90, 90), st.floats(-180, 180)), min_size=1, max_size=8))
+def test_countries_at_gives_known_codes_or_blank(pts: list[tuple[float, float]]) -> None:
+    count("latency.countries_at")
+    out = L.countries_at([p[0] for p in pts], [p[1] for p in pts])
+    assert len(out) == len(pts)
+    assert set(out) <= set(_EU_ALL) | {""}
+
+
+@covers(
+    "latency.countries_at",
+    "enduser.countries_at",
+    "latency.path_breakdown",
+    "enduser.path_breakdown",
+    kind="invalid",
+)
+@FAST
+@given(
+    st.one_of(
+        st.floats(90.0001, 1e6, exclude_min=True), st.floats(-1e6, -90.0001), st.just(NAN), st.just(INF)
+    )
+)
+def test_bad_latitudes_raise(lat: float) -> None:
+    count("latency.countries_at", "invalid")
+    with pytest.raises(CloudGeoError):
+        L.countries_at([lat], [0.0])
+    with pytest.raises(CloudGeoError):
+        L.path_breakdown((lat, 0.0), "eu-west-1")
+
+
+@covers("latency.path_breakdown", "enduser.path_breakdown")
+@SLOW
+@given(
+    st.floats(-60, 70),
+    st.floats(-180, 180),
+    st.sampled_from(["us-east-1", "eu-west-1", "ap-southeast-1", "af-south-1"]),
+)
+def test_path_breakdown_terms_sum_and_floor(lat: float, lon: float, region: str) -> None:
+    """The terms add up, all are >= 0, and the path is never shorter than the great circle."""
+    count("latency.path_breakdown")
+    pb = L.path_breakdown((lat, lon), region)
+    parts = (pb.access_ms, pb.to_hub_ms, pb.backbone_ms, pb.far_end_ms)
+    assert min(parts) >= 0
+    assert pb.total_ms == pytest.approx(sum(parts))
+    assert pb.path_km >= pb.distance_km * (1 - 1e-9)
+    assert pb.total_ms >= 2.0 * pb.distance_km / L.C_KM_S * 1000.0
+
+
+def _ripe_result(prb: int, rtts: list[float], kind: str = "ping") -> dict[str, Any]:
+    return {
+        "fw": 5080, "type": kind, "prb_id": prb, "msm_id": 7, "timestamp": 1743206400, "dst_name": "t",
+        "dst_addr": "192.0.2.1", "from": "203.0.113.1", "proto": "ICMP", "af": 4, "size": 48,
+        "result": [{"rtt": r} for r in rtts],
+    }  # fmt: skip
+
+
+@covers("ripe_atlas.read_ripe_atlas")
+@FAST
+@given(st.lists(st.lists(st.floats(0.1, 1000.0), min_size=1, max_size=5), min_size=1, max_size=4))
+def test_read_ripe_atlas_statistics_are_ordered(batches: list[list[float]]) -> None:
+    from cloudgeo.ripe_atlas import read_ripe_atlas
+
+    count("ripe_atlas.read_ripe_atlas")
+    rows = [_ripe_result(1, b) for b in batches]
+    out = read_ripe_atlas(rows, probes=[{"id": 1, "latitude": 10.0, "longitude": 20.0}]).set_index("stat")
+    allv = [v for b in batches for v in b]
+    # ripe.atlas.sagan rounds each packet RTT to 1 us
+    assert out.at["min", "rtt_ms"] == pytest.approx(min(allv), abs=1e-3)
+    assert out.at["max", "rtt_ms"] == pytest.approx(max(allv), abs=1e-3)
+    assert (
+        out.at["min", "rtt_ms"]
+        <= out.at["p50", "rtt_ms"]
+        <= out.at["p90", "rtt_ms"]
+        <= out.at["max", "rtt_ms"]
+    )
+    assert out.at["p50", "n_samples"] == len(allv)
+
+
+@covers("ripe_atlas.read_ripe_atlas", kind="invalid")
+@FAST
+@given(st.text(max_size=12))
+def test_read_ripe_atlas_rejects_other_types(kind: str) -> None:
+    from cloudgeo.ripe_atlas import read_ripe_atlas
+
+    assume(kind.lower() != "ping")
+    count("ripe_atlas.read_ripe_atlas", "invalid")
+    with pytest.raises(CloudGeoError, match="ping results only"):
+        read_ripe_atlas([_ripe_result(1, [1.0], kind)], probes=[{"id": 1, "latitude": 0.0, "longitude": 0.0}])
