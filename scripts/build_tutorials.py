@@ -213,7 +213,10 @@ the app on EC2 with the data in RDS; a load balancer with instances across AZs a
 database; two regions behind Route 53 failover? What does each added piece buy, where are the
 single points of failure, and does a Monte Carlo simulation agree with the exact algebra?""",
     ),
-    ("code", "import pandas as pd\n\nimport cloudgeo as cg\nfrom cloudgeo import availability as av\nfrom cloudgeo import plotting"),
+    (
+        "code",
+        "import pandas as pd\n\nimport cloudgeo as cg\nfrom cloudgeo import availability as av\nfrom cloudgeo import plotting",
+    ),
     (
         "code",
         """print("three 99.99 % dependencies in series:", round(av.series(0.9999, 0.9999, 0.9999).availability, 8))
@@ -277,7 +280,10 @@ that right, what does it mean for your object count and horizon, how do the stor
 compare, what happens to One Zone classes if an AZ is destroyed, and why does the choice of
 erasure-coding model matter?""",
     ),
-    ("code", "import numpy as np\nimport pandas as pd\n\nimport cloudgeo as cg\nfrom cloudgeo import durability as du\nfrom cloudgeo import plotting"),
+    (
+        "code",
+        "import numpy as np\nimport pandas as pd\n\nimport cloudgeo as cg\nfrom cloudgeo import durability as du\nfrom cloudgeo import plotting",
+    ),
     (
         "code",
         """seed = du.expected_losses(objects=10_000_000, durability=0.99999999999, years=1)
@@ -481,7 +487,9 @@ def build() -> list[Path]:
         nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
         nb.metadata["language_info"] = {"name": "python"}
         for kind, source in cells:
-            cell = nbformat.v4.new_markdown_cell(source) if kind == "md" else nbformat.v4.new_code_cell(source)
+            cell = (
+                nbformat.v4.new_markdown_cell(source) if kind == "md" else nbformat.v4.new_code_cell(source)
+            )
             cell.pop("id", None)
             nb.cells.append(cell)
         nbformat.validator.normalize(nb)

@@ -27,15 +27,14 @@ LONG_FUNCTION_LINES = 60
 MANY_BRANCHES = 30
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_BRANCH_NODES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler, ast.IfExp, ast.match_case)
 
 
 def branches(node: ast.AST) -> int:
     """Count the branch points below ``node`` (see the module docstring)."""
     count = 0
     for sub in ast.walk(node):
-        if isinstance(sub, ast.If | ast.For | ast.AsyncFor | ast.While | ast.ExceptHandler | ast.IfExp):
-            count += 1
-        elif isinstance(sub, ast.match_case):
+        if isinstance(sub, _BRANCH_NODES):
             count += 1
         elif isinstance(sub, ast.BoolOp):
             count += len(sub.values) - 1
@@ -49,9 +48,14 @@ def code_lines(node: FunctionNode, lines: list[str]) -> int:
     assert node.end_lineno is not None
     skip: set[int] = set()
     body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        if isinstance(body[0].value.value, str) and body[0].end_lineno is not None:
-            skip = set(range(body[0].lineno, body[0].end_lineno + 1))
+    first = body[0] if body else None
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+        and first.end_lineno is not None
+    ):
+        skip = set(range(body[0].lineno, body[0].end_lineno + 1))
     count = 0
     for no in range(node.lineno, node.end_lineno + 1):
         text = lines[no - 1].strip()
@@ -69,9 +73,9 @@ def definitions(tree: ast.Module) -> list[str]:
             names.append(node.name)
         if isinstance(node, ast.ClassDef):
             for sub in node.body:
-                if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                    if not (sub.name.startswith("__") and sub.name.endswith("__")):
-                        names.append(sub.name)
+                is_def = isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                if is_def and not (sub.name.startswith("__") and sub.name.endswith("__")):
+                    names.append(sub.name)
     return names
 
 

@@ -84,7 +84,7 @@ def _random_cases() -> dict[str, Any]:
                 try:
                     res = optimize_placement(users, sites, k, objective=obj, cost_ms=cost, **kw)
                     out[f"random{seed}/{cname}/{obj}"] = _record(res, failover=True)
-                except Exception as exc:  # noqa: BLE001 - record the error kind too
+                except Exception as exc:
                     out[f"random{seed}/{cname}/{obj}"] = f"{type(exc).__name__}: {exc}"
         front = placement_frontier(users, sites, min(4, n_sites), cost_ms=cost, objective="p90")
         out[f"random{seed}/frontier"] = front.astype(str).to_dict()
@@ -99,7 +99,9 @@ def main() -> None:
     cost = latency.user_rtt_matrix_ms(users, regions[["lat", "lon"]])
     out: dict[str, Any] = {}
     for k in (1, 2, 3, 4, 8):
-        out[f"bench/mean/k{k}"] = _record(optimize_placement(users, regions, k, cost_ms=cost), failover=k == 4)
+        out[f"bench/mean/k{k}"] = _record(
+            optimize_placement(users, regions, k, cost_ms=cost), failover=k == 4
+        )
     for obj in ("p90", "worst"):
         out[f"bench/{obj}/k4"] = _record(optimize_placement(users, regions, 4, cost_ms=cost, objective=obj))
     out["bench/coverage50/k3"] = _record(
@@ -111,7 +113,9 @@ def main() -> None:
         )
     top = users["weight"].sort_values(ascending=False, kind="stable").index[:2000]
     for k in (2, 4):
-        out[f"bench/spopt2000/k{k}"] = _record(optimize_placement(users.loc[top], regions, k, cost_ms=cost.loc[top]))
+        out[f"bench/spopt2000/k{k}"] = _record(
+            optimize_placement(users.loc[top], regions, k, cost_ms=cost.loc[top])
+        )
     out.update(_random_cases())
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(out, fh, indent=1, sort_keys=True)

@@ -14,6 +14,7 @@ COMPUTE_MODULES = (
     "availability",
     "placement",
     "scaling",
+    "stats",
 )
 #: Every module with a public ``__all__`` of library functions.
 PUBLIC_MODULES = (*COMPUTE_MODULES, "plotting", "report", "widgets")
