@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -1673,3 +1674,91 @@ def test_min_worst_fills_its_choice_up_to_k_sites() -> None:
     )
     assert len(res.sites) == 3
     assert res.objective_value == 1.0
+
+
+# ---- issue 17: thread safety of a prepared matrix, residency rules that match nobody ----------
+
+
+def test_prepared_matrix_is_thread_safe() -> None:
+    """4 threads x 30 mixed solves on one prepared matrix give the serial results (the greedy's
+    picks, kept by the matrix, once came back short of k when two threads extended one list)."""
+    import concurrent.futures as cf
+
+    users, sites = random_instance(7, n_users=400, n_sites=12)
+    cost = physics_rtt_ms(users, sites)
+    cases = [
+        (k, objective, method, must)
+        for k in (2, 3, 4, 5, 6)
+        for objective in ("mean", "p90", "worst")
+        for method, must in (("greedy", ()), ("greedy", ("s3",)))
+    ]
+    cases += [(k, "mean", "exact", ()) for k in (2, 3, 4)] * 2
+    assert len(cases) == 36
+
+    def solve(matrix: object, case: tuple[int, str, str, tuple[str, ...]]) -> tuple[list[object], float]:
+        k, objective, method, must = case
+        res = optimize_placement(
+            users, sites, k, objective=objective, method=method, must_include=must, cost_ms=matrix
+        )  # type: ignore[arg-type]
+        return list(res.sites), res.objective_value
+
+    serial = {case: solve(cost, case) for case in cases}
+    for round_ in range(3):
+        shared = placement.prepare_cost(users, sites, cost)
+        rng = np.random.default_rng(round_)
+        plans = [[cases[i] for i in rng.permutation(len(cases))[:30]] for _ in range(4)]
+        with cf.ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(lambda p=p, m=shared: [(c, solve(m, c)) for c in p]) for p in plans]
+            for fut in futures:
+                for case, got in fut.result():
+                    assert got == serial[case], case
+                    assert len(got[0]) == case[0]
+        # what the matrix kept is still right: serial solves on it after the threads
+        for case in cases:
+            assert solve(shared, case) == serial[case]
+
+
+@pytest.mark.parametrize("country", ["DEU", "Germany", "XX", "de "])
+def test_residency_rule_matching_no_user_is_an_error_naming_it(country: str) -> None:
+    users = pd.DataFrame(
+        {"lat": [50.1, 48.9, 40.7], "lon": [8.7, 2.4, -74.0], "country_code": ["DE", "FR", "US"]}
+    )
+    sites = pd.DataFrame({"lat": [50.1, 38.9], "lon": [8.7, -77.4]}, index=["fra", "iad"])
+    cost = pd.DataFrame([[1.0, 80.0], [10.0, 85.0], [75.0, 5.0]], index=users.index, columns=sites.index)
+    if country == "de ":  # a wrong case or spaces is the same code: the rule applies
+        res = optimize_placement(users, sites, 1, cost_ms=cost, residency={country: ["fra"]})
+        assert res.sites == ["fra"]
+        return
+    with pytest.raises(UnknownNameError, match=re.escape(repr(country))):
+        optimize_placement(users, sites, 1, cost_ms=cost, residency={country: ["fra"]})
+
+
+def test_country_codes_are_normalised_on_both_sides() -> None:
+    """Users' codes in lower case or with spaces match an upper-case rule (one normalisation)."""
+    users = pd.DataFrame({"lat": [50.1, 40.7], "lon": [8.7, -74.0], "country_code": [" de", "us"]})
+    sites = pd.DataFrame({"lat": [50.1, 38.9], "lon": [8.7, -77.4]}, index=["fra", "iad"])
+    cost = pd.DataFrame([[70.0, 60.0], [75.0, 5.0]], index=users.index, columns=sites.index)
+    free = optimize_placement(users, sites, 1, cost_ms=cost)
+    assert free.sites == ["iad"]
+    ruled = optimize_placement(users, sites, 1, cost_ms=cost, residency={"DE": ["fra"]})
+    assert ruled.sites == ["fra"]
+
+
+def test_private_placement_names_stay_inside_the_subpackage() -> None:
+    """No module outside cloudgeo.placement imports a private name from it, and placement imports
+    no private name from another cloudgeo module."""
+    import ast
+    from pathlib import Path
+
+    root = Path(placement.__file__).parent.parent
+    crossings = []
+    for path in sorted(root.rglob("*.py")):
+        inside = "placement" in path.relative_to(root).parts
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cloudgeo")):
+                continue
+            target_inside = node.module.startswith("cloudgeo.placement")
+            private = [a.name for a in node.names if a.name.startswith("_")]
+            if private and inside != target_inside and (inside or target_inside):
+                crossings.append(f"{path}: from {node.module} import {private}")
+    assert crossings == []
