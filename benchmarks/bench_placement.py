@@ -21,13 +21,17 @@ Run::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import time
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from cloudgeo import catalog, latency, population
-from cloudgeo.placement import optimize_placement
+from cloudgeo.placement import optimize_placement, prepare_cost
+from cloudgeo.placement.exact.fastpaths import FastPaths, fast_paths
 
 
 def spopt_pmedian(cost: np.ndarray, weights: np.ndarray, k: int) -> tuple[float, list[int], float]:
@@ -42,6 +46,40 @@ def spopt_pmedian(cost: np.ndarray, weights: np.ndarray, k: int) -> tuple[float,
     chosen = [j for j in range(cost.shape[1]) if (model.fac_vars[j].value() or 0) > 0.5]
     value = float(cost[:, chosen].min(axis=1) @ weights / weights.sum())
     return value, chosen, elapsed
+
+
+FAST_PATH_CASES = [
+    (k, objective) for objective in ("p50", "p90", "p95", "worst", "coverage") for k in (2, 3, 4, 5, 6)
+]
+
+
+def _solve_all(users: pd.DataFrame, regions: pd.DataFrame, prepared: Any) -> tuple[float, list[Any]]:
+    out = []
+    t0 = time.perf_counter()
+    for k, objective in FAST_PATH_CASES:
+        res = optimize_placement(users, regions, k, objective=objective, cost_ms=prepared, threshold_ms=50.0)
+        out.append((res.sites, res.objective_value, res.method))
+    return time.perf_counter() - t0, out
+
+
+def fast_path_table(users: pd.DataFrame, regions: pd.DataFrame, cost: pd.DataFrame) -> None:
+    """Time the explorer's solves (prepared matrix) with every fast path on, each off, all off."""
+    print(
+        f"\n== exact fast paths: {len(FAST_PATH_CASES)} explorer solves (p50/p90/p95/worst/coverage50, "
+        "k=2..6, prepared matrix) =="
+    )
+    prepared = prepare_cost(users, regions, cost).warm_up()
+    base_t, base = _solve_all(users, regions, prepared)
+    base_t = min(base_t, _solve_all(users, regions, prepared)[0])
+    print(f"{'switched off':>14} {'total s':>8} {'vs all on':>9}  same results")
+    print(f"{'(none)':>14} {base_t:>8.3f} {1.0:>8.2f}x  yes")
+    names = [f.name for f in dataclasses.fields(FastPaths)]
+    for off in [*([n] for n in names), names]:
+        with fast_paths(**dict.fromkeys(off, False)):
+            t, got = min(_solve_all(users, regions, prepared) for _ in range(2))
+        label = "all" if len(off) > 1 else off[0]
+        same = "yes" if [g[:2] for g in got] == [b[:2] for b in base] else "NO"
+        print(f"{label:>14} {t:>8.3f} {t / base_t:>8.2f}x  {same}")
 
 
 def main() -> None:
@@ -92,6 +130,14 @@ def main() -> None:
         )
     del res4
 
+    fast_path_table(users, regions, cost)
+
+    try:
+        import pulp  # type: ignore[import-untyped]  # noqa: F401
+        import spopt  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        print("\n(spopt/pulp not installed: pip install -e .[bench] for the spopt baseline)")
+        return
     print(f"\n== baseline: spopt PMedian.from_cost_matrix + CBC (PuLP), {args.spopt_users} largest cities ==")
     top = users["weight"].sort_values(ascending=False, kind="stable").index[: args.spopt_users]
     sub_users = users.loc[top]

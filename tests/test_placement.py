@@ -10,6 +10,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cloudgeo import placement
 from cloudgeo.errors import (
@@ -1435,22 +1437,39 @@ def test_bounded_combos_keep_every_choice_whose_sites_may_cover_enough(seed: int
 
 
 def test_highs_options_unknown_to_the_solver_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An extra HiGHS option this scipy's HiGHS lacks is dropped once; the solve goes on."""
-    _patch(monkeypatch, "_HIGHS_EXTRA_OPTIONS", {"no_such_highs_option": True})
-    sets = np.array([[True, False], [False, True]])
-    core = P_milp._milp_core(
-        2, 1, (sets, np.array([1.0, 2.0])), np.zeros((0, 2), dtype=bool), [], time_limit_s=None
+    """An extra HiGHS option this scipy's HiGHS lacks is left out (found once); the solve goes on."""
+    monkeypatch.setattr(
+        P_milp,
+        "_HIGHS_EXTRA_OPTIONS",
+        {"no_such_highs_option": True, "mip_heuristic_run_feasibility_jump": False},
     )
-    assert core.chosen is not None
-    assert core.chosen.tolist() == [False, True]
-    assert P_milp._HIGHS_EXTRA_OPTIONS == {}
+    P_milp._highs_extra_options.cache_clear()
+    try:
+        assert P_milp._highs_extra_options() == {"mip_heuristic_run_feasibility_jump": False}
+        sets = np.array([[True, False], [False, True]])
+        core = P_milp._milp_core(
+            2, 1, (sets, np.array([1.0, 2.0])), np.zeros((0, 2), dtype=bool), [], time_limit_s=None
+        )
+        assert core.chosen is not None
+        assert core.chosen.tolist() == [False, True]
+    finally:
+        P_milp._highs_extra_options.cache_clear()
 
 
 def test_highs_extra_options_are_kept_and_reach_the_solver() -> None:
-    """The feasibility-jump switch is known to this HiGHS: kept after a solve, and no warning."""
-    sets = np.array([[True, False], [False, True]])
-    P_milp._milp_core(2, 1, (sets, np.array([1.0, 2.0])), np.zeros((0, 2), dtype=bool), [], time_limit_s=None)
-    assert P_milp._HIGHS_EXTRA_OPTIONS == {"mip_heuristic_run_feasibility_jump": False}
+    """The feasibility-jump switch is known to this HiGHS: passed to every solve, read-only."""
+    seen: list[dict[str, object]] = []
+
+    def spy(*args: object, options: dict[str, object], **kw: object) -> object:
+        seen.append(options)
+        from scipy.optimize import milp
+
+        return milp(*args, options=options, **kw)  # type: ignore[arg-type]
+
+    P_milp._run_milp(spy, np.ones(1), np.ones(1, dtype=np.int64), (0, 1), [], {"mip_rel_gap": 0.0})
+    assert seen == [{"mip_rel_gap": 0.0, "mip_heuristic_run_feasibility_jump": False}]
+    with pytest.raises(TypeError):
+        P_milp._highs_extra_options()["x"] = 1  # type: ignore[index]
 
 
 def test_greedy_picks_are_kept_per_objective_sites_and_weights() -> None:
@@ -1762,3 +1781,69 @@ def test_private_placement_names_stay_inside_the_subpackage() -> None:
             if private and inside != target_inside and (inside or target_inside):
                 crossings.append(f"{path}: from {node.module} import {private}")
     assert crossings == []
+
+
+# ---- the exact fast paths against the plain path ---------------------------------------------
+
+_ALL_OFF = {"listing": False, "covering": False, "swap": False, "hitting_set": False, "jump": False}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 10**6),
+    st.integers(5, 11),
+    st.integers(1, 4),
+    st.sampled_from(["p50", "p90", "p99", "worst", "coverage"]),
+    st.sampled_from([None, "must", "exclude", "residency"]),
+    st.sampled_from([None, *_ALL_OFF]),
+    st.booleans(),
+)
+def test_fast_paths_give_the_plain_paths_result(
+    seed: int, n_sites: int, k: int, objective: str, constraint: str | None, only_off: str | None, milp: bool
+) -> None:
+    """Every exact fast path (each one off, or all off) gives the plain bisection's sites, value,
+    gap and method on random problems with ties and zero weights."""
+    users, sites, cost = tie_instance(seed % 1000, n_users=60, n_sites=n_sites)
+    kw: dict[str, object] = {"cost_ms": cost, "objective": objective, "threshold_ms": float(np.median(cost))}
+    if constraint == "must":
+        kw["must_include"] = ["s1"]
+        k = max(k, 2)
+    elif constraint == "exclude":
+        kw["exclude"] = ["s0"]
+    elif constraint == "residency":
+        kw["residency"] = {str(users["country_code"].iloc[0]): ["s1", "s2"]}
+    switches = {only_off: False} if only_off is not None else _ALL_OFF
+    with pytest.MonkeyPatch.context() as m:
+        if milp:  # the covering problems go to the integer program (where the swap path runs);
+            # the listing, an enumeration and so named, is then off in both
+            _patch(m, "_ENUM_MAX_PAIRS", 0)
+            _patch(m, "_FILTER_MAX_COMBOS", 0)
+        _compare_fast_and_plain(users, sites, k, kw, switches)
+
+
+def _compare_fast_and_plain(
+    users: pd.DataFrame, sites: pd.DataFrame, k: int, kw: dict[str, object], switches: dict[str, bool]
+) -> None:
+    try:
+        fast = optimize_placement(users, sites, k, **kw)  # type: ignore[arg-type]
+    except InfeasibleError:
+        with P_fast.fast_paths(**switches), pytest.raises(InfeasibleError):
+            optimize_placement(users, sites, k, **kw)  # type: ignore[arg-type]
+        return
+    with P_fast.fast_paths(**switches):
+        plain = optimize_placement(users, sites, k, **kw)  # type: ignore[arg-type]
+    assert (fast.sites, fast.objective_value, fast.gap) == (plain.sites, plain.objective_value, plain.gap)
+    assert fast.method == plain.method
+
+
+def test_fast_paths_switch_per_thread() -> None:
+    import threading
+
+    seen: list[bool] = []
+    with P_fast.fast_paths(listing=False):
+        assert not P_fast.enabled().listing
+        thread = threading.Thread(target=lambda: seen.append(P_fast.enabled().listing))
+        thread.start()
+        thread.join()
+    assert seen == [True]
+    assert P_fast.enabled() == P_fast.FastPaths()

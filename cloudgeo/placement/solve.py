@@ -14,7 +14,12 @@ from cloudgeo.errors import (
     InfeasibleError,
 )
 from cloudgeo.placement._types import BoolArray, FloatArray
-from cloudgeo.placement.exact.fastpaths import _coverage_by_filter, _covering_tie_break, _filter_applies
+from cloudgeo.placement.exact.fastpaths import (
+    _coverage_by_filter,
+    _covering_tie_break,
+    _filter_applies,
+    enabled,
+)
 from cloudgeo.placement.exact.median import _solve_mean
 from cloudgeo.placement.exact.threshold import _max_coverage, _solve_threshold
 from cloudgeo.placement.greedy import _greedy
@@ -77,7 +82,11 @@ def _solve(
         return chosen, used, gap, greedy_value
     if objective == "coverage":
         assert threshold_ms is not None
-        if greedy_value is not None and _filter_applies(prob, side, time_limit_s, prefer):
+        if (
+            greedy_value is not None
+            and enabled().listing
+            and _filter_applies(prob, side, time_limit_s, prefer)
+        ):
             fast = _coverage_by_filter(prob, threshold_ms, greedy_value, prefer)
             if fast is not None:
                 return fast[0], fast[1], 0.0, greedy_value
@@ -89,7 +98,7 @@ def _solve(
         # tie-break: lowest mean among the maximal-coverage choices (listed when few, else a MILP)
         tb = (
             _covering_tie_break(prob, "coverage", None, share, threshold_ms)
-            if not side and time_limit_s is None
+            if not side and time_limit_s is None and enabled().covering
             else None
         )
         if tb is None:
@@ -113,7 +122,8 @@ def _solve(
         return chosen, used, 0.0, greedy_value
     t_star = _value(prob, chosen, objective, q, None)
     # the lowest-mean optimal choice: listed when the optimal choices are few, else a MILP
-    tb = _covering_tie_break(prob, objective, q, t_star) if not side and time_limit_s is None else None
+    listable = not side and time_limit_s is None and enabled().covering
+    tb = _covering_tie_break(prob, objective, q, t_star) if listable else None
     if tb is None and objective == "worst":
         sets, _ = _cover_sets(prob, t_star, positive_only=True)
         tb, _, _, _ = _solve_mean(prob, side, sets, time_limit_s, prefer, chosen)

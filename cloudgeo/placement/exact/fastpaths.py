@@ -1,17 +1,23 @@
 """Optional exact fast paths; the plain path (bisection + core solver) is their oracle.
 
-Each is switchable off (:data:`FAST_PATHS`, :func:`fast_paths`): ``listing`` (bit-mask listing
-of every choice at least as good as the greedy one, for small C(n, r)), ``covering`` (branch and
-bound listing of the optimal choices for the lowest-mean tie-break), ``swap`` (a heuristic
-choice, greedy covering then best swaps, that proves a threshold feasible without the MILP) and
-``hitting_set`` (constraint generation with a small hitting-set search for ``"worst"``).
+Each is switched by a field of :class:`FastPaths` (all on by default; :func:`fast_paths`
+switches some off in a ``with`` block, per thread): ``listing`` (bit-mask listing of every
+choice at least as good as the greedy one, for small C(n, r)), ``covering`` (branch and bound
+listing of the optimal choices for the lowest-mean tie-break), ``swap`` (a heuristic choice,
+greedy covering then best swaps, that shows a percentile threshold feasible without the MILP),
+``hitting_set`` (constraint generation with a small hitting-set search for ``"worst"``) and
+``jump`` (the percentile bisection jumps to the percentile of each choice it meets). With all
+off a solve is the plain bisection; the results are the same (tests/test_placement.py).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import dataclasses
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +27,46 @@ from cloudgeo.placement._types import BoolArray, FloatArray, IntArray, Masks
 from cloudgeo.placement.exact.aggregate import _aggregate_users
 from cloudgeo.placement.objectives import _QUANTILE_RTOL
 from cloudgeo.placement.problem import _cover_sets, _Problem, _value
+
+
+@dataclass(frozen=True)
+class FastPaths:
+    """Which exact fast paths run (see the module docstring); all on by default."""
+
+    listing: bool = True
+    covering: bool = True
+    swap: bool = True
+    hitting_set: bool = True
+    jump: bool = True
+
+
+_ACTIVE: contextvars.ContextVar[FastPaths] = contextvars.ContextVar(
+    "placement_fast_paths",
+    default=FastPaths(),  # noqa: B039 - frozen: never mutated
+)
+
+
+def enabled() -> FastPaths:
+    """Return the fast paths switched on in this thread (context)."""
+    return _ACTIVE.get()
+
+
+@contextlib.contextmanager
+def fast_paths(**switches: bool) -> Iterator[FastPaths]:
+    """Switch fast paths on or off within a ``with`` block (this thread or task only).
+
+    Examples
+    --------
+    >>> with fast_paths(listing=False, jump=False) as active:
+    ...     active.listing
+    False
+    """
+    token = _ACTIVE.set(dataclasses.replace(_ACTIVE.get(), **switches))
+    try:
+        yield _ACTIVE.get()
+    finally:
+        _ACTIVE.reset(token)
+
 
 # the filtered enumeration is tried when the choices of the free sites are at most this many
 _FILTER_MAX_COMBOS = 300_000

@@ -6,9 +6,12 @@ costs more than it saves).
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -91,8 +94,40 @@ def _milp_core(
 # it does so). The feasibility-jump primal heuristic (HiGHS >= 1.9) costs more than it saves on
 # these small covering models: off, the 72 solves of the world-cities placements (k 2-10, every
 # objective) take ~30 % less time, and the solver still closes the gap to 0 (only which of two
-# equally good choices is returned can change). Dropped if the HiGHS in scipy lacks the option.
-_HIGHS_EXTRA_OPTIONS: dict[str, Any] = {"mip_heuristic_run_feasibility_jump": False}
+# equally good choices is returned can change). Left out if the HiGHS in scipy lacks the option
+# (see _highs_extra_options).
+_HIGHS_EXTRA_OPTIONS: Mapping[str, Any] = MappingProxyType({"mip_heuristic_run_feasibility_jump": False})
+
+
+@functools.cache
+def _highs_extra_options() -> Mapping[str, Any]:
+    """Return the extra HiGHS options this scipy/HiGHS accepts, found once by a one-variable solve.
+
+    An option it does not know (scipy warns that it skips it, or fails to set it) is left out;
+    the answer is kept for the process (read-only).
+    """
+    from scipy.optimize import Bounds, LinearConstraint, OptimizeWarning, milp
+
+    accepted: dict[str, Any] = dict(_HIGHS_EXTRA_OPTIONS)
+    constraint = LinearConstraint(np.ones((1, 1)), 1.0, np.inf)
+    probe: Any = milp  # the extra options are not in scipy's typed option set
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            probe(
+                np.ones(1),
+                integrality=np.ones(1, dtype=np.int64),
+                bounds=Bounds(np.zeros(1), np.ones(1)),
+                constraints=[constraint],
+                options=accepted,
+            )
+    except (AttributeError, ValueError, TypeError):
+        return MappingProxyType({})
+    for w in caught:
+        if issubclass(w.category, OptimizeWarning) and "Unrecognized options" in str(w.message):
+            for key in [key for key in accepted if repr(key) in str(w.message)]:
+                del accepted[key]
+    return MappingProxyType(accepted)
 
 
 def _run_milp(
@@ -103,43 +138,23 @@ def _run_milp(
     constraints: list[Any],
     options: dict[str, Any],
 ) -> Any:
-    """``scipy.optimize.milp`` with :data:`_HIGHS_EXTRA_OPTIONS` when this HiGHS knows them.
+    """``scipy.optimize.milp`` with the extra HiGHS options this HiGHS accepts.
 
-    An extra option this HiGHS does not know (scipy warns and skips it, or fails to set it) is
-    dropped for the later solves; scipy's other warnings pass on as they are.
+    scipy warns that it passes them to HiGHS verbatim: that warning (about them only) is not
+    passed on; every other warning is.
     """
-    from scipy.optimize import OptimizeWarning
-
-    def run(extra: dict[str, Any]) -> Any:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            res = milp(
-                c,
-                integrality=integrality,
-                bounds=bounds,
-                constraints=constraints,
-                options={**options, **extra},
-            )
-        for w in caught:
-            text = str(w.message)
-            if "Unrecognized options detected" in text and all(repr(key) not in text for key in options):
-                # about the extra options only: passed on verbatim (RuntimeWarning), or unknown to
-                # this HiGHS and skipped (OptimizeWarning): then not passed again
-                if issubclass(w.category, OptimizeWarning):
-                    for key in [key for key in extra if repr(key) in text]:
-                        _HIGHS_EXTRA_OPTIONS.pop(key, None)
-                continue
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        return res
-
-    if not _HIGHS_EXTRA_OPTIONS:
-        return run({})
-    try:
-        return run(dict(_HIGHS_EXTRA_OPTIONS))
-    except (AttributeError, ValueError, TypeError):
-        res = run({})  # raises again if the extra options were not the cause
-        _HIGHS_EXTRA_OPTIONS.clear()  # a HiGHS that cannot take them: not tried again
-        return res
+    extra = _highs_extra_options()
+    with warnings.catch_warnings():
+        if extra:
+            listed = re.escape(f"Unrecognized options detected: {set(extra)!r}")
+            warnings.filterwarnings("ignore", message=listed, category=RuntimeWarning)
+        return milp(
+            c,
+            integrality=integrality,
+            bounds=bounds,
+            constraints=constraints,
+            options={**options, **extra},
+        )
 
 
 def _warm_solvers() -> None:

@@ -14,7 +14,13 @@ import numpy as np
 
 from cloudgeo.placement._types import BoolArray, FloatArray
 from cloudgeo.placement.exact.core import _core_method, _solve_core
-from cloudgeo.placement.exact.fastpaths import _filter_applies, _min_worst, _swap_cover, _threshold_by_filter
+from cloudgeo.placement.exact.fastpaths import (
+    _filter_applies,
+    _min_worst,
+    _swap_cover,
+    _threshold_by_filter,
+    enabled,
+)
 from cloudgeo.placement.objectives import _QUANTILE_RTOL, _weighted_quantile
 from cloudgeo.placement.problem import _cover_sets, _Problem, _served_rows, _value
 
@@ -120,7 +126,10 @@ def _solve_threshold(
 
     # percentile thresholds solved by MILP (no side constraint, residency rule or time limit):
     # a feasible threshold is first tried with a heuristic choice (see attempt_core)
-    heuristic = objective != "worst" and not side and time_limit_s is None and not len(prob.hard)
+    fast = enabled()
+    heuristic = (
+        objective != "worst" and not side and time_limit_s is None and not len(prob.hard) and fast.swap
+    )
     # covered weight that surely passes the test at t whatever the rounding and the MILP's
     # absolute gap (HiGHS default 1e-6)
     sure_margin = 2e-6 + 8.0 * float(np.finfo(np.float64).eps) * len(prob.w)
@@ -169,13 +178,13 @@ def _solve_threshold(
 
     if not len(values):
         return None, True, math.inf, "enumeration", False
-    if seed is not None and _filter_applies(prob, side, time_limit_s, prefer):
+    if seed is not None and fast.listing and _filter_applies(prob, side, time_limit_s, prefer):
         # every choice better than the seed listed exactly: the optimum and its mean tie-break
         # at once (an enumeration of the choices, so named)
         listed = _threshold_by_filter(prob, objective, q, values, seed)
         if listed is not None:
             return listed[0], True, float(values[listed[1]]), "enumeration", True
-    if objective == "worst" and not side and time_limit_s is None and len(free) <= 64:
+    if objective == "worst" and not side and time_limit_s is None and len(free) <= 64 and fast.hitting_set:
         # the optimum and a choice reaching it, found by constraint generation on few users; the
         # method named is the one of the bisection's last step (the tie-break by the mean then
         # decides among the optimal choices, whichever one this is)
@@ -186,7 +195,7 @@ def _solve_threshold(
             if h_opt < len(values) and values[h_opt] == t_opt:
                 last = _last_bisection_step(len(values), h_opt)
                 return chosen_opt, True, t_opt, method_at(float(values[last])), False
-    if objective != "worst" and not side and time_limit_s is None:
+    if objective != "worst" and not side and time_limit_s is None and fast.jump:
         assert q is not None
 
         def jump(chosen: BoolArray | None, lo: int, hi: int) -> tuple[int, bool] | None:
