@@ -925,7 +925,8 @@ def test_exact_mean_is_exact_whatever_the_seed_depth(seed: int) -> None:
         worst_first = np.zeros(len(sites), dtype=bool)
         worst_first[np.argsort(-(w @ c))[:k]] = True
         for seed_choice in (worst_first, np.eye(len(sites), dtype=bool)[0]):
-            chosen, proven, _, _ = P_median._solve_mean(prob, [], None, None, "auto", seed_choice)
+            mean = P_median._solve_mean(prob, [], None, None, "auto", seed_choice)
+            chosen, proven = mean.chosen, mean.proven
             assert chosen is not None
             assert proven
             value = w @ c[:, chosen].min(axis=1) / w.sum()

@@ -177,20 +177,20 @@ def optimize_placement(
     )
     t1 = time.perf_counter()
     _check_residency(prob, time_limit_s)
-    chosen, used, gap, greedy_value = _solve(prob, obj, q, thr, share, method, time_limit_s, "auto")
+    solution = _solve(prob, obj, q, thr, share, method, time_limit_s, "auto")
     solve_time = time.perf_counter() - t1
     return _build_result(
         users_df,
         cand_ids,
         full,
         prob,
-        chosen,
+        solution.chosen,
         obj,
         q,
         thr,
-        used,
-        gap,
-        greedy_value,
+        solution.method,
+        solution.gap,
+        solution.greedy_value,
         solve_time,
         thresholds_ms,
     )

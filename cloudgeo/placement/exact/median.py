@@ -9,6 +9,7 @@ optimum of the truncated problem is priced exactly, which proves it optimal.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,6 +23,16 @@ from cloudgeo.placement.problem import _Problem
 _MAX_PREFIX_ENTRIES = 4_000_000
 
 
+@dataclass(frozen=True)
+class _Mean:
+    """An exact mean answer: the choice (None: none found), a lower bound on the mean [ms]."""
+
+    chosen: BoolArray | None
+    proven: bool
+    bound: float
+    method: str
+
+
 def _solve_mean(
     prob: _Problem,
     covers: Sequence[tuple[BoolArray, FloatArray, float]],
@@ -29,10 +40,8 @@ def _solve_mean(
     time_limit_s: float | None,
     prefer: str,
     seed: BoolArray | None = None,
-) -> tuple[BoolArray | None, bool, float, str]:
+) -> _Mean:
     """Exact weighted-mean minimisation (radius formulation), with optional cover/hard constraints.
-
-    Returns (chosen, proven, lower bound on the mean, method).
 
     Each user's prefix sets are built only down to a depth; dropping the deeper (non-negative)
     terms gives a relaxation: relaxed(S) <= mean(S) for every choice S. When the relaxed optimum
@@ -83,7 +92,7 @@ def _solve_mean(
             int(free.sum()), r, obj, hard_r, covers_r, time_limit_s=time_limit_s, prefer=prefer
         )
         if core.chosen is None:
-            return None, core.proven, const + core.bound, core.method
+            return _Mean(None, core.proven, const + core.bound, core.method)
         chosen = must.copy()
         chosen[np.flatnonzero(free)[core.chosen]] = True
         served, _ = _served(cost, chosen)
@@ -91,10 +100,10 @@ def _solve_mean(
         relaxed = const + core.value
         truncated = depth < full_depth
         if not truncated.any() or true_value <= relaxed + 1e-9 * max(1.0, abs(relaxed)):
-            return chosen, core.proven, const + core.bound, core.method
+            return _Mean(chosen, core.proven, const + core.bound, core.method)
         # some users are served beyond their truncated depth: deepen those and solve again
         rank = _ranks(srt, served)
         grow = truncated & (rank > depth)
         if not grow.any():
-            return chosen, core.proven, const + core.bound, core.method
+            return _Mean(chosen, core.proven, const + core.bound, core.method)
         depth = np.where(grow, np.minimum(full_depth, np.maximum(2 * depth + 1, rank)), depth)
