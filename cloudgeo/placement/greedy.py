@@ -10,8 +10,10 @@ candidate index. The picks do not depend on ``k``: a prepared matrix keeps them.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +24,17 @@ from cloudgeo.placement.objectives import _QUANTILE_RTOL, _objective_columns, _q
 from cloudgeo.placement.problem import _Problem
 
 _QUANTILE_BINS = 2048
+
+
+@dataclass
+class _Bound:
+    """The best percentile met in a greedy step and the users served beyond it (for pruning)."""
+
+    w_beyond: FloatArray  # the weights of the users beyond it
+    w_out: FloatArray  # the same for every user, 0 for those within (with site orders)
+    best: float = math.inf
+    beyond: IntArray | None = None  # users now served beyond the best value met
+    within: float = 0.0  # weight now served within the best value met
 
 
 class _GreedyColumns:
@@ -100,88 +113,116 @@ class _GreedyColumns:
         three quarters of the users are beyond ``x`` (else it costs about what it saves). The
         worst RTT is at most ``x`` when ``j`` serves within ``x`` every user now beyond it.
         """
-        out = np.full(len(options), np.inf)
         order = (
             np.argsort(self.previous[options], kind="stable")
             if prune and self.previous is not None
             else np.arange(len(options))
         )
+        if self.q is None:
+            out = self._worst_columns(cur, options, order, prune)
+        else:
+            out = self._percentile_columns(cur, options, order, prune)
+        self._remember(options, out)
+        return out
+
+    def _worst_columns(self, cur: FloatArray, options: IntArray, order: IntArray, prune: bool) -> FloatArray:
+        out = np.full(len(options), np.inf)
         best = math.inf
         beyond: IntArray | None = None  # users now served beyond the best value met
-        if self.q is None:
-            cur_pos = cur if self.pos is None else cur[self.pos]
-            row = np.empty(len(cur_pos))
-            for i in order:
-                site = self.cost_t[self.rows[options[i]]]
-                if beyond is not None and not bool((site[beyond] <= best).all()):
-                    continue  # some user stays beyond the best value: surely worse
-                np.minimum(cur_pos, site, out=row)
-                out[i] = row.max()
-                if prune and out[i] < best:
-                    best = float(out[i])
-                    beyond = np.flatnonzero(cur_pos > best)
-            self._remember(options, out)
-            return out
-        cur_bin = self.cur_bin
-        assert cur_bin is not None
-        w, target = self.w, self.target
+        cur_pos = cur if self.pos is None else cur[self.pos]
+        row = np.empty(len(cur_pos))
+        for i in order:
+            site = self.cost_t[self.rows[options[i]]]
+            if beyond is not None and not bool((site[beyond] <= best).all()):
+                continue  # some user stays beyond the best value: surely worse
+            np.minimum(cur_pos, site, out=row)
+            out[i] = row.max()
+            if prune and out[i] < best:
+                best = float(out[i])
+                beyond = np.flatnonzero(cur_pos > best)
+        return out
+
+    def _percentile_columns(
+        self, cur: FloatArray, options: IntArray, order: IntArray, prune: bool
+    ) -> FloatArray:
+        out = np.full(len(options), np.inf)
+        bound = _Bound(w_beyond=self.w, w_out=self.w)
         row = np.empty(len(cur))
         brow = np.empty(len(cur), dtype=np.int16)
         unsure = []
-        within = 0.0  # weight now served within the best value met
-        w_beyond = w  # the weights of the users beyond it
-        w_out = w  # the same for every user, 0 for those within (with site orders)
         orders = self.site_orders() if prune and self.site_orders is not None else None
         for i in order:
-            j = options[i]
-            jr = self.rows[j]
-            if beyond is not None:
-                # the users site j serves within the best value are a prefix of its order: summed
-                # there when shorter than the list of users beyond it
-                near = (
-                    int(np.searchsorted(orders[1][jr], best, side="right"))
-                    if orders is not None
-                    else len(cur)
-                )
-                if orders is not None and near <= len(beyond):
-                    gained = float(w_out[orders[0][jr, :near]].sum())
-                else:
-                    gained = float(w_beyond @ (self.cost_t[jr, beyond] <= best))
-                if within + gained < target - self.margin:
-                    continue  # its percentile is surely above the best value
-            np.minimum(cur_bin, self.bins_t[jr], out=brow)
-            cum = np.cumsum(np.bincount(brow, weights=w, minlength=_QUANTILE_BINS))
-            b = min(int(np.searchsorted(cum, target, side="left")), _QUANTILE_BINS - 1)
-            below = float(cum[b - 1]) if b else 0.0
-            idx = np.flatnonzero(brow == b)
-            vals = np.minimum(cur[idx], self.cost_t[jr, idx], out=row[: len(idx)])
-            srt = np.argsort(vals, kind="stable")
-            cw = below + np.cumsum(w[idx][srt])
-            at = int(np.searchsorted(cw, target, side="left"))
-            if at == len(cw):
+            jr = int(self.rows[options[i]])
+            if bound.beyond is not None and self._surely_above(jr, bound, orders):
+                continue  # its percentile is surely above the best value
+            value, sure = self._binned_quantile(cur, jr, row, brow)
+            if value is None:
                 unsure.append(i)
                 continue
-            out[i] = vals[srt[at]]
-            before = float(cw[at - 1]) if at else below
-            if cw[at] - target <= self.margin or target - before <= self.margin:
+            out[i] = value
+            if not sure:
                 unsure.append(i)
-            elif prune and self.added and out[i] < best:
-                best = float(out[i])
-                beyond = np.flatnonzero(cur > best)
-                if orders is None and 4 * len(beyond) > 3 * len(cur):
-                    beyond = None  # the test by users beyond would cost about what it saves
-                else:
-                    w_beyond = w[beyond]
-                    within = float(self.total - w_beyond.sum())
-                    if orders is not None:
-                        w_out = np.where(cur > best, w, 0.0)
+            elif prune and self.added and value < bound.best:
+                self._tighten(bound, cur, value, orders is not None)
         if unsure:
             if self.grid is None:
                 self.grid = np.unique(self.cost)
             served = np.minimum(cur[:, None], self.cost[:, options])
-            out[unsure] = _quantile_columns_on_grid(served, w, self.q, self.grid)[unsure]
-        self._remember(options, out)
+            assert self.q is not None
+            out[unsure] = _quantile_columns_on_grid(served, self.w, self.q, self.grid)[unsure]
         return out
+
+    def _surely_above(self, jr: int, bound: _Bound, orders: tuple[IntArray, FloatArray] | None) -> bool:
+        """Return whether site row ``jr`` surely leaves the percentile above ``bound.best``.
+
+        The users site ``jr`` serves within the best value are a prefix of its order: summed
+        there when shorter than the list of users beyond it.
+        """
+        beyond = bound.beyond
+        assert beyond is not None
+        near = int(np.searchsorted(orders[1][jr], bound.best, side="right")) if orders is not None else 0
+        if orders is not None and near <= len(beyond):
+            gained = float(bound.w_out[orders[0][jr, :near]].sum())
+        else:
+            gained = float(bound.w_beyond @ (self.cost_t[jr, beyond] <= bound.best))
+        return bound.within + gained < self.target - self.margin
+
+    def _binned_quantile(
+        self, cur: FloatArray, jr: int, row: FloatArray, brow: npt.NDArray[np.int16]
+    ) -> tuple[float | None, bool]:
+        """Return the percentile of ``min(cur, site row jr)`` and whether it is clear of the rounding.
+
+        None when the bin count cannot place it (decided again on the grid).
+        """
+        assert self.cur_bin is not None
+        w, target = self.w, self.target
+        np.minimum(self.cur_bin, self.bins_t[jr], out=brow)
+        cum = np.cumsum(np.bincount(brow, weights=w, minlength=_QUANTILE_BINS))
+        b = min(int(np.searchsorted(cum, target, side="left")), _QUANTILE_BINS - 1)
+        below = float(cum[b - 1]) if b else 0.0
+        idx = np.flatnonzero(brow == b)
+        vals = np.minimum(cur[idx], self.cost_t[jr, idx], out=row[: len(idx)])
+        srt = np.argsort(vals, kind="stable")
+        cw = below + np.cumsum(w[idx][srt])
+        at = int(np.searchsorted(cw, target, side="left"))
+        if at == len(cw):
+            return None, False
+        before = float(cw[at - 1]) if at else below
+        sure = not (cw[at] - target <= self.margin or target - before <= self.margin)
+        return float(vals[srt[at]]), sure
+
+    def _tighten(self, bound: _Bound, cur: FloatArray, value: float, with_orders: bool) -> None:
+        """Make ``value`` the best value met and list the users now served beyond it."""
+        bound.best = value
+        beyond = np.flatnonzero(cur > value)
+        if not with_orders and 4 * len(beyond) > 3 * len(cur):
+            bound.beyond = None  # the test by users beyond would cost about what it saves
+            return
+        bound.beyond = beyond
+        bound.w_beyond = self.w[beyond]
+        bound.within = float(self.total - bound.w_beyond.sum())
+        if with_orders:
+            bound.w_out = np.where(cur > value, self.w, 0.0)
 
     def _remember(self, options: IntArray, out: FloatArray) -> None:
         """Keep this step's values (skipped options: their last value) to order the next step."""
@@ -193,14 +234,7 @@ class _GreedyColumns:
 
 def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float | None) -> BoolArray | None:
     """Add sites one at a time (from must_include), each the best next site; None if residency unmet."""
-    # only residency rules put inf in the cost (validated finite otherwise)
-    is_finite = np.isfinite(prob.cost) if len(prob.hard) else None
-    if is_finite is None or is_finite.all():  # the usual case: no copy needed
-        cost = prob.cost
-    else:
-        finite = prob.cost[is_finite]
-        penalty = 10.0 * float(finite.max() if finite.size else 1.0) + 1000.0
-        cost = np.where(is_finite, prob.cost, penalty)
+    cost = _penalised_cost(prob)
     chosen = prob.must.copy()
     # the picks made before on this problem with another k (a prepared matrix keeps them)
     key = (objective, q, threshold_ms)
@@ -212,93 +246,127 @@ def _greedy(prob: _Problem, objective: str, q: float | None, threshold_ms: float
         chosen[path] = True
     cur = cost[:, chosen].min(axis=1) if chosen.any() else np.full(len(cost), np.inf)
     transposed = prob.reuse.transposed() if prob.reuse is not None and cost is prob.cost else None
-    fast = (
-        _GreedyColumns(cost, prob.w, objective, q, transposed, prob.reuse.site_orders if prob.reuse else None)
-        if objective == "worst" or q is not None
-        else None
-    )
-    if fast is not None:
+    step = _GreedyStep(prob, objective, q, threshold_ms, cost, transposed)
+    if step.fast is not None:
         for j in np.flatnonzero(chosen):
-            fast.add(int(j))
-    # coverage: the users within the threshold of each site
-    covered: list[IntArray] | None = None
-    if objective == "coverage" and threshold_ms is not None:
-        if transposed is not None:
-            cost_t, t_rows = transposed
-            covered = [np.flatnonzero(cost_t[t_rows[j]] <= threshold_ms) for j in range(cost.shape[1])]
-        else:
-            covered = [np.flatnonzero(col) for col in (cost <= threshold_ms).T]
-    site_rows: list[tuple[FloatArray, IntArray]] = []
-
-    def site_row(j: int) -> FloatArray:
-        """Site ``j``'s RTTs as a contiguous row (of the prepared matrix, or a transposed copy)."""
-        if not site_rows:
-            site_rows.append(
-                transposed if transposed is not None else (_transposed(cost), np.arange(cost.shape[1]))
-            )
-        cost_t, t_rows = site_rows[0]
-        site: FloatArray = cost_t[t_rows[j]]
-        return site
-
-    # one site's column at a time, contiguous: a row buffer that stays in cache instead of a
-    # users x options matrix per step
-    row = np.empty(len(cost))
-
-    # means closer than the rounding of their sums are a tie (then the lowest index): the pick
-    # never depends on how a sum was rounded
-    mean_rtol = 8.0 * float(np.finfo(np.float64).eps) * len(cost)
-
-    def least_mean(cur: FloatArray, options: IntArray, tied: IntArray) -> int:
-        """Position in ``options`` of the tied option of least weighted mean RTT once added."""
-        if len(tied) == 1:
-            return int(tied[0])
-        means = np.empty(len(tied))
-        for i, t in enumerate(tied):
-            np.minimum(cur, site_row(int(options[t])), out=row)
-            means[i] = prob.w @ row
-        lowest = float(means.min())
-        return int(tied[np.flatnonzero(means <= lowest + mean_rtol * abs(lowest))[0]])
-
+            step.fast.add(int(j))
     while int(chosen.sum()) < prob.k:
         options = np.flatnonzero(~chosen)
         unmet = np.zeros(len(options))
         if len(prob.hard):
             hit = np.asarray(prob.hard[:, chosen].any(axis=1), dtype=bool)
             unmet = (~(hit[:, None] | prob.hard[:, options])).sum(axis=0)
-        if objective == "mean":
-            mean = np.empty(len(options))
-            for i, j in enumerate(options):
-                np.minimum(cur, site_row(int(j)), out=row)
-                mean[i] = prob.w @ row
-            pick = int(np.lexsort((options, mean, unmet))[0])
-        elif fast is not None or covered is not None:
-            if fast is not None:
-                # options surely worse than the best are skipped (not with a residency rule:
-                # there the fewest unmet rules come first)
-                primary = fast.columns(cur, options, prune=not len(prob.hard))
-                first = np.flatnonzero(unmet == unmet.min())
-                first = first[primary[first] == primary[first].min()]
-            else:  # coverage: the weight each option adds within the threshold (the users not yet)
-                assert covered is not None
-                w_beyond = np.where(cur > threshold_ms, prob.w, 0.0)
-                primary = -np.array([w_beyond[covered[j]].sum() for j in options])
-                first = np.flatnonzero(unmet == unmet.min())
-                # gains closer than the rounding of their sums are a tie (the mean decides)
-                first = first[primary[first] <= primary[first].min() + mean_rtol * float(prob.w.sum())]
-            pick = least_mean(cur, options, first)  # tied on the objective: the mean decides
-        else:
-            served = np.minimum(cur[:, None], cost[:, options])
-            primary = _objective_columns(served, prob.w, objective, q, threshold_ms)
-            pick = int(np.lexsort((options, prob.w @ served, primary, unmet))[0])
-        best = options[pick]
+        best = options[step.pick(cur, options, unmet)]
         chosen[best] = True
         if path is not None:
             path.append(int(best))
         cur = np.minimum(cur, cost[:, best])
-        if fast is not None:
-            fast.add(int(best))
+        if step.fast is not None:
+            step.fast.add(int(best))
     if prob.reuse is not None and path is not None:
         prob.reuse.record_greedy_picks(key, tuple(path))  # a copy: other threads extend their own
     if len(prob.hard) and not prob.hard[:, chosen].any(axis=1).all():
         return None
     return chosen
+
+
+def _penalised_cost(prob: _Problem) -> FloatArray:
+    """Return the RTTs with the residency rules' inf replaced by a large finite penalty [ms]."""
+    # only residency rules put inf in the cost (validated finite otherwise)
+    is_finite = np.isfinite(prob.cost) if len(prob.hard) else None
+    if is_finite is None or is_finite.all():  # the usual case: no copy needed
+        return prob.cost
+    finite = prob.cost[is_finite]
+    penalty = 10.0 * float(finite.max() if finite.size else 1.0) + 1000.0
+    return np.where(is_finite, prob.cost, penalty)
+
+
+class _GreedyStep:
+    """How one greedy run ranks the options of a step (one site's column at a time)."""
+
+    def __init__(
+        self,
+        prob: _Problem,
+        objective: str,
+        q: float | None,
+        threshold_ms: float | None,
+        cost: FloatArray,
+        transposed: tuple[FloatArray, IntArray] | None,
+    ) -> None:
+        self.prob, self.objective, self.q, self.threshold_ms = prob, objective, q, threshold_ms
+        self.cost, self.transposed = cost, transposed
+        self.fast = (
+            _GreedyColumns(
+                cost, prob.w, objective, q, transposed, prob.reuse.site_orders if prob.reuse else None
+            )
+            if objective == "worst" or q is not None
+            else None
+        )
+        # a row buffer that stays in cache instead of a users x options matrix per step
+        self.row = np.empty(len(cost))
+        # means closer than the rounding of their sums are a tie (then the lowest index): the
+        # pick never depends on how a sum was rounded
+        self.mean_rtol = 8.0 * float(np.finfo(np.float64).eps) * len(cost)
+
+    @functools.cached_property
+    def site_rows(self) -> tuple[FloatArray, IntArray]:
+        """Return the sites' RTTs as contiguous rows (the prepared matrix's, or a transposed copy)."""
+        if self.transposed is not None:
+            return self.transposed
+        return _transposed(self.cost), np.arange(self.cost.shape[1])
+
+    @functools.cached_property
+    def covered(self) -> list[IntArray] | None:
+        """Return the users within the threshold of each site (coverage only)."""
+        if self.objective != "coverage" or self.threshold_ms is None:
+            return None
+        if self.transposed is not None:
+            cost_t, t_rows = self.transposed
+            return [np.flatnonzero(cost_t[t_rows[j]] <= self.threshold_ms) for j in range(self.cost.shape[1])]
+        return [np.flatnonzero(col) for col in (self.cost <= self.threshold_ms).T]
+
+    def site_row(self, j: int) -> FloatArray:
+        """Return site ``j``'s RTTs as a contiguous row."""
+        cost_t, t_rows = self.site_rows
+        site: FloatArray = cost_t[t_rows[j]]
+        return site
+
+    def least_mean(self, cur: FloatArray, options: IntArray, tied: IntArray) -> int:
+        """Return the position in ``options`` of the tied option of least weighted mean RTT once added."""
+        if len(tied) == 1:
+            return int(tied[0])
+        means = np.empty(len(tied))
+        for i, t in enumerate(tied):
+            np.minimum(cur, self.site_row(int(options[t])), out=self.row)
+            means[i] = self.prob.w @ self.row
+        lowest = float(means.min())
+        return int(tied[np.flatnonzero(means <= lowest + self.mean_rtol * abs(lowest))[0]])
+
+    def pick(self, cur: FloatArray, options: IntArray, unmet: FloatArray | IntArray) -> int:
+        """Return the position in ``options`` of the best next site (fewest unmet rules first)."""
+        prob = self.prob
+        if self.objective == "mean":
+            mean = np.empty(len(options))
+            for i, j in enumerate(options):
+                np.minimum(cur, self.site_row(int(j)), out=self.row)
+                mean[i] = prob.w @ self.row
+            return int(np.lexsort((options, mean, unmet))[0])
+        if self.fast is not None:
+            # options surely worse than the best are skipped (not with a residency rule: there
+            # the fewest unmet rules come first)
+            primary = self.fast.columns(cur, options, prune=not len(prob.hard))
+            first = np.flatnonzero(unmet == unmet.min())
+            first = first[primary[first] == primary[first].min()]
+            return self.least_mean(cur, options, first)  # tied on the objective: the mean decides
+        covered = self.covered
+        if covered is not None:  # coverage: the weight each option adds within the threshold
+            assert self.threshold_ms is not None
+            w_beyond = np.where(cur > self.threshold_ms, prob.w, 0.0)
+            primary = -np.array([w_beyond[covered[j]].sum() for j in options])
+            first = np.flatnonzero(unmet == unmet.min())
+            # gains closer than the rounding of their sums are a tie (the mean decides)
+            first = first[primary[first] <= primary[first].min() + self.mean_rtol * float(prob.w.sum())]
+            return self.least_mean(cur, options, first)
+        served = np.minimum(cur[:, None], self.cost[:, options])
+        primary = _objective_columns(served, prob.w, self.objective, self.q, self.threshold_ms)
+        return int(np.lexsort((options, prob.w @ served, primary, unmet))[0])
