@@ -1406,7 +1406,7 @@ def _mean_problem(users: pd.DataFrame, sites: pd.DataFrame, k: int, cost: pd.Dat
         exclude=(),
         residency=None,
         cost_ms=cost,
-    )[0]
+    ).prob
 
 
 def test_least_mean_gives_up_on_a_near_tie() -> None:
@@ -1661,10 +1661,10 @@ def test_cover_sets_from_site_orders_are_the_matrix_ones(seed: int) -> None:
     prepared = placement.prepare_cost(users, sites, cost)
     thresholds = np.unique(cost.to_numpy())
     for extra in ({}, {"exclude": ["s1", "s4"]}):
-        prob, *_ = P_prob._prepare(
+        prob = P_prob._prepare(
             users, sites, 3, objective="p90", model=None, stat="p50", must_include=(),
             exclude=extra.get("exclude", ()), residency=None, cost_ms=prepared,
-        )  # fmt: skip
+        ).prob  # fmt: skip
         assert prob.reuse is not None
         bare = P_prob._Problem(
             prob.cost, prob.w, prob.site_ids, prob.must, prob.hard, prob.hard_names, prob.k

@@ -72,37 +72,25 @@ def placement_frontier(
     exclude = list(exclude) if not isinstance(exclude, str) else exclude
     obj, _ = _parse_objective(objective)
     check_choice(method, "method", _METHODS)
+    common: dict[str, Any] = {"objective": obj, "model": model, "stat": stat, "cost_ms": cost_ms}
     if not isinstance(users, pd.DataFrame) or not isinstance(candidates, pd.DataFrame):
-        _prepare(
-            users,
-            candidates,
-            1,
-            objective=obj,
-            model=model,
-            stat=stat,
-            must_include=(),
-            exclude=(),
-            residency=None,
-            cost_ms=cost_ms,
-        )
+        _prepare(users, candidates, 1, must_include=(), exclude=(), residency=None, **common)
     assert isinstance(users, pd.DataFrame)
     assert isinstance(candidates, pd.DataFrame)
     # validate once with k = k_max (raises for k_max > candidates, unknown ids, ...)
-    prob, full, _, cand_ids, _ = _prepare(
+    prepared = _prepare(
         users,
         candidates,
         k_max_int,
-        objective=obj,
-        model=model,
-        stat=stat,
         must_include=must_include,
         exclude=exclude,
         residency=residency,
-        cost_ms=cost_ms,
+        **common,
     )
+    prob, full = prepared.prob, prepared.full
     _check_residency(prob, time_limit_s)
     full.flags.writeable = False  # a private copy, validated once and shared by every k
-    cost = CostMatrix(full, users.index, tuple(cand_ids))
+    cost = CostMatrix(full, users.index, tuple(prepared.cand_ids))
     k_start = max(1, int(prob.must.sum()))
     rows = []
     prev: PlacementResult | None = None
@@ -127,20 +115,22 @@ def placement_frontier(
             raise
         if prev is not None and _worse(res.objective_value, prev.objective_value, obj):
             res = _extend(prev, users, candidates, kk, obj, exclude, residency, threshold_ms, cost, res)
-        rows.append(
-            {
-                "k": kk,
-                "objective_value": res.objective_value,
-                "sites": list(res.sites),
-                "method": res.method,
-                "gap": res.gap,
-                "mean_rtt_ms": float(res.summary["mean_rtt_ms"]),
-                "p90_rtt_ms": float(res.summary["p90_rtt_ms"]),
-                "greedy_objective_value": res.greedy_objective_value,
-            }
-        )
+        rows.append(_frontier_row(kk, res))
         prev = res
     return pd.DataFrame(rows).set_index("k")
+
+
+def _frontier_row(k: int, res: PlacementResult) -> dict[str, Any]:
+    return {
+        "k": k,
+        "objective_value": res.objective_value,
+        "sites": list(res.sites),
+        "method": res.method,
+        "gap": res.gap,
+        "mean_rtt_ms": float(res.summary["mean_rtt_ms"]),
+        "p90_rtt_ms": float(res.summary["p90_rtt_ms"]),
+        "greedy_objective_value": res.greedy_objective_value,
+    }
 
 
 def _worse(a: float, b: float, objective: str) -> bool:

@@ -163,7 +163,7 @@ def optimize_placement(
         check_nonnegative(t, "thresholds_ms")
     if time_limit_s is not None:
         check_positive(time_limit_s, "time_limit_s", "s")
-    prob, full, users_df, cand_ids, _ = _prepare(
+    prepared = _prepare(
         users,
         candidates,
         k,
@@ -175,14 +175,15 @@ def optimize_placement(
         residency=residency,
         cost_ms=cost_ms,
     )
+    prob = prepared.prob
     t1 = time.perf_counter()
     _check_residency(prob, time_limit_s)
     solution = _solve(prob, obj, q, thr, share, method, time_limit_s, "auto")
     solve_time = time.perf_counter() - t1
     return _build_result(
-        users_df,
-        cand_ids,
-        full,
+        prepared.users,
+        prepared.cand_ids,
+        prepared.full,
         prob,
         solution.chosen,
         obj,

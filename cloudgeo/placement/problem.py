@@ -74,6 +74,31 @@ def _lookup(ids: Iterable[Any], options: list[Any], what: str, region_index: boo
     return out
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A validated placement: the problem and what its result is built from.
+
+    The full users x candidates RTTs [ms], the users, the candidate ids and their raw weights.
+    """
+
+    prob: _Problem
+    full: FloatArray
+    users: pd.DataFrame
+    cand_ids: list[Any]
+    w_raw: FloatArray
+
+
+@dataclass(frozen=True)
+class _Sites:
+    """The candidate ids, the forced and excluded ones, and the allowed ones (in order)."""
+
+    cand_ids: list[Any]
+    must: list[Any]
+    excl: list[Any]
+    allowed_ids: list[Any]
+    region_index: bool
+
+
 def _prepare(
     users: object,
     candidates: object,
@@ -86,7 +111,45 @@ def _prepare(
     exclude: Iterable[Any],
     residency: Mapping[str, Iterable[Any]] | None,
     cost_ms: pd.DataFrame | CostMatrix | None,
-) -> tuple[_Problem, FloatArray, pd.DataFrame, list[Any], FloatArray]:
+) -> _Prepared:
+    """Validate the public arguments and build the problem (errors say what to change)."""
+    users, candidates = _check_tables(users, candidates)
+    w_raw = _user_weights(users, cost_ms)
+    k_int = check_int(k, "k", minimum=1)
+    sites = _sites(candidates, k_int, must_include, exclude)
+    cand_ids, allowed_ids = sites.cand_ids, sites.allowed_ids
+    if isinstance(cost_ms, CostMatrix):
+        if cost_ms.candidate_ids != tuple(cand_ids) or not (
+            cost_ms.users_index is users.index or cost_ms.users_index.equals(users.index)
+        ):
+            msg = "the prepared RTT matrix was made for other users or candidates; prepare it again."
+            raise InvalidInputError(msg)
+        full = cost_ms.values  # read-only, shared by every result made from it
+    else:
+        full = _cost_matrix(users, candidates, cost_ms, model, stat)
+    col = {c: i for i, c in enumerate(cand_ids)}
+    allowed_pos = np.array([col[c] for c in allowed_ids], dtype=np.intp)
+    # full is private to this call (see _cost_matrix) or read-only: without exclusions it is
+    # the cost itself until a residency rule writes inf into a copy
+    cost = full if len(allowed_ids) == len(cand_ids) else full[:, allowed_pos]
+    hard_rows: list[BoolArray] = []
+    hard_names: list[str] = []
+    if residency:
+        cost = _apply_residency(users, residency, sites, cost, full, hard_rows, hard_names)
+    must_mask = np.array([c in sites.must for c in allowed_ids], dtype=bool)
+    hard = np.array(hard_rows, dtype=bool).reshape(len(hard_rows), len(allowed_ids))
+    w = w_raw / w_raw.sum()
+    prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int)
+    if isinstance(cost_ms, CostMatrix) and not hard_rows:
+        # what the prepared matrix keeps for every placement on it (residency rules change the
+        # costs and the orders: not then)
+        reuse_key = (tuple(allowed_ids), tuple(np.flatnonzero(must_mask).tolist()))
+        prob.reuse = _Reuse(cost_ms, allowed_pos, reuse_key, w)
+    return _Prepared(prob, full, users, cand_ids, w_raw)
+
+
+def _check_tables(users: object, candidates: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the users and candidates tables, checked to be non-empty frames (unique site ids)."""
     if not isinstance(users, pd.DataFrame):
         msg = (
             "users must be a pandas DataFrame with lat, lon (and optional weight) columns, "
@@ -106,18 +169,28 @@ def _prepare(
     if candidates.index.has_duplicates:
         dup = list(candidates.index[candidates.index.duplicated()][:5])
         raise DataValidationError("candidates", [f"duplicate site id(s) in the index: {dup}"])
-    if "weight" in users.columns:
-        w_raw = np.asarray(users["weight"].to_numpy(), dtype=np.float64)
-        if cost_ms is None:
-            points_arrays(users, source="users", weight="weight")
-        elif not (np.isfinite(w_raw).all() and w_raw.min() >= 0 and w_raw.sum() > 0):
-            # the weights alone (coordinates are not needed with an RTT matrix); the shared
-            # validator words the error
-            frame = pd.DataFrame({"lat": 0.0, "lon": 0.0, "weight": w_raw}, index=users.index)
-            points_arrays(frame, source="users", weight="weight")
-    else:
-        w_raw = np.ones(len(users))
-    k_int = check_int(k, "k", minimum=1)
+    return users, candidates
+
+
+def _user_weights(users: pd.DataFrame, cost_ms: object) -> FloatArray:
+    """Return the users' raw weights (ones without a weight column), validated."""
+    if "weight" not in users.columns:
+        return np.ones(len(users))
+    w_raw = np.asarray(users["weight"].to_numpy(), dtype=np.float64)
+    if cost_ms is None:
+        points_arrays(users, source="users", weight="weight")
+    elif not (np.isfinite(w_raw).all() and w_raw.min() >= 0 and w_raw.sum() > 0):
+        # the weights alone (coordinates are not needed with an RTT matrix); the shared
+        # validator words the error
+        frame = pd.DataFrame({"lat": 0.0, "lon": 0.0, "weight": w_raw}, index=users.index)
+        points_arrays(frame, source="users", weight="weight")
+    return w_raw
+
+
+def _sites(
+    candidates: pd.DataFrame, k_int: int, must_include: Iterable[Any], exclude: Iterable[Any]
+) -> _Sites:
+    """Return the candidate lists, checked against ``k`` (forced and excluded ids known, apart)."""
     cand_ids = list(candidates.index)
     if k_int > len(cand_ids):
         msg = (
@@ -145,58 +218,43 @@ def _prepare(
             f"{len(allowed_ids)} sites for k={k_int}; lower k or exclude fewer sites."
         )
         raise InfeasibleError(msg)
-    if isinstance(cost_ms, CostMatrix):
-        if cost_ms.candidate_ids != tuple(cand_ids) or not (
-            cost_ms.users_index is users.index or cost_ms.users_index.equals(users.index)
-        ):
-            msg = "the prepared RTT matrix was made for other users or candidates; prepare it again."
-            raise InvalidInputError(msg)
-        full = cost_ms.values  # read-only, shared by every result made from it
-    else:
-        full = _cost_matrix(users, candidates, cost_ms, model, stat)
-    col = {c: i for i, c in enumerate(cand_ids)}
-    allowed_pos = np.array([col[c] for c in allowed_ids], dtype=np.intp)
-    # full is private to this call (see _cost_matrix) or read-only: without exclusions it is
-    # the cost itself until a residency rule writes inf into a copy
-    cost = full if len(allowed_ids) == len(cand_ids) else full[:, allowed_pos]
-    hard_rows: list[BoolArray] = []
-    hard_names: list[str] = []
-    if residency:
-        if not isinstance(residency, Mapping):
+    return _Sites(cand_ids, must, excl, allowed_ids, region_index)
+
+
+def _apply_residency(
+    users: pd.DataFrame,
+    residency: object,
+    sites: _Sites,
+    cost: FloatArray,
+    full: FloatArray,
+    hard_rows: list[BoolArray],
+    hard_names: list[str],
+) -> FloatArray:
+    """Return the cost with inf where a residency rule forbids; append each rule's sets and name."""
+    if not isinstance(residency, Mapping):
+        msg = f"residency must be a mapping country code -> list of site ids, got {type(residency).__name__}."
+        raise InvalidTypeError(msg)
+    require_columns(users, ["country_code"], source="users (residency needs a country_code column)")
+    cc = country_codes(users["country_code"].to_numpy())
+    allowed_ids = sites.allowed_ids
+    for country, site_list in residency.items():
+        ids = _lookup(site_list, sites.cand_ids, f"residency[{country!r}]", sites.region_index)
+        rows = cc == country_codes(country)[0]
+        ok = np.array([c in ids for c in allowed_ids], dtype=bool)
+        if not rows.any():  # a wrong case is normalised; ISO-3, a typo: no user has it
+            raise UnknownNameError("country code of a residency rule (no user has it)", country, set(cc))
+        if not ok.any():
             msg = (
-                "residency must be a mapping country code -> list of site ids, "
-                f"got {type(residency).__name__}."
+                f"residency binds: users in {country} may only be served from {ids}, "
+                f"but all of them are excluded; allow at least one of them."
             )
-            raise InvalidTypeError(msg)
-        require_columns(users, ["country_code"], source="users (residency needs a country_code column)")
-        cc = country_codes(users["country_code"].to_numpy())
-        for country, sites in residency.items():
-            ids = _lookup(sites, cand_ids, f"residency[{country!r}]", region_index)
-            rows = cc == country_codes(country)[0]
-            ok = np.array([c in ids for c in allowed_ids], dtype=bool)
-            if not rows.any():  # a wrong case is normalised; ISO-3, a typo: no user has it
-                raise UnknownNameError("country code of a residency rule (no user has it)", country, set(cc))
-            if not ok.any():
-                msg = (
-                    f"residency binds: users in {country} may only be served from {ids}, "
-                    f"but all of them are excluded; allow at least one of them."
-                )
-                raise InfeasibleError(msg)
-            if cost is full:
-                cost = full.copy()
-            cost[np.ix_(rows, ~ok)] = np.inf
-            hard_rows.append(ok)
-            hard_names.append(f"{country} -> {[c for c in allowed_ids if c in ids]}")
-    must_mask = np.array([c in must for c in allowed_ids], dtype=bool)
-    hard = np.array(hard_rows, dtype=bool).reshape(len(hard_rows), len(allowed_ids))
-    w = w_raw / w_raw.sum()
-    prob = _Problem(cost, w, allowed_ids, must_mask, hard, hard_names, k_int)
-    if isinstance(cost_ms, CostMatrix) and not hard_rows:
-        # what the prepared matrix keeps for every placement on it (residency rules change the
-        # costs and the orders: not then)
-        sites = (tuple(allowed_ids), tuple(np.flatnonzero(must_mask).tolist()))
-        prob.reuse = _Reuse(cost_ms, allowed_pos, sites, w)
-    return prob, full, users, cand_ids, w_raw
+            raise InfeasibleError(msg)
+        if cost is full:
+            cost = full.copy()
+        cost[np.ix_(rows, ~ok)] = np.inf
+        hard_rows.append(ok)
+        hard_names.append(f"{country} -> {[c for c in allowed_ids if c in ids]}")
+    return cost
 
 
 def _served_rows(prob: _Problem, chosen: BoolArray) -> FloatArray:

@@ -239,11 +239,7 @@ def _failover(
     ``base_order``) and the sorted new RTTs of the moved users (:func:`_first_reaching`) instead
     of a sort of every user per failed site; the worst RTT from per-site maxima.
     """
-    rows = []
     k = block.shape[1]
-    w_total = w.sum()
-    base_mean = float(w @ base / w_total)
-    base_finite = bool(np.isfinite(base).all())
     positive = w > 0
     # every user's best RTT among the chosen sites other than its own (inf with one site)
     second = np.full(len(block), np.inf)
@@ -253,77 +249,128 @@ def _failover(
     site_max = np.array(
         [float(base[m].max()) if (m := positive & (pos == q)).any() else -math.inf for q in range(k)]
     )
-    # base in sorted order, once: each failed site keeps the others' subsequence
-    pos_sorted = pos[base_order]
-    base_sorted = base[base_order]
-    w_sorted = w[base_order]
-    for q, sid in enumerate(site_ids):
-        aff_idx = np.flatnonzero(pos == q)
-        new_aff = second[aff_idx]
-        new = base.copy()
+    state = _Failover(w, pos, base, second, site_max, base_order)
+    rows = [state.row(q, sid) for q, sid in enumerate(site_ids)]
+    return pd.DataFrame(rows).set_index("failed_site")
+
+
+@dataclass(frozen=True)
+class _After:
+    """The mean, p90 and worst RTT of the users served after one site fails [ms]."""
+
+    mean_ms: float
+    p90_ms: float
+    worst_ms: float
+
+
+@dataclass(frozen=True, eq=False)
+class _Failover:
+    """What every failed site's row of the N-1 table shares (see :func:`_failover`)."""
+
+    w: FloatArray
+    pos: IntArray
+    base: FloatArray  # every user's RTT before the failure [ms]
+    second: FloatArray  # every user's best RTT among the other chosen sites [ms]
+    site_max: FloatArray  # each site's largest RTT of a weighted user before the failure [ms]
+    base_order: IntArray
+
+    @functools.cached_property
+    def w_total(self) -> float:
+        """Return the total user weight."""
+        return float(self.w.sum())
+
+    @functools.cached_property
+    def base_finite(self) -> bool:
+        """Return whether every user is served before the failure."""
+        return bool(np.isfinite(self.base).all())
+
+    @functools.cached_property
+    def sorted_base(self) -> tuple[IntArray, FloatArray]:
+        """Return the sites and RTTs of the users in the sorted order of their RTTs."""
+        return self.pos[self.base_order], self.base[self.base_order]
+
+    @functools.cached_property
+    def w_sorted(self) -> FloatArray:
+        """Return the users' weights in the sorted order of their RTTs."""
+        return self.w[self.base_order]
+
+    def row(self, q: int, sid: Any) -> dict[str, Any]:
+        """Return the N-1 row of the failure of chosen site ``q`` (id ``sid``)."""
+        w, w_total = self.w, self.w_total
+        aff_idx = np.flatnonzero(self.pos == q)
+        new_aff = self.second[aff_idx]
+        new = self.base.copy()
         new[aff_idx] = new_aff
         ok_aff = np.isfinite(new_aff)
         aff_w = w[aff_idx]
-        all_ok = base_finite and bool(ok_aff.all())
-        if all_ok:  # nobody stranded: the weights and RTTs as they are
-            stranded = 0.0
-            ww, nv, ww_sum = w, new, w_total
-        else:
-            served_ok = np.isfinite(new)
-            stranded = float(w[~served_ok].sum() / w_total)
-            ww = np.where(served_ok, w, 0.0)
-            nv = np.where(served_ok, new, 0.0)
-            ww_sum = ww.sum()
-        if ww_sum > 0:
-            mean = float(ww @ nv / ww_sum)
-            if base_finite:
-                # unaffected users keep their RTT and their place in the sorted order of base
-                keep = pos_sorted != q
-                nv_aff = np.where(ok_aff, new_aff, 0.0)
-                order_aff = np.argsort(nv_aff)
-                cum_keep = np.cumsum(w_sorted[keep])
-                cum_aff = np.cumsum(np.where(ok_aff, aff_w, 0.0)[order_aff])
-                total = (float(cum_keep[-1]) if len(cum_keep) else 0.0) + (
-                    float(cum_aff[-1]) if len(cum_aff) else 0.0
-                )
-                target = 0.90 * total - _QUANTILE_RTOL * total
-                p90 = _first_reaching(base_sorted[keep], cum_keep, nv_aff[order_aff], cum_aff, target)
-            else:
-                p90 = _weighted_quantile(nv, ww, 0.90)
-            if all_ok:
-                moved = new_aff[aff_w > 0]
-                worst = max(
-                    float(np.delete(site_max, q).max()) if k > 1 else -math.inf,
-                    float(moved.max()) if len(moved) else -math.inf,
-                )
-            else:
-                ok_pos = served_ok & positive
-                worst = float(nv[ok_pos].max()) if ok_pos.any() else math.nan
-        else:
-            mean = p90 = worst = math.nan
+        all_ok = self.base_finite and bool(ok_aff.all())
+        stranded = 0.0 if all_ok else float(w[~np.isfinite(new)].sum() / w_total)
+        after = self._after(q, new, new_aff, ok_aff, all_ok)
+        mean, p90, worst = after.mean_ms, after.p90_ms, after.worst_ms
         aff_ok = aff_idx if all_ok else aff_idx[ok_aff]
         aff_w_sum = aff_w.sum()
         ok_w = aff_w if all_ok else w[aff_ok]
         ok_w_sum = ok_w.sum()
-        rows.append(
-            {
-                "failed_site": sid,
-                "users_affected": len(aff_idx),
-                "weight_share_affected": float(aff_w_sum / w_total),
-                "mean_rtt_ms": mean,
-                "p90_rtt_ms": p90,
-                "worst_rtt_ms": worst,
-                "mean_rtt_increase_ms": mean - base_mean if not math.isnan(mean) else math.nan,
-                "affected_mean_rtt_ms_before": float(aff_w @ base[aff_idx] / aff_w_sum)
-                if aff_w_sum > 0
-                else math.nan,
-                "affected_mean_rtt_ms_after": (
-                    float(ok_w @ new[aff_ok] / ok_w_sum) if ok_w_sum > 0 else math.nan
-                ),
-                "stranded_share": stranded,
-            }
+        base_mean = float(w @ self.base / w_total)
+        return {
+            "failed_site": sid,
+            "users_affected": len(aff_idx),
+            "weight_share_affected": float(aff_w_sum / w_total),
+            "mean_rtt_ms": mean,
+            "p90_rtt_ms": p90,
+            "worst_rtt_ms": worst,
+            "mean_rtt_increase_ms": mean - base_mean if not math.isnan(mean) else math.nan,
+            "affected_mean_rtt_ms_before": float(aff_w @ self.base[aff_idx] / aff_w_sum)
+            if aff_w_sum > 0
+            else math.nan,
+            "affected_mean_rtt_ms_after": (
+                float(ok_w @ new[aff_ok] / ok_w_sum) if ok_w_sum > 0 else math.nan
+            ),
+            "stranded_share": stranded,
+        }
+
+    def _after(self, q: int, new: FloatArray, new_aff: FloatArray, ok_aff: BoolArray, all_ok: bool) -> _After:
+        """Return the mean, p90 and worst RTT [ms] after the failure of site ``q``."""
+        w = self.w
+        if all_ok:  # nobody stranded: the weights and RTTs as they are
+            ww, nv, ww_sum = w, new, self.w_total
+        else:
+            served_ok = np.isfinite(new)
+            ww = np.where(served_ok, w, 0.0)
+            nv = np.where(served_ok, new, 0.0)
+            ww_sum = ww.sum()
+        if not ww_sum > 0:
+            return _After(math.nan, math.nan, math.nan)
+        mean = float(ww @ nv / ww_sum)
+        p90 = self._p90_after(q, new_aff, ok_aff) if self.base_finite else _weighted_quantile(nv, ww, 0.90)
+        if all_ok:
+            aff_w = w[self.pos == q]
+            moved = new_aff[aff_w > 0]
+            k = len(self.site_max)
+            worst = max(
+                float(np.delete(self.site_max, q).max()) if k > 1 else -math.inf,
+                float(moved.max()) if len(moved) else -math.inf,
+            )
+        else:
+            ok_pos = np.isfinite(new) & (w > 0)
+            worst = float(nv[ok_pos].max()) if ok_pos.any() else math.nan
+        return _After(mean, p90, worst)
+
+    def _p90_after(self, q: int, new_aff: FloatArray, ok_aff: BoolArray) -> float:
+        """Return the p90 [ms]: unaffected users keep their RTT and their place in the sorted order."""
+        pos_sorted, base_sorted = self.sorted_base
+        w_sorted = self.w_sorted
+        aff_w = self.w[self.pos == q]
+        keep = pos_sorted != q
+        nv_aff = np.where(ok_aff, new_aff, 0.0)
+        order_aff = np.argsort(nv_aff)
+        cum_keep = np.cumsum(w_sorted[keep])
+        cum_aff = np.cumsum(np.where(ok_aff, aff_w, 0.0)[order_aff])
+        total = (float(cum_keep[-1]) if len(cum_keep) else 0.0) + (
+            float(cum_aff[-1]) if len(cum_aff) else 0.0
         )
-    return pd.DataFrame(rows).set_index("failed_site")
+        target = 0.90 * total - _QUANTILE_RTOL * total
+        return _first_reaching(base_sorted[keep], cum_keep, nv_aff[order_aff], cum_aff, target)
 
 
 def _object_array(values: Sequence[Any]) -> npt.NDArray[np.object_]:
@@ -383,26 +430,9 @@ def _build_result(
         thr.append(threshold_ms)
     order = _stable_argsort(served)
     summary = pd.Series(_stats(served, w, thr, order), name="value")
-    n_users, share, mean_rtt = [], [], []
-    for c in site_cols:
-        mine = assign_cols == c
-        w_mine = w[mine]
-        w_sum = w_mine.sum()
-        n_users.append(int(mine.sum()))
-        share.append(float(w_sum))
-        mean_rtt.append(float(w_mine @ served[mine] / w_sum) if w_sum > 0 else math.nan)
-    per_site = pd.DataFrame(
-        {"users": n_users, "weight_share": share, "mean_rtt_ms": mean_rtt},
-        index=pd.Index(chosen_ids, name="site"),
-    )
+    per_site = _per_site(site_cols, assign_cols, w, served, chosen_ids)
     value = _value(prob, chosen, objective, q, threshold_ms)
-    greedy_gap: float | None = None
-    if greedy_value is not None and method_used != "greedy":
-        if objective == "coverage":
-            greedy_gap = (value - greedy_value) / value if value > 0 else 0.0
-        else:
-            greedy_gap = (greedy_value - value) / value if value > 0 else 0.0
-        greedy_gap = max(0.0, greedy_gap)
+    greedy_gap = _greedy_gap(value, greedy_value if method_used != "greedy" else None, objective)
     return PlacementResult(
         sites=chosen_ids,
         objective=objective,
@@ -422,6 +452,35 @@ def _build_result(
         _columns=tuple(cand_ids),
         _failover_of=functools.partial(_failover_of_block, masked, site_cols, w, chosen_ids),
     )
+
+
+def _per_site(
+    site_cols: list[int], assign_cols: IntArray, w: FloatArray, served: FloatArray, chosen_ids: list[Any]
+) -> pd.DataFrame:
+    """Return the users, weight share and mean RTT [ms] of each chosen site."""
+    n_users, share, mean_rtt = [], [], []
+    for c in site_cols:
+        mine = assign_cols == c
+        w_mine = w[mine]
+        w_sum = w_mine.sum()
+        n_users.append(int(mine.sum()))
+        share.append(float(w_sum))
+        mean_rtt.append(float(w_mine @ served[mine] / w_sum) if w_sum > 0 else math.nan)
+    return pd.DataFrame(
+        {"users": n_users, "weight_share": share, "mean_rtt_ms": mean_rtt},
+        index=pd.Index(chosen_ids, name="site"),
+    )
+
+
+def _greedy_gap(value: float, greedy_value: float | None, objective: str) -> float | None:
+    """Return how much worse the greedy choice is, relative to ``value`` (None: no greedy)."""
+    if greedy_value is None:
+        return None
+    if objective == "coverage":
+        gap = (value - greedy_value) / value if value > 0 else 0.0
+    else:
+        gap = (greedy_value - value) / value if value > 0 else 0.0
+    return max(0.0, gap)
 
 
 def _failover_of_block(
