@@ -97,18 +97,10 @@ def placement_frontier(
     for kk in range(k_start, k_max_int + 1):
         try:
             res = optimize_placement(
-                users,
-                candidates,
-                kk,
-                objective=obj,
-                method=method,
-                must_include=must_include,
-                exclude=exclude,
-                residency=residency,
-                threshold_ms=threshold_ms,
-                cost_ms=cost,
+                users, candidates, kk, objective=obj, method=method, must_include=must_include,
+                exclude=exclude, residency=residency, threshold_ms=threshold_ms, cost_ms=cost,
                 time_limit_s=time_limit_s,
-            )
+            )  # fmt: skip
         except InfeasibleError:
             if prev is None and kk < k_max_int:
                 continue

@@ -164,34 +164,14 @@ def optimize_placement(
     if time_limit_s is not None:
         check_positive(time_limit_s, "time_limit_s", "s")
     prepared = _prepare(
-        users,
-        candidates,
-        k,
-        objective=obj,
-        model=model,
-        stat=stat,
-        must_include=must_include,
-        exclude=exclude,
-        residency=residency,
-        cost_ms=cost_ms,
-    )
-    prob = prepared.prob
+        users, candidates, k, objective=obj, model=model, stat=stat, must_include=must_include,
+        exclude=exclude, residency=residency, cost_ms=cost_ms,
+    )  # fmt: skip
     t1 = time.perf_counter()
-    _check_residency(prob, time_limit_s)
-    solution = _solve(prob, obj, q, thr, share, method, time_limit_s, "auto")
+    _check_residency(prepared.prob, time_limit_s)
+    solution = _solve(prepared.prob, obj, q, thr, share, method, time_limit_s, "auto")
     solve_time = time.perf_counter() - t1
     return _build_result(
-        prepared.users,
-        prepared.cand_ids,
-        prepared.full,
-        prob,
-        solution.chosen,
-        obj,
-        q,
-        thr,
-        solution.method,
-        solution.gap,
-        solution.greedy_value,
-        solve_time,
-        thresholds_ms,
-    )
+        prepared, solution, objective=obj, q=q, threshold_ms=thr, solve_time_s=solve_time,
+        thresholds_ms=thresholds_ms,
+    )  # fmt: skip

@@ -7,7 +7,7 @@ import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +19,10 @@ from cloudgeo.errors import (
 )
 from cloudgeo.placement._types import BoolArray, FloatArray, IntArray
 from cloudgeo.placement.objectives import _QUANTILE_RTOL, _nearest, _stable_argsort, _weighted_quantile
-from cloudgeo.placement.problem import _Problem, _value
+from cloudgeo.placement.problem import _Prepared, _value
+
+if TYPE_CHECKING:
+    from cloudgeo.placement.solve import _Solution
 
 
 @dataclass(frozen=True, eq=False)
@@ -394,20 +397,23 @@ def _id_series(ids: Sequence[Any], cols: IntArray, index: pd.Index, name: str) -
 
 
 def _build_result(
-    users: pd.DataFrame,
-    cand_ids: list[Any],
-    full_cost: FloatArray,
-    prob: _Problem,
-    chosen: BoolArray,
+    prepared: _Prepared,
+    solution: _Solution,
+    *,
     objective: str,
     q: float | None,
     threshold_ms: float | None,
-    method_used: str,
-    gap: float,
-    greedy_value: float | None,
     solve_time_s: float,
     thresholds_ms: Sequence[float],
 ) -> PlacementResult:
+    """Return the public result of ``solution`` (assignment, summary, per-site, failover)."""
+    users, cand_ids, full_cost, prob = prepared.users, prepared.cand_ids, prepared.full, prepared.prob
+    chosen, method_used, gap, greedy_value = (
+        solution.chosen,
+        solution.method,
+        solution.gap,
+        solution.greedy_value,
+    )
     col = {c: i for i, c in enumerate(cand_ids)}
     chosen_ids = [s for s, c in zip(prob.site_ids, chosen, strict=True) if c]
     # full matrix with residency-forbidden entries as inf, columns = all candidates; without

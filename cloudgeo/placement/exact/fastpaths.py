@@ -430,7 +430,6 @@ def _covering_choices(
     by_sites = (budget >= _COVERING_BY_SITES_SHARE * total) if by is None else by == "sites"
     found: list[BoolArray] = []
     n_found, visited = 0, 0
-    columns = np.arange(n)
     while len(chosen):
         visited += len(chosen)
         if visited > _COVERING_MAX_NODES:
@@ -466,39 +465,72 @@ def _covering_choices(
         left_budget, allowed = left_budget[open_sets], allowed[open_sets]
         if not len(chosen):
             break
+        nodes = _Nodes(chosen, forbidden, unhit, left_budget)
         if by_sites:  # the column hitting the most unhit weight (the lowest index of ties)
-            gains = gains[keep][open_sets]
-            col = np.argmax(np.where(allowed, gains, -1.0), axis=1)
-            rows = np.arange(len(chosen))
-            with_col = chosen.copy()
-            with_col[rows, col] = True
-            without_col = forbidden.copy()
-            without_col[rows, col] = True
-            chosen = np.vstack([with_col, chosen])
-            forbidden = np.vstack([forbidden, without_col])
-            unhit = np.vstack([unhit & ~sets[:, col].T, unhit])
-            left_budget = np.concatenate([left_budget, left_budget])
-            continue
-        must = unhit & (weights[None, :] > left_budget[:, None])
-        n_allowed = allowed.astype(np.float64) @ sets_f.T  # open nodes x sets
-        has_must = must.any(axis=1)
-        branch = np.where(
-            has_must, np.argmin(np.where(must, n_allowed, np.inf), axis=1), np.argmax(unhit, axis=1)
-        )
-        hits = sets[branch] & allowed
-        node, col = np.nonzero(hits)
-        hit_chosen = chosen[node]
-        hit_chosen[np.arange(len(node)), col] = True
-        hit_forbidden = forbidden[node] | (hits[node] & (columns[None, :] < col[:, None]))
-        hit_unhit = unhit[node] & ~sets[:, col].T
-        skip = np.flatnonzero(~has_must & (weights[branch] <= left_budget))
-        skip_unhit = unhit[skip]
-        skip_unhit[np.arange(len(skip)), branch[skip]] = False
-        chosen = np.vstack([hit_chosen, chosen[skip]])
-        forbidden = np.vstack([hit_forbidden, forbidden[skip] | sets[branch[skip]]])
-        unhit = np.vstack([hit_unhit, skip_unhit])
-        left_budget = np.concatenate([left_budget[node], left_budget[skip] - weights[branch[skip]]])
+            nodes = _branch_by_site(nodes, sets, gains[keep][open_sets], allowed)
+        else:
+            nodes = _branch_by_set(nodes, sets, sets_f, weights, allowed)
+        chosen, forbidden, unhit, left_budget = nodes.chosen, nodes.forbidden, nodes.unhit, nodes.left_budget
     return np.vstack(found) if found else np.zeros((0, n), dtype=bool)
+
+
+@dataclass(frozen=True)
+class _Nodes:
+    """Open nodes of :func:`_covering_choices`: columns chosen and forbidden, sets unhit, budget."""
+
+    chosen: BoolArray
+    forbidden: BoolArray
+    unhit: BoolArray
+    left_budget: FloatArray
+
+
+def _branch_by_site(nodes: _Nodes, sets: BoolArray, gains: FloatArray, allowed: BoolArray) -> _Nodes:
+    """Branch each node on its column hitting the most unhit weight: chosen, or forbidden."""
+    chosen, forbidden, unhit = nodes.chosen, nodes.forbidden, nodes.unhit
+    col = np.argmax(np.where(allowed, gains, -1.0), axis=1)
+    rows = np.arange(len(chosen))
+    with_col = chosen.copy()
+    with_col[rows, col] = True
+    without_col = forbidden.copy()
+    without_col[rows, col] = True
+    return _Nodes(
+        np.vstack([with_col, chosen]),
+        np.vstack([forbidden, without_col]),
+        np.vstack([unhit & ~sets[:, col].T, unhit]),
+        np.concatenate([nodes.left_budget, nodes.left_budget]),
+    )
+
+
+def _branch_by_set(
+    nodes: _Nodes, sets: BoolArray, sets_f: FloatArray, weights: FloatArray, allowed: BoolArray
+) -> _Nodes:
+    """Branch each node on one unhit set: a child per allowed column hitting it.
+
+    One more child leaves the set unhit when the budget allows.
+    """
+    chosen, forbidden, unhit, left_budget = nodes.chosen, nodes.forbidden, nodes.unhit, nodes.left_budget
+    columns = np.arange(sets.shape[1])
+    must = unhit & (weights[None, :] > left_budget[:, None])
+    n_allowed = allowed.astype(np.float64) @ sets_f.T  # open nodes x sets
+    has_must = must.any(axis=1)
+    branch = np.where(
+        has_must, np.argmin(np.where(must, n_allowed, np.inf), axis=1), np.argmax(unhit, axis=1)
+    )
+    hits = sets[branch] & allowed
+    node, col = np.nonzero(hits)
+    hit_chosen = chosen[node]
+    hit_chosen[np.arange(len(node)), col] = True
+    hit_forbidden = forbidden[node] | (hits[node] & (columns[None, :] < col[:, None]))
+    hit_unhit = unhit[node] & ~sets[:, col].T
+    skip = np.flatnonzero(~has_must & (weights[branch] <= left_budget))
+    skip_unhit = unhit[skip]
+    skip_unhit[np.arange(len(skip)), branch[skip]] = False
+    return _Nodes(
+        np.vstack([hit_chosen, chosen[skip]]),
+        np.vstack([hit_forbidden, forbidden[skip] | sets[branch[skip]]]),
+        np.vstack([hit_unhit, skip_unhit]),
+        np.concatenate([left_budget[node], left_budget[skip] - weights[branch[skip]]]),
+    )
 
 
 def _covering_tie_break(

@@ -42,28 +42,7 @@ def _milp_core(
     c = np.zeros(n_var)
     if objective is not None and len(objective[0]):
         c[n : n + len(objective[0])] = objective[1]
-    constraints = []
-    offset = n
-    cover_rows = []
-    for sets, weights in blocks:
-        m = len(sets)
-        a = sparse.hstack(
-            [
-                sparse.csr_matrix(sets.astype(np.float64)),
-                sparse.csr_matrix((m, offset - n)),
-                sparse.identity(m, format="csr"),
-                sparse.csr_matrix((m, n_var - offset - m)),
-            ]
-        )
-        constraints.append(LinearConstraint(a, 1.0, np.inf))  # miss_s + sum_{j in s} y_j >= 1
-        cover_rows.append((offset, m, weights))
-        offset += m
-    for (start, m, weights), (_, _, minimum) in zip(
-        cover_rows[len(blocks) - len(covers) :], covers, strict=True
-    ):
-        row = np.zeros(n_var)
-        row[start : start + m] = weights
-        constraints.append(LinearConstraint(row[None, :], -np.inf, float(weights.sum()) - minimum))
+    constraints = _set_constraints(n, n_var, blocks, covers)
     if len(hard):
         a = sparse.hstack([sparse.csr_matrix(hard.astype(np.float64)), sparse.csr_matrix((len(hard), n_aux))])
         constraints.append(LinearConstraint(a, 1.0, np.inf))
@@ -88,6 +67,41 @@ def _milp_core(
     bound = float(dual) if dual is not None and math.isfinite(float(dual)) else -math.inf
     proven = res.status == 0
     return _Core(chosen, proven, value if proven else min(bound, value), value, "milp")
+
+
+def _set_constraints(
+    n: int,
+    n_var: int,
+    blocks: list[tuple[BoolArray, FloatArray]],
+    covers: Sequence[tuple[BoolArray, FloatArray, float]],
+) -> list[Any]:
+    """Return each set's row (miss_s + sum_{j in s} y_j >= 1) and each cover's weight limit."""
+    from scipy import sparse
+    from scipy.optimize import LinearConstraint
+
+    constraints = []
+    offset = n
+    cover_rows = []
+    for sets, weights in blocks:
+        m = len(sets)
+        a = sparse.hstack(
+            [
+                sparse.csr_matrix(sets.astype(np.float64)),
+                sparse.csr_matrix((m, offset - n)),
+                sparse.identity(m, format="csr"),
+                sparse.csr_matrix((m, n_var - offset - m)),
+            ]
+        )
+        constraints.append(LinearConstraint(a, 1.0, np.inf))
+        cover_rows.append((offset, m, weights))
+        offset += m
+    for (start, m, weights), (_, _, minimum) in zip(
+        cover_rows[len(blocks) - len(covers) :], covers, strict=True
+    ):
+        row = np.zeros(n_var)
+        row[start : start + m] = weights
+        constraints.append(LinearConstraint(row[None, :], -np.inf, float(weights.sum()) - minimum))
+    return constraints
 
 
 # HiGHS options beyond the ones scipy documents, passed on to HiGHS verbatim (scipy warns that
