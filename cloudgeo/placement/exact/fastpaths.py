@@ -173,6 +173,18 @@ def _bounded_combos(cover: FloatArray, r: int, need: float, cap: int) -> Masks |
     return masks
 
 
+@dataclass(frozen=True)
+class _Survivors:
+    """Choices (bit masks) that may reach the objective at a threshold.
+
+    With their missed weight and the slack it is compared with.
+    """
+
+    masks: Masks
+    missed: FloatArray
+    slack: float
+
+
 @dataclass
 class _Listing:
     """Choices of the free sites of a problem listed by :func:`_filter_at` (bit masks)."""
@@ -184,7 +196,7 @@ class _Listing:
     r: int
     combos: Masks
 
-    def at(self, t: float, within: Masks, minimum: float | None = None) -> tuple[Masks, FloatArray, float]:
+    def at(self, t: float, within: Masks, minimum: float | None = None) -> _Survivors:
         """Return the choices of ``within`` that may reach the objective at ``t`` (a superset).
 
         With their missed weight and the slack it is compared with (percentiles: users within
@@ -218,7 +230,7 @@ class _Listing:
             if bounded is not None:
                 within = bounded
         surv, missed = _filter_choices(within, _set_masks(hard_r), _set_masks(sets), weights, slack)
-        return surv, missed, slack
+        return _Survivors(surv, missed, slack)
 
     def choice(self, mask: int) -> BoolArray:
         chosen = self.prob.must.copy()
@@ -319,7 +331,8 @@ def _threshold_by_filter(
     within = listing.combos  # every choice of value <= values[h]
     while h > 0:
         t = float(values[h - 1])
-        surv, missed, slack = listing.at(t, within)
+        found_at = listing.at(t, within)
+        surv, missed, slack = found_at.masks, found_at.missed, found_at.slack
         found: float | None = None
         order = np.argsort(missed, kind="stable")
         for count, i in enumerate(order):
@@ -338,7 +351,8 @@ def _threshold_by_filter(
         if not (h < len(values) and values[h] == best):
             return None
         within = surv
-    surv, missed, slack = listing.at(best, within)
+    found_at = listing.at(best, within)
+    surv, missed, slack = found_at.masks, found_at.missed, found_at.slack
     members = _exact_members(listing, surv, missed, slack, best)
     if not members or len(members) > _FILTER_MAX_MEMBERS:
         return None
@@ -355,7 +369,8 @@ def _coverage_by_filter(
     choice was listed), or None (too many choices to check, a near tie in the mean).
     """
     listing = _listing(prob, "coverage", None)
-    surv, missed, slack = listing.at(threshold, listing.combos, minimum=greedy_share - _QUANTILE_RTOL)
+    found_at = listing.at(threshold, listing.combos, minimum=greedy_share - _QUANTILE_RTOL)
+    surv, missed, slack = found_at.masks, found_at.missed, found_at.slack
     if not len(surv):
         return None
     top = int(np.argmin(missed))
