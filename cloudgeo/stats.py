@@ -139,5 +139,9 @@ def _sorted_quantile(values: FloatArray, weights: FloatArray, q: float, rtol: fl
     total = float(cw[-1])
     if np.isnan(values).any() or not (math.isfinite(total) and total > 0 and float(weights.min()) >= 0):
         _check(values, weights, total)
-    idx = int(np.searchsorted(cw, q * total - rtol * total, side="left"))
+    target = q * total - rtol * total
+    # a target of 0 (q = 0) is reached by the first value of positive weight, as in numpy
+    idx = int(
+        np.searchsorted(cw, target, side="left") if target > 0 else np.searchsorted(cw, 0.0, side="right")
+    )
     return float(values[order][min(idx, len(cw) - 1)])

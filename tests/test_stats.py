@@ -84,3 +84,25 @@ def test_infinite_values_are_allowed() -> None:
 def test_bad_input_is_refused(values: np.ndarray, weights: np.ndarray, q: object, error: type) -> None:
     with pytest.raises(error):
         stats.weighted_quantile(values, weights, q)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("values", "weights", "q", "expected"),
+    [
+        ([0.0, -1.0], [4.0, 0.0], 0.0, 0.0),  # hypothesis found it: a zero-weight smallest value
+        ([3.0, 1.0, 2.0], [0.0, 0.0, 1.0], 0.0, 2.0),
+        ([3.0, 1.0, 2.0], [1.0, 0.0, 1.0], 1e-12, 2.0),
+        ([3.0, 1.0, 2.0], [1.0, 1.0, 1.0], 0.0, 1.0),
+        ([5.0, 1.0, 2.0, 7.0], [2.0, 1.0, 0.0, 0.0], 1.0, 5.0),
+    ],
+)
+def test_zero_weight_values_never_are_the_quantile(
+    values: list[float], weights: list[float], q: float, expected: float
+) -> None:
+    """q = 0 is the smallest value of positive weight (numpy's inverted CDF), also with rtol."""
+    v, w = np.array(values), np.array(weights)
+    assert numpy_reference(v, w, q) == expected
+    assert stats.weighted_quantile(v, w, q) == expected
+    assert stats.weighted_quantile(v, w, q, rtol=1e-9) == expected
+    big_v, big_w = np.concatenate([v, np.arange(5000.0) + 10]), np.concatenate([w, np.zeros(5000)])
+    assert stats.weighted_quantile(big_v, big_w, q) == expected  # the binned path defers to the sort
