@@ -39,6 +39,7 @@ __all__ = [
     "points_arrays",
     "raise_if_problems",
     "require_columns",
+    "country_codes",
 ]
 
 _MAX_LISTED = 5
@@ -291,3 +292,20 @@ def nonfinite_problems(
     if inf.any():
         problems.append(f"{name} is infinite {where(inf)}")
     return problems
+
+
+def country_codes(values: object) -> npt.NDArray[np.str_]:
+    """Normalise country codes the one way cloudgeo compares them: ``str``, stripped, upper case.
+
+    Parameters
+    ----------
+    values : scalar or array-like
+        Codes as given (ISO 3166-1 alpha-2 expected, any case, surrounding spaces allowed).
+
+    Returns
+    -------
+    numpy.ndarray of str
+        The normalised codes (one-dimensional; a scalar gives one element).
+    """
+    arr = np.atleast_1d(np.asarray(pd.Series(np.atleast_1d(np.asarray(values, dtype=object))).astype(str)))
+    return np.char.upper(np.char.strip(arr.astype(str)))

@@ -64,6 +64,7 @@ from cloudgeo._plotstyle import new_subplots as _subplots
 from cloudgeo._plotstyle import users_trace as _users_trace
 from cloudgeo._validate import points_arrays, require_columns
 from cloudgeo.errors import InvalidInputError
+from cloudgeo.stats import weighted_quantile
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -692,10 +693,6 @@ def _weighted_cdf(
     return x, share
 
 
-def _weighted_quantile(x: np.ndarray, share: np.ndarray, q: float) -> float:
-    return float(x[min(int(np.searchsorted(share, q - 1e-12, side="left")), len(x) - 1)])
-
-
 def plot_latency_cdf(
     results: Mapping[str, pd.DataFrame] | pd.DataFrame,
     *,
@@ -767,7 +764,7 @@ def plot_latency_cdf(
 
             raise_if_problems(f"results[{label!r}]", problems)
         x, share = _weighted_cdf(rtt, w)
-        p50, p90 = _weighted_quantile(x, share, 0.5), _weighted_quantile(x, share, 0.9)
+        p50, p90 = (weighted_quantile(rtt, w, q, rtol=1e-12) for q in (0.5, 0.9))
         note = "" if weighted else ", unweighted"
         fig.add_trace(
             go.Scatter(

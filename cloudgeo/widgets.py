@@ -416,13 +416,10 @@ class _PlacementContext:
         if population not in self._prepared:
             from cloudgeo import placement
 
-            prepared = placement._prepare_cost(
+            prepared = placement.prepare_cost(
                 self.users(population), self.candidates, self.cost_ms(population)
             )
-            prepared.order_rows()  # the users' site orders, for the exact solver: now, not on a change
-            prepared.transposed()  # the sites' RTT rows, for the greedy solver
-            prepared.site_orders()  # each site's users by RTT, for the greedy's skipped options
-            placement._warm_solvers()  # the MILP solver's first-call setup
+            prepared.warm_up()  # site orders, site rows, the MILP's first-call setup: now, not on a change
             self._prepared[population] = prepared
         return self._prepared[population]
 
@@ -435,7 +432,7 @@ def _render_placement(state: PlacementState, ctx: _PlacementContext) -> tuple[pd
 
     def compute() -> Any:
         # optimize_placement on the RTT matrix the context validated (and sorted) once
-        return placement._optimize(
+        return placement.optimize_placement(
             users,
             ctx.candidates,
             state.k,

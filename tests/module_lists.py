@@ -16,6 +16,7 @@ COMPUTE_MODULES = (
     "scaling",
     "enduser",
     "ripe_atlas",
+    "stats",
 )
 #: Every module with a public ``__all__`` of library functions.
 PUBLIC_MODULES = (*COMPUTE_MODULES, "plotting", "report", "widgets")

@@ -43,6 +43,7 @@ from cloudgeo import placement as PL
 from cloudgeo import population as P
 from cloudgeo import report as R
 from cloudgeo import scaling as S
+from cloudgeo import stats as ST
 from cloudgeo.errors import (
     CatalogDateError,
     CloudGeoError,
@@ -1910,6 +1911,41 @@ row(
 
 def _ripe() -> Any:
     return importlib.import_module("cloudgeo.ripe_atlas")
+
+
+row(
+    "placement.prepare_cost",
+    "users not a frame",
+    InvalidTypeError,
+    r"users must be a pandas DataFrame",
+    lambda: PL.prepare_cost([1], _regions()),  # type: ignore[arg-type]
+)
+row(
+    "placement.CostMatrix",
+    "made by hand, wrong shape",
+    InvalidTypeError,
+    r"prepare_cost",
+    lambda: PL.CostMatrix(np.zeros((2, 2)), pd.RangeIndex(3), ("a", "b")),
+)
+row(
+    "placement.optimize_placement",
+    "residency country no user has (ISO-3)",
+    UnknownNameError,
+    r"'DEU'",
+    lambda: PL.optimize_placement(
+        pd.DataFrame({"lat": [50.0], "lon": [8.0], "country_code": ["DE"]}),
+        _regions(),
+        1,
+        residency={"DEU": ["eu-west-1"]},
+    ),
+)
+row(
+    "stats.weighted_quantile",
+    "NaN value",
+    DataValidationError,
+    r"NaN",
+    lambda: ST.weighted_quantile(np.array([np.nan]), np.ones(1), 0.5),
+)
 
 
 # Callables in __all__ that take no user input, or are result containers the library builds

@@ -42,9 +42,10 @@ def test_dir_lists_public_api() -> None:
 
 @pytest.mark.parametrize("module", COMPUTE)
 def test_compute_modules_never_import_presentation_libraries(module: str) -> None:
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    path = PACKAGE / module
+    files = sorted(path.rglob("*.py")) if path.is_dir() else [PACKAGE / f"{module}.py"]
     imported: list[str] = []
-    for node in ast.walk(tree):
+    for node in (n for f in files for n in ast.walk(ast.parse(f.read_text()))):
         if isinstance(node, ast.Import):
             imported += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cloudgeo import placement
 from cloudgeo.errors import (
@@ -20,6 +23,46 @@ from cloudgeo.errors import (
     UnknownRegionError,
 )
 from cloudgeo.placement import PlacementResult, optimize_placement, placement_frontier
+from cloudgeo.placement import cost as P_cost
+from cloudgeo.placement import frontier as P_front
+from cloudgeo.placement import greedy as P_greedy
+from cloudgeo.placement import objectives as P_obj
+from cloudgeo.placement import optimize as P_opt
+from cloudgeo.placement import problem as P_prob
+from cloudgeo.placement import result as P_result
+from cloudgeo.placement import solve as P_solve
+from cloudgeo.placement.exact import aggregate as P_agg
+from cloudgeo.placement.exact import core as P_core
+from cloudgeo.placement.exact import fastpaths as P_fast
+from cloudgeo.placement.exact import median as P_median
+from cloudgeo.placement.exact import milp as P_milp
+from cloudgeo.placement.exact import threshold as P_thr
+
+_PLACEMENT_MODULES = (
+    P_obj,
+    P_cost,
+    P_prob,
+    P_agg,
+    P_core,
+    P_milp,
+    P_median,
+    P_fast,
+    P_thr,
+    P_greedy,
+    P_solve,
+    P_result,
+    P_opt,
+    P_front,
+)
+
+
+def _patch(monkeypatch: pytest.MonkeyPatch, name: str, value: object) -> None:
+    """Set a private placement name in every submodule that holds it (defines or imports it)."""
+    found = [m for m in _PLACEMENT_MODULES if name in vars(m)]
+    assert found, name
+    for module in found:
+        monkeypatch.setattr(module, name, value)
+
 
 # Straight-fibre RTT (MODELS.md §1.1-1.2: haversine R = 6371 km, group index 1.4682).
 C_KM_S = 299_792.458
@@ -138,8 +181,8 @@ def test_random_instances_match_brute_force(
     objective: str, seed: int, force_milp: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if force_milp:
-        monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
-        monkeypatch.setattr(placement, "_FILTER_MAX_COMBOS", 0)  # no listing: the integer program
+        _patch(monkeypatch, "_ENUM_MAX_PAIRS", 0)
+        _patch(monkeypatch, "_FILTER_MAX_COMBOS", 0)  # no listing: the integer program
     users, sites = random_instance(seed)
     cost = physics_rtt_ms(users, sites)
     res = optimize_placement(users, sites, 3, objective=objective, cost_ms=cost, threshold_ms=60.0)
@@ -151,7 +194,7 @@ def test_random_instances_match_brute_force(
 
 def test_truncated_radius_depth_stays_exact(monkeypatch: pytest.MonkeyPatch) -> None:
     # force the iterative deepening of the radius formulation (depth 2 at first)
-    monkeypatch.setattr(placement, "_MAX_PREFIX_ENTRIES", 1)
+    _patch(monkeypatch, "_MAX_PREFIX_ENTRIES", 1)
     users, sites = random_instance(7, n_users=60, n_sites=10)
     cost = physics_rtt_ms(users, sites)
     for k in (1, 2, 4):
@@ -561,7 +604,7 @@ def test_more_than_64_candidates(objective: str) -> None:
 
 @pytest.mark.parametrize("objective", ["mean", "p90", "coverage"])
 def test_time_limit_returns_a_solution_with_its_gap(objective: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)  # force the integer program
+    _patch(monkeypatch, "_ENUM_MAX_PAIRS", 0)  # force the integer program
     users, sites = random_instance(5, n_users=80, n_sites=12)
     cost = physics_rtt_ms(users, sites)
     exact = optimize_placement(users, sites, 4, objective=objective, cost_ms=cost, threshold_ms=40)
@@ -590,7 +633,7 @@ def test_duplicate_user_labels_are_kept() -> None:
 
 
 def test_frontier_stays_monotone_under_a_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
+    _patch(monkeypatch, "_ENUM_MAX_PAIRS", 0)
     users, sites = random_instance(9, n_users=80, n_sites=12)
     cost = physics_rtt_ms(users, sites)
     front = placement_frontier(users, sites, 6, cost_ms=cost, time_limit_s=1e-4, exclude=iter(["s0"]))
@@ -744,9 +787,9 @@ def test_first_reaching_is_the_weighted_quantile_of_the_union() -> None:
         oa, ob = np.argsort(a, kind="stable"), np.argsort(b, kind="stable")
         ca, cb = np.cumsum(wa[oa]), np.cumsum(wb[ob])
         total = wa.sum() + wb.sum()
-        got = placement._first_reaching(a[oa], ca, b[ob], cb, q * total - 1e-9 * total)
+        got = P_result._first_reaching(a[oa], ca, b[ob], cb, q * total - 1e-9 * total)
         union, wu = np.concatenate([a, b]), np.concatenate([wa, wb])
-        assert got == placement._weighted_quantile(union, wu, q) == weighted_quantile(union, wu, q)
+        assert got == P_obj._weighted_quantile(union, wu, q) == weighted_quantile(union, wu, q)
 
 
 @pytest.mark.parametrize(
@@ -756,8 +799,8 @@ def test_first_reaching_is_the_weighted_quantile_of_the_union() -> None:
 def test_assignment_series_dtype_as_from_objects(ids: list[object]) -> None:
     cols = np.array([0, 2, 2, 0, 0], dtype=np.intp)
     index = pd.Index(list("vwxyz"))
-    got = placement._id_series(ids, cols, index, "site")
-    expected = pd.Series(placement._object_array(ids)[cols], index=index, name="site")
+    got = P_result._id_series(ids, cols, index, "site")
+    expected = pd.Series(P_result._object_array(ids)[cols], index=index, name="site")
     assert got.dtype == expected.dtype
     assert got.equals(expected)
 
@@ -792,7 +835,7 @@ def test_exact_mean_with_ties_and_zero_weights_matches_brute_force(
     seed: int, force_milp: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if force_milp:
-        monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
+        _patch(monkeypatch, "_ENUM_MAX_PAIRS", 0)
     users, sites, cost = tie_instance(seed, n_users=30, n_sites=7)
     c, w = cost.to_numpy(), users["weight"].to_numpy()
     pos = {s: j for j, s in enumerate(sites.index)}
@@ -834,7 +877,7 @@ def test_exact_mean_on_clustered_users_matches_brute_force(
     seed: int, force_milp: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if force_milp:
-        monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
+        _patch(monkeypatch, "_ENUM_MAX_PAIRS", 0)
     users, sites, cost = clustered_instance(seed)
     c, w = cost.to_numpy(), users["weight"].to_numpy()
     for k in range(1, 7):
@@ -849,7 +892,7 @@ def test_user_aggregation_is_exact_for_every_choice_of_k_sites(seed: int) -> Non
     c = cost.to_numpy()
     w = users["weight"].to_numpy() / users["weight"].sum()
     for k in (1, 2, 3, 5, 7):
-        merged, ones = placement._aggregate_users(c, w, c.shape[1] - k + 1)
+        merged, ones = P_agg._aggregate_users(c, w, c.shape[1] - k + 1)
         assert len(merged) < len(c)
         assert (ones == 1.0).all()
         for combo in itertools.combinations(range(c.shape[1]), k):
@@ -862,7 +905,7 @@ def test_row_labels_partition_identical_rows() -> None:
     for n_values, width in ((3, 1), (7, 5), (40, 19), (300, 4)):
         rows = rng.integers(0, n_values, (200, width))
         rows[100:] = rows[rng.integers(0, 100, 100)]  # many repeats
-        labels, count = placement._row_labels(rows)
+        labels, count = P_agg._row_labels(rows)
         _, expected = np.unique(rows, axis=0, return_inverse=True)
         assert count == expected.max() + 1
         # same partition: a label determines the row and the row determines the label
@@ -882,7 +925,8 @@ def test_exact_mean_is_exact_whatever_the_seed_depth(seed: int) -> None:
         worst_first = np.zeros(len(sites), dtype=bool)
         worst_first[np.argsort(-(w @ c))[:k]] = True
         for seed_choice in (worst_first, np.eye(len(sites), dtype=bool)[0]):
-            chosen, proven, _, _ = placement._solve_mean(prob, [], None, None, "auto", seed_choice)
+            mean = P_median._solve_mean(prob, [], None, None, "auto", seed_choice)
+            chosen, proven = mean.chosen, mean.proven
             assert chosen is not None
             assert proven
             value = w @ c[:, chosen].min(axis=1) / w.sum()
@@ -901,7 +945,7 @@ def test_prepared_cost_matrix_gives_the_same_results() -> None:
     # the placement explorer validates (and sorts) the RTT matrix once: same results as a frame
     users, sites, cost = tie_instance(4, n_users=60, n_sites=8)
     users.loc["u1", "weight"] = 0.0
-    prepared = placement._prepare_cost(users, sites, cost)
+    prepared = placement.prepare_cost(users, sites, cost)
     assert not prepared.values.flags.writeable
     cases: list[dict[str, object]] = [
         {"k": 3},
@@ -916,22 +960,22 @@ def test_prepared_cost_matrix_gives_the_same_results() -> None:
             kwargs = {key: v for key, v in case.items() if key != "k"}
             k = int(case["k"])  # type: ignore[call-overload]
             a = optimize_placement(users, sites, k, method=method, cost_ms=cost, **kwargs)  # type: ignore[arg-type]
-            b = placement._optimize(users, sites, k, method=method, cost_ms=prepared, **kwargs)  # type: ignore[arg-type]
+            b = placement.optimize_placement(users, sites, k, method=method, cost_ms=prepared, **kwargs)  # type: ignore[arg-type]
             assert a.sites == b.sites
             assert a.objective_value == b.objective_value
             pd.testing.assert_series_equal(a.summary, b.summary)
             pd.testing.assert_frame_equal(a.failover, b.failover)
             pd.testing.assert_series_equal(a.assignment, b.assignment)
     # a private copy: changing the caller's frame afterwards changes nothing
-    before = placement._optimize(users, sites, 3, cost_ms=prepared)
+    before = placement.optimize_placement(users, sites, 3, cost_ms=prepared)
     cost.iloc[:, :] = 0.0
-    after = placement._optimize(users, sites, 3, cost_ms=prepared)
+    after = placement.optimize_placement(users, sites, 3, cost_ms=prepared)
     assert after.sites == before.sites
     assert after.objective_value == before.objective_value > 0
     with pytest.raises(InvalidInputError, match="prepared RTT matrix was made for other users or candidates"):
-        placement._optimize(users.iloc[1:], sites, 3, cost_ms=prepared)
+        placement.optimize_placement(users.iloc[1:], sites, 3, cost_ms=prepared)
     with pytest.raises(InvalidInputError, match="prepared RTT matrix was made for other users or candidates"):
-        placement._optimize(users, sites.iloc[::-1], 3, cost_ms=prepared)
+        placement.optimize_placement(users, sites.iloc[::-1], 3, cost_ms=prepared)
 
 
 def test_allowed_order_is_an_argsort_of_the_allowed_columns() -> None:
@@ -939,7 +983,7 @@ def test_allowed_order_is_an_argsort_of_the_allowed_columns() -> None:
     cost = rng.integers(0, 6, (50, 9)).astype(float)  # ties
     order = np.argsort(cost, axis=1)
     allowed = np.array([0, 2, 3, 7, 8])
-    sub = placement._allowed_order(order, allowed, 9)
+    sub = P_cost._allowed_order(order, allowed, 9)
     assert sorted(sub[0].tolist()) == list(range(len(allowed)))
     assert (np.diff(np.take_along_axis(cost[:, allowed], sub, axis=1), axis=1) >= 0).all()
 
@@ -971,7 +1015,7 @@ def original_greedy(
         options = np.flatnonzero(~chosen)
         served = np.minimum(cur[:, None], cost[:, options])
         mean = w @ served
-        primary = placement._objective_columns(served, w, objective, q, thr, grid if q is not None else None)
+        primary = P_obj._objective_columns(served, w, objective, q, thr, grid if q is not None else None)
         first = np.flatnonzero(primary == primary.min())
         if objective == "coverage":  # shares closer than the rounding of their sums are a tie too
             first = np.flatnonzero(
@@ -991,7 +1035,7 @@ def test_greedy_fast_objectives_match_the_original_loop(objective: str, seed: in
     users, sites, cost = tie_instance(seed, n_users=50, n_sites=8)
     c = cost.to_numpy()
     w = users["weight"].to_numpy() / users["weight"].sum()
-    _, q = placement._parse_objective(objective)
+    _, q = P_obj._parse_objective(objective)
     thr = 5.0 if objective == "coverage" else None
     for must in ([], [3]):
         for k in range(max(1, len(must)), 7):
@@ -1020,14 +1064,14 @@ def test_greedy_quantile_columns_equal_the_grid_search(seed: int) -> None:
     w /= w.sum()
     grid = np.unique(cost)
     for q in (0.01, 0.5, 0.9, 0.99):
-        fast = placement._GreedyColumns(cost, w, "p", q)
+        fast = P_greedy._GreedyColumns(cost, w, "p", q)
         cur = np.full(n_users, np.inf)
         for j in (4, 1, 7):
             options = np.flatnonzero(np.arange(n_sites) != j)
             served = np.minimum(cur[:, None], cost[:, options])
-            expected = placement._quantile_columns_on_grid(served, w, q, grid)
+            expected = P_obj._quantile_columns_on_grid(served, w, q, grid)
             np.testing.assert_array_equal(fast.columns(cur, options), expected)
-            np.testing.assert_array_equal(expected, placement._weighted_quantile_columns(served, w, q))
+            np.testing.assert_array_equal(expected, P_obj._weighted_quantile_columns(served, w, q))
             cur = np.minimum(cur, cost[:, j])
             fast.add(j)
 
@@ -1037,24 +1081,24 @@ def test_greedy_quantile_near_a_rounding_tie_uses_the_grid_search(monkeypatch: p
     cost = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 3.0], [4.0, 0.0]])
     w = np.full(4, 0.25)
     calls = []
-    original = placement._quantile_columns_on_grid
+    original = P_obj._quantile_columns_on_grid
 
     def spy(*args: object) -> np.ndarray:
         calls.append(1)
         return original(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(placement, "_quantile_columns_on_grid", spy)
-    monkeypatch.setattr(placement, "_QUANTILE_RTOL", 0.0)
-    fast = placement._GreedyColumns(cost, w, "p50", 0.5)
+    _patch(monkeypatch, "_quantile_columns_on_grid", spy)
+    _patch(monkeypatch, "_QUANTILE_RTOL", 0.0)
+    fast = P_greedy._GreedyColumns(cost, w, "p50", 0.5)
     got = fast.columns(np.full(4, np.inf), np.arange(2))
     assert calls
-    np.testing.assert_array_equal(got, placement._weighted_quantile_columns(cost, w, 0.5))
+    np.testing.assert_array_equal(got, P_obj._weighted_quantile_columns(cost, w, 0.5))
 
 
 def test_greedy_worst_columns_ignore_zero_weight_users() -> None:
     cost = np.array([[1.0, 9.0], [50.0, 60.0], [3.0, 2.0]])
     w = np.array([0.5, 0.0, 0.5])
-    fast = placement._GreedyColumns(cost, w, "worst", None)
+    fast = P_greedy._GreedyColumns(cost, w, "worst", None)
     np.testing.assert_array_equal(fast.columns(np.full(3, np.inf), np.arange(2)), [3.0, 9.0])
 
 
@@ -1065,7 +1109,7 @@ def test_hit_all_matches_brute_force(seed: int) -> None:
     sets = sorted({int(m) for m in rng.integers(1, 1 << n, rng.integers(1, 12))})
     sets = [m & int(rng.integers(1, 1 << n)) or m for m in sets]
     for r in range(0, 5):
-        found = placement._hit_all(sets, r, [10_000])
+        found = P_fast._hit_all(sets, r, [10_000])
         possible = any(
             all(any(m >> j & 1 for j in combo) for m in sets) for combo in itertools.combinations(range(n), r)
         )
@@ -1079,17 +1123,17 @@ def test_hit_all_raises_over_its_budget() -> None:
     # the edges of a complete graph on 6 sites: 3 disjoint ones (the packing bound allows 4
     # sites), but every 4 sites miss an edge, which only a search shows
     sets = [1 << i | 1 << j for i, j in itertools.combinations(range(6), 2)]
-    with pytest.raises(placement._SearchBudget):
-        placement._hit_all(sets, 4, [5])
-    assert placement._hit_all(sets, 4, [10_000]) is None
-    assert placement._hit_all(sets, 5, [10_000]) is not None
+    with pytest.raises(P_fast._SearchBudget):
+        P_fast._hit_all(sets, 4, [5])
+    assert P_fast._hit_all(sets, 4, [10_000]) is None
+    assert P_fast._hit_all(sets, 5, [10_000]) is not None
 
 
 def test_hit_all_stops_at_disjoint_sets() -> None:
     """More pairwise disjoint sets than sites: no hitting set, found without a search."""
     sets = [0b11 << (2 * i) for i in range(8)]
-    assert placement._hit_all(sets, 7, [1]) is None
-    assert placement._hit_all(sets, 8, [10_000]) is not None
+    assert P_fast._hit_all(sets, 7, [1]) is None
+    assert P_fast._hit_all(sets, 8, [10_000]) is not None
 
 
 @pytest.mark.parametrize("n_values", range(1, 40))
@@ -1101,7 +1145,7 @@ def test_last_bisection_step_is_the_bisections_last_threshold(n_values: int) -> 
             last = mid
             lo, hi = (lo, mid) if mid >= h else (mid, hi)
         assert hi == h
-        assert placement._last_bisection_step(n_values, h) == last
+        assert P_thr._last_bisection_step(n_values, h) == last
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -1121,9 +1165,7 @@ def test_min_worst_matches_brute_force(seed: int) -> None:
         )
         upper = float(cost.max())
         lower = float(cost.min(axis=1).max())
-        got = placement._min_worst(
-            cost, lower, upper, np.zeros((0, 8), dtype=bool), must, k - int(must.sum())
-        )
+        got = P_fast._min_worst(cost, lower, upper, np.zeros((0, 8), dtype=bool), must, k - int(must.sum()))
         assert got is not None
         assert got[0] == expected
         chosen = got[1]
@@ -1139,8 +1181,8 @@ def test_threshold_search_matches_the_full_bisection(
     objective: str, seed: int, force_milp: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if force_milp:
-        monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)
-        monkeypatch.setattr(placement, "_FILTER_MAX_COMBOS", 0)
+        _patch(monkeypatch, "_ENUM_MAX_PAIRS", 0)
+        _patch(monkeypatch, "_FILTER_MAX_COMBOS", 0)
     users, sites, cost = tie_instance(seed, n_users=40, n_sites=7)
     cases: list[dict[str, object]] = [
         {},
@@ -1167,18 +1209,18 @@ def test_swap_cover_fixes_the_greedy_and_stops_at_a_local_optimum() -> None:
         [[0, 1, 0], [1, 1, 0], [1, 1, 0], [1, 0, 1], [1, 0, 1], [0, 0, 1]], dtype=bool
     )  # rows: sets (weight 1 each), columns: sites
     weights = np.ones(len(sets))
-    got = placement._swap_cover(sets, weights, 2)
+    got = P_fast._swap_cover(sets, weights, 2)
     assert got is not None
     assert got.tolist() == [1, 2]
-    assert placement._swap_cover(sets, weights, 4) is None
-    assert placement._swap_cover(sets, weights, 0) is not None
+    assert P_fast._swap_cover(sets, weights, 4) is None
+    assert P_fast._swap_cover(sets, weights, 0) is not None
     rng = np.random.default_rng(3)
     for _ in range(30):
         m, n = int(rng.integers(5, 40)), int(rng.integers(3, 10))
         sets = rng.random((m, n)) < 0.3
         weights = rng.integers(0, 5, m).astype(float)
         r = int(rng.integers(1, n + 1))
-        got = placement._swap_cover(sets, weights, r)
+        got = P_fast._swap_cover(sets, weights, r)
         assert got is not None
         assert len(got) == r == len(set(got.tolist()))
 
@@ -1199,11 +1241,11 @@ def test_heuristic_feasible_thresholds_give_the_milp_search_result(
 ) -> None:
     """A threshold shown feasible by a heuristic choice (no MILP) gives the same optimum, tie-break,
     method name and gap as solving every threshold's covering MILP; the value is brute force's."""
-    monkeypatch.setattr(placement, "_ENUM_MAX_PAIRS", 0)  # every covering problem goes to the MILP
-    monkeypatch.setattr(placement, "_FILTER_MAX_COMBOS", 0)
+    _patch(monkeypatch, "_ENUM_MAX_PAIRS", 0)  # every covering problem goes to the MILP
+    _patch(monkeypatch, "_FILTER_MAX_COMBOS", 0)
     users, sites = random_instance(seed, n_users=80, n_sites=9)
     cost = physics_rtt_ms(users, sites)
-    swap_cover = placement._swap_cover
+    swap_cover = P_fast._swap_cover
     hits = []
 
     def spy(*a: object, **kw: object) -> object:
@@ -1215,9 +1257,9 @@ def test_heuristic_feasible_thresholds_give_the_milp_search_result(
     for extra in cases:
         for k in range(1 + ("must_include" in extra), 6):
             args: dict[str, object] = {"cost_ms": cost, "objective": objective, **extra}
-            monkeypatch.setattr(placement, "_swap_cover", spy)
+            _patch(monkeypatch, "_swap_cover", spy)
             fast = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
-            monkeypatch.setattr(placement, "_swap_cover", lambda *a, **kw: None)
+            _patch(monkeypatch, "_swap_cover", lambda *a, **kw: None)
             milp = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
             assert fast.sites == milp.sites
             assert fast.objective_value == milp.objective_value
@@ -1239,11 +1281,11 @@ def test_heuristic_feasible_thresholds_give_the_milp_search_result(
 @pytest.mark.parametrize("objective", ["mean", "p90", "p50", "worst", "coverage"])
 def test_prepared_matrix_site_rows_give_the_same_greedy(objective: str) -> None:
     users, sites, cost = tie_instance(4, n_users=60, n_sites=8)
-    prepared = placement._prepare_cost(users, sites, cost)
+    prepared = placement.prepare_cost(users, sites, cost)
     for extra in ({}, {"exclude": ["s0", "s5"]}, {"must_include": ["s6"], "exclude": ["s2"]}):
         for k in range(2, 6):
             kw: dict[str, object] = {"objective": objective, "method": "greedy", "threshold_ms": 4.0, **extra}
-            a = placement._optimize(users, sites, k, cost_ms=prepared, **kw)  # type: ignore[arg-type]
+            a = placement.optimize_placement(users, sites, k, cost_ms=prepared, **kw)  # type: ignore[arg-type]
             b = optimize_placement(users, sites, k, cost_ms=cost, **kw)  # type: ignore[arg-type]
             assert a.sites == b.sites
             assert a.objective_value == b.objective_value
@@ -1255,7 +1297,7 @@ def test_prepared_matrix_site_rows_give_the_same_greedy(objective: str) -> None:
 
 @pytest.mark.parametrize(("n", "r"), [(5, 0), (5, 5), (7, 3), (10, 4), (12, 6)])
 def test_combo_masks_list_every_choice_once(n: int, r: int) -> None:
-    masks = placement._combo_masks(n, r)
+    masks = P_fast._combo_masks(n, r)
     expected = {sum(1 << j for j in c) for c in itertools.combinations(range(n), r)}
     assert len(masks) == math.comb(n, r)
     assert set(masks.tolist()) == expected
@@ -1269,9 +1311,9 @@ def test_filter_choices_keeps_exactly_the_choices_within_the_slack(seed: int) ->
     weights = rng.integers(0, 5, 25).astype(float) / 32.0  # binary fractions: exact sums
     hard = rng.random((2, n)) < 0.4
     slack = float(rng.choice([0.0, 0.125, 0.3, 1.0]))
-    combos = placement._combo_masks(n, r)
-    surv, missed = placement._filter_choices(
-        combos, placement._set_masks(hard), placement._set_masks(sets), weights, slack
+    combos = P_fast._combo_masks(n, r)
+    surv, missed = P_fast._filter_choices(
+        combos, P_fast._set_masks(hard), P_fast._set_masks(sets), weights, slack
     )
     expected = {}
     for c in itertools.combinations(range(n), r):
@@ -1298,7 +1340,7 @@ def test_listing_the_choices_gives_the_search_result(objective: str, monkeypatch
     """Same sites, value, gap and method name with and without the listing (ties, zero weights,
     must_include, exclude, residency), the value also by brute force."""
     decided = []
-    threshold_fn, coverage_fn = placement._threshold_by_filter, placement._coverage_by_filter
+    threshold_fn, coverage_fn = P_fast._threshold_by_filter, P_fast._coverage_by_filter
 
     def spy_threshold(*a: object) -> object:
         out = threshold_fn(*a)  # type: ignore[arg-type]
@@ -1310,8 +1352,8 @@ def test_listing_the_choices_gives_the_search_result(objective: str, monkeypatch
         decided.append(out is not None)
         return out
 
-    monkeypatch.setattr(placement, "_threshold_by_filter", spy_threshold)
-    monkeypatch.setattr(placement, "_coverage_by_filter", spy_coverage)
+    _patch(monkeypatch, "_threshold_by_filter", spy_threshold)
+    _patch(monkeypatch, "_coverage_by_filter", spy_coverage)
     cases: list[dict[str, object]] = [
         {},
         {"must_include": ["s1"]},
@@ -1332,7 +1374,7 @@ def test_listing_the_choices_gives_the_search_result(objective: str, monkeypatch
                 }
                 listed = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
                 with monkeypatch.context() as m:
-                    m.setattr(placement, "_FILTER_MAX_COMBOS", 0)
+                    m.setattr(P_fast, "_FILTER_MAX_COMBOS", 0)
                     searched = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
                 assert listed.sites == searched.sites
                 assert listed.objective_value == searched.objective_value
@@ -1351,9 +1393,9 @@ def test_listing_the_choices_gives_the_search_result(objective: str, monkeypatch
     assert sum(decided) >= len(decided) // 2  # the listing decides most cases (not only near ties)
 
 
-def _mean_problem(users: pd.DataFrame, sites: pd.DataFrame, k: int, cost: pd.DataFrame) -> placement._Problem:
+def _mean_problem(users: pd.DataFrame, sites: pd.DataFrame, k: int, cost: pd.DataFrame) -> P_prob._Problem:
     """The private problem object of a plain mean placement (no constraints) on ``cost``."""
-    return placement._prepare(
+    return P_prob._prepare(
         users,
         sites,
         k,
@@ -1364,7 +1406,7 @@ def _mean_problem(users: pd.DataFrame, sites: pd.DataFrame, k: int, cost: pd.Dat
         exclude=(),
         residency=None,
         cost_ms=cost,
-    )[0]
+    ).prob
 
 
 def test_least_mean_gives_up_on_a_near_tie() -> None:
@@ -1372,11 +1414,11 @@ def test_least_mean_gives_up_on_a_near_tie() -> None:
     prob = _mean_problem(users, sites, 2, cost)
     a = np.array([True, True, False, False, False])
     b = np.array([False, False, True, True, False])
-    assert placement._least_mean(prob, [a]) is a
-    assert placement._least_mean(prob, [a, a.copy()]) is None  # same mean: the solver decides
-    va, vb = (placement._value(prob, x, "mean", None, None) for x in (a, b))
+    assert P_fast._least_mean(prob, [a]) is a
+    assert P_fast._least_mean(prob, [a, a.copy()]) is None  # same mean: the solver decides
+    va, vb = (P_prob._value(prob, x, "mean", None, None) for x in (a, b))
     if abs(va - vb) > 1e-3:
-        assert placement._least_mean(prob, [a, b]) is (a if va < vb else b)
+        assert P_fast._least_mean(prob, [a, b]) is (a if va < vb else b)
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -1385,35 +1427,50 @@ def test_bounded_combos_keep_every_choice_whose_sites_may_cover_enough(seed: int
     n, r = 10, 4
     share = rng.integers(0, 6, n).astype(float) / 8.0  # ties included
     need = float(rng.choice([1.75, 2.0, 2.25]))  # few choices reach it: the bound prunes
-    got = placement._bounded_combos(share, r, need, cap=10**6)
+    got = P_fast._bounded_combos(share, r, need, cap=10**6)
     assert got is not None
     expected = {
         sum(1 << j for j in c) for c in itertools.combinations(range(n), r) if share[list(c)].sum() >= need
     }
     assert len(got) == len(expected)
     assert set(got.tolist()) == expected
-    assert placement._bounded_combos(share, r, 0.0, cap=10) is None  # too many: list them all instead
+    assert P_fast._bounded_combos(share, r, 0.0, cap=10) is None  # too many: list them all instead
 
 
 def test_highs_options_unknown_to_the_solver_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An extra HiGHS option this scipy's HiGHS lacks is dropped once; the solve goes on."""
-    monkeypatch.setattr(placement, "_HIGHS_EXTRA_OPTIONS", {"no_such_highs_option": True})
-    sets = np.array([[True, False], [False, True]])
-    core = placement._milp_core(
-        2, 1, (sets, np.array([1.0, 2.0])), np.zeros((0, 2), dtype=bool), [], time_limit_s=None
+    """An extra HiGHS option this scipy's HiGHS lacks is left out (found once); the solve goes on."""
+    monkeypatch.setattr(
+        P_milp,
+        "_HIGHS_EXTRA_OPTIONS",
+        {"no_such_highs_option": True, "mip_heuristic_run_feasibility_jump": False},
     )
-    assert core.chosen is not None
-    assert core.chosen.tolist() == [False, True]
-    assert placement._HIGHS_EXTRA_OPTIONS == {}
+    P_milp._highs_extra_options.cache_clear()
+    try:
+        assert P_milp._highs_extra_options() == {"mip_heuristic_run_feasibility_jump": False}
+        sets = np.array([[True, False], [False, True]])
+        core = P_milp._milp_core(
+            2, 1, (sets, np.array([1.0, 2.0])), np.zeros((0, 2), dtype=bool), [], time_limit_s=None
+        )
+        assert core.chosen is not None
+        assert core.chosen.tolist() == [False, True]
+    finally:
+        P_milp._highs_extra_options.cache_clear()
 
 
 def test_highs_extra_options_are_kept_and_reach_the_solver() -> None:
-    """The feasibility-jump switch is known to this HiGHS: kept after a solve, and no warning."""
-    sets = np.array([[True, False], [False, True]])
-    placement._milp_core(
-        2, 1, (sets, np.array([1.0, 2.0])), np.zeros((0, 2), dtype=bool), [], time_limit_s=None
-    )
-    assert placement._HIGHS_EXTRA_OPTIONS == {"mip_heuristic_run_feasibility_jump": False}
+    """The feasibility-jump switch is known to this HiGHS: passed to every solve, read-only."""
+    seen: list[dict[str, object]] = []
+
+    def spy(*args: object, options: dict[str, object], **kw: object) -> object:
+        seen.append(options)
+        from scipy.optimize import milp
+
+        return milp(*args, options=options, **kw)  # type: ignore[arg-type]
+
+    P_milp._run_milp(spy, np.ones(1), np.ones(1, dtype=np.int64), (0, 1), [], {"mip_rel_gap": 0.0})
+    assert seen == [{"mip_rel_gap": 0.0, "mip_heuristic_run_feasibility_jump": False}]
+    with pytest.raises(TypeError):
+        P_milp._highs_extra_options()["x"] = 1  # type: ignore[index]
 
 
 def test_greedy_picks_are_kept_per_objective_sites_and_weights() -> None:
@@ -1422,7 +1479,7 @@ def test_greedy_picks_are_kept_per_objective_sites_and_weights() -> None:
     users, sites = random_instance(3, n_users=70, n_sites=9)
     cost = physics_rtt_ms(users, sites)
     heavier = users.assign(weight=users["weight"] + np.arange(len(users)) % 5)
-    prepared = placement._prepare_cost(users, sites, cost)
+    prepared = placement.prepare_cost(users, sites, cost)
     cases: list[tuple[pd.DataFrame, dict[str, object]]] = [
         (users, {}),
         (users, {"must_include": ["s2"]}),
@@ -1438,7 +1495,7 @@ def test_greedy_picks_are_kept_per_objective_sites_and_weights() -> None:
                     "threshold_ms": 60.0,
                     **extra,
                 }
-                a = placement._optimize(frame, sites, k, cost_ms=prepared, **kw)  # type: ignore[arg-type]
+                a = placement.optimize_placement(frame, sites, k, cost_ms=prepared, **kw)  # type: ignore[arg-type]
                 b = optimize_placement(frame, sites, k, cost_ms=cost, **kw)  # type: ignore[arg-type]
                 assert a.sites == b.sites, (objective, extra, k)
                 assert a.objective_value == b.objective_value
@@ -1464,7 +1521,7 @@ def test_covering_choices_lists_every_choice_within_the_budget(seed: int) -> Non
                 if weights[~sets[:, list(c)].any(axis=1)].sum() <= budget
             ]
             for by in ("sets", "sites", None):  # branching on sets, on sites, by the budget
-                got = placement._covering_choices(sets, weights, r, budget, by=by)
+                got = P_fast._covering_choices(sets, weights, r, budget, by=by)
                 assert got is not None
                 listed = sorted(tuple(np.flatnonzero(row).tolist()) for row in got)
                 assert listed == expected, (r, budget, by)
@@ -1473,13 +1530,13 @@ def test_covering_choices_lists_every_choice_within_the_budget(seed: int) -> Non
 def test_covering_choices_gives_up_beyond_its_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     sets = np.ones((3, 30), dtype=bool)  # any choice hits every set
     weights = np.array([0.5, 0.3, 0.2])
-    assert placement._covering_choices(sets, weights, 8, 0.0) is None  # C(30, 8): 5.9 million
-    assert placement._covering_choices(sets[:, :13], weights, 3, 0.0) is None  # C(13, 3) = 286
-    got = placement._covering_choices(sets[:, :12], weights, 3, 0.0)
+    assert P_fast._covering_choices(sets, weights, 8, 0.0) is None  # C(30, 8): 5.9 million
+    assert P_fast._covering_choices(sets[:, :13], weights, 3, 0.0) is None  # C(13, 3) = 286
+    got = P_fast._covering_choices(sets[:, :12], weights, 3, 0.0)
     assert got is not None
     assert len(got) == math.comb(12, 3) == 220
-    monkeypatch.setattr(placement, "_COVERING_MAX_NODES", 5)
-    assert placement._covering_choices(sets[:, :12], weights, 3, 0.0) is None
+    _patch(monkeypatch, "_COVERING_MAX_NODES", 5)
+    assert P_fast._covering_choices(sets[:, :12], weights, 3, 0.0) is None
 
 
 @pytest.mark.parametrize("objective", ["p50", "p90", "p99", "worst", "coverage"])
@@ -1489,10 +1546,10 @@ def test_listed_tie_break_gives_the_milp_tie_break(
 ) -> None:
     """The lowest-mean optimal choice found by listing the optimal choices is the one the MILP
     tie-break finds; the objective is brute force's and no other optimal choice has a lower mean."""
-    monkeypatch.setattr(placement, "_FILTER_MAX_COMBOS", 0)  # not the small-problem shortcut
+    _patch(monkeypatch, "_FILTER_MAX_COMBOS", 0)  # not the small-problem shortcut
     users, sites = random_instance(seed, n_users=80, n_sites=9)
     cost = physics_rtt_ms(users, sites)
-    tie_break = placement._covering_tie_break
+    tie_break = P_fast._covering_tie_break
     listed: list[bool] = []
 
     def spy(*a: object, **kw: object) -> object:
@@ -1504,9 +1561,9 @@ def test_listed_tie_break_gives_the_milp_tie_break(
     for extra in ({}, {"must_include": ["s1"]}, {"exclude": ["s0", "s4"]}):
         for k in range(1 + ("must_include" in extra), 6):
             args: dict[str, object] = {"cost_ms": cost, "objective": objective, "threshold_ms": 60.0, **extra}
-            monkeypatch.setattr(placement, "_covering_tie_break", spy)
+            _patch(monkeypatch, "_covering_tie_break", spy)
             fast = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
-            monkeypatch.setattr(placement, "_covering_tie_break", lambda *a, **kw: None)
+            _patch(monkeypatch, "_covering_tie_break", lambda *a, **kw: None)
             milp = optimize_placement(users, sites, k, **args)  # type: ignore[arg-type]
             assert fast.sites == milp.sites
             assert fast.objective_value == milp.objective_value
@@ -1527,33 +1584,6 @@ def test_listed_tie_break_gives_the_milp_tie_break(
     assert any(listed)  # the listing ran and decided
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_binned_quantile_is_the_sorted_quantile(seed: int) -> None:
-    """Long arrays take their quantile from bin counts: the same value as the stable sort, also
-    with tied values, zero weights and extreme q; non-finite or constant values go to the sort."""
-    rng = np.random.default_rng(seed)
-    n = 5000 + 3000 * seed
-    values = [
-        rng.gamma(2.0, 20.0, n),
-        np.round(rng.uniform(0, 300, n), 1),  # many ties
-        rng.integers(0, 40, n).astype(float),  # few distinct values
-        np.concatenate([rng.normal(50, 0.01, n // 2), rng.uniform(0, 1e4, n - n // 2)]),  # one dense bin
-    ]
-    weights = [rng.random(n), rng.integers(0, 4, n).astype(float)]  # the second: zero weights
-    used = 0
-    for v in values:
-        for w in weights:
-            for q in (1e-6, 0.01, 0.5, 0.9, 0.95, 0.99, 0.999999, float(rng.random())):
-                assert placement._weighted_quantile(v, w, q) == placement._sorted_quantile(v, w, q)
-                used += placement._binned_quantile(v, w, q) is not None
-    assert used > 0.9 * len(values) * len(weights) * 8  # nearly always without the sort
-    v = rng.random(n)
-    v[3] = np.inf
-    assert placement._binned_quantile(v, np.ones(n), 0.5) is None
-    assert placement._binned_quantile(np.full(n, 7.0), np.ones(n), 0.5) is None
-    assert placement._weighted_quantile(np.full(n, 7.0), np.ones(n), 0.5) == 7.0
-
-
 @pytest.mark.parametrize("prepared", [False, True])
 @pytest.mark.parametrize("objective", ["p50", "p90", "p99", "worst"])
 @pytest.mark.parametrize("seed", range(5))
@@ -1572,12 +1602,12 @@ def test_pruned_greedy_columns_keep_the_best_options_exact(objective: str, seed:
             cost, index=[f"u{i}" for i in range(n_users)], columns=[f"s{j}" for j in range(n_sites)]
         )
         sites = pd.DataFrame({"lat": 0.0, "lon": 0.0}, index=frame.columns)
-        matrix = placement._prepare_cost(pd.DataFrame(index=frame.index), sites, frame)
+        matrix = placement.prepare_cost(pd.DataFrame(index=frame.index), sites, frame)
         rows = (matrix.transposed(), np.arange(n_sites))
-        pruned = placement._GreedyColumns(cost, w, objective, q, rows, matrix.site_orders)
+        pruned = P_greedy._GreedyColumns(cost, w, objective, q, rows, matrix.site_orders)
     else:
-        pruned = placement._GreedyColumns(cost, w, objective, q)
-    full = placement._GreedyColumns(cost, w, objective, q)
+        pruned = P_greedy._GreedyColumns(cost, w, objective, q)
+    full = P_greedy._GreedyColumns(cost, w, objective, q)
     cur = np.full(n_users, np.inf)
     chosen: list[int] = []
     skipped = 0
@@ -1602,13 +1632,13 @@ def test_pruned_greedy_columns_keep_the_best_options_exact(objective: str, seed:
 
 def test_failover_table_is_computed_on_first_access_and_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    failover = placement._failover
+    failover = P_result._failover
 
     def spy(*a: object, **kw: object) -> object:
         calls.append(1)
         return failover(*a, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(placement, "_failover", spy)
+    _patch(monkeypatch, "_failover", spy)
     res = optimize_placement(CITIES, SITES, 3, cost_ms=COST)
     assert calls == []
     table = res.failover
@@ -1628,21 +1658,21 @@ def test_cover_sets_from_site_orders_are_the_matrix_ones(seed: int) -> None:
     """Cover sets built from a prepared matrix's site orders (prefix bits) are the sets, weights
     and order of the users x sites comparison: with zero weights, exclusions, tied RTTs."""
     users, sites, cost = tie_instance(seed, n_users=300, n_sites=11)
-    prepared = placement._prepare_cost(users, sites, cost)
+    prepared = placement.prepare_cost(users, sites, cost)
     thresholds = np.unique(cost.to_numpy())
     for extra in ({}, {"exclude": ["s1", "s4"]}):
-        prob, *_ = placement._prepare(
+        prob = P_prob._prepare(
             users, sites, 3, objective="p90", model=None, stat="p50", must_include=(),
             exclude=extra.get("exclude", ()), residency=None, cost_ms=prepared,
-        )  # fmt: skip
-        assert prob.site_orders is not None
-        bare = placement._Problem(
+        ).prob  # fmt: skip
+        assert prob.reuse is not None
+        bare = P_prob._Problem(
             prob.cost, prob.w, prob.site_ids, prob.must, prob.hard, prob.hard_names, prob.k
         )
         for t in [*thresholds[:: max(1, len(thresholds) // 12)], thresholds[0] - 1.0, thresholds[-1] + 1.0]:
             for positive_only in (False, True):
-                fast = placement._cover_sets_of(prob, float(t), positive_only=positive_only)
-                slow = placement._cover_sets_of(bare, float(t), positive_only=positive_only)
+                fast = P_prob._cover_sets_of(prob, float(t), positive_only=positive_only)
+                slow = P_prob._cover_sets_of(bare, float(t), positive_only=positive_only)
                 np.testing.assert_array_equal(fast[0], slow[0])
                 np.testing.assert_array_equal(fast[1], slow[1])
 
@@ -1651,7 +1681,7 @@ def test_min_worst_fills_its_choice_up_to_k_sites() -> None:
     """One site serves every user best: the hitting set has one site; the choice has k."""
     cost = np.full((5, 4), 5.0)
     cost[:, 0] = 1.0
-    found = placement._min_worst(cost, 1.0, 5.0, np.zeros((0, 4), dtype=bool), np.zeros(4, dtype=bool), 3)
+    found = P_fast._min_worst(cost, 1.0, 5.0, np.zeros((0, 4), dtype=bool), np.zeros(4, dtype=bool), 3)
     assert found is not None
     assert found[0] == 1.0
     assert found[1].tolist() == [True, True, True, False]
@@ -1664,3 +1694,157 @@ def test_min_worst_fills_its_choice_up_to_k_sites() -> None:
     )
     assert len(res.sites) == 3
     assert res.objective_value == 1.0
+
+
+# ---- issue 17: thread safety of a prepared matrix, residency rules that match nobody ----------
+
+
+def test_prepared_matrix_is_thread_safe() -> None:
+    """4 threads x 30 mixed solves on one prepared matrix give the serial results (the greedy's
+    picks, kept by the matrix, once came back short of k when two threads extended one list)."""
+    import concurrent.futures as cf
+
+    users, sites = random_instance(7, n_users=400, n_sites=12)
+    cost = physics_rtt_ms(users, sites)
+    cases = [
+        (k, objective, method, must)
+        for k in (2, 3, 4, 5, 6)
+        for objective in ("mean", "p90", "worst")
+        for method, must in (("greedy", ()), ("greedy", ("s3",)))
+    ]
+    cases += [(k, "mean", "exact", ()) for k in (2, 3, 4)] * 2
+    assert len(cases) == 36
+
+    def solve(matrix: object, case: tuple[int, str, str, tuple[str, ...]]) -> tuple[list[object], float]:
+        k, objective, method, must = case
+        res = optimize_placement(
+            users, sites, k, objective=objective, method=method, must_include=must, cost_ms=matrix
+        )  # type: ignore[arg-type]
+        return list(res.sites), res.objective_value
+
+    serial = {case: solve(cost, case) for case in cases}
+    for round_ in range(3):
+        shared = placement.prepare_cost(users, sites, cost)
+        rng = np.random.default_rng(round_)
+        plans = [[cases[i] for i in rng.permutation(len(cases))[:30]] for _ in range(4)]
+        with cf.ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(lambda p=p, m=shared: [(c, solve(m, c)) for c in p]) for p in plans]
+            for fut in futures:
+                for case, got in fut.result():
+                    assert got == serial[case], case
+                    assert len(got[0]) == case[0]
+        # what the matrix kept is still right: serial solves on it after the threads
+        for case in cases:
+            assert solve(shared, case) == serial[case]
+
+
+@pytest.mark.parametrize("country", ["DEU", "Germany", "XX", "de "])
+def test_residency_rule_matching_no_user_is_an_error_naming_it(country: str) -> None:
+    users = pd.DataFrame(
+        {"lat": [50.1, 48.9, 40.7], "lon": [8.7, 2.4, -74.0], "country_code": ["DE", "FR", "US"]}
+    )
+    sites = pd.DataFrame({"lat": [50.1, 38.9], "lon": [8.7, -77.4]}, index=["fra", "iad"])
+    cost = pd.DataFrame([[1.0, 80.0], [10.0, 85.0], [75.0, 5.0]], index=users.index, columns=sites.index)
+    if country == "de ":  # a wrong case or spaces is the same code: the rule applies
+        res = optimize_placement(users, sites, 1, cost_ms=cost, residency={country: ["fra"]})
+        assert res.sites == ["fra"]
+        return
+    with pytest.raises(UnknownNameError, match=re.escape(repr(country))):
+        optimize_placement(users, sites, 1, cost_ms=cost, residency={country: ["fra"]})
+
+
+def test_country_codes_are_normalised_on_both_sides() -> None:
+    """Users' codes in lower case or with spaces match an upper-case rule (one normalisation)."""
+    users = pd.DataFrame({"lat": [50.1, 40.7], "lon": [8.7, -74.0], "country_code": [" de", "us"]})
+    sites = pd.DataFrame({"lat": [50.1, 38.9], "lon": [8.7, -77.4]}, index=["fra", "iad"])
+    cost = pd.DataFrame([[70.0, 60.0], [75.0, 5.0]], index=users.index, columns=sites.index)
+    free = optimize_placement(users, sites, 1, cost_ms=cost)
+    assert free.sites == ["iad"]
+    ruled = optimize_placement(users, sites, 1, cost_ms=cost, residency={"DE": ["fra"]})
+    assert ruled.sites == ["fra"]
+
+
+def test_private_placement_names_stay_inside_the_subpackage() -> None:
+    """No module outside cloudgeo.placement imports a private name from it, and placement imports
+    no private name from another cloudgeo module."""
+    import ast
+    from pathlib import Path
+
+    root = Path(placement.__file__).parent.parent
+    crossings = []
+    for path in sorted(root.rglob("*.py")):
+        inside = "placement" in path.relative_to(root).parts
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cloudgeo")):
+                continue
+            target_inside = node.module.startswith("cloudgeo.placement")
+            private = [a.name for a in node.names if a.name.startswith("_")]
+            if private and inside != target_inside and (inside or target_inside):
+                crossings.append(f"{path}: from {node.module} import {private}")
+    assert crossings == []
+
+
+# ---- the exact fast paths against the plain path ---------------------------------------------
+
+_ALL_OFF = {"listing": False, "covering": False, "swap": False, "hitting_set": False, "jump": False}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 10**6),
+    st.integers(5, 11),
+    st.integers(1, 4),
+    st.sampled_from(["p50", "p90", "p99", "worst", "coverage"]),
+    st.sampled_from([None, "must", "exclude", "residency"]),
+    st.sampled_from([None, *_ALL_OFF]),
+    st.booleans(),
+)
+def test_fast_paths_give_the_plain_paths_result(
+    seed: int, n_sites: int, k: int, objective: str, constraint: str | None, only_off: str | None, milp: bool
+) -> None:
+    """Every exact fast path (each one off, or all off) gives the plain bisection's sites, value,
+    gap and method on random problems with ties and zero weights."""
+    users, sites, cost = tie_instance(seed % 1000, n_users=60, n_sites=n_sites)
+    kw: dict[str, object] = {"cost_ms": cost, "objective": objective, "threshold_ms": float(np.median(cost))}
+    if constraint == "must":
+        kw["must_include"] = ["s1"]
+        k = max(k, 2)
+    elif constraint == "exclude":
+        kw["exclude"] = ["s0"]
+    elif constraint == "residency":
+        kw["residency"] = {str(users["country_code"].iloc[0]): ["s1", "s2"]}
+    switches = {only_off: False} if only_off is not None else _ALL_OFF
+    with pytest.MonkeyPatch.context() as m:
+        if milp:  # the covering problems go to the integer program (where the swap path runs);
+            # the listing, an enumeration and so named, is then off in both
+            _patch(m, "_ENUM_MAX_PAIRS", 0)
+            _patch(m, "_FILTER_MAX_COMBOS", 0)
+        _compare_fast_and_plain(users, sites, k, kw, switches)
+
+
+def _compare_fast_and_plain(
+    users: pd.DataFrame, sites: pd.DataFrame, k: int, kw: dict[str, object], switches: dict[str, bool]
+) -> None:
+    try:
+        fast = optimize_placement(users, sites, k, **kw)  # type: ignore[arg-type]
+    except InfeasibleError:
+        with P_fast.fast_paths(**switches), pytest.raises(InfeasibleError):
+            optimize_placement(users, sites, k, **kw)  # type: ignore[arg-type]
+        return
+    with P_fast.fast_paths(**switches):
+        plain = optimize_placement(users, sites, k, **kw)  # type: ignore[arg-type]
+    assert (fast.sites, fast.objective_value, fast.gap) == (plain.sites, plain.objective_value, plain.gap)
+    assert fast.method == plain.method
+
+
+def test_fast_paths_switch_per_thread() -> None:
+    import threading
+
+    seen: list[bool] = []
+    with P_fast.fast_paths(listing=False):
+        assert not P_fast.enabled().listing
+        thread = threading.Thread(target=lambda: seen.append(P_fast.enabled().listing))
+        thread.start()
+        thread.join()
+    assert seen == [True]
+    assert P_fast.enabled() == P_fast.FastPaths()

@@ -44,6 +44,7 @@ from cloudgeo import plotting as PLT
 from cloudgeo import population as P
 from cloudgeo import report as RPT
 from cloudgeo import scaling as S
+from cloudgeo import stats as STATS
 from cloudgeo import widgets as W
 from cloudgeo.errors import CloudGeoError
 
@@ -2745,6 +2746,8 @@ def test_check_catalog_reports_exactly_the_extra_codes(extra: dict[str, str]) ->
 @given(st.one_of(st.integers(), st.text(max_size=4), st.none(), st.lists(st.booleans(), max_size=2)))
 def test_check_catalog_rejects_non_bool_flags(flag: object) -> None:
     must_reject("catalog.check_catalog", lambda: C.check_catalog(botocore=flag))  # type: ignore[arg-type]
+
+
 # ---- end-user model and RIPE Atlas (issue 15) ------------------------------------------------
 
 EXEMPT.update(
@@ -2928,3 +2931,67 @@ def test_read_ripe_atlas_rejects_other_types(kind: str) -> None:
     count("ripe_atlas.read_ripe_atlas", "invalid")
     with pytest.raises(CloudGeoError, match="ping results only"):
         read_ripe_atlas([_ripe_result(1, [1.0], kind)], probes=[{"id": 1, "latitude": 0.0, "longitude": 0.0}])
+
+
+# ---- placement's prepared matrix, stats ------------------------------------------------------
+
+
+@covers("placement.prepare_cost", "placement.CostMatrix")
+@SLOW
+@given(st.integers(0, 10**6), st.integers(1, 3), st.sampled_from(["mean", "p90", "worst"]))
+def test_prepared_cost_solves_as_the_frame(seed: int, k: int, objective: str) -> None:
+    count("placement.prepare_cost")
+    count("placement.CostMatrix")
+    rng = np.random.default_rng(seed)
+    sites = pd.DataFrame({"lat": 0.0, "lon": 0.0}, index=[f"s{j}" for j in range(6)])
+    users = pd.DataFrame({"lat": 0.0, "lon": 0.0, "weight": rng.random(30) + 0.1})
+    cost = pd.DataFrame(np.round(rng.uniform(1, 100, (30, 6))), columns=sites.index)
+    prepared = PL.prepare_cost(users, sites, cost)
+    assert isinstance(prepared, PL.CostMatrix)
+    assert not prepared.values.flags.writeable
+    np.testing.assert_array_equal(prepared.values, cost.to_numpy())
+    a = PL.optimize_placement(users, sites, k, objective=objective, cost_ms=prepared)
+    b = PL.optimize_placement(users, sites, k, objective=objective, cost_ms=cost)
+    assert a.sites == b.sites
+    assert a.objective_value == b.objective_value
+
+
+@covers("placement.prepare_cost", "placement.CostMatrix", kind="invalid")
+@FAST
+@given(bad_frame)
+def test_prepare_cost_rejects_garbage(frame: object) -> None:
+    sites = pd.DataFrame({"lat": [0.0, 1.0], "lon": [0.0, 1.0]}, index=["a", "b"])
+    must_reject("placement.prepare_cost", lambda: PL.prepare_cost(frame, sites))  # type: ignore[arg-type]
+    must_reject("placement.prepare_cost", lambda: PL.prepare_cost(sites, frame))  # type: ignore[arg-type]
+    must_reject("placement.CostMatrix", lambda: PL.CostMatrix(frame, pd.RangeIndex(2), ("a", "b")))  # type: ignore[arg-type]
+
+
+@covers("stats.weighted_quantile")
+@FAST
+@given(
+    st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=40),
+    st.integers(0, 10**6),
+    st.floats(0.0, 1.0),
+)
+def test_weighted_quantile_is_numpys_inverted_cdf(values: list[float], seed: int, q: float) -> None:
+    count("stats.weighted_quantile")
+    v = np.array(values)
+    w = np.random.default_rng(seed).integers(0, 4, len(v)).astype(float)
+    w[0] += 1.0
+    got = STATS.weighted_quantile(v, w, q)
+    assert got == float(np.quantile(v, q, weights=w, method="inverted_cdf"))
+
+
+@covers("stats.weighted_quantile", kind="invalid")
+@FAST
+@given(st.sampled_from([math.nan, -1.0, math.inf]), st.sampled_from(["values", "weights", "q"]))
+def test_weighted_quantile_rejects_garbage(bad: float, where: str) -> None:
+    v, w, q = np.array([1.0, 2.0]), np.array([1.0, 1.0]), 0.5
+    if where == "values":
+        assume(math.isnan(bad))  # -1 and +inf are valid values
+        v = np.array([1.0, bad])
+    elif where == "weights":
+        w = np.array([1.0, bad])
+    else:
+        q = bad
+    must_reject("stats.weighted_quantile", lambda: STATS.weighted_quantile(v, w, q))

@@ -1,0 +1,1 @@
+"""Exact solvers: aggregated core problems, enumeration, MILP, p-median, bisection, fast paths."""
