@@ -24,6 +24,7 @@ from cloudgeo.errors import (
     DataValidationError,
     InvalidInputError,
     InvalidTypeError,
+    NotNumericError,
 )
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "check_probability_per_year",
     "check_choice",
     "coordinate_problems",
+    "numeric_array",
+    "numeric_reason",
     "parse_date",
     "points_arrays",
     "raise_if_problems",
@@ -70,6 +73,18 @@ def require_columns(df: object, columns: Iterable[str], *, source: str) -> pd.Da
     if not isinstance(df, pd.DataFrame):
         msg = f"{source} must be a pandas DataFrame, got {type(df).__name__}."
         raise InvalidTypeError(msg)
+    columns = list(columns)
+    if isinstance(df.columns, pd.MultiIndex):
+        msg = (
+            f"{source} has MultiIndex columns {list(df.columns)[:5]}; flatten them first "
+            "(e.g. df.columns = ['_'.join(map(str, c)) for c in df.columns])."
+        )
+        raise DataValidationError(source, [msg])
+    dup = sorted({str(c) for c in columns if c in df.columns and int((df.columns == c).sum()) > 1})
+    if dup:
+        raise DataValidationError(
+            source, [f"duplicate column(s) {dup}; keep one of each (df.loc[:, ~df.columns.duplicated()])"]
+        )
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DataValidationError(
@@ -82,12 +97,14 @@ def require_columns(df: object, columns: Iterable[str], *, source: str) -> pd.Da
     return df
 
 
-def _as_float(values: object, name: str, source: str) -> npt.NDArray[np.float64]:
-    try:
-        return np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        msg = f"{source}: column {name!r} must be numeric (decimal degrees), could not convert: {exc}"
-        raise DataValidationError(source, [msg]) from None
+def _as_float(
+    values: object, name: str, source: str, what: str = "decimal degrees"
+) -> npt.NDArray[np.float64]:
+    arr, why = numeric_reason(values)
+    if arr is None:
+        msg = f"{source}: column {name!r} must be numeric ({what}), could not convert: {why}"
+        raise DataValidationError(source, [msg])
+    return arr
 
 
 def coordinate_problems(
@@ -159,12 +176,12 @@ def points_arrays(
     df = require_columns(points, cols, source=source)
     if len(df) == 0 and not allow_empty:
         raise DataValidationError(source, ["the table is empty; pass at least one row"])
-    la = _as_float(df[lat].to_numpy(), lat, source)
-    lo = _as_float(df[lon].to_numpy(), lon, source)
+    la = _as_float(df[lat], lat, source)
+    lo = _as_float(df[lon], lon, source)
     problems = coordinate_problems(la, lo, df.index, lat_name=lat, lon_name=lon)
     w = None
     if weight is not None:
-        w = _as_float(df[weight].to_numpy(), weight, source)
+        w = _as_float(df[weight], weight, source, "non-negative weights")
         bad = ~np.isfinite(w)
         if bad.any():
             problems.append(f"{weight} is NaN or infinite in row(s) {_rows(df.index, bad)}")
@@ -179,8 +196,8 @@ def points_arrays(
 
 
 def check_number(value: object, name: str) -> float:
-    """Return ``value`` as a finite float or raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    """Return ``value`` as a finite float or raise naming ``name`` (booleans and time spans refused)."""
+    if isinstance(value, bool | np.timedelta64) or not isinstance(value, numbers.Real):
         msg = f"{name} must be a real number, got {value!r} ({type(value).__name__})."
         raise InvalidTypeError(msg)
     v = float(value)
@@ -209,8 +226,8 @@ def check_nonnegative(value: object, name: str, unit: str = "") -> float:
 
 
 def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
-    """Return ``value`` as an int (>= ``minimum``) or raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    """Return ``value`` as an int (>= ``minimum``) or raise naming ``name`` (booleans refused)."""
+    if isinstance(value, bool | np.timedelta64) or not isinstance(value, numbers.Integral):
         msg = f"{name} must be an integer, got {value!r} ({type(value).__name__})."
         raise InvalidTypeError(msg)
     v = int(value)
@@ -291,3 +308,107 @@ def nonfinite_problems(
     if inf.any():
         problems.append(f"{name} is infinite {where(inf)}")
     return problems
+
+
+# --------------------------------------------------------------------------------------------
+# the one numeric coercion rule (coordinates, counts, RTTs, weights, ...)
+# --------------------------------------------------------------------------------------------
+
+
+def _wrong_kind(x: object) -> str | None:
+    """Name the kind of a scalar that is not a number (``None`` for numbers and missing values)."""
+    if isinstance(x, np.timedelta64 | _dt.timedelta):
+        return "a time span"
+    if isinstance(x, np.datetime64 | _dt.date):
+        return "a date"
+    if isinstance(x, str | bytes):
+        return "text"
+    if isinstance(x, bool | np.bool_):
+        return "a boolean"
+    if isinstance(x, complex | np.complexfloating):
+        return "a complex number"
+    if x is None or x is pd.NA or isinstance(x, numbers.Real):
+        return None
+    return f"a {type(x).__name__}"
+
+
+def _kind_of_dtype(dtype: Any) -> str | None:
+    """Name the kind of a dtype that does not hold plain numbers (``None`` for numeric dtypes)."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "categorical"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "a boolean"
+    if pd.api.types.is_complex_dtype(dtype):
+        return "a complex number"
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return "a time span"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "a date"
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        return "text"
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
+        return None  # object arrays are checked element by element
+    return f"dtype {dtype}"
+
+
+def numeric_reason(value: object) -> tuple[npt.NDArray[np.float64] | None, str]:
+    """Apply the numeric coercion rule: return ``(floats, "")`` or ``(None, why not)``.
+
+    Accepted: Python and numpy integers and floats, arrays/lists/Series of them (numpy, nullable
+    ``Int64``/``Float64`` and pyarrow-backed dtypes); missing values (``None``, ``pd.NA``, NaN)
+    become NaN for the caller's finiteness check. Refused, however they are wrapped: text
+    (numpy would parse ``"0"`` as 0.0), booleans, time spans, dates and complex numbers.
+    """
+    if isinstance(value, pd.DataFrame):
+        return None, "a DataFrame (pass one column)"
+    if isinstance(value, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+        why = _kind_of_dtype(value.dtype)
+        if why is not None:
+            return None, f"{why} (dtype {value.dtype})"
+        if not pd.api.types.is_object_dtype(value.dtype):
+            try:
+                return np.asarray(value.to_numpy(dtype=np.float64, na_value=np.nan)), ""
+            except (TypeError, ValueError) as exc:
+                return None, f"not convertible to float ({exc})"
+        value = np.asarray(value, dtype=object)
+    if not isinstance(value, np.ndarray):
+        why = _wrong_kind(value)
+        if why is not None and not isinstance(value, list | tuple):
+            return None, why
+        try:
+            value = np.asarray(value, dtype=object) if isinstance(value, list | tuple) else np.asarray(value)
+        except (TypeError, ValueError):
+            return None, "a ragged or nested sequence"
+    arr: npt.NDArray[Any] = value
+    if arr.dtype.kind == "O":
+        for x in arr.ravel():
+            why = _wrong_kind(x)
+            if why is not None:
+                return None, f"{why} ({x!r})"
+        arr = np.array([np.nan if (x is None or x is pd.NA) else x for x in arr.ravel()], dtype=np.float64)
+        return arr.reshape(value.shape), ""
+    why = _kind_of_dtype(arr.dtype)
+    if why is not None or arr.dtype.kind not in "iuf":
+        return None, f"{why or 'not a number'} (dtype {arr.dtype})"
+    return np.asarray(arr, dtype=np.float64), ""
+
+
+def numeric_array(value: object, name: str, *, expected: str = "a number or an array of numbers") -> Any:
+    """Return ``value`` as a float array (0-d for a scalar) under the one numeric coercion rule.
+
+    Raises
+    ------
+    NotNumericError
+        For text, booleans, time spans, dates or complex numbers (see :func:`numeric_reason`),
+        naming ``name``, what came in and what is ``expected``.
+    """
+    arr, why = numeric_reason(value)
+    if arr is None:
+        if isinstance(value, pd.Series | pd.Index | pd.api.extensions.ExtensionArray | np.ndarray):
+            shown = f"a {type(value).__name__}"
+        else:
+            shown = repr(value)
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        msg = f"{name} must be {expected}, got {shown}: {why} is not a number."
+        raise NotNumericError(msg)
+    return arr

@@ -74,6 +74,7 @@ from cloudgeo._validate import (
     check_nonnegative,
     check_number,
     check_positive,
+    numeric_array,
 )
 from cloudgeo.errors import InvalidInputError, InvalidTypeError
 
@@ -367,17 +368,8 @@ def _storage_class_q(storage_class: object) -> tuple[float, str]:
 
 def _nonneg_values(value: object, name: str) -> tuple[FloatOrArray, pd.Index | None]:
     """Validate a non-negative finite scalar or array (list, ndarray, Series); keep a Series index."""
-    if isinstance(value, (bool, np.bool_)):
-        msg = f"{name} must be a number or an array of numbers, got {value!r}."
-        raise InvalidTypeError(msg)
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return check_nonnegative(value, name), None
     index = value.index if isinstance(value, pd.Series) else None
-    try:
-        arr = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        msg = f"{name} must be a number or an array of numbers, got {type(value).__name__}: {value!r}."
-        raise InvalidTypeError(msg) from None
+    arr = np.array(numeric_array(value, name), dtype=np.float64)  # the one numeric coercion rule
     if arr.ndim == 0:
         return check_nonnegative(float(arr), name), None
     bad = ~np.isfinite(arr) | (arr < 0)

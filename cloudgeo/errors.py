@@ -22,6 +22,7 @@ __all__ = [
     "InvalidInputError",
     "InvalidTypeError",
     "MissingDependencyError",
+    "NotNumericError",
     "UnknownEdgeLocationError",
     "UnknownNameError",
     "UnknownRegionError",
@@ -39,6 +40,15 @@ class InvalidInputError(CloudGeoError, ValueError):
 
 class InvalidTypeError(CloudGeoError, TypeError):
     """A parameter has the wrong type (for example a string where a number belongs)."""
+
+
+class NotNumericError(InvalidTypeError, InvalidInputError):
+    """Text, a boolean, a time span, a date or a complex number was given where a number belongs.
+
+    Raised by the one numeric coercion rule (coordinates, counts, RTTs, weights). It is a
+    ``TypeError`` (the value has the wrong type) and also a ``ValueError`` (as ``float("x")``
+    raises), so either ``except`` works.
+    """
 
 
 class DataValidationError(InvalidInputError):

@@ -42,7 +42,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Mapping, Sequence
+import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +60,7 @@ from cloudgeo._validate import (
     check_nonnegative,
     check_number,
     coordinate_problems,
+    numeric_array,
     points_arrays,
     raise_if_problems,
     require_columns,
@@ -462,11 +465,7 @@ def rtt_from_distance_ms(
     """
     m = get_model(model)
     stretch, overhead, _ = m.stat_params(stat)
-    try:
-        d = np.asarray(distance_km, dtype=np.float64)
-    except (TypeError, ValueError):
-        msg = f"distance_km must be a number or an array of numbers [km], got {distance_km!r}."
-        raise InvalidInputError(msg) from None
+    d = numeric_array(distance_km, "distance_km", expected="a number or an array of numbers [km]")
     if not np.all(np.isfinite(d)) or np.any(d < 0):
         msg = f"distance_km must be finite and >= 0, got {distance_km!r}."
         raise InvalidInputError(msg)
@@ -1473,18 +1472,27 @@ def weighted_quantile(values: Any, q: Any, *, weights: Any = None) -> Any:
 
 
 def _float_array(value: object, name: str) -> FloatArray:
-    """Return ``value`` as a float array or raise an InvalidInputError naming ``name``."""
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        msg = f"{name} must be a number or an array of numbers, got {value!r}."
-        raise InvalidInputError(msg) from None
+    """Return ``value`` as a float array or raise a NotNumericError naming ``name``."""
+    arr: FloatArray = numeric_array(value, name)  # the one numeric coercion rule
+    return arr
+
+
+def _summary_weights(df: pd.DataFrame) -> FloatArray:
+    """Return the ``weight`` column as finite, non-negative floats with a positive sum, or raise."""
+    w = _float_array(df["weight"], "weight")
+    bad = ~np.isfinite(w) | (np.nan_to_num(w) < 0)
+    if bad.any():
+        shown = ", ".join(repr(float(x)) for x in w[bad][:5])
+        raise DataValidationError("user_latency_df", [f"weight must be finite and >= 0, got {shown}"])
+    if not (w > 0).any():
+        raise DataValidationError("user_latency_df", ["weight sums to zero; at least one must be positive"])
+    return w
 
 
 def latency_summary(
     user_latency_df: pd.DataFrame,
     *,
-    thresholds_ms: Sequence[float] = (50, 100),
+    thresholds_ms: float | Sequence[float] = (50, 100),
     column: str = "rtt_ms",
 ) -> pd.Series:
     """Weighted p50/p90/p99 and the share of users within each RTT threshold.
@@ -1493,8 +1501,8 @@ def latency_summary(
     ----------
     user_latency_df : pandas.DataFrame
         Output of :func:`user_latency` (or any table with ``column`` and optional ``weight``).
-    thresholds_ms : sequence of float, default (50, 100)
-        RTT thresholds. [ms]
+    thresholds_ms : float or sequence of float, default (50, 100)
+        RTT thresholds; a single number means one threshold (``50`` is ``[50]``). [ms]
     column : str, default "rtt_ms"
         Column to summarise (e.g. ``"ttfb_ms"`` for :func:`cdn_ttfb_ms`). [ms]
 
@@ -1504,9 +1512,14 @@ def latency_summary(
         ``n_rows``, ``total_weight``, ``mean_ms``, ``p50_ms``, ``p90_ms``, ``p99_ms`` [ms]
         (weighted, inverted-CDF definition, see :func:`weighted_quantile`) and
         ``share_within_<t>_ms`` (weighted fraction 0-1 with value <= t). [ms]
+
+    Notes
+    -----
+    Weights are divided by their largest value before summing, so weights near the float limit
+    (1e308) give finite means and shares; a total weight beyond the float range is refused.
     """
     df = require_columns(user_latency_df, [column], source="user_latency_df")
-    v = df[column].to_numpy(dtype=float)
+    v = _float_array(df[column], column)
     if v.size == 0:
         raise DataValidationError("user_latency_df", ["the table is empty; pass at least one row"])
     if not np.isfinite(v).all():
@@ -1517,20 +1530,31 @@ def latency_summary(
         raise DataValidationError(
             "user_latency_df", [f"{column} has negative round-trip times ({shown}); RTTs must be >= 0 ms"]
         )
-    w = df["weight"].to_numpy(dtype=float) if "weight" in df.columns else np.ones_like(v)
-    thresholds = [check_nonnegative(t, "thresholds_ms", "ms") for t in thresholds_ms]
-    total = float(w.sum())
+    w = _summary_weights(df) if "weight" in df.columns else np.ones_like(v)
+    given: object = thresholds_ms
+    if isinstance(given, numbers.Real):  # one threshold given as a number
+        given = [given]
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        msg = f"thresholds_ms must be a number or a sequence of numbers [ms], got {thresholds_ms!r}."
+        raise InvalidTypeError(msg)
+    thresholds = [check_nonnegative(t, "thresholds_ms", "ms") for t in given]
+    scale = float(w.max())
+    w = w / scale  # weights near 1e308 would overflow the sums below
+    total = float(w.sum()) * scale
+    if not math.isfinite(total):
+        msg = "user_latency_df weights sum beyond the float range (~1.8e308); divide them by a common factor."
+        raise InvalidInputError(msg)
     qs = weighted_quantile(v, [0.5, 0.9, 0.99], weights=w)
     out: dict[str, float] = {
         "n_rows": float(v.size),
         "total_weight": total,
-        "mean_ms": float(np.sum(v * w) / total),
+        "mean_ms": float(np.sum(v * w) / w.sum()),
         "p50_ms": float(qs[0]),
         "p90_ms": float(qs[1]),
         "p99_ms": float(qs[2]),
     }
     for t in thresholds:
-        out[f"share_within_{t:g}_ms"] = float(w[v <= t].sum() / total)
+        out[f"share_within_{t:g}_ms"] = float(w[v <= t].sum() / w.sum())
     s = pd.Series(out, name=column)
     s.attrs.update({"quantity": column, "quantile_definition": "inverted empirical CDF (Hyndman-Fan 1)"})
     return s

@@ -50,6 +50,7 @@ from cloudgeo.errors import (
     DataValidationError,
     InvalidInputError,
     InvalidTypeError,
+    NotNumericError,
     UnknownEdgeLocationError,
     UnknownNameError,
     UnknownRegionError,
@@ -499,7 +500,7 @@ row(
 row(
     "geodesy.great_circle_km",
     "string",
-    InvalidInputError,
+    NotNumericError,
     r"lat1 must be numeric decimal degrees, got 'a'",
     lambda: G.great_circle_km("a", 0, 0, 0),
 )
@@ -518,7 +519,7 @@ row(
     lambda: G.great_circle_km([1, 2], [1, 2, 3], [0], [0]),
 )
 row("geodesy.geodesic_km", "lat out of range", DataValidationError, r"95", lambda: G.geodesic_km(95, 0, 0, 0))
-row("geodesy.geodesic_km", "string", InvalidInputError, r"got 'x'", lambda: G.geodesic_km("x", 0, 0, 0))
+row("geodesy.geodesic_km", "string", NotNumericError, r"got 'x'", lambda: G.geodesic_km("x", 0, 0, 0))
 row(
     "geodesy.distance_matrix_km",
     "not a frame",
@@ -554,7 +555,7 @@ row(
     r"k must be an integer, got 1\.5",
     lambda: G.nearest_sites(GOOD, GOOD, k=1.5),
 )  # type: ignore[arg-type]
-row("geodesy.unit_vectors", "string", InvalidInputError, r"'a'", lambda: G.unit_vectors("a", 0))  # type: ignore[arg-type]
+row("geodesy.unit_vectors", "string", NotNumericError, r"'a'", lambda: G.unit_vectors("a", 0))  # type: ignore[arg-type]
 row(
     "geodesy.unit_vectors",
     "lat out of range",
@@ -602,7 +603,7 @@ row(
 row(
     "network.routed_distance_km",
     "string",
-    InvalidInputError,
+    NotNumericError,
     r"'x'",
     lambda: N.routed_distance_km("x", 0, 0, 0),
 )
@@ -768,7 +769,7 @@ row("latency.rtt_from_distance_ms", "NaN", InvalidInputError, r"got nan", lambda
 row(
     "latency.rtt_from_distance_ms",
     "string",
-    InvalidInputError,
+    NotNumericError,
     r"'x'",
     lambda: L.rtt_from_distance_ms("x"),
 )

@@ -1,0 +1,136 @@
+"""Issue 17: one numeric coercion rule, no silent wrong answers, clear errors for odd input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cloudgeo import _validate as V
+from cloudgeo import durability as D
+from cloudgeo import geodesy as G
+from cloudgeo import latency as L
+from cloudgeo import population as P
+from cloudgeo.errors import (
+    CloudGeoError,
+    DataValidationError,
+    InvalidInputError,
+    InvalidTypeError,
+    NotNumericError,
+)
+
+NOT_NUMBERS = [
+    pytest.param("40.7", id="str"),
+    pytest.param(b"1", id="bytes"),
+    pytest.param(True, id="bool"),
+    pytest.param(np.bool_(False), id="np.bool"),
+    pytest.param(pd.Timedelta(1), id="Timedelta"),
+    pytest.param(dt.timedelta(seconds=1), id="timedelta"),
+    pytest.param(np.timedelta64(1, "s"), id="timedelta64"),
+    pytest.param(1 + 0j, id="complex"),
+    pytest.param(pd.Timestamp(0), id="Timestamp"),
+    pytest.param([1.0, "2"], id="list-with-str"),
+    pytest.param([1.0, True], id="list-with-bool"),
+    pytest.param(np.array([True]), id="bool-array"),
+    pytest.param(np.array([1 + 1j]), id="complex-array"),
+    pytest.param(pd.Series(["1"]), id="str-series"),
+    pytest.param(pd.Series([True], dtype="boolean"), id="nullable-bool"),
+    pytest.param(pd.Series([True], dtype="bool[pyarrow]"), id="pyarrow-bool"),
+    pytest.param(pd.Series(pd.to_timedelta([1], unit="s")), id="timedelta-series"),
+    pytest.param(pd.Series(pd.Categorical([1.0])), id="categorical"),
+]
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS)
+def test_the_one_numeric_rule_refuses_non_numbers(value: object) -> None:
+    with pytest.raises(NotNumericError, match=r"x must be a number.*is not a number"):
+        V.numeric_array(value, "x")
+    err = NotNumericError("m")
+    assert isinstance(err, CloudGeoError)
+    assert isinstance(err, TypeError)
+    assert isinstance(err, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (3, [3.0]),
+        (np.float32(2.5), [2.5]),
+        ([1, 2], [1.0, 2.0]),
+        (pd.Series([1, None], dtype="Int64"), [1.0, np.nan]),
+        (pd.Series([1.5], dtype="float64[pyarrow]"), [1.5]),
+        (pd.Series([1, pd.NA], dtype=object), [1.0, np.nan]),
+        (np.array([1, 2], dtype=np.uint8), [1.0, 2.0]),
+    ],
+)
+def test_the_numeric_rule_accepts_numbers_missing_is_nan(
+    value: object, expected: list[float]
+) -> None:
+    np.testing.assert_array_equal(np.atleast_1d(V.numeric_array(value, "x")), expected)
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS[:9])
+def test_every_entry_point_uses_the_rule(value: object) -> None:
+    for call in (
+        lambda: G.great_circle_km(value, 0, 0, 0),
+        lambda: G.unit_vectors(value, 0),
+        lambda: D.expected_losses(objects=value, durability=0.9),
+        lambda: D.expected_losses(objects=1, durability=0.9, years=[value]),
+        lambda: L.cdn_ttfb_breakdown_ms(value, 1, 1),
+        lambda: L.rtt_from_distance_ms(value),
+        lambda: L.weighted_quantile([value], 0.5),
+    ):
+        with pytest.raises(NotNumericError):
+            call()
+    with pytest.raises(InvalidTypeError):  # scalar parameters: check_number, same kinds refused
+        V.check_number(value, "x")
+    frame = pd.DataFrame({"lat": [value], "lon": [0.0]})
+    with pytest.raises(DataValidationError, match=r"column 'lat' must be numeric"):
+        P.from_points(frame)
+    with pytest.raises(NotNumericError, match=r"rtt_ms must be"):
+        L.latency_summary(pd.DataFrame({"rtt_ms": [value]}))
+
+
+def test_check_int_refuses_timedelta64() -> None:
+    with pytest.raises(InvalidTypeError, match="n must be an integer"):
+        V.check_int(np.timedelta64(3, "s"), "n")
+
+
+def test_latency_summary_scales_weights_near_the_float_limit() -> None:
+    df = pd.DataFrame({"rtt_ms": [10.0, 30.0], "weight": [1e308, 1e308 / 3]})
+    s = L.latency_summary(df, thresholds_ms=[20])
+    assert np.isfinite(s.to_numpy()).all()
+    assert s["mean_ms"] == pytest.approx(15.0)
+    assert s["share_within_20_ms"] == pytest.approx(0.75)
+    assert s["total_weight"] == pytest.approx(1e308 * (4 / 3))
+    with pytest.raises(InvalidInputError, match="beyond the float range"):
+        L.latency_summary(pd.DataFrame({"rtt_ms": [1.0, 2.0], "weight": [1e308, 1e308]}))
+
+
+def test_latency_summary_checks_its_weights() -> None:
+    base = pd.DataFrame({"rtt_ms": [1.0, 2.0]})
+    with pytest.raises(DataValidationError, match=r"weight must be finite and >= 0, got nan"):
+        L.latency_summary(base.assign(weight=pd.array([1, pd.NA], dtype=object)))
+    with pytest.raises(DataValidationError, match=r"weight must be finite and >= 0, got -1.0"):
+        L.latency_summary(base.assign(weight=[1.0, -1.0]))
+    with pytest.raises(DataValidationError, match=r"sums to zero"):
+        L.latency_summary(base.assign(weight=[0.0, 0.0]))
+
+
+def test_latency_summary_takes_one_threshold_as_a_number() -> None:
+    df = pd.DataFrame({"rtt_ms": [10.0, 60.0]})
+    s = L.latency_summary(df, thresholds_ms=50)
+    assert s["share_within_50_ms"] == 0.5
+    assert [k for k in s.index if k.startswith("share")] == ["share_within_50_ms"]
+    with pytest.raises(InvalidTypeError, match="thresholds_ms must be a number or a sequence"):
+        L.latency_summary(df, thresholds_ms="50")  # type: ignore[arg-type]
+
+
+def test_tables_refuse_duplicate_and_multiindex_columns() -> None:
+    with pytest.raises(DataValidationError, match=r"duplicate column\(s\) \['lat'\]"):
+        P.from_points(pd.DataFrame([[1.0, 2.0, 3.0]], columns=["lat", "lat", "lon"]))
+    mi = pd.DataFrame([[1.0, 2.0]], columns=pd.MultiIndex.from_tuples([("lat", "a"), ("lon", "b")]))
+    with pytest.raises(DataValidationError, match="MultiIndex columns"):
+        P.from_points(mi)
