@@ -65,9 +65,7 @@ def test_the_one_numeric_rule_refuses_non_numbers(value: object) -> None:
         (np.array([1, 2], dtype=np.uint8), [1.0, 2.0]),
     ],
 )
-def test_the_numeric_rule_accepts_numbers_missing_is_nan(
-    value: object, expected: list[float]
-) -> None:
+def test_the_numeric_rule_accepts_numbers_missing_is_nan(value: object, expected: list[float]) -> None:
     np.testing.assert_array_equal(np.atleast_1d(V.numeric_array(value, "x")), expected)
 
 
@@ -134,3 +132,47 @@ def test_tables_refuse_duplicate_and_multiindex_columns() -> None:
     mi = pd.DataFrame([[1.0, 2.0]], columns=pd.MultiIndex.from_tuples([("lat", "a"), ("lon", "b")]))
     with pytest.raises(DataValidationError, match="MultiIndex columns"):
         P.from_points(mi)
+
+
+def _cities(pop: list[object]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"lat": [40.7, 34.1, 51.5], "lon": [-74.0, -118.2, -0.1], "country_code": ["US", "US", "GB"]}
+    ).assign(population=pd.Series(pop, dtype=object))
+
+
+@pytest.mark.parametrize(
+    ("pop", "match"),
+    [
+        ([8e6, np.nan, 9e6], r"population is NaN \(missing\) in row\(s\) \[1\]"),
+        ([8e6, None, 9e6], r"population is NaN"),
+        ([8e6, -4e6, 9e6], r"population is negative in row\(s\) \[1\]"),
+        ([8e6, np.inf, 9e6], r"population is infinite"),
+        ([8e6, "4e6", 9e6], r"population must be numeric.*text"),
+        ([8e6, True, 9e6], r"population must be numeric.*boolean"),
+    ],
+)
+def test_country_weights_refuses_bad_populations(pop: list[object], match: str) -> None:
+    with pytest.raises(DataValidationError, match=match):
+        P.country_weights({"US": 1.0}, cities=_cities(pop))
+
+
+def test_country_weights_refuses_text_and_boolean_weights() -> None:
+    cities = _cities([8e6, 4e6, 9e6])
+    for bad in ("0.5", True):
+        with pytest.raises(DataValidationError, match=r"weight of 'US' is not a number"):
+            P.country_weights({"US": bad}, cities=cities)  # type: ignore[dict-item]
+    out = P.country_weights({"US": 3.0}, cities=cities)
+    assert out["weight"].tolist() == [2.0, 1.0]
+
+
+def test_from_points_does_not_overwrite_columns() -> None:
+    df = pd.DataFrame({"lat": [1.0], "lon": [2.0], "weight": [5.0]})
+    with pytest.raises(InvalidInputError, match=r"already has column\(s\) \['weight'\]"):
+        P.from_points(df)
+    assert P.from_points(df, weight="weight")["weight"].tolist() == [5.0]
+    both = pd.DataFrame({"latitude": [1.0], "lat": [9.0], "lon": [2.0]})
+    with pytest.raises(InvalidInputError, match=r"\['lat'\].*lat='latitude'"):
+        P.from_points(both, lat="latitude")
+    w2 = pd.DataFrame({"lat": [1.0], "lon": [2.0], "users": [3.0], "weight": [1.0]})
+    with pytest.raises(InvalidInputError, match=r"\['weight'\]"):
+        P.from_points(w2, weight="users")
