@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,9 +14,11 @@ from cloudgeo import _validate as V
 from cloudgeo import durability as D
 from cloudgeo import geodesy as G
 from cloudgeo import latency as L
+from cloudgeo import measurements as M
 from cloudgeo import population as P
 from cloudgeo.errors import (
     CloudGeoError,
+    DataFileError,
     DataValidationError,
     InvalidInputError,
     InvalidTypeError,
@@ -176,3 +180,52 @@ def test_from_points_does_not_overwrite_columns() -> None:
     w2 = pd.DataFrame({"lat": [1.0], "lon": [2.0], "users": [3.0], "weight": [1.0]})
     with pytest.raises(InvalidInputError, match=r"\['weight'\]"):
         P.from_points(w2, weight="users")
+
+
+def test_cloudping_json_refuses_duplicate_keys_naming_them() -> None:
+    dup_dst = '{"us-east-1": {"eu-west-1": 70, "eu-west-1": 80}}'
+    with pytest.raises(DataFileError, match=r"duplicate key 'eu-west-1'"):
+        M.read_cloudping_json(io.StringIO(dup_dst))
+    dup_src = '{"us-east-1": {"eu-west-1": 70}, "us-east-1": {"eu-west-1": 80}}'
+    with pytest.raises(DataFileError, match=r"duplicate key 'us-east-1'"):
+        M.read_cloudping_json(io.StringIO(dup_src))
+
+
+def test_cloudping_json_refuses_deep_nesting_without_recursion() -> None:
+    with pytest.raises(DataFileError, match=r"nested 5000 levels deep \(at most 32\)"):
+        M.read_cloudping_json(io.StringIO("[" * 5000 + "]" * 5000))
+    brackets_in_text = '{"us-east-1": {"eu-west-1": 70}, "note": "' + "[" * 100 + '"}'
+    with pytest.raises(DataFileError, match=r"entry 'note'"):  # the string's brackets do not count
+        M.read_cloudping_json(io.StringIO(brackets_in_text))
+
+
+_TIDY = "src,dst,rtt_ms,stat,method,one_way\n"
+_OK = "us-east-1,eu-west-1,70,p50,icmp,false\n"
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "error", "match"),
+    [
+        (
+            "us-east-1,eu-west-1,x,p50,icmp,false\n",
+            DataValidationError,
+            r"rtt_ms is not a number on line\(s\) 6$",
+        ),
+        ("us-east-1,eu-west-1,70,p50,icmp,maybe\n", DataFileError, r"found \['maybe'\] on line\(s\) 6$"),
+        ("us-east-1,eu-west-1,-5,p50,icmp,false\n", DataValidationError, r"found -5 on line\(s\) 6$"),
+        ("us-east-1,eu-west-1,5,p50,icmpx,false\n", DataValidationError, r"'icmpx' on line\(s\) 6$"),
+    ],
+)
+def test_tidy_csv_errors_name_file_lines_after_blank_lines(
+    bad_row: str, error: type[Exception], match: str, tmp_path: Path
+) -> None:
+    text = _TIDY + "\n" + _OK + "\n\n" + bad_row  # header 1, blank 2, ok 3, blanks 4-5, bad 6
+    for source in (io.StringIO(text), _write(tmp_path / "m.csv", text)):
+        with pytest.raises(error, match=match):
+            M.read_measurements_csv(source)
+    assert len(M.read_measurements_csv(io.StringIO(_TIDY + "\n" + _OK + "\n" + _OK))) == 2
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
