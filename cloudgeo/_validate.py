@@ -34,6 +34,7 @@ __all__ = [
     "check_number",
     "check_positive",
     "check_probability_per_year",
+    "check_seed",
     "check_choice",
     "coordinate_problems",
     "numeric_array",
@@ -235,6 +236,28 @@ def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
         msg = f"{name} must be >= {minimum}, got {v}."
         raise InvalidInputError(msg)
     return v
+
+
+def check_seed(value: object, name: str = "seed", *, allow_generator: bool = False) -> Any:
+    """Return a random seed: ``None``, a non-negative integer or (if allowed) a Generator.
+
+    Raises
+    ------
+    InvalidTypeError
+        For floats, text, booleans and other objects.
+    InvalidInputError
+        For a negative integer.
+    """
+    if value is None or (allow_generator and isinstance(value, np.random.Generator)):
+        return value
+    if isinstance(value, bool | np.bool_ | np.timedelta64) or not isinstance(value, numbers.Integral):
+        what = "a non-negative integer" + (", a numpy Generator" if allow_generator else "") + " or None"
+        msg = f"{name} must be {what}, got {value!r} ({type(value).__name__})."
+        raise InvalidTypeError(msg)
+    if int(value) < 0:
+        msg = f"{name} must be a non-negative integer, got {value!r}."
+        raise InvalidInputError(msg)
+    return int(value)
 
 
 def check_fraction(value: object, name: str, *, open_low: bool = False, open_high: bool = False) -> float:

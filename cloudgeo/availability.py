@@ -58,6 +58,7 @@ from cloudgeo._validate import (
     check_int,
     check_nonnegative,
     check_positive,
+    check_seed,
 )
 from cloudgeo.errors import InvalidInputError, InvalidTypeError
 
@@ -1605,8 +1606,7 @@ def monte_carlo(
     conf = check_fraction(confidence, "confidence", open_low=True, open_high=True)
     run_h = yrs * check_positive(year_days, "year_days", "d") * 24.0
     comp = _compile(obj)
-    if seed is not None:
-        seed = check_int(seed, "seed", minimum=0)
+    seed = check_seed(seed)
     horizon = runs * run_h
     _check_simulation_size(comp, horizon, mttr_default)
     rng = np.random.default_rng(seed)
