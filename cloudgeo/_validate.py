@@ -303,6 +303,9 @@ def parse_date(value: object, name: str = "as_of") -> _dt.date:
     CatalogDateError
         If the value is not a date in ISO format ``YYYY-MM-DD``.
     """
+    if value is pd.NaT:  # a datetime subclass that is no date
+        msg = f"{name} is NaT (a missing date); pass a date in ISO format YYYY-MM-DD (e.g. '2019-12-31')."
+        raise CatalogDateError(msg)
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):

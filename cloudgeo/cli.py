@@ -19,6 +19,7 @@ import argparse
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -128,6 +129,9 @@ def _run_report(args: argparse.Namespace) -> str:
     if args.image_format is not None and args.figures_dir is None:
         raise _UsageError("--format needs --figures-dir (the folder for the exported figures)")
     regions = [code for item in (args.regions or []) for code in item.split(",") if code.strip()]
+    if args.regions is not None and not regions:
+        raise _UsageError("--regions got no region code; pass codes such as us-east-1 or leave it out")
+    _say_what_is_written(Path(args.out))
     try:
         path = write_report(
             args.out,
@@ -140,6 +144,14 @@ def _run_report(args: argparse.Namespace) -> str:
         msg = f"cannot write the report to {args.out!r}: {exc.strerror or exc}"
         raise _UsageError(msg) from None
     return str(path.resolve())
+
+
+def _say_what_is_written(out: Path) -> None:
+    """Tell stderr when the report replaces a file or needs new folders (both are done)."""
+    if out.is_file():
+        print(f"cloudgeo: overwriting the existing file {str(out)!r}", file=sys.stderr)
+    if not out.parent.exists():
+        print(f"cloudgeo: creating the missing folder(s) of {str(out.parent)!r}", file=sys.stderr)
 
 
 def _add_report_parser(sub: Any) -> None:
