@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import numbers
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from cloudgeo.errors import (
     DataValidationError,
     InvalidInputError,
     InvalidTypeError,
+    LikelyRadiansWarning,
     NotNumericError,
 )
 
@@ -43,6 +45,8 @@ __all__ = [
     "points_arrays",
     "raise_if_problems",
     "require_columns",
+    "require_unique_index",
+    "warn_if_radians",
 ]
 
 _MAX_LISTED = 5
@@ -193,7 +197,47 @@ def points_arrays(
         if not problems and len(w) and float(w.sum()) <= 0.0:
             problems.append(f"{weight} sums to zero; at least one weight must be positive")
     raise_if_problems(source, problems)
+    warn_if_radians(la, lo, source=source)
     return la, lo, w
+
+
+#: Rows a table needs before "every point within +-pi/2, +-pi of (0, 0)" is taken as a sign of
+#: radians (fewer points there are plausible: toy tables, a few sites in the Gulf of Guinea). [-]
+RADIANS_MIN_ROWS = 12
+
+
+def warn_if_radians(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], *, source: str) -> None:
+    """Warn (:class:`~cloudgeo.errors.LikelyRadiansWarning`) if coordinates look like radians.
+
+    That is: at least :data:`RADIANS_MIN_ROWS` points, all with ``|lat| <= pi/2`` and
+    ``|lon| <= pi``, not all whole numbers, and spread out (at least 3 distinct values and a
+    range of 0.05 or more in each coordinate, as real users are).
+    """
+    if lat.size < RADIANS_MIN_ROWS:
+        return
+    if not (np.all(np.abs(lat) <= math.pi / 2) and np.all(np.abs(lon) <= math.pi)):
+        return
+    if np.all(lat == np.round(lat)) and np.all(lon == np.round(lon)):
+        return
+    for x in (lat, lon):
+        if np.unique(x).size < 3 or float(np.ptp(x)) < 0.05:
+            return
+    msg = (
+        f"{source}: all {lat.size} coordinates lie within +-{math.pi / 2:.4f} (lat) and "
+        f"+-{math.pi:.4f} (lon) of (0, 0); they look like radians. cloudgeo expects decimal "
+        "degrees: convert with numpy.degrees(...)."
+    )
+    warnings.warn(msg, LikelyRadiansWarning, stacklevel=3)
+
+
+def require_unique_index(df: pd.DataFrame, *, source: str) -> None:
+    """Raise a :class:`DataValidationError` naming repeated row labels of ``df``."""
+    if not df.index.is_unique:
+        dup = list(dict.fromkeys(df.index[df.index.duplicated()].tolist()))
+        shown = ", ".join(repr(x) for x in dup[:_MAX_LISTED]) + (" ..." if len(dup) > _MAX_LISTED else "")
+        raise DataValidationError(
+            source, [f"row labels must be unique, {shown} repeat(s); drop duplicates or reset_index()"]
+        )
 
 
 def check_number(value: object, name: str) -> float:

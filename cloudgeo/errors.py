@@ -21,6 +21,7 @@ __all__ = [
     "InfeasibleError",
     "InvalidInputError",
     "InvalidTypeError",
+    "LikelyRadiansWarning",
     "MissingDependencyError",
     "NotNumericError",
     "UnknownEdgeLocationError",
@@ -80,6 +81,14 @@ class CatalogDateError(InvalidInputError):
 
 class CatalogDateWarning(UserWarning):
     """A date after the catalogue's own date was given: results show the catalogue as of its date."""
+
+
+class LikelyRadiansWarning(UserWarning):
+    """Every coordinate of a table lies within +-pi/2 (lat) and +-pi (lon): probably radians.
+
+    cloudgeo takes decimal degrees; convert with ``numpy.degrees`` (or ignore the warning if
+    the points really are all in the Gulf of Guinea).
+    """
 
 
 class InfeasibleError(InvalidInputError):

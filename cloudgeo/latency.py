@@ -64,6 +64,7 @@ from cloudgeo._validate import (
     points_arrays,
     raise_if_problems,
     require_columns,
+    require_unique_index,
 )
 from cloudgeo.errors import (
     DataFileError,
@@ -528,12 +529,11 @@ def _points(obj: object, source: str) -> tuple[FloatArray, FloatArray, pd.Index 
         la, lo, _ = points_arrays(obj, source=source)
         return la, lo, obj.index, False
     if isinstance(obj, tuple) and len(obj) == 2:
-        try:
-            la = np.array([float(obj[0])])
-            lo = np.array([float(obj[1])])
-        except (TypeError, ValueError):
+        la = np.atleast_1d(numeric_array(obj[0], f"{source} lat", expected="numeric decimal degrees"))
+        lo = np.atleast_1d(numeric_array(obj[1], f"{source} lon", expected="numeric decimal degrees"))
+        if la.shape != (1,) or lo.shape != (1,):
             msg = f"{source} must be a (lat, lon) tuple of numbers [deg], got {obj!r}."
-            raise InvalidTypeError(msg) from None
+            raise InvalidTypeError(msg)
         raise_if_problems(source, coordinate_problems(la, lo, pd.Index([0])))
         return la, lo, None, True
     msg = (
@@ -1371,6 +1371,7 @@ def user_latency(
     check_choice(stat, "stat", STATS)
     check_choice(select, "select", SELECTS)
     ls, os_, _ = points_arrays(sites, source="sites")
+    require_unique_index(sites, source="sites")  # a label must name one site
     tree = cKDTree(_unit_vectors_unchecked(ls, os_))
     labels = np.asarray(sites.index)
     if not isinstance(users, pd.DataFrame):
@@ -1725,6 +1726,9 @@ def cdn_ttfb_ms(
     origin = catalog.get_regions([origin_region])
     edges = catalog.load_edge_locations() if edges is None else edges
     recs = catalog.load_regional_edge_caches() if recs is None else recs
+    for table, what in ((edges, "edges"), (recs, "recs")):
+        if isinstance(table, pd.DataFrame):
+            require_unique_index(table, source=what)
     ue = user_latency(users, edges, model=m, stat=stat, select=select)
     edge_lat = edges["lat"].to_numpy(dtype=float)
     edge_lon = edges["lon"].to_numpy(dtype=float)

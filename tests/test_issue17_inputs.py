@@ -22,6 +22,7 @@ from cloudgeo.errors import (
     DataValidationError,
     InvalidInputError,
     InvalidTypeError,
+    LikelyRadiansWarning,
     NotNumericError,
 )
 
@@ -229,3 +230,54 @@ def test_tidy_csv_errors_name_file_lines_after_blank_lines(
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _radians_users(n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    deg = pd.DataFrame({"lat": rng.uniform(-60, 70, n), "lon": rng.uniform(-180, 180, n)})
+    return pd.DataFrame({"lat": np.radians(deg["lat"]), "lon": np.radians(deg["lon"])})
+
+
+def test_coordinates_that_all_look_like_radians_warn() -> None:
+    with pytest.warns(LikelyRadiansWarning, match=r"users: all 50 coordinates .* look like radians"):
+        L.user_latency(_radians_users(50), _two_sites())
+    with pytest.warns(LikelyRadiansWarning, match=r"points: all 50"):
+        P.from_points(_radians_users(50))
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"lat": [0.5, 1.0, -0.3], "lon": [0.1, 0.2, 2.0]}),  # too few rows to tell
+        pd.DataFrame({"lat": [0.0, 1.0] * 10, "lon": [1.0, 0.0] * 10}),  # whole numbers: a toy grid
+        pd.DataFrame({"lat": [0.5] * 20, "lon": np.linspace(-1, 1, 20)}),  # one latitude
+        pd.DataFrame({"lat": np.linspace(-50, 60, 20), "lon": np.linspace(-1, 1, 20)}),  # degrees
+    ],
+)
+def test_tables_that_need_not_be_radians_do_not_warn(frame: pd.DataFrame) -> None:
+    P.from_points(frame)  # filterwarnings=error: a warning fails the test
+
+
+def _two_sites() -> pd.DataFrame:
+    return pd.DataFrame({"lat": [39.0, 53.3], "lon": [-77.5, -6.3]}, index=["us-east-1", "eu-west-1"])
+
+
+def test_cdn_ttfb_refuses_duplicate_edge_and_cache_labels() -> None:
+    from cloudgeo import catalog as C
+
+    users = pd.DataFrame({"lat": [40.7, 51.5], "lon": [-74.0, -0.1]})
+    edges = C.load_edge_locations()
+    dup = pd.concat([edges.head(3), edges.head(2)])
+    with pytest.raises(DataValidationError, match=r"(?s)edges failed.*row labels must be unique"):
+        L.cdn_ttfb_ms(users, "us-east-1", edges=dup)
+    recs = C.load_regional_edge_caches()
+    with pytest.raises(DataValidationError, match=r"(?s)recs failed.*row labels must be unique"):
+        L.cdn_ttfb_ms(users, "us-east-1", recs=pd.concat([recs, recs.head(1)]))
+    with pytest.raises(DataValidationError, match=r"(?s)sites failed.*'a'"):
+        L.user_latency(users, _two_sites().set_axis(["a", "a"]))
+
+
+def test_point_tuples_use_the_numeric_rule() -> None:
+    for bad in (("40.7", 0.0), (True, 0.0), (0.0, 1j)):
+        with pytest.raises(NotNumericError):
+            L.rtt_ms(bad, (1.0, 1.0))
