@@ -1179,7 +1179,7 @@ class OneZoneResult:
         ]
         shares = ", ".join(f"{r.term} {r.share:.4%}" for r in self.breakdown().itertuples())
         return _html_table("One Zone loss", rows) + (
-            f"<p>Dominant term: <b>{self.dominant_term}</b> ({html.escape(shares)})</p>"
+            f"<p>Dominant term: <b>{html.escape(self.dominant_term)}</b> ({html.escape(shares)})</p>"
         )
 
 
@@ -1337,7 +1337,7 @@ class CrossRegionResult:
             ("nines", _fmt(self.nines), ""),
         ]
         return _html_table("Cross-region replication loss", rows) + (
-            f"<p>Dominant term: <b>{self.dominant_term}</b></p>"
+            f"<p>Dominant term: <b>{html.escape(self.dominant_term)}</b></p>"
         )
 
 
