@@ -36,7 +36,10 @@ __all__ = [
     "check_number",
     "check_positive",
     "check_probability_per_year",
+    "check_bool",
     "check_seed",
+    "check_text",
+    "check_thresholds",
     "check_choice",
     "coordinate_problems",
     "numeric_array",
@@ -79,6 +82,10 @@ def require_columns(df: object, columns: Iterable[str], *, source: str) -> pd.Da
         msg = f"{source} must be a pandas DataFrame, got {type(df).__name__}."
         raise InvalidTypeError(msg)
     columns = list(columns)
+    bad = [c for c in columns if not isinstance(c, str)]
+    if bad:
+        msg = f"{source}: column names must be strings, got {bad[0]!r} ({type(bad[0]).__name__})."
+        raise InvalidTypeError(msg)
     if isinstance(df.columns, pd.MultiIndex):
         msg = (
             f"{source} has MultiIndex columns {list(df.columns)[:5]}; flatten them first "
@@ -245,7 +252,10 @@ def check_number(value: object, name: str) -> float:
     if isinstance(value, bool | np.timedelta64) or not isinstance(value, numbers.Real):
         msg = f"{name} must be a real number, got {value!r} ({type(value).__name__})."
         raise InvalidTypeError(msg)
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an int beyond 1.8e308
+        v = math.inf
     if not math.isfinite(v):
         msg = f"{name} must be finite, got {value!r}."
         raise InvalidInputError(msg)
@@ -280,6 +290,40 @@ def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
         msg = f"{name} must be >= {minimum}, got {v}."
         raise InvalidInputError(msg)
     return v
+
+
+def check_thresholds(value: object, name: str = "thresholds_ms") -> list[float]:
+    """Return RTT thresholds [ms] as a list of floats >= 0; one number means one threshold.
+
+    Raises
+    ------
+    InvalidTypeError
+        For text or a non-iterable that is not a number.
+    InvalidInputError
+        For a negative, NaN or infinite threshold.
+    """
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        value = [value]
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        msg = f"{name} must be a number or a sequence of numbers [ms], got {value!r}."
+        raise InvalidTypeError(msg)
+    return [check_nonnegative(t, name, "ms") for t in value]
+
+
+def check_text(value: object, name: str, *, optional: bool = False) -> Any:
+    """Return ``value`` if it is a string (or ``None`` when ``optional``), else raise naming ``name``."""
+    if (optional and value is None) or isinstance(value, str):
+        return value
+    msg = f"{name} must be a string{' or None' if optional else ''}, got {value!r} ({type(value).__name__})."
+    raise InvalidTypeError(msg)
+
+
+def check_bool(value: object, name: str) -> bool:
+    """Return ``value`` if it is ``True`` or ``False`` (numpy booleans too), else raise naming ``name``."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    msg = f"{name} must be True or False, got {value!r} ({type(value).__name__})."
+    raise InvalidTypeError(msg)
 
 
 def check_seed(value: object, name: str = "seed", *, allow_generator: bool = False) -> Any:
@@ -455,7 +499,12 @@ def numeric_reason(value: object) -> tuple[npt.NDArray[np.float64] | None, str]:
             why = _wrong_kind(x)
             if why is not None:
                 return None, f"{why} ({x!r})"
-        arr = np.array([np.nan if (x is None or x is pd.NA) else x for x in arr.ravel()], dtype=np.float64)
+        try:
+            arr = np.array(
+                [np.nan if (x is None or x is pd.NA) else x for x in arr.ravel()], dtype=np.float64
+            )
+        except OverflowError:
+            return None, "a number beyond the float range (~1.8e308)"
         return arr.reshape(value.shape), ""
     why = _kind_of_dtype(arr.dtype)
     if why is not None or arr.dtype.kind not in "iuf":

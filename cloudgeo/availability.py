@@ -806,6 +806,9 @@ def with_failover(
         ``series(part, failover)``. [-]
     """
     p = _as_part(part, 1)
+    if name is not None and not isinstance(name, str):
+        msg = f"name must be a string or None, got {name!r} ({type(name).__name__})."
+        raise InvalidTypeError(msg)
     label = name if name is not None else getattr(p, "name", None)
     fo = _failover_component(
         check_nonnegative(events_per_year, "events_per_year", "1/yr"),
@@ -1179,10 +1182,16 @@ def _availability_of(value: object, name: str = "availability") -> float:
     return check_fraction(value, name)
 
 
+_MAX_YEAR_DAYS = 1000.0  # a "year" longer than this is a unit mistake (and overflows timedelta)
+
+
 def _period_seconds(period: str, year_days: float, month: str) -> float:
     check_choice(period, "period", _PERIODS)
     check_choice(month, "month", _MONTHS)
     y = check_positive(year_days, "year_days", "d")
+    if y > _MAX_YEAR_DAYS:
+        msg = f"year_days must be at most {_MAX_YEAR_DAYS:g} days (365.2425 normally), got {year_days!r}."
+        raise InvalidInputError(msg)
     if period == "year":
         return y * 86400.0
     if period == "month":

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from cloudgeo.errors import CatalogDateWarning, CloudGeoError
+from cloudgeo.errors import CatalogDateWarning, CloudGeoError, InvalidTypeError
 
 __all__ = ["main"]
 
@@ -229,8 +229,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         Exit status: 0 on success, 2 on bad input (a one-line message is written to stderr).
+
+    Raises
+    ------
+    InvalidTypeError
+        If ``argv`` is given but is not a sequence of strings (a programming error, not input).
     """
     parser = build_parser()
+    if argv is not None and (
+        isinstance(argv, str | bytes)
+        or not isinstance(argv, Sequence)
+        or not all(isinstance(a, str) for a in argv)
+    ):
+        msg = f"argv must be a list of strings such as ['regions', '--as-of', '2019-12-31'], got {argv!r}."
+        raise InvalidTypeError(msg)
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
         with warnings.catch_warnings(record=True) as caught:

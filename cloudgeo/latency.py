@@ -43,8 +43,7 @@ import dataclasses
 import functools
 import json
 import math
-import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -54,11 +53,13 @@ import pandas as pd
 
 from cloudgeo._data import data_path
 from cloudgeo._validate import (
+    check_bool,
     check_choice,
     check_fraction,
     check_int,
     check_nonnegative,
     check_number,
+    check_thresholds,
     coordinate_problems,
     numeric_array,
     points_arrays,
@@ -387,7 +388,7 @@ def get_model(name: str | LatencyModel | None = None) -> LatencyModel:
     rule-of-thumb: Bozkurt et al. (2018) arXiv:1811.10737;
     calibrated: ``data/latency_model.json`` (sources CP2025-07, CP2025-05, IM2019-06).
     """
-    if name is None or name == "calibrated":
+    if name is None or (isinstance(name, str) and name == "calibrated"):
         return _calibrated()
     if isinstance(name, LatencyModel):
         return name
@@ -478,9 +479,9 @@ def rtt_from_distance_ms(
         )
         raise InvalidInputError(msg)
     rtt = overhead + stretch * 2.0 * d / (m.fibre_speed_km_s / 1000.0)
-    if access:
+    if check_bool(access, "access"):
         rtt = rtt + m.user_access_rtt_ms
-    if one_way:
+    if check_bool(one_way, "one_way"):
         rtt = rtt / 2.0
     return float(rtt) if rtt.ndim == 0 else rtt
 
@@ -630,7 +631,7 @@ def rtt_ms(
         raise InvalidInputError(msg)
     sa, so, da, do = np.broadcast_arrays(sa, so, da, do)
     rtt = _rtt_of_path(m, _path_km_pairs(m, sa, so, da, do), stat)
-    if one_way:
+    if check_bool(one_way, "one_way"):
         rtt = rtt / 2.0
     if s_scalar and d_scalar:
         return float(rtt[0])
@@ -1532,13 +1533,7 @@ def latency_summary(
             "user_latency_df", [f"{column} has negative round-trip times ({shown}); RTTs must be >= 0 ms"]
         )
     w = _summary_weights(df) if "weight" in df.columns else np.ones_like(v)
-    given: object = thresholds_ms
-    if isinstance(given, numbers.Real):  # one threshold given as a number
-        given = [given]
-    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-        msg = f"thresholds_ms must be a number or a sequence of numbers [ms], got {thresholds_ms!r}."
-        raise InvalidTypeError(msg)
-    thresholds = [check_nonnegative(t, "thresholds_ms", "ms") for t in given]
+    thresholds = check_thresholds(thresholds_ms)  # one number means one threshold
     scale = float(w.max())
     w = w / scale  # weights near 1e308 would overflow the sums below
     total = float(w.sum()) * scale

@@ -115,8 +115,8 @@ from cloudgeo._validate import (
     check_choice,
     check_fraction,
     check_int,
-    check_nonnegative,
     check_positive,
+    check_thresholds,
     points_arrays,
     require_columns,
 )
@@ -3130,8 +3130,7 @@ def _optimize(
         if thr is None:
             msg = "min_share needs threshold_ms (the RTT the share must be within), e.g. threshold_ms=50."
             raise InvalidInputError(msg)
-    for t in thresholds_ms:
-        check_nonnegative(t, "thresholds_ms")
+    thresholds_ms = check_thresholds(thresholds_ms)  # one number means one threshold
     if time_limit_s is not None:
         check_positive(time_limit_s, "time_limit_s", "s")
     prob, full, users_df, cand_ids, _ = _prepare(

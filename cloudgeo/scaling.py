@@ -56,6 +56,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from cloudgeo._validate import (
+    check_choice,
     check_fraction,
     check_int,
     check_nonnegative,
@@ -684,6 +685,9 @@ MAX_PERIODS = 10_000_000
 
 def _time_axis(start: str | pd.Timestamp, days: float, freq: str) -> tuple[pd.DatetimeIndex, float]:
     span_days = check_positive(days, "days", "days")
+    if not isinstance(freq, str):
+        msg = f"freq must be a time step string such as '1min', '5min' or '1h'; got {freq!r}."
+        raise InvalidTypeError(msg)
     try:
         step = pd.to_timedelta(freq)
     except (TypeError, ValueError):
@@ -918,9 +922,7 @@ def seasonal_decline_demand(
     index, _ = _time_axis(start, days, freq)
     initial = check_positive(initial_rps, "initial_rps", "requests/s")
     final = check_fraction(final_fraction, "final_fraction", open_low=True)
-    if shape not in ("exponential", "linear"):
-        msg = f"shape must be one of 'exponential', 'linear'; got {shape!r}."
-        raise InvalidInputError(msg)
+    check_choice(shape, "shape", ("exponential", "linear"))
     amp = _check_amplitude(daily_amplitude, "daily_amplitude")
     peak = _check_hour(peak_hour)
     sigma = check_nonnegative(noise, "noise")
