@@ -1760,6 +1760,177 @@ row(
 )
 
 
+# ---- issue 17: silent wrong answers and obscure errors, one row per kind -------------------------
+row(
+    "population.country_weights",
+    "NaN population",
+    DataValidationError,
+    r"population is NaN \(missing\)",
+    lambda: P.country_weights(
+        {"US": 1.0},
+        cities=pd.DataFrame({"lat": [40.7], "lon": [-74.0], "country_code": ["US"], "population": [NAN]}),
+    ),
+)
+row(
+    "population.country_weights",
+    "negative population",
+    DataValidationError,
+    r"population is negative",
+    lambda: P.country_weights(
+        {"US": 1.0},
+        cities=pd.DataFrame({"lat": [40.7], "lon": [-74.0], "country_code": ["US"], "population": [-5.0]}),
+    ),
+)
+row(
+    "population.from_points",
+    "would overwrite weight",
+    InvalidInputError,
+    r"already has column\(s\) \['weight'\]",
+    lambda: P.from_points(GOOD.assign(weight=[1.0, 2.0])),
+)
+row(
+    "population.from_points",
+    "duplicate columns",
+    DataValidationError,
+    r"duplicate column\(s\) \['lat'\]",
+    lambda: P.from_points(pd.DataFrame([[1.0, 2.0, 3.0]], columns=["lat", "lat", "lon"])),
+)
+row(
+    "measurements.read_cloudping_json",
+    "duplicate key",
+    DataFileError,
+    r"duplicate key 'eu-west-1'",
+    lambda: M.read_cloudping_json(_io().StringIO('{"us-east-1": {"eu-west-1": 70, "eu-west-1": 80}}')),
+)
+row(
+    "measurements.read_cloudping_json",
+    "nested 5000 deep",
+    DataFileError,
+    r"nested 5000 levels deep",
+    lambda: M.read_cloudping_json(_io().StringIO("[" * 5000 + "]" * 5000)),
+)
+row(
+    "latency.latency_summary",
+    "weights sum beyond float range",
+    InvalidInputError,
+    r"beyond the float range",
+    lambda: L.latency_summary(pd.DataFrame({"rtt_ms": [1.0, 2.0], "weight": [1e308, 1e308]})),
+)
+row(
+    "latency.latency_summary",
+    "thresholds as text",
+    InvalidTypeError,
+    r"thresholds_ms must be a number or a sequence",
+    lambda: L.latency_summary(pd.DataFrame({"rtt_ms": [1.0]}), thresholds_ms="50"),  # type: ignore[arg-type]
+)
+row(
+    "latency.cdn_ttfb_ms",
+    "duplicate edge labels",
+    DataValidationError,
+    r"(?s)edges failed.*row labels must be unique",
+    lambda: L.cdn_ttfb_ms(GOOD, "us-east-1", edges=pd.concat([C.load_edge_locations().head(2)] * 2)),
+)
+row(
+    "durability.expected_losses",
+    "objects/years shapes",
+    InvalidInputError,
+    r"do not broadcast",
+    lambda: D.expected_losses(objects=[1, 2, 3], years=[1, 2], durability=0.9),
+)
+row(
+    "durability.erasure_coding_loss",
+    "20,000 data shards",
+    InvalidInputError,
+    r"data_shards \+ parity_shards must be <= 1,000",
+    lambda: D.erasure_coding_loss(
+        data_shards=20000, parity_shards=10, shard_failure_rate_per_year=0.01, replace_days=1.0
+    ),
+)
+row(
+    "availability.Component",
+    "availability disagrees with MTBF/MTTR",
+    InvalidInputError,
+    r"disagrees with mtbf_hours",
+    lambda: A.Component(0.99, mtbf_hours=10, mttr_hours=10),
+)
+row(
+    "availability.KOfN",
+    "child is a float",
+    InvalidTypeError,
+    r"KOfN part 1 must be a Component",
+    lambda: A.KOfN(1, (0.9,)),  # type: ignore[arg-type]
+)
+row(
+    "availability.monte_carlo",
+    "a billion years",
+    InvalidInputError,
+    r"outages.*bound",
+    lambda: A.monte_carlo(A.series(0.9, 0.9), years=1e9),
+)
+row(
+    "availability.monte_carlo",
+    "negative seed",
+    InvalidInputError,
+    r"seed must be a non-negative integer",
+    lambda: A.monte_carlo(A.series(0.9, 0.9), seed=-1),
+)
+row(
+    "catalog.load_regions",
+    "as_of NaT",
+    CatalogDateError,
+    r"as_of is NaT",
+    lambda: C.load_regions(as_of=pd.NaT),  # type: ignore[arg-type]
+)
+row(
+    "catalog.load_regions",
+    "no partitions",
+    InvalidInputError,
+    r"partitions is empty",
+    lambda: C.load_regions(partitions=[]),
+)
+row(
+    "scaling.daily_demand",
+    "a billion days",
+    InvalidInputError,
+    r"more than the bound of 10,000,000",
+    lambda: S.daily_demand(days=1e9),
+)
+row(
+    "geodesy.great_circle_km",
+    "boolean coordinate",
+    NotNumericError,
+    r"lat1 must be numeric decimal degrees, got True: a boolean",
+    lambda: G.great_circle_km(True, 0, 0, 0),
+)
+row(
+    "durability.expected_losses",
+    "timedelta objects",
+    NotNumericError,
+    r"objects must be a number.*a time span",
+    lambda: D.expected_losses(objects=pd.Timedelta(1), durability=0.9),
+)
+row(
+    "latency.cdn_ttfb_breakdown_ms",
+    "complex RTT",
+    NotNumericError,
+    r"rtt_user_edge_ms must be a number.*a complex number",
+    lambda: L.cdn_ttfb_breakdown_ms(1 + 0j, 1, 1),
+)
+row(
+    "cli.main",
+    "report --regions ''",
+    CliExit,
+    r"--regions got no region code",
+    lambda: _cli_exit(["report", "--regions", ""]),
+)
+
+
+def _io() -> Any:
+    import io
+
+    return io
+
+
 # Callables in __all__ that take no user input, or are result containers the library builds
 # itself (their fields come from a computation, not from a user), or are covered by another row.
 EXEMPT: dict[str, str] = {
