@@ -1879,7 +1879,7 @@ row(
     "as_of NaT",
     CatalogDateError,
     r"as_of is NaT",
-    lambda: C.load_regions(as_of=pd.NaT),  # type: ignore[arg-type]
+    lambda: C.load_regions(as_of=pd.NaT),
 )
 row(
     "catalog.load_regions",
@@ -1907,7 +1907,7 @@ row(
     "timedelta objects",
     NotNumericError,
     r"objects must be a number.*a time span",
-    lambda: D.expected_losses(objects=pd.Timedelta(1), durability=0.9),
+    lambda: D.expected_losses(objects=pd.Timedelta(1), durability=0.9),  # type: ignore[arg-type]
 )
 row(
     "latency.cdn_ttfb_breakdown_ms",

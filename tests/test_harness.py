@@ -135,7 +135,8 @@ def _scaling() -> S.ScalingResult:
 
 
 def _ul() -> pd.DataFrame:
-    return L.user_latency(_users(), _regions())
+    out: pd.DataFrame = L.user_latency(_users(), _regions())
+    return out
 
 
 def _go() -> Any:

@@ -22,7 +22,7 @@ def test_load_regions_refuses_empty_partitions() -> None:
 @pytest.mark.parametrize("nat", [pd.NaT, pd.Timestamp("NaT")])
 def test_nat_as_of_is_a_clear_date_error(nat: object) -> None:
     with pytest.raises(CatalogDateError, match=r"as_of is NaT \(a missing date\)"):
-        C.load_regions(as_of=nat)  # type: ignore[arg-type]
+        C.load_regions(as_of=nat)
 
 
 @pytest.fixture
