@@ -117,6 +117,7 @@ from cloudgeo._validate import (
     check_int,
     check_positive,
     check_thresholds,
+    numeric_array,
     points_arrays,
     require_columns,
 )
@@ -1008,10 +1009,10 @@ def _prepare(
         dup = list(candidates.index[candidates.index.duplicated()][:5])
         raise DataValidationError("candidates", [f"duplicate site id(s) in the index: {dup}"])
     if "weight" in users.columns:
-        w_raw = np.asarray(users["weight"].to_numpy(), dtype=np.float64)
         if cost_ms is None:
             points_arrays(users, source="users", weight="weight")
-        elif not (np.isfinite(w_raw).all() and w_raw.min() >= 0 and w_raw.sum() > 0):
+        w_raw = np.asarray(numeric_array(users["weight"], "users weight"), dtype=np.float64)
+        if cost_ms is not None and not (np.isfinite(w_raw).all() and w_raw.min() >= 0 and w_raw.sum() > 0):
             # the weights alone (coordinates are not needed with an RTT matrix); the shared
             # validator words the error
             frame = pd.DataFrame({"lat": 0.0, "lon": 0.0, "weight": w_raw}, index=users.index)

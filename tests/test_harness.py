@@ -61,7 +61,7 @@ NOT_DRIVEN: dict[str, str] = {
     "report.write_report": "builds the whole report (tests/test_report.py)",
 }
 #: Examples per callable (fewer for the slow ones: plots, widgets, placement, Monte Carlo).
-EXAMPLES = 25
+EXAMPLES = 20
 SLOW = {"plotting", "widgets"}
 SLOW_CALLABLES = {
     "placement.optimize_placement",
@@ -352,12 +352,13 @@ def _frame_variants(df: pd.DataFrame) -> list[Any]:
     out.append(mi)
     out.append(df.convert_dtypes())
     out.append(df.convert_dtypes(dtype_backend="pyarrow"))
-    if num:
-        col = num[0]
+    for col in dict.fromkeys(num[:1] + num[-1:]):  # first and last numeric column (lat, weight)
         out.append(df.assign(**{col: np.nan}))
         out.append(df.assign(**{col: 1e308}))
         out.append(df.assign(**{col: pd.Series([pd.NA] * len(df), index=df.index, dtype=object)}))
         out.append(df.assign(**{col: df[col].astype(str)}))
+    if num:
+        col = num[0]
         dup = df.copy()
         dup.columns = [col if c == num[-1] else c for c in df.columns]
         out.append(dup)

@@ -282,3 +282,15 @@ def test_point_tuples_use_the_numeric_rule() -> None:
     for bad in (("40.7", 0.0), (True, 0.0), (0.0, 1j)):
         with pytest.raises(NotNumericError):
             L.rtt_ms(bad, (1.0, 1.0))
+
+
+def test_placement_weights_with_pd_na_are_a_clear_error() -> None:
+    from cloudgeo import catalog as C
+    from cloudgeo import placement as PL
+
+    users = pd.DataFrame({"lat": [40.7, 51.5], "lon": [-74.0, -0.1]})
+    sites = C.load_regions().loc[["us-east-1", "eu-west-1"]]
+    with pytest.raises(DataValidationError, match=r"weight is NaN or infinite in row\(s\) 1"):
+        PL.optimize_placement(users.assign(weight=pd.array([1, pd.NA], dtype=object)), sites, 1)
+    with pytest.raises(DataValidationError, match=r"weight is NaN"):
+        L.user_latency(users.assign(weight=pd.array([1, pd.NA], dtype=object)), sites)
