@@ -3029,8 +3029,9 @@ def optimize_placement(
     cost_ms : pandas.DataFrame, optional
         Precomputed RTT matrix, users x candidates (index = users' index, columns = candidate
         ids); skips the latency model. Values must be finite and >= 0. [ms]
-    thresholds_ms : sequence of float, default (20, 50, 100, 150)
-        Thresholds reported as ``share_within_<T>_ms`` in the summary. [ms]
+    thresholds_ms : float or sequence of float, default (20, 50, 100, 150)
+        Thresholds reported as ``share_within_<T>_ms`` in the summary; one number means one
+        threshold. [ms]
     time_limit_s : float, optional
         Time limit of each integer program (HiGHS). When hit, the best solution found is
         returned with its proven relative ``gap``. [s]

@@ -718,8 +718,8 @@ def plot_latency_cdf(
     weight : str or None, default "weight"
         Weight column; ``None``, or a frame without that column, weighs every row equally (the
         legend then says "unweighted").
-    thresholds_ms : sequence of float, default (50, 100, 150)
-        Vertical guide lines. [ms]
+    thresholds_ms : float or sequence of float, default (50, 100, 150)
+        Vertical guide lines; one number means one line. [ms]
     title : str, optional
         Figure title.
 
