@@ -26,7 +26,7 @@ from cloudgeo._plotstyle import (
     world_geo_layout,
 )
 from cloudgeo._plotstyle import col as column
-from cloudgeo._validate import points_arrays, raise_if_problems, require_columns
+from cloudgeo._validate import check_text, points_arrays, raise_if_problems, require_columns
 from cloudgeo.errors import InvalidInputError, InvalidTypeError
 
 if TYPE_CHECKING:
@@ -166,6 +166,7 @@ def plot_durability(
     from cloudgeo import durability
     from cloudgeo._validate import check_positive
 
+    check_text(highlight, "highlight", optional=True)
     groups = _durability_groups(data)
     n_obj = check_positive(
         objects if objects is not None else (_table_value(data, "objects") or SEED_OBJECTS), "objects"
@@ -309,6 +310,8 @@ def plot_availability(
         If ``availability`` is missing or outside [0, 1].
     """
     import plotly.graph_objects as go
+
+    check_text(highlight, "highlight", optional=True)
 
     if table is None:
         from cloudgeo import availability
@@ -578,6 +581,8 @@ def plot_placement_frontier(
     """
     import plotly.graph_objects as go
 
+    check_text(objective, "objective")
+
     df = require_columns(frontier_df, ["objective_value"], source="frontier_df")
     k = df["k"].to_numpy() if "k" in df.columns else df.index.to_numpy()
     sites = (
@@ -745,6 +750,8 @@ def plot_autoscaling(
         If the timeline lacks a column above.
     """
     import plotly.graph_objects as go
+
+    check_text(demand_unit, "demand_unit")
 
     tl = (
         result

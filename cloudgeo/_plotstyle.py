@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cloudgeo._validate import check_text
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
@@ -174,6 +176,7 @@ def new_subplots(**kwargs: Any) -> go.Figure:
 
 def base_layout(fig: go.Figure, title: str, *, height: int = 520, **extra: Any) -> None:
     """Apply the common title, size, margins, legend and template (one ``update_layout``)."""
+    check_text(title, "title")
     layout: dict[str, Any] = {
         "title": {"text": title, "x": 0.01, "xanchor": "left"},
         "height": height,

@@ -58,6 +58,7 @@ from cloudgeo._validate import (
     check_int,
     check_nonnegative,
     check_positive,
+    check_seed,
 )
 from cloudgeo.errors import InvalidInputError, InvalidTypeError
 
@@ -232,6 +233,15 @@ class Component:
                 raise InvalidInputError(msg)
         if self.mtbf_hours is not None and self.mttr_hours is not None:
             u = self.mttr_hours / (self.mtbf_hours + self.mttr_hours)
+            implied = self.mtbf_hours / (self.mtbf_hours + self.mttr_hours)
+            if not math.isclose(implied, a, rel_tol=1e-9, abs_tol=1e-12):
+                msg = (
+                    f"Component availability {a!r} disagrees with mtbf_hours={self.mtbf_hours!r} and "
+                    f"mttr_hours={self.mttr_hours!r}, which give MTBF / (MTBF + MTTR) = {implied!r}. "
+                    "Give the availability alone (with mttr_hours for monte_carlo), or use "
+                    "Component.from_mtbf(mtbf_hours=..., mttr_hours=...)."
+                )
+                raise InvalidInputError(msg)
         object.__setattr__(self, "unavailability", u)
 
     @classmethod
@@ -365,6 +375,10 @@ class Component:
         ----------
         Standard two-state Markov availability; e.g. fiabilipy ``Component.availability(t)``
         (pythonhosted.org/fiabilipy).
+
+        Notes
+        -----
+        A component with availability 0 has MTBF 0: ``A(0) = 1`` and ``A(t) = 0`` for ``t > 0``.
         """
         if self.mttr_hours is None:
             msg = (
@@ -378,6 +392,9 @@ class Component:
             raise InvalidInputError(msg)
         if self.unavailability == 0.0:
             out = np.ones_like(t)
+        elif self.availability == 0.0:
+            # never up: it fails the instant it starts (MTBF = 0), so A(t) = 0 for t > 0
+            out = np.where(t == 0.0, 1.0, 0.0)
         else:
             mttr = self.mttr_hours
             mtbf = mttr * self.availability / self.unavailability
@@ -420,6 +437,7 @@ class Series(_Evaluable):
 
     def __post_init__(self) -> None:
         _check_block_parts(self.parts, "Series")
+        _check_block_fields(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -442,6 +460,7 @@ class KOfN(_Evaluable):
         if not 1 <= k <= len(self.parts):
             msg = f"k must be between 1 and n = {len(self.parts)} (the number of parts), got k = {k}."
             raise InvalidInputError(msg)
+        _check_block_fields(self)
 
 
 def _check_block_parts(parts: object, what: str) -> None:
@@ -449,6 +468,26 @@ def _check_block_parts(parts: object, what: str) -> None:
     if not isinstance(parts, tuple) or not parts:
         msg = f"{what} needs a non-empty tuple of parts, got {parts!r}. Build blocks with series/parallel."
         raise InvalidInputError(msg)
+    for i, p in enumerate(parts, 1):
+        if not isinstance(p, Component | Domain | Series | KOfN):
+            msg = (
+                f"{what} part {i} must be a Component, Domain or a block from series/parallel/k_of_n, "
+                f"got {p!r} ({type(p).__name__}). Wrap availabilities with series(...) or Component(...)."
+            )
+            raise InvalidTypeError(msg)
+
+
+def _check_block_fields(block: Series | KOfN) -> None:
+    if block.name is not None and not isinstance(block.name, str):
+        msg = f"{type(block).__name__} name must be a string or None, got {block.name!r}."
+        raise InvalidTypeError(msg)
+    if isinstance(block, KOfN):
+        if block.beta is not None:
+            object.__setattr__(block, "beta", check_fraction(block.beta, "beta"))
+        if block.failover is not None and not isinstance(block.failover, Component):
+            got = f"{block.failover!r} ({type(block.failover).__name__})"
+            msg = f"failover must be a Component or None, got {got}."
+            raise InvalidTypeError(msg)
 
 
 @dataclass(frozen=True, eq=False)
@@ -767,6 +806,9 @@ def with_failover(
         ``series(part, failover)``. [-]
     """
     p = _as_part(part, 1)
+    if name is not None and not isinstance(name, str):
+        msg = f"name must be a string or None, got {name!r} ({type(name).__name__})."
+        raise InvalidTypeError(msg)
     label = name if name is not None else getattr(p, "name", None)
     fo = _failover_component(
         check_nonnegative(events_per_year, "events_per_year", "1/yr"),
@@ -802,6 +844,38 @@ class _Compiled:
     tree: Node
 
 
+def _fold(
+    root: Any, children: Callable[[Any], Sequence[Any]], combine: Callable[[Any, list[Any]], Any]
+) -> Any:
+    """Post-order evaluation without recursion (systems may be nested thousands deep).
+
+    ``children(node)`` lists a node's children (left to right); ``combine(node, results)``
+    builds the node's result from its children's. Shared nodes (same object) are computed once.
+    """
+    done: dict[int, Any] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        key = id(node)
+        if key in done:
+            continue
+        kids = children(node)
+        if ready or not kids:
+            done[key] = combine(node, [done[id(c)] for c in kids])
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in reversed(kids))
+    return done[id(root)]
+
+
+def _block_children(p: object) -> Sequence[Any]:
+    return p.parts if isinstance(p, Series | KOfN) else ()
+
+
+def _tree_children(node: Node) -> Sequence[Any]:
+    return () if node[0] == "leaf" else node[2]
+
+
 def _compile(system: Part) -> _Compiled:
     if not isinstance(system, Component | Domain | Series | KOfN):
         msg = (
@@ -814,10 +888,12 @@ def _compile(system: Part) -> _Compiled:
     groups: list[KOfN] = []
     seen_blocks: set[int] = set()
 
-    def walk(p: Part) -> None:
+    stack: list[Part] = [system]  # pre-order, left to right, without recursion
+    while stack:
+        p = stack.pop()
         if isinstance(p, Series | KOfN):
             if id(p) in seen_blocks:
-                return
+                continue
             seen_blocks.add(id(p))
             if isinstance(p, KOfN) and p.beta is not None:
                 groups.append(p)
@@ -831,10 +907,7 @@ def _compile(system: Part) -> _Compiled:
                         )
                         raise InvalidInputError(msg)
                     ccf_of[id(c)] = (p, q)
-            for c in p.parts:
-                walk(c)
-
-    walk(system)
+            stack.extend(reversed(p.parts))
 
     vars_: list[_Var] = []
     index: dict[int, int] = {}
@@ -871,7 +944,7 @@ def _compile(system: Part) -> _Compiled:
     def dom_var(d: Domain) -> _Var:
         return _Var(d.name, "domain", d.kind, d.availability, d.unavailability, d.mttr_hours, d)
 
-    def build(p: Part) -> Node:
+    def build(p: Part, built: list[Node]) -> Node:
         if isinstance(p, Domain):
             return ("leaf", (var_for(p, partial(dom_var, p)),))
         if isinstance(p, Component):
@@ -881,13 +954,13 @@ def _compile(system: Part) -> _Compiled:
                 ids.append(ccf_var[id(ccf_of[id(p)][0])])
             return ("leaf", tuple(dict.fromkeys(ids)))
         if isinstance(p, Series):
-            return ("kofn", len(p.parts), tuple(build(c) for c in p.parts))
-        node: Node = ("kofn", p.k, tuple(build(c) for c in p.parts))
+            return ("kofn", len(p.parts), tuple(built))
+        node: Node = ("kofn", p.k, tuple(built))
         if p.failover is not None:
-            node = ("kofn", 2, (node, build(p.failover)))
+            node = ("kofn", 2, (node, build(p.failover, [])))
         return node
 
-    tree = build(system)
+    tree = _fold(system, _block_children, build)
     # unique labels
     seen: dict[str, int] = {}
     for v in vars_:
@@ -899,16 +972,25 @@ def _compile(system: Part) -> _Compiled:
 
 
 def _occurrences(tree: Node, counts: dict[int, int]) -> None:
-    if tree[0] == "leaf":
-        for v in tree[1]:
-            counts[v] = counts.get(v, 0) + 1
-    else:
-        for c in tree[2]:
-            _occurrences(c, counts)
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if node[0] == "leaf":
+            for v in node[1]:
+                counts[v] = counts.get(v, 0) + 1
+        else:
+            stack.extend(node[2])
 
 
 def _eval_tree(tree: Node, a: dict[int, Any], u: dict[int, Any]) -> tuple[Any, Any]:
-    """Return (A, U) of a subtree; ``a``/``u`` map variable -> scalar or state array."""
+    """Return (A, U) of a tree; ``a``/``u`` map variable -> scalar or state array."""
+    return _fold(tree, _tree_children, partial(_eval_node, a=a, u=u))  # type: ignore[no-any-return]
+
+
+def _eval_node(
+    tree: Node, res: list[tuple[Any, Any]], *, a: dict[int, Any], u: dict[int, Any]
+) -> tuple[Any, Any]:
+    """Return (A, U) of one node given its children's (A, U) in ``res``."""
     if tree[0] == "leaf":
         av: Any = 1.0
         log_up: Any = 0.0
@@ -916,8 +998,7 @@ def _eval_tree(tree: Node, a: dict[int, Any], u: dict[int, Any]) -> tuple[Any, A
             av = av * a[v]
             log_up = log_up + np.log1p(-u[v])
         return av, -np.expm1(log_up)
-    k, children = tree[1], tree[2]
-    res = [_eval_tree(c, a, u) for c in children]
+    k = tree[1]
     n = len(res)
     if k == n:  # series
         av = 1.0
@@ -1101,10 +1182,16 @@ def _availability_of(value: object, name: str = "availability") -> float:
     return check_fraction(value, name)
 
 
+_MAX_YEAR_DAYS = 1000.0  # a "year" longer than this is a unit mistake (and overflows timedelta)
+
+
 def _period_seconds(period: str, year_days: float, month: str) -> float:
     check_choice(period, "period", _PERIODS)
     check_choice(month, "month", _MONTHS)
     y = check_positive(year_days, "year_days", "d")
+    if y > _MAX_YEAR_DAYS:
+        msg = f"year_days must be at most {_MAX_YEAR_DAYS:g} days (365.2425 normally), got {year_days!r}."
+        raise InvalidInputError(msg)
     if period == "year":
         return y * 86400.0
     if period == "month":
@@ -1361,11 +1448,12 @@ def _count_at_least(sets: list[Intervals], m: int) -> Intervals:
 
 
 def _mc_tree(tree: Node, var_sets: dict[int, Intervals]) -> Intervals:
-    if tree[0] == "leaf":
-        return _count_at_least([var_sets[v] for v in tree[1]], 1)
-    k, children = tree[1], tree[2]
-    sets = [_mc_tree(c, var_sets) for c in children]
-    return _count_at_least(sets, len(children) - k + 1)
+    def node_down(node: Node, sets: list[Intervals]) -> Intervals:
+        if node[0] == "leaf":
+            return _count_at_least([var_sets[v] for v in node[1]], 1)
+        return _count_at_least(sets, len(node[2]) - node[1] + 1)
+
+    return _fold(tree, _tree_children, node_down)  # type: ignore[no-any-return]
 
 
 def _cumulative_down(s: FloatArray, e: FloatArray, x: FloatArray) -> FloatArray:
@@ -1442,6 +1530,26 @@ class MonteCarloResult:
         )
 
 
+MAX_SIMULATED_OUTAGES = 20_000_000
+"""Largest expected number of simulated outages :func:`monte_carlo` accepts (~1 GB of arrays). [-]"""
+
+
+def _check_simulation_size(comp: _Compiled, horizon_h: float, mttr_default: float) -> None:
+    """Refuse a simulation whose expected outage count (horizon * U / MTTR per event) is too big."""
+    expected = 0.0
+    for v in comp.vars:
+        if v.unavailability > 0.0 and v.availability > 0.0:
+            mttr = v.mttr_hours if v.mttr_hours else mttr_default
+            expected += horizon_h * v.unavailability / mttr
+    if not expected <= MAX_SIMULATED_OUTAGES:
+        msg = (
+            f"monte_carlo would simulate about {expected:.3g} outages (n_runs x years x failure rate), "
+            f"more than the bound of {MAX_SIMULATED_OUTAGES:,} (about 1 GB of arrays). Lower years or "
+            "n_runs, or use the exact .availability."
+        )
+        raise InvalidInputError(msg)
+
+
 def monte_carlo(
     system: Part | ArchitectureResult,
     *,
@@ -1471,7 +1579,7 @@ def monte_carlo(
     n_runs : int, default 1000
         Independent runs (at least 2); the interval comes from the spread between runs. [-]
     seed : int, optional
-        Random seed.
+        Random seed (a non-negative integer).
     distribution : {"exponential", "lognormal"}, default "exponential"
         Distribution of up and down times (both with the given means).
     default_mttr_hours : float, default 1.0
@@ -1507,8 +1615,10 @@ def monte_carlo(
     conf = check_fraction(confidence, "confidence", open_low=True, open_high=True)
     run_h = yrs * check_positive(year_days, "year_days", "d") * 24.0
     comp = _compile(obj)
-    rng = np.random.default_rng(seed)
+    seed = check_seed(seed)
     horizon = runs * run_h
+    _check_simulation_size(comp, horizon, mttr_default)
+    rng = np.random.default_rng(seed)
     counts: dict[int, int] = {}
     _occurrences(comp.tree, counts)
     var_sets: dict[int, Intervals] = {}

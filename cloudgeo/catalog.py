@@ -365,6 +365,9 @@ def read_regions(path: str | Path) -> pd.DataFrame:
 
 def _check_partitions(partitions: object) -> list[str]:
     parts = _as_code_list(partitions, "partitions")
+    if not parts:
+        msg = f"partitions is empty; pass at least one of {list(PARTITIONS)} (the default is all of them)."
+        raise InvalidInputError(msg)
     for p in parts:
         if p not in PARTITIONS:
             raise UnknownNameError("partition", p, PARTITIONS)

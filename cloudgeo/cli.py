@@ -20,11 +20,12 @@ import argparse
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from cloudgeo.errors import CatalogDateWarning, CloudGeoError
+from cloudgeo.errors import CatalogDateWarning, CloudGeoError, InvalidTypeError
 
 __all__ = ["main"]
 
@@ -129,6 +130,9 @@ def _run_report(args: argparse.Namespace) -> str:
     if args.image_format is not None and args.figures_dir is None:
         raise _UsageError("--format needs --figures-dir (the folder for the exported figures)")
     regions = [code for item in (args.regions or []) for code in item.split(",") if code.strip()]
+    if args.regions is not None and not regions:
+        raise _UsageError("--regions got no region code; pass codes such as us-east-1 or leave it out")
+    _say_what_is_written(Path(args.out))
     try:
         path = write_report(
             args.out,
@@ -141,6 +145,14 @@ def _run_report(args: argparse.Namespace) -> str:
         msg = f"cannot write the report to {args.out!r}: {exc.strerror or exc}"
         raise _UsageError(msg) from None
     return str(path.resolve())
+
+
+def _say_what_is_written(out: Path) -> None:
+    """Tell stderr when the report replaces a file or needs new folders (both are done)."""
+    if out.is_file():
+        print(f"cloudgeo: overwriting the existing file {str(out)!r}", file=sys.stderr)
+    if not out.parent.exists():
+        print(f"cloudgeo: creating the missing folder(s) of {str(out.parent)!r}", file=sys.stderr)
 
 
 def _add_report_parser(sub: Any) -> None:
@@ -246,8 +258,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         Exit status: 0 on success, 2 on bad input (a one-line message is written to stderr).
+
+    Raises
+    ------
+    InvalidTypeError
+        If ``argv`` is given but is not a sequence of strings (a programming error, not input).
     """
     parser = build_parser()
+    if argv is not None and (
+        isinstance(argv, str | bytes)
+        or not isinstance(argv, Sequence)
+        or not all(isinstance(a, str) for a in argv)
+    ):
+        msg = f"argv must be a list of strings such as ['regions', '--as-of', '2019-12-31'], got {argv!r}."
+        raise InvalidTypeError(msg)
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
         with warnings.catch_warnings(record=True) as caught:

@@ -74,6 +74,7 @@ from cloudgeo._validate import (
     check_nonnegative,
     check_number,
     check_positive,
+    numeric_array,
 )
 from cloudgeo.errors import InvalidInputError, InvalidTypeError
 
@@ -82,6 +83,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EC_MODELS",
+    "MAX_SHARDS",
+    "MAX_SHARD_FAILURE_RATE_PER_YEAR",
+    "REPLACE_DAYS_RANGE",
+    "YEAR_DAYS_RANGE",
     "CrossRegionResult",
     "EBSFailureResult",
     "ErasureCodingResult",
@@ -104,6 +109,18 @@ __all__ = [
 EC_MODELS: tuple[str, ...] = ("backblaze", "markov-parallel", "markov-serial")
 
 FloatOrArray = float | npt.NDArray[np.float64]
+
+#: Most shards (D + P) :func:`erasure_coding_loss` accepts: Reed-Solomon over GF(2^8) allows
+#: at most 255 (Plank, "A tutorial on Reed-Solomon coding", 1997); larger counts only make
+#: the log-space sum and the matrix exponential slow. [count]
+MAX_SHARDS = 1000
+#: Largest shard failure rate accepted (one failure every ~30 s); beyond it the models
+#: overflow to NaN. [1/yr]
+MAX_SHARD_FAILURE_RATE_PER_YEAR = 1e6
+#: Shortest and longest replace (repair) time accepted: ~0.1 s to ~2,700 years. [d]
+REPLACE_DAYS_RANGE = (1e-6, 1e6)
+#: Accepted range of ``year_days`` (days per year; 365 or 365.25 in practice). [d]
+YEAR_DAYS_RANGE = (1.0, 1000.0)
 
 # --------------------------------------------------------------------------------------------
 # small helpers: validation, formatting, HTML
@@ -260,7 +277,7 @@ def format_one_in(x: float) -> str:
         raise InvalidInputError(msg)
     if not math.isfinite(x):
         return "infinitely many"
-    if x >= 1e24:
+    if x >= 1e24 * 0.9995:  # 9.9995e23 rounds to 1e+24, not "1000 sextillion"
         return f"{x:.3g}"
     for scale, word in _SCALE_WORDS:
         if x >= scale * 0.9995:
@@ -367,17 +384,8 @@ def _storage_class_q(storage_class: object) -> tuple[float, str]:
 
 def _nonneg_values(value: object, name: str) -> tuple[FloatOrArray, pd.Index | None]:
     """Validate a non-negative finite scalar or array (list, ndarray, Series); keep a Series index."""
-    if isinstance(value, (bool, np.bool_)):
-        msg = f"{name} must be a number or an array of numbers, got {value!r}."
-        raise InvalidTypeError(msg)
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return check_nonnegative(value, name), None
     index = value.index if isinstance(value, pd.Series) else None
-    try:
-        arr = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        msg = f"{name} must be a number or an array of numbers, got {type(value).__name__}: {value!r}."
-        raise InvalidTypeError(msg) from None
+    arr = np.array(numeric_array(value, name), dtype=np.float64)  # the one numeric coercion rule
     if arr.ndim == 0:
         return check_nonnegative(float(arr), name), None
     bad = ~np.isfinite(arr) | (arr < 0)
@@ -535,6 +543,18 @@ class LossResult:
         return _html_table(title, rows) + note
 
 
+def _check_exposure(count: Any, years: Any, count_name: str) -> None:
+    """Refuse ``count x years`` beyond the float range (expected counts would be inf)."""
+    with np.errstate(over="ignore"):
+        product = np.multiply(count, years)
+    if not np.all(np.isfinite(product)):
+        msg = (
+            f"{count_name} x years exceeds the float range (~1.8e308), so expected counts would be "
+            f"infinite; pass smaller {count_name} or years."
+        )
+        raise InvalidInputError(msg)
+
+
 def expected_losses(
     *,
     objects: float | Sequence[float] | npt.ArrayLike,
@@ -607,12 +627,21 @@ def expected_losses(
     n, index = _nonneg_values(objects, "objects")
     t, t_index = _nonneg_values(years, "years")
     index = index if index is not None else t_index
+    try:
+        np.broadcast_shapes(np.shape(n), np.shape(t))
+    except ValueError:
+        msg = (
+            f"objects (shape {np.shape(n)}) and years (shape {np.shape(t)}) do not broadcast; pass "
+            "arrays of the same length, or one of them as a single number."
+        )
+        raise InvalidInputError(msg) from None
+    _check_exposure(n, t, "objects")
     nt = np.multiply(n, t)
     el = nt * q
     with np.errstate(divide="ignore", over="ignore"):
         log1m = math.log1p(-q) if q < 1 else -math.inf
         expo = np.where(nt > 0, nt * log1m, 0.0) if np.ndim(nt) else (nt * log1m if nt > 0 else 0.0)
-        p_any = -np.expm1(expo)
+        p_any = 0.0 - np.expm1(expo)  # 0.0 - x, not -x: no -0.0 when nothing can be lost
         rate = np.multiply(n, q)
         mean_between = np.where(rate > 0, 1.0 / np.where(rate > 0, rate, 1.0), np.inf)
 
@@ -854,6 +883,25 @@ def _absorption_probability(births: Sequence[float], deaths: Sequence[float], ho
     return min(max(value, 0.0), 1.0)
 
 
+def _check_ec_bounds(shards: int, rate: float, replace_days: float, year_days: float) -> None:
+    """Refuse sizes and rates outside the range the models compute without overflow."""
+    problems = []
+    if shards > MAX_SHARDS:
+        problems.append(f"data_shards + parity_shards must be <= {MAX_SHARDS:,}, got {shards:,}")
+    if rate > MAX_SHARD_FAILURE_RATE_PER_YEAR:
+        problems.append(
+            f"shard_failure_rate_per_year must be <= {MAX_SHARD_FAILURE_RATE_PER_YEAR:g}, got {rate:g}"
+        )
+    lo, hi = REPLACE_DAYS_RANGE
+    if not lo <= replace_days <= hi:
+        problems.append(f"replace_days must be in [{lo:g}, {hi:g}] days, got {replace_days:g}")
+    lo, hi = YEAR_DAYS_RANGE
+    if not lo <= year_days <= hi:
+        problems.append(f"year_days must be in [{lo:g}, {hi:g}] days, got {year_days:g}")
+    if problems:
+        raise InvalidInputError("; ".join(problems) + ". These bounds keep the models exact and fast.")
+
+
 def erasure_coding_loss(
     *,
     data_shards: int,
@@ -911,7 +959,9 @@ def erasure_coding_loss(
     ------
     InvalidTypeError, InvalidInputError
         For non-integer or too-small shard counts, negative rates, non-positive times, or an
-        unknown model (the options are listed).
+        unknown model (the options are listed); for more than :data:`MAX_SHARDS` shards, a rate
+        above :data:`MAX_SHARD_FAILURE_RATE_PER_YEAR`, or ``replace_days``/``year_days`` outside
+        :data:`REPLACE_DAYS_RANGE`/:data:`YEAR_DAYS_RANGE` (the models would overflow or crawl).
 
     References
     ----------
@@ -936,6 +986,7 @@ def erasure_coding_loss(
     y_days = check_positive(year_days, "year_days", "days")
     name = check_choice(model, "model", EC_MODELS)
     s = d + p_tol
+    _check_ec_bounds(s, rate, r_days, y_days)
     extra: dict[str, float]
     if name == "backblaze":
         bb = _backblaze(s, p_tol, rate, r_days, y_days)
@@ -952,6 +1003,12 @@ def erasure_coding_loss(
         q = -math.expm1(-1.0 / mttdl) if math.isfinite(mttdl) else 0.0
         q_first = _absorption_probability(births, deaths, 1.0) if rate > 0 else 0.0
         extra = {"loss_probability_first_year_from_healthy": q_first}
+    if not (math.isfinite(q) and 0.0 <= q <= 1.0) or math.isnan(mttdl):  # never hand out NaN
+        msg = (
+            f"erasure_coding_loss overflows for rate={rate!r}/yr, replace_days={r_days!r} and "
+            f"{s} shards (model {name!r}); use less extreme inputs."
+        )
+        raise InvalidInputError(msg)
     return ErasureCodingResult(
         model=name,
         data_shards=d,
@@ -1122,7 +1179,7 @@ class OneZoneResult:
         ]
         shares = ", ".join(f"{r.term} {r.share:.4%}" for r in self.breakdown().itertuples())
         return _html_table("One Zone loss", rows) + (
-            f"<p>Dominant term: <b>{self.dominant_term}</b> ({html.escape(shares)})</p>"
+            f"<p>Dominant term: <b>{html.escape(self.dominant_term)}</b> ({html.escape(shares)})</p>"
         )
 
 
@@ -1188,8 +1245,9 @@ def one_zone_loss(
     def _lin(a: float, b: float) -> float:
         return 0.0 if a == 0 else a * b
 
-    p_az = -math.expm1(_lin(t, log_surv_az))
-    p_any = -math.expm1(_lin(t, log_surv_az) + _lin(n * t, log_surv_dev))
+    _check_exposure(n, t, "objects")
+    p_az = 0.0 - math.expm1(_lin(t, log_surv_az))  # 0.0 - x: never -0.0
+    p_any = 0.0 - math.expm1(_lin(t, log_surv_az) + _lin(n * t, log_surv_dev))
     return OneZoneResult(
         objects=n,
         years=t,
@@ -1279,7 +1337,7 @@ class CrossRegionResult:
             ("nines", _fmt(self.nines), ""),
         ]
         return _html_table("Cross-region replication loss", rows) + (
-            f"<p>Dominant term: <b>{self.dominant_term}</b></p>"
+            f"<p>Dominant term: <b>{html.escape(self.dominant_term)}</b></p>"
         )
 
 
@@ -1504,6 +1562,7 @@ def ebs_expected_failures(
             return 0.0
         return 1.0 if afr >= 1 else -math.expm1(v * t * math.log1p(-afr))
 
+    _check_exposure(v, t, "volumes")
     return EBSFailureResult(
         volume_type=str(volume_type),
         volumes=v,

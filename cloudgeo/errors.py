@@ -21,7 +21,9 @@ __all__ = [
     "InfeasibleError",
     "InvalidInputError",
     "InvalidTypeError",
+    "LikelyRadiansWarning",
     "MissingDependencyError",
+    "NotNumericError",
     "UnknownEdgeLocationError",
     "UnknownNameError",
     "UnknownRegionError",
@@ -39,6 +41,15 @@ class InvalidInputError(CloudGeoError, ValueError):
 
 class InvalidTypeError(CloudGeoError, TypeError):
     """A parameter has the wrong type (for example a string where a number belongs)."""
+
+
+class NotNumericError(InvalidTypeError, InvalidInputError):
+    """Text, a boolean, a time span, a date or a complex number was given where a number belongs.
+
+    Raised by the one numeric coercion rule (coordinates, counts, RTTs, weights). It is a
+    ``TypeError`` (the value has the wrong type) and also a ``ValueError`` (as ``float("x")``
+    raises), so either ``except`` works.
+    """
 
 
 class DataValidationError(InvalidInputError):
@@ -70,6 +81,14 @@ class CatalogDateError(InvalidInputError):
 
 class CatalogDateWarning(UserWarning):
     """A date after the catalogue's own date was given: results show the catalogue as of its date."""
+
+
+class LikelyRadiansWarning(UserWarning):
+    """Every coordinate of a table lies within +-pi/2 (lat) and +-pi (lon): probably radians.
+
+    cloudgeo takes decimal degrees; convert with ``numpy.degrees`` (or ignore the warning if
+    the points really are all in the Gulf of Guinea).
+    """
 
 
 class InfeasibleError(InvalidInputError):

@@ -31,6 +31,7 @@ from cloudgeo._validate import (
     check_int,
     check_positive,
     coordinate_problems,
+    numeric_array,
     points_arrays,
     raise_if_problems,
 )
@@ -52,21 +53,9 @@ ArrayLike = Any
 
 
 def _coord_array(value: object, name: str) -> npt.NDArray[np.float64]:
-    try:
-        raw = np.asarray(value.to_numpy() if isinstance(value, pd.Series | pd.Index) else value)
-    except (TypeError, ValueError):
-        raw = np.asarray([None])  # ragged input: reported below
-    text = raw.dtype.kind in "US" or (
-        raw.dtype.kind == "O" and any(isinstance(v, str | bytes) for v in raw.ravel())
-    )
-    if text:  # numpy would silently parse "0" as 0.0
-        msg = f"{name} must be numeric decimal degrees, got {value!r}."
-        raise InvalidInputError(msg)
-    try:
-        return np.asarray(raw if raw.dtype.kind != "O" else value, dtype=np.float64)
-    except (TypeError, ValueError):
-        msg = f"{name} must be numeric decimal degrees, got {value!r}."
-        raise InvalidInputError(msg) from None
+    # the one numeric coercion rule: text, booleans, time spans and complex numbers are refused
+    arr: npt.NDArray[np.float64] = numeric_array(value, name, expected="numeric decimal degrees")
+    return arr
 
 
 def _check_coords(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], source: str) -> None:

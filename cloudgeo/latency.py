@@ -43,6 +43,7 @@ import dataclasses
 import functools
 import html
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -54,15 +55,19 @@ import pandas as pd
 
 from cloudgeo._data import data_path
 from cloudgeo._validate import (
+    check_bool,
     check_choice,
     check_fraction,
     check_int,
     check_nonnegative,
     check_number,
+    check_thresholds,
     coordinate_problems,
+    numeric_array,
     points_arrays,
     raise_if_problems,
     require_columns,
+    require_unique_index,
 )
 from cloudgeo.errors import (
     DataFileError,
@@ -414,7 +419,7 @@ def get_model(name: str | LatencyModel | None = None) -> LatencyModel:
     rule-of-thumb: Bozkurt et al. (2018) arXiv:1811.10737;
     calibrated: ``data/latency_model.json`` (sources CP2025-07, CP2025-05, IM2019-06).
     """
-    if name is None or name == "calibrated":
+    if name is None or (isinstance(name, str) and name == "calibrated"):
         return _calibrated()
     if isinstance(name, LatencyModel):
         return name
@@ -493,11 +498,7 @@ def rtt_from_distance_ms(
     """
     m = get_model(model)
     stretch, overhead, _ = m.stat_params(stat)
-    try:
-        d = np.asarray(distance_km, dtype=np.float64)
-    except (TypeError, ValueError):
-        msg = f"distance_km must be a number or an array of numbers [km], got {distance_km!r}."
-        raise InvalidInputError(msg) from None
+    d = numeric_array(distance_km, "distance_km", expected="a number or an array of numbers [km]")
     if not np.all(np.isfinite(d)) or np.any(d < 0):
         msg = f"distance_km must be finite and >= 0, got {distance_km!r}."
         raise InvalidInputError(msg)
@@ -509,9 +510,9 @@ def rtt_from_distance_ms(
         )
         raise InvalidInputError(msg)
     rtt = overhead + stretch * 2.0 * d / (m.fibre_speed_km_s / 1000.0)
-    if access:
+    if check_bool(access, "access"):
         rtt = rtt + m.user_access_rtt_ms
-    if one_way:
+    if check_bool(one_way, "one_way"):
         rtt = rtt / 2.0
     return float(rtt) if rtt.ndim == 0 else rtt
 
@@ -562,12 +563,11 @@ def _points(obj: object, source: str) -> tuple[FloatArray, FloatArray, pd.Index 
         la, lo, _ = points_arrays(obj, source=source)
         return la, lo, obj.index, False
     if isinstance(obj, tuple) and len(obj) == 2:
-        try:
-            la = np.array([float(obj[0])])
-            lo = np.array([float(obj[1])])
-        except (TypeError, ValueError):
+        la = np.atleast_1d(numeric_array(obj[0], f"{source} lat", expected="numeric decimal degrees"))
+        lo = np.atleast_1d(numeric_array(obj[1], f"{source} lon", expected="numeric decimal degrees"))
+        if la.shape != (1,) or lo.shape != (1,):
             msg = f"{source} must be a (lat, lon) tuple of numbers [deg], got {obj!r}."
-            raise InvalidTypeError(msg) from None
+            raise InvalidTypeError(msg)
         raise_if_problems(source, coordinate_problems(la, lo, pd.Index([0])))
         return la, lo, None, True
     msg = (
@@ -664,7 +664,7 @@ def rtt_ms(
         raise InvalidInputError(msg)
     sa, so, da, do = np.broadcast_arrays(sa, so, da, do)
     rtt = _rtt_of_path(m, _path_km_pairs(m, sa, so, da, do), stat)
-    if one_way:
+    if check_bool(one_way, "one_way"):
         rtt = rtt / 2.0
     if s_scalar and d_scalar:
         return float(rtt[0])
@@ -1504,6 +1504,7 @@ def user_latency(
     check_choice(stat, "stat", STATS)
     check_choice(select, "select", SELECTS)
     ls, os_, _ = points_arrays(sites, source="sites")
+    require_unique_index(sites, source="sites")  # a label must name one site
     tree = cKDTree(unit_vectors_trusted(ls, os_))
     labels = np.asarray(sites.index)
     if not isinstance(users, pd.DataFrame):
@@ -1605,18 +1606,27 @@ def weighted_quantile(values: Any, q: Any, *, weights: Any = None) -> Any:
 
 
 def _float_array(value: object, name: str) -> FloatArray:
-    """Return ``value`` as a float array or raise an InvalidInputError naming ``name``."""
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        msg = f"{name} must be a number or an array of numbers, got {value!r}."
-        raise InvalidInputError(msg) from None
+    """Return ``value`` as a float array or raise a NotNumericError naming ``name``."""
+    arr: FloatArray = numeric_array(value, name)  # the one numeric coercion rule
+    return arr
+
+
+def _summary_weights(df: pd.DataFrame) -> FloatArray:
+    """Return the ``weight`` column as finite, non-negative floats with a positive sum, or raise."""
+    w = _float_array(df["weight"], "weight")
+    bad = ~np.isfinite(w) | (np.nan_to_num(w) < 0)
+    if bad.any():
+        shown = ", ".join(repr(float(x)) for x in w[bad][:5])
+        raise DataValidationError("user_latency_df", [f"weight must be finite and >= 0, got {shown}"])
+    if not (w > 0).any():
+        raise DataValidationError("user_latency_df", ["weight sums to zero; at least one must be positive"])
+    return w
 
 
 def latency_summary(
     user_latency_df: pd.DataFrame,
     *,
-    thresholds_ms: Sequence[float] = (50, 100),
+    thresholds_ms: float | Sequence[float] = (50, 100),
     column: str = "rtt_ms",
 ) -> pd.Series:
     """Weighted p50/p90/p99 and the share of users within each RTT threshold.
@@ -1625,8 +1635,8 @@ def latency_summary(
     ----------
     user_latency_df : pandas.DataFrame
         Output of :func:`user_latency` (or any table with ``column`` and optional ``weight``).
-    thresholds_ms : sequence of float, default (50, 100)
-        RTT thresholds. [ms]
+    thresholds_ms : float or sequence of float, default (50, 100)
+        RTT thresholds; a single number means one threshold (``50`` is ``[50]``). [ms]
     column : str, default "rtt_ms"
         Column to summarise (e.g. ``"ttfb_ms"`` for :func:`cdn_ttfb_ms`). [ms]
 
@@ -1636,9 +1646,14 @@ def latency_summary(
         ``n_rows``, ``total_weight``, ``mean_ms``, ``p50_ms``, ``p90_ms``, ``p99_ms`` [ms]
         (weighted, inverted-CDF definition, see :func:`weighted_quantile`) and
         ``share_within_<t>_ms`` (weighted fraction 0-1 with value <= t). [ms]
+
+    Notes
+    -----
+    Weights are divided by their largest value before summing, so weights near the float limit
+    (1e308) give finite means and shares; a total weight beyond the float range is refused.
     """
     df = require_columns(user_latency_df, [column], source="user_latency_df")
-    v = df[column].to_numpy(dtype=float)
+    v = _float_array(df[column], column)
     if v.size == 0:
         raise DataValidationError("user_latency_df", ["the table is empty; pass at least one row"])
     if not np.isfinite(v).all():
@@ -1649,20 +1664,25 @@ def latency_summary(
         raise DataValidationError(
             "user_latency_df", [f"{column} has negative round-trip times ({shown}); RTTs must be >= 0 ms"]
         )
-    w = df["weight"].to_numpy(dtype=float) if "weight" in df.columns else np.ones_like(v)
-    thresholds = [check_nonnegative(t, "thresholds_ms", "ms") for t in thresholds_ms]
-    total = float(w.sum())
+    w = _summary_weights(df) if "weight" in df.columns else np.ones_like(v)
+    thresholds = check_thresholds(thresholds_ms)  # one number means one threshold
+    scale = float(w.max())
+    w = w / scale  # weights near 1e308 would overflow the sums below
+    total = float(w.sum()) * scale
+    if not math.isfinite(total):
+        msg = "user_latency_df weights sum beyond the float range (~1.8e308); divide them by a common factor."
+        raise InvalidInputError(msg)
     qs = weighted_quantile(v, [0.5, 0.9, 0.99], weights=w)
     out: dict[str, float] = {
         "n_rows": float(v.size),
         "total_weight": total,
-        "mean_ms": float(np.sum(v * w) / total),
+        "mean_ms": float(np.sum(v * w) / w.sum()),
         "p50_ms": float(qs[0]),
         "p90_ms": float(qs[1]),
         "p99_ms": float(qs[2]),
     }
     for t in thresholds:
-        out[f"share_within_{t:g}_ms"] = float(w[v <= t].sum() / total)
+        out[f"share_within_{t:g}_ms"] = float(w[v <= t].sum() / w.sum())
     s = pd.Series(out, name=column)
     s.attrs.update({"quantity": column, "quantile_definition": "inverted empirical CDF (Hyndman-Fan 1)"})
     return s
@@ -1833,6 +1853,9 @@ def cdn_ttfb_ms(
     origin = catalog.get_regions([origin_region])
     edges = catalog.load_edge_locations() if edges is None else edges
     recs = catalog.load_regional_edge_caches() if recs is None else recs
+    for table, what in ((edges, "edges"), (recs, "recs")):
+        if isinstance(table, pd.DataFrame):
+            require_unique_index(table, source=what)
     ue = user_latency(users, edges, model=m, stat=stat, select=select)
     edge_lat = edges["lat"].to_numpy(dtype=float)
     edge_lon = edges["lon"].to_numpy(dtype=float)

@@ -38,7 +38,7 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any, Union
 
 import numpy as np
@@ -218,6 +218,51 @@ def _csv_chunks(
         raise DataFileError(source, [f"could not be read as the expected CSV: {exc}"]) from None
 
 
+def _data_line_numbers(path_or_buffer: PathOrBuffer) -> npt.NDArray[np.int64] | None:
+    """Return the 1-based file line of each CSV data row (blank lines skipped, as pandas does).
+
+    ``None`` if the source cannot be read twice (a non-seekable stream).
+    """
+    numbers: list[int] = []
+    header_seen = False
+
+    def scan(lines: Iterable[str | bytes]) -> None:
+        nonlocal header_seen
+        for i, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            if header_seen:
+                numbers.append(i)
+            header_seen = True
+
+    try:
+        if isinstance(path_or_buffer, str | os.PathLike):
+            with open(path_or_buffer, "rb") as fh:
+                scan(fh)
+        else:
+            buf: Any = path_or_buffer
+            start = buf.tell()
+            scan(io.StringIO(buf.read()) if not hasattr(buf, "readline") else buf)
+            buf.seek(start)
+    except (OSError, AttributeError, ValueError, TypeError):
+        return None
+    return np.asarray(numbers, dtype=np.int64)
+
+
+def _line_of(
+    positions: npt.NDArray[np.intp], data_lines: npt.NDArray[np.int64] | None
+) -> npt.NDArray[np.int64]:
+    """Return the file lines of data-row ``positions`` (header on line 1 if lines are unknown)."""
+    if data_lines is None:
+        return np.asarray(positions, dtype=np.int64) + 2
+    return data_lines[positions]
+
+
+def _as_lines(problem: str) -> str:
+    """Reword a problem whose row labels are file line numbers."""
+    return problem.replace("in row(s)", "on line(s)").replace("row(s)", "line(s)")
+
+
 def _rows_text(labels: Sequence[Any]) -> str:
     shown = ", ".join(str(x) for x in list(labels)[:_MAX_LISTED])
     more = len(labels) - min(len(labels), _MAX_LISTED)
@@ -233,19 +278,22 @@ _FALSE = frozenset({"false", "f", "no", "n", "0"})
 
 
 def _parse_bools(
-    values: pd.Series, *, column: str, first_line: int
+    values: pd.Series, *, column: str, first_line: int, lines: npt.NDArray[np.int64] | None = None
 ) -> tuple[npt.NDArray[np.bool_], list[str]]:
-    """Parse textual booleans; return (array, problems). ``first_line`` is the file line of row 0."""
+    """Parse textual booleans; return (array, problems).
+
+    ``first_line`` is the file line of row 0; ``lines`` (if given) the file line of every row.
+    """
     text = values.astype("string").str.strip().str.lower()
     is_true = text.isin(_TRUE).fillna(False).to_numpy(dtype=bool)
     is_false = text.isin(_FALSE).fillna(False).to_numpy(dtype=bool)
     bad = ~(is_true | is_false)
     problems: list[str] = []
     if bad.any():
-        lines = (np.flatnonzero(bad) + first_line).tolist()
+        where = (lines[bad] if lines is not None else np.flatnonzero(bad) + first_line).tolist()
         vals = values.to_numpy()[bad][:_MAX_LISTED].tolist()
         problems.append(
-            f"{column} must be true/false (or 1/0, yes/no); found {vals} on line(s) {_rows_text(lines)}"
+            f"{column} must be true/false (or 1/0, yes/no); found {vals} on line(s) {_rows_text(where)}"
         )
     return is_true, problems
 
@@ -409,6 +457,34 @@ def _reject_constant(name: str) -> float:
     raise ValueError(msg)
 
 
+_MAX_JSON_DEPTH = 32
+"""Deepest JSON nesting read (a cloudping reply has 3 levels); deeper input is refused. [-]"""
+
+
+class _DuplicateKeyError(Exception):
+    """A JSON object repeats a key (``json`` would keep the last value silently)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(key)
+        out[key] = value
+    return out
+
+
+def _json_depth(text: str) -> int:
+    """Return the deepest bracket nesting of JSON ``text``, counted without recursion."""
+    bare = re.sub(r'"(?:\\.|[^"\\])*"', '""', text)  # brackets inside strings do not count
+    steps = np.array([1 if c in "[{" else -1 for c in bare if c in "[]{}"], dtype=np.int64)
+    return int(np.cumsum(steps).max()) if steps.size else 0
+
+
 def read_cloudping_json(
     path_or_buffer: PathOrBuffer,
     *,
@@ -445,7 +521,8 @@ def read_cloudping_json(
     Raises
     ------
     DataFileError
-        If the file is missing, too large, not JSON, not an object of objects of numbers, or
+        If the file is missing, too large, not JSON, nested more than 32 levels deep, repeats a
+        key within one object (the key is named), is not an object of objects of numbers, or
         its metadata disagrees with ``stat`` or gives a unit other than milliseconds.
     DataValidationError
         If a value is not a valid RTT (e.g. zero or negative).
@@ -488,8 +565,18 @@ def read_cloudping_json(
     problem = _content_problem(text[:_HEAD_BYTES], expected)
     if problem:
         raise DataFileError(source, [problem])
+    depth = _json_depth(text)
+    if depth > _MAX_JSON_DEPTH:
+        raise DataFileError(
+            source,
+            [f"expected {expected}; found JSON nested {depth} levels deep (at most {_MAX_JSON_DEPTH})"],
+        )
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_refuse_duplicate_keys)
+    except _DuplicateKeyError as dup:
+        raise DataFileError(
+            source, [f"duplicate key {dup.key!r} in one JSON object; keep one value per key"]
+        ) from None
     except (json.JSONDecodeError, ValueError) as exc:
         raise DataFileError(
             source, [f"expected {expected}; found text that is not valid JSON ({exc})"]
@@ -1192,6 +1279,7 @@ def read_measurements_csv(path: PathOrBuffer, *, chunksize: int = _DEFAULT_CHUNK
         if missing:
             raise DataFileError(source, [f"expected {expected}; missing {missing}; found columns {header}"])
     text_cols = {"src": str, "dst": str, "stat": str, "method": str, "one_way": str, "source": str}
+    data_lines = _data_line_numbers(path)
     parts: list[pd.DataFrame] = []
     problems: list[str] = []
     for offset, chunk in _csv_chunks(
@@ -1207,7 +1295,12 @@ def read_measurements_csv(path: PathOrBuffer, *, chunksize: int = _DEFAULT_CHUNK
             raise DataFileError(
                 source, [f"expected {expected}; missing {missing}; found columns {list(chunk.columns)}"]
             )
-        ow, ow_problems = _parse_bools(chunk["one_way"], column="one_way", first_line=offset + 2)
+        in_chunk = np.arange(offset, offset + len(chunk))
+        if data_lines is not None and len(data_lines) < offset + len(chunk):
+            data_lines = None  # quoted fields spanning lines: fall back to row positions
+        ow, ow_problems = _parse_bools(
+            chunk["one_way"], column="one_way", first_line=offset + 2, lines=_line_of(in_chunk, data_lines)
+        )
         problems.extend(ow_problems)
         chunk = chunk.copy()
         chunk["one_way"] = ow
@@ -1222,8 +1315,14 @@ def read_measurements_csv(path: PathOrBuffer, *, chunksize: int = _DEFAULT_CHUNK
     rows = pd.concat(parts, ignore_index=True)
     rtt = pd.to_numeric(rows["rtt_ms"], errors="coerce")
     nonnum = rtt.isna() & rows["rtt_ms"].notna()
+    if data_lines is not None and len(data_lines) != len(rows):
+        data_lines = None  # quoted fields spanning lines: fall back to row positions
     if nonnum.any():
-        lines = (np.flatnonzero(nonnum.to_numpy()) + 2).tolist()
+        lines = _line_of(np.flatnonzero(nonnum.to_numpy()), data_lines).tolist()
         raise DataValidationError(source, [f"rtt_ms is not a number on line(s) {_rows_text(lines)}"])
     rows["rtt_ms"] = rtt.astype(float)
-    return validate_measurements(rows, source=source)
+    try:
+        validate_measurements(rows.set_axis(_line_of(np.arange(len(rows)), data_lines)), source=source)
+    except DataValidationError as exc:  # row labels are file line numbers here
+        raise DataValidationError(source, [_as_lines(p) for p in exc.problems]) from None
+    return rows

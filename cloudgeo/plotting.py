@@ -62,8 +62,8 @@ from cloudgeo._plotstyle import labels as _labels
 from cloudgeo._plotstyle import new_figure as _figure
 from cloudgeo._plotstyle import new_subplots as _subplots
 from cloudgeo._plotstyle import users_trace as _users_trace
-from cloudgeo._validate import points_arrays, require_columns
-from cloudgeo.errors import InvalidInputError
+from cloudgeo._validate import check_bool, check_thresholds, points_arrays, require_columns
+from cloudgeo.errors import InvalidInputError, InvalidTypeError
 from cloudgeo.stats import weighted_quantile
 
 if TYPE_CHECKING:
@@ -290,6 +290,7 @@ def plot_infrastructure_map(
     DataValidationError
         If a frame lacks a required column or has bad coordinates.
     """
+    show_edges, show_recs = check_bool(show_edges, "show_edges"), check_bool(show_recs, "show_recs")
     regions, edges, recs = _load_frames(
         as_of, regions, edges, recs, need_edges=show_edges, need_recs=show_recs
     )
@@ -345,6 +346,7 @@ def plot_infrastructure_comparison(
     if not 1 <= len(dates) <= 4:
         msg = f"as_of_dates must hold 1 to 4 dates, got {len(dates)}: {dates!r}."
         raise InvalidInputError(msg)
+    show_edges, show_recs = check_bool(show_edges, "show_edges"), check_bool(show_recs, "show_recs")
     frames = [_load_frames(d, None, None, None, need_edges=show_edges, need_recs=show_recs) for d in dates]
     titles = [
         f"{_as_of_label(d)}: {_infrastructure_summary(r, e)}"
@@ -412,6 +414,9 @@ def plot_footprint_growth(
             regions = catalog.load_regions()
         if edge_snapshots is None:
             edge_snapshots = {d: catalog.load_edge_locations(as_of=d) for d in catalog.edge_snapshot_dates()}
+    if not isinstance(edge_snapshots, Mapping):
+        msg = f"edge_snapshots must be a mapping of date -> edge table, got {type(edge_snapshots).__name__}."
+        raise InvalidTypeError(msg)
     require_columns(regions, ["opened", "az_count"], source="regions")
     opened = pd.to_datetime(regions["opened"])
     if opened.isna().any():
@@ -710,8 +715,8 @@ def plot_latency_cdf(
     weight : str or None, default "weight"
         Weight column; ``None``, or a frame without that column, weighs every row equally (the
         legend then says "unweighted").
-    thresholds_ms : sequence of float, default (50, 100, 150)
-        Vertical guide lines. [ms]
+    thresholds_ms : float or sequence of float, default (50, 100, 150)
+        Vertical guide lines; one number means one line. [ms]
     title : str, optional
         Figure title.
 
@@ -778,7 +783,7 @@ def plot_latency_cdf(
         )
     # vertical guides as plain shapes + annotations (what add_vline makes, without its per-call
     # subplot bookkeeping: ~20 ms each, on every widget update)
-    guides = [float(t) for t in thresholds_ms]
+    guides = check_thresholds(thresholds_ms)
     _base_layout(
         fig,
         title if title is not None else "Who waits how long: RTT distribution of users",
@@ -888,6 +893,9 @@ def plot_rtt_matrix(
     from cloudgeo._validate import raise_if_problems
     from cloudgeo.errors import InvalidTypeError
 
+    if measured is not None and not isinstance(measured, pd.DataFrame):
+        msg = f"measured must be a pandas DataFrame of measurements or None, got {type(measured).__name__}."
+        raise InvalidTypeError(msg)
     if not isinstance(matrix_ms, pd.DataFrame):
         msg = f"matrix_ms must be a pandas DataFrame, got {type(matrix_ms).__name__}."
         raise InvalidTypeError(msg)

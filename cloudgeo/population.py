@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from cloudgeo._data import data_path
-from cloudgeo._validate import points_arrays, raise_if_problems
+from cloudgeo._validate import nonfinite_problems, numeric_reason, points_arrays, raise_if_problems
 from cloudgeo.errors import (
     DataFileError,
     DataValidationError,
@@ -207,6 +207,8 @@ def country_weights(
         ``cities`` (the message suggests a table with smaller places).
     InvalidTypeError
         If ``weights`` is not a mapping or Series.
+    DataValidationError
+        If a city population is missing, non-numeric, infinite or negative (rows listed).
     """
     if isinstance(weights, (pd.Series, Mapping)):
         items = list(weights.items())
@@ -237,11 +239,11 @@ def country_weights(
             raise UnknownNameError(
                 "country code (ISO 3166-1 alpha-2) or name", key, [*known.index, *known["name"]]
             )
-        try:
-            value = float(w)
-        except (TypeError, ValueError):
-            problems.append(f"weight of {code!r} is not a number: {w!r}")
+        arr, why = numeric_reason(w)  # the one numeric coercion rule: no "0.5" or True
+        if arr is None or arr.ndim != 0:
+            problems.append(f"weight of {code!r} is not a number: {w!r}{' (' + why + ')' if why else ''}")
             continue
+        value = float(arr)
         if not np.isfinite(value) or value < 0:
             problems.append(f"weight of {code!r} must be finite and >= 0, got {w!r}")
         parsed[code] = parsed.get(code, 0.0) + value
@@ -250,7 +252,7 @@ def country_weights(
         msg = f"weights sum to zero ({parsed}); at least one weight must be positive."
         raise InvalidInputError(msg)
     cc = table["country_code"].astype(str)
-    pop = pd.to_numeric(table["population"], errors="coerce").astype("float64")
+    pop = _populations(table)
     sub_mask = cc.isin(list(parsed))
     totals = pop[sub_mask].groupby(cc[sub_mask]).sum()
     empty = [c for c in parsed if float(totals.get(c, 0.0)) <= 0]
@@ -265,6 +267,20 @@ def country_weights(
     share = pop[sub_mask] / ccs.map(totals).astype("float64")
     out["weight"] = share * ccs.map(parsed).astype("float64")
     return out
+
+
+def _populations(table: pd.DataFrame) -> pd.Series:
+    """Return the ``population`` column as finite non-negative floats or raise listing bad rows."""
+    values, why = numeric_reason(table["population"])
+    if values is None:
+        raise DataValidationError("cities", [f"population must be numeric (people), got {why}"])
+    problems = nonfinite_problems("population", values, lambda m: f"in row(s) {list(table.index[m][:5])}")
+    with np.errstate(invalid="ignore"):
+        neg = values < 0
+    if neg.any():
+        problems.append(f"population is negative in row(s) {list(table.index[neg][:5])}; it must be >= 0")
+    raise_if_problems("cities", problems)
+    return pd.Series(values, index=table.index, dtype="float64")
 
 
 def from_points(
@@ -290,12 +306,24 @@ def from_points(
     Raises
     ------
     DataValidationError
-        If columns are missing, the table is empty, a coordinate is missing or out of range
-        (a likely lat/lon swap is pointed out) or a weight is negative or not finite.
+        If columns are missing or duplicated, the table is empty, a coordinate is missing or out
+        of range (a likely lat/lon swap is pointed out) or a weight is negative or not finite.
+    InvalidInputError
+        If ``df`` has a ``lat``, ``lon`` or ``weight`` column that is not the one named by the
+        arguments (the result would overwrite it silently).
     InvalidTypeError
         If ``df`` is not a DataFrame.
     """
     la, lo, w = points_arrays(df, source="points", lat=lat, lon=lon, weight=weight)
+    given = {"lat": lat, "lon": lon, "weight": weight}
+    clobbered = [c for c, src in given.items() if c in df.columns and src != c]
+    if clobbered:
+        msg = (
+            f"points already has column(s) {clobbered} that the result would overwrite "
+            f"(lat={lat!r}, lon={lon!r}, weight={weight!r}); pass them as the lat/lon/weight "
+            "arguments, or drop or rename them first."
+        )
+        raise InvalidInputError(msg)
     out = df.copy()
     out["lat"] = la
     out["lon"] = lo

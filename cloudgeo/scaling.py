@@ -56,11 +56,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from cloudgeo._validate import (
+    check_choice,
     check_fraction,
     check_int,
     check_nonnegative,
     check_number,
     check_positive,
+    check_seed,
     nonfinite_problems,
     raise_if_problems,
 )
@@ -444,6 +446,14 @@ def _demand_arrays(demand: object, period_s: float | None) -> tuple[npt.NDArray[
         neg = values < 0
     if neg.any():
         problems.append(f"demand is negative at {_timestamps(index, neg)}; demand is a rate >= 0")
+    if not problems:
+        with np.errstate(over="ignore"):
+            total = float(np.sum(values)) * period
+        if not np.isfinite(total):
+            problems.append(
+                "demand x period summed over the run exceeds the float range (~1.8e308), so the "
+                "summary totals would be infinite; express demand in larger units (e.g. thousands/s)"
+            )
     raise_if_problems("demand", problems)
     return values, period
 
@@ -669,8 +679,15 @@ def simulate_autoscaling(
 # --------------------------------------------------------------------------------------------
 
 
+#: Most periods the demand generators produce (19 years of minutes; 80 MB per float column). [-]
+MAX_PERIODS = 10_000_000
+
+
 def _time_axis(start: str | pd.Timestamp, days: float, freq: str) -> tuple[pd.DatetimeIndex, float]:
     span_days = check_positive(days, "days", "days")
+    if not isinstance(freq, str):
+        msg = f"freq must be a time step string such as '1min', '5min' or '1h'; got {freq!r}."
+        raise InvalidTypeError(msg)
     try:
         step = pd.to_timedelta(freq)
     except (TypeError, ValueError):
@@ -681,6 +698,12 @@ def _time_axis(start: str | pd.Timestamp, days: float, freq: str) -> tuple[pd.Da
         msg = f"freq must be a positive time step; got {freq!r}."
         raise InvalidInputError(msg)
     periods = round(span_days * 86400.0 / step_s)
+    if periods > MAX_PERIODS:
+        msg = (
+            f"days={span_days:g} at freq={freq!r} gives {periods:,} periods, more than the bound of "
+            f"{MAX_PERIODS:,} (about 80 MB per column); pass fewer days or a coarser freq."
+        )
+        raise InvalidInputError(msg)
     if periods < 1:
         msg = f"days={span_days:g} is shorter than one step of freq={freq!r}; nothing to generate."
         raise InvalidInputError(msg)
@@ -694,7 +717,14 @@ def _time_axis(start: str | pd.Timestamp, days: float, freq: str) -> tuple[pd.Da
     if pd.isna(t0):
         msg = f"start must be a date or timestamp such as '2019-07-01'; got {start!r}."
         raise InvalidInputError(msg)
-    return pd.date_range(t0, periods=periods, freq=step), step_s
+    try:
+        return pd.date_range(t0, periods=periods, freq=step), step_s
+    except pd.errors.OutOfBoundsDatetime:
+        msg = (
+            f"start={start!r} plus days={span_days:g} ends after the last date pandas can hold "
+            f"({pd.Timestamp.max.date()}); pass fewer days or an earlier start."
+        )
+        raise InvalidInputError(msg) from None
 
 
 def _daily_shape(index: pd.DatetimeIndex, amplitude: float, peak_hour: float) -> npt.NDArray[np.float64]:
@@ -703,6 +733,7 @@ def _daily_shape(index: pd.DatetimeIndex, amplitude: float, peak_hour: float) ->
 
 
 def _noise(n: int, sigma: float, seed: int | np.random.Generator | None) -> npt.NDArray[np.float64]:
+    seed = check_seed(seed, allow_generator=True)
     if sigma == 0:
         return np.ones(n)
     rng = np.random.default_rng(seed)
@@ -891,9 +922,7 @@ def seasonal_decline_demand(
     index, _ = _time_axis(start, days, freq)
     initial = check_positive(initial_rps, "initial_rps", "requests/s")
     final = check_fraction(final_fraction, "final_fraction", open_low=True)
-    if shape not in ("exponential", "linear"):
-        msg = f"shape must be one of 'exponential', 'linear'; got {shape!r}."
-        raise InvalidInputError(msg)
+    check_choice(shape, "shape", ("exponential", "linear"))
     amp = _check_amplitude(daily_amplitude, "daily_amplitude")
     peak = _check_hour(peak_hour)
     sigma = check_nonnegative(noise, "noise")

@@ -51,6 +51,7 @@ from cloudgeo.errors import (
     DataValidationError,
     InvalidInputError,
     InvalidTypeError,
+    NotNumericError,
     UnknownEdgeLocationError,
     UnknownNameError,
     UnknownRegionError,
@@ -500,7 +501,7 @@ row(
 row(
     "geodesy.great_circle_km",
     "string",
-    InvalidInputError,
+    NotNumericError,
     r"lat1 must be numeric decimal degrees, got 'a'",
     lambda: G.great_circle_km("a", 0, 0, 0),
 )
@@ -519,7 +520,7 @@ row(
     lambda: G.great_circle_km([1, 2], [1, 2, 3], [0], [0]),
 )
 row("geodesy.geodesic_km", "lat out of range", DataValidationError, r"95", lambda: G.geodesic_km(95, 0, 0, 0))
-row("geodesy.geodesic_km", "string", InvalidInputError, r"got 'x'", lambda: G.geodesic_km("x", 0, 0, 0))
+row("geodesy.geodesic_km", "string", NotNumericError, r"got 'x'", lambda: G.geodesic_km("x", 0, 0, 0))
 row(
     "geodesy.distance_matrix_km",
     "not a frame",
@@ -555,7 +556,7 @@ row(
     r"k must be an integer, got 1\.5",
     lambda: G.nearest_sites(GOOD, GOOD, k=1.5),
 )  # type: ignore[arg-type]
-row("geodesy.unit_vectors", "string", InvalidInputError, r"'a'", lambda: G.unit_vectors("a", 0))  # type: ignore[arg-type]
+row("geodesy.unit_vectors", "string", NotNumericError, r"'a'", lambda: G.unit_vectors("a", 0))  # type: ignore[arg-type]
 row(
     "geodesy.unit_vectors",
     "lat out of range",
@@ -603,7 +604,7 @@ row(
 row(
     "network.routed_distance_km",
     "string",
-    InvalidInputError,
+    NotNumericError,
     r"'x'",
     lambda: N.routed_distance_km("x", 0, 0, 0),
 )
@@ -769,7 +770,7 @@ row("latency.rtt_from_distance_ms", "NaN", InvalidInputError, r"got nan", lambda
 row(
     "latency.rtt_from_distance_ms",
     "string",
-    InvalidInputError,
+    NotNumericError,
     r"'x'",
     lambda: L.rtt_from_distance_ms("x"),
 )
@@ -1946,6 +1947,177 @@ row(
     r"NaN",
     lambda: ST.weighted_quantile(np.array([np.nan]), np.ones(1), 0.5),
 )
+
+
+# ---- issue 17: silent wrong answers and obscure errors, one row per kind -------------------------
+row(
+    "population.country_weights",
+    "NaN population",
+    DataValidationError,
+    r"population is NaN \(missing\)",
+    lambda: P.country_weights(
+        {"US": 1.0},
+        cities=pd.DataFrame({"lat": [40.7], "lon": [-74.0], "country_code": ["US"], "population": [NAN]}),
+    ),
+)
+row(
+    "population.country_weights",
+    "negative population",
+    DataValidationError,
+    r"population is negative",
+    lambda: P.country_weights(
+        {"US": 1.0},
+        cities=pd.DataFrame({"lat": [40.7], "lon": [-74.0], "country_code": ["US"], "population": [-5.0]}),
+    ),
+)
+row(
+    "population.from_points",
+    "would overwrite weight",
+    InvalidInputError,
+    r"already has column\(s\) \['weight'\]",
+    lambda: P.from_points(GOOD.assign(weight=[1.0, 2.0])),
+)
+row(
+    "population.from_points",
+    "duplicate columns",
+    DataValidationError,
+    r"duplicate column\(s\) \['lat'\]",
+    lambda: P.from_points(pd.DataFrame([[1.0, 2.0, 3.0]], columns=["lat", "lat", "lon"])),
+)
+row(
+    "measurements.read_cloudping_json",
+    "duplicate key",
+    DataFileError,
+    r"duplicate key 'eu-west-1'",
+    lambda: M.read_cloudping_json(_io().StringIO('{"us-east-1": {"eu-west-1": 70, "eu-west-1": 80}}')),
+)
+row(
+    "measurements.read_cloudping_json",
+    "nested 5000 deep",
+    DataFileError,
+    r"nested 5000 levels deep",
+    lambda: M.read_cloudping_json(_io().StringIO("[" * 5000 + "]" * 5000)),
+)
+row(
+    "latency.latency_summary",
+    "weights sum beyond float range",
+    InvalidInputError,
+    r"beyond the float range",
+    lambda: L.latency_summary(pd.DataFrame({"rtt_ms": [1.0, 2.0], "weight": [1e308, 1e308]})),
+)
+row(
+    "latency.latency_summary",
+    "thresholds as text",
+    InvalidTypeError,
+    r"thresholds_ms must be a number or a sequence",
+    lambda: L.latency_summary(pd.DataFrame({"rtt_ms": [1.0]}), thresholds_ms="50"),  # type: ignore[arg-type]
+)
+row(
+    "latency.cdn_ttfb_ms",
+    "duplicate edge labels",
+    DataValidationError,
+    r"(?s)edges failed.*row labels must be unique",
+    lambda: L.cdn_ttfb_ms(GOOD, "us-east-1", edges=pd.concat([C.load_edge_locations().head(2)] * 2)),
+)
+row(
+    "durability.expected_losses",
+    "objects/years shapes",
+    InvalidInputError,
+    r"do not broadcast",
+    lambda: D.expected_losses(objects=[1, 2, 3], years=[1, 2], durability=0.9),
+)
+row(
+    "durability.erasure_coding_loss",
+    "20,000 data shards",
+    InvalidInputError,
+    r"data_shards \+ parity_shards must be <= 1,000",
+    lambda: D.erasure_coding_loss(
+        data_shards=20000, parity_shards=10, shard_failure_rate_per_year=0.01, replace_days=1.0
+    ),
+)
+row(
+    "availability.Component",
+    "availability disagrees with MTBF/MTTR",
+    InvalidInputError,
+    r"disagrees with mtbf_hours",
+    lambda: A.Component(0.99, mtbf_hours=10, mttr_hours=10),
+)
+row(
+    "availability.KOfN",
+    "child is a float",
+    InvalidTypeError,
+    r"KOfN part 1 must be a Component",
+    lambda: A.KOfN(1, (0.9,)),  # type: ignore[arg-type]
+)
+row(
+    "availability.monte_carlo",
+    "a billion years",
+    InvalidInputError,
+    r"outages.*bound",
+    lambda: A.monte_carlo(A.series(0.9, 0.9), years=1e9),
+)
+row(
+    "availability.monte_carlo",
+    "negative seed",
+    InvalidInputError,
+    r"seed must be a non-negative integer",
+    lambda: A.monte_carlo(A.series(0.9, 0.9), seed=-1),
+)
+row(
+    "catalog.load_regions",
+    "as_of NaT",
+    CatalogDateError,
+    r"as_of is NaT",
+    lambda: C.load_regions(as_of=pd.NaT),
+)
+row(
+    "catalog.load_regions",
+    "no partitions",
+    InvalidInputError,
+    r"partitions is empty",
+    lambda: C.load_regions(partitions=[]),
+)
+row(
+    "scaling.daily_demand",
+    "a billion days",
+    InvalidInputError,
+    r"more than the bound of 10,000,000",
+    lambda: S.daily_demand(days=1e9),
+)
+row(
+    "geodesy.great_circle_km",
+    "boolean coordinate",
+    NotNumericError,
+    r"lat1 must be numeric decimal degrees, got True: a boolean",
+    lambda: G.great_circle_km(True, 0, 0, 0),
+)
+row(
+    "durability.expected_losses",
+    "timedelta objects",
+    NotNumericError,
+    r"objects must be a number.*a time span",
+    lambda: D.expected_losses(objects=pd.Timedelta(1), durability=0.9),  # type: ignore[arg-type]
+)
+row(
+    "latency.cdn_ttfb_breakdown_ms",
+    "complex RTT",
+    NotNumericError,
+    r"rtt_user_edge_ms must be a number.*a complex number",
+    lambda: L.cdn_ttfb_breakdown_ms(1 + 0j, 1, 1),
+)
+row(
+    "cli.main",
+    "report --regions ''",
+    CliExit,
+    r"--regions got no region code",
+    lambda: _cli_exit(["report", "--regions", ""]),
+)
+
+
+def _io() -> Any:
+    import io
+
+    return io
 
 
 # Callables in __all__ that take no user input, or are result containers the library builds

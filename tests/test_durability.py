@@ -603,7 +603,7 @@ def test_percentage_durability_is_named() -> None:
         (
             {"objects": ["a"], "durability": 0.9},
             InvalidTypeError,
-            r"objects must be a number or an array of numbers, got list",
+            r"objects must be a number or an array of numbers, got \['a'\]: text",
         ),
         ({"objects": 1, "durability": 0.9, "years": -1}, InvalidInputError, r"years must be >= 0, got -1"),
         (

@@ -465,7 +465,7 @@ def test_read_measurements_csv_round_trips_through_to_csv(tmp_path: Path) -> Non
             r"(?s)one_way must be true/false .*found \['nope'\] on line\(s\) 2",
         ),
         (TIDY.replace("10.5", "ten"), DataValidationError, r"rtt_ms is not a number on line\(s\) 2"),
-        (TIDY.replace("10.5", ""), DataValidationError, r"rtt_ms is missing \(NaN\) in row\(s\) 0"),
+        (TIDY.replace("10.5", ""), DataValidationError, r"rtt_ms is missing \(NaN\) on line\(s\) 2"),
         (TIDY.replace("p50", "median"), DataValidationError, r"found 'median' \(the median is 'p50'\)"),
         (
             TIDY.replace("icmp", "ping"),

@@ -21,8 +21,8 @@ import pandas as pd
 from cloudgeo._validate import (
     check_choice,
     check_fraction,
-    check_nonnegative,
     check_positive,
+    check_thresholds,
 )
 from cloudgeo.errors import (
     InvalidInputError,
@@ -95,8 +95,9 @@ def optimize_placement(
         ids); skips the latency model. Values must be finite and >= 0. A :class:`CostMatrix`
         from :func:`prepare_cost` (made for these users and candidates) is validated once and
         reused across solves. [ms]
-    thresholds_ms : sequence of float, default (20, 50, 100, 150)
-        Thresholds reported as ``share_within_<T>_ms`` in the summary. [ms]
+    thresholds_ms : float or sequence of float, default (20, 50, 100, 150)
+        Thresholds reported as ``share_within_<T>_ms`` in the summary; one number means one
+        threshold. [ms]
     time_limit_s : float, optional
         Time limit of each integer program (HiGHS). When hit, the best solution found is
         returned with its proven relative ``gap``. [s]
@@ -159,8 +160,7 @@ def optimize_placement(
         if thr is None:
             msg = "min_share needs threshold_ms (the RTT the share must be within), e.g. threshold_ms=50."
             raise InvalidInputError(msg)
-    for t in thresholds_ms:
-        check_nonnegative(t, "thresholds_ms")
+    thresholds_ms = check_thresholds(thresholds_ms)  # one number means one threshold
     if time_limit_s is not None:
         check_positive(time_limit_s, "time_limit_s", "s")
     prepared = _prepare(

@@ -18,6 +18,7 @@ import pandas as pd
 from cloudgeo._validate import (
     check_int,
     country_codes,
+    numeric_array,
     points_arrays,
     require_columns,
 )
@@ -176,10 +177,10 @@ def _user_weights(users: pd.DataFrame, cost_ms: object) -> FloatArray:
     """Return the users' raw weights (ones without a weight column), validated."""
     if "weight" not in users.columns:
         return np.ones(len(users))
-    w_raw = np.asarray(users["weight"].to_numpy(), dtype=np.float64)
     if cost_ms is None:
         points_arrays(users, source="users", weight="weight")
-    elif not (np.isfinite(w_raw).all() and w_raw.min() >= 0 and w_raw.sum() > 0):
+    w_raw = np.asarray(numeric_array(users["weight"], "users weight"), dtype=np.float64)
+    if cost_ms is not None and not (np.isfinite(w_raw).all() and w_raw.min() >= 0 and w_raw.sum() > 0):
         # the weights alone (coordinates are not needed with an RTT matrix); the shared
         # validator words the error
         frame = pd.DataFrame({"lat": 0.0, "lon": 0.0, "weight": w_raw}, index=users.index)
