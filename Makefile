@@ -6,7 +6,7 @@ STAMP := $(VENV)/.cloudgeo-installed
 REPORT ?= out/cloudgeo-report.html
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-.PHONY: report test lint venv browser-deps notebooks clean
+.PHONY: report test lint venv browser-deps notebooks lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ lint: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.store_widget_state=False notebooks/*.ipynb
+
+## Open the tutorials in JupyterLab (as root, e.g. in a container, Jupyter needs --allow-root).
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = "0" ] && echo --allow-root ) $(LAB_ARGS)
 
 clean:
 	rm -rf $(VENV) out dist build

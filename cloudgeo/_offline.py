@@ -164,7 +164,9 @@ def enable_offline_maps(*, names: tuple[str, ...] | list[str] = ("world_110m",))
     Displays :func:`geo_assets_script` once (works for the default ``plotly_mimetype``
     renderer and for ``go.FigureWidget`` in JupyterLab and classic notebooks) and sets
     ``plotly.io.defaults.topojson`` to the vendored folder so ``fig.write_image`` works too.
-    Run it again after re-opening a saved notebook (the script lives in the page).
+    Run it again after re-opening a saved notebook (the script lives in the page). Outside a
+    Jupyter kernel (a plain ``python`` or IPython terminal) nothing can show the script: only
+    the static-export default is set and nothing is printed.
 
     Parameters
     ----------
@@ -188,7 +190,19 @@ def enable_offline_maps(*, names: tuple[str, ...] | list[str] = ("world_110m",))
             "Outside a notebook write figures with cloudgeo.plotting.to_offline_html instead."
         )
         raise MissingDependencyError(msg) from None
+    if not _in_kernel():
+        return  # a terminal would print "<IPython.core.display.HTML object>"
     display(HTML(script))  # type: ignore[no-untyped-call]
+
+
+def _in_kernel() -> bool:
+    """Return True inside a Jupyter kernel (a frontend that renders HTML), else False."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _figure_dict(fig: object, what: str) -> dict[str, Any]:

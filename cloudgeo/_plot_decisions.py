@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cloudgeo._plotcommon import check_max_points, sample_rows
 from cloudgeo._plotstyle import (
     QUALITATIVE,
     REGION_COLOR,
@@ -34,11 +35,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "plot_autoscaling",
+    "plot_autoscaling_comparison",
     "plot_availability",
     "plot_durability",
+    "plot_ebs_volume_losses",
     "plot_failover",
+    "plot_hit_ratio_effect",
     "plot_placement",
     "plot_placement_frontier",
+    "plot_price_class_latency",
 ]
 
 #: The seed article's S3 claim: 10 million objects at 11 nines lose one object every 10,000 years.
@@ -56,6 +61,9 @@ def _durability_groups(data: object) -> list[tuple[str, float, list[str], list[s
         from cloudgeo import catalog
 
         table = catalog.load_storage_classes()
+        if data is None and "service" in table.columns:
+            # object storage only: EBS durability is per volume, see plot_ebs_volume_losses
+            table = table[table["service"] == "S3"]
         if data is not None:
             wanted = [str(x) for x in data]
             unknown = [x for x in wanted if x not in table.index]
@@ -108,6 +116,9 @@ def _table_value(data: object, column: str) -> float | None:
     return None
 
 
+_DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
+
+
 def plot_durability(
     data: object = None,
     *,
@@ -126,7 +137,8 @@ def plot_durability(
     Parameters
     ----------
     data : None, sequence of str or pandas.DataFrame
-        ``None``: every storage class of ``cloudgeo.catalog.load_storage_classes()``; a list of
+        ``None``: every S3 storage class of ``cloudgeo.catalog.load_storage_classes()`` (EBS
+        durability is per volume: :func:`plot_ebs_volume_losses` draws it); a list of
         catalogue ids; or a table indexed by class with ``durability`` (or
         ``loss_probability_per_year``) and optionally ``name``, ``objects``, ``years``
         columns (a single value in ``objects``/``years`` is used when the arguments are not
@@ -187,7 +199,12 @@ def plot_durability(
     )
     for i, (label, d, ids, names) in enumerate(groups):
         bold = highlight is None or highlight in ids or highlight in names
-        style = {"color": QUALITATIVE[i % len(QUALITATIVE)], "width": 3 if highlight and bold else 2}
+        # dashes tell apart lines that coincide (e.g. every group at P(any loss) = 1)
+        style = {
+            "color": QUALITATIVE[i % len(QUALITATIVE)],
+            "width": 3 if highlight and bold else 2,
+            "dash": _DASHES[i % len(_DASHES)],
+        }
         opacity = 1.0 if bold else 0.3
         left = durability.expected_losses(objects=grid_objects, durability=d, years=horizon)
         right = durability.expected_losses(objects=n_obj, durability=d, years=grid_years)
@@ -239,13 +256,130 @@ def plot_durability(
     )
     fig.update_xaxes(type="log", title_text="stored objects [count]", exponentformat="power", row=1, col=1)
     fig.update_yaxes(type="log", title_text="expected losses [objects]", exponentformat="power", row=1, col=1)
-    fig.update_xaxes(type="log", title_text="horizon [years]", row=1, col=2)
-    fig.update_yaxes(type="log", title_text="probability of any loss", exponentformat="power", row=1, col=2)
+    fig.update_xaxes(type="log", title_text="horizon [years]", dtick=1, row=1, col=2)
+    fig.update_yaxes(
+        type="log", title_text="probability of any loss", exponentformat="power", dtick=1, row=1, col=2
+    )
     base_layout(
         fig, title if title is not None else "How much data to expect to lose, by storage class", height=520
     )
     fig.update_layout(legend={"orientation": "v", "y": -0.15, "yanchor": "top", "x": 0.0})
     fig.update_layout(margin={"b": 160})
+    return fig
+
+
+def plot_ebs_volume_losses(
+    table: pd.DataFrame | None = None, *, volumes: float = 1000.0, title: str | None = None
+) -> go.Figure:
+    """Plot the EBS volumes a fleet expects to lose a year, per volume type.
+
+    EBS durability is an annual failure rate (AFR) per volume, not per object: a fleet of
+    ``N`` volumes loses ``N x AFR`` volumes a year on average. Each band spans AWS's published
+    AFR range (e.g. 0.1 % to 0.2 % for gp3); volume types with the same range share one band.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, optional
+        Indexed by volume type with ``name``, ``annual_failure_rate_low`` and
+        ``annual_failure_rate_high`` [fraction a year]; default the EBS rows of
+        ``cloudgeo.catalog.load_storage_classes()``.
+    volumes : float, default 1000
+        Fleet size marked on each band. [count]
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per AFR range a filled band (low and high line) of expected volumes lost a year
+        against the fleet size (log-log) [volumes/yr], and a marker at ``volumes``.
+
+    Raises
+    ------
+    DataValidationError
+        If a column is missing or a rate is not in (0, 1).
+    InvalidInputError
+        If ``volumes`` is not > 0.
+
+    References
+    ----------
+    Amazon EBS User Guide, "Amazon EBS volume types" (annual failure rate 0.1 % - 0.2 % for
+    gp2, gp3, io1, st1 and sc1; 0.001 % for io2 Block Express), as shipped in
+    ``data/storage_classes.csv``.
+    """
+    import plotly.graph_objects as go
+
+    from cloudgeo._validate import check_positive
+
+    if table is None:
+        from cloudgeo import catalog
+
+        table = catalog.load_storage_classes()
+        table = table[table["service"] == "EBS"]
+    if not isinstance(table, pd.DataFrame):
+        msg = f"table must be a DataFrame of EBS volume types, got {type(table).__name__}."
+        raise InvalidTypeError(msg)
+    require_columns(table, ["annual_failure_rate_low", "annual_failure_rate_high"], source="EBS table")
+    n_vol = check_positive(volumes, "volumes")
+    low = numeric_column(table, "annual_failure_rate_low")
+    high = numeric_column(table, "annual_failure_rate_high")
+    bad = ~np.isfinite(low) | ~np.isfinite(high) | (low <= 0) | (high >= 1) | (low > high)
+    if len(low) == 0 or bad.any():
+        raise_if_problems(
+            "EBS table",
+            [
+                "annual failure rates must satisfy 0 < low <= high < 1; "
+                f"bad rows: {list(table.index[bad]) or 'the table is empty'}"
+            ],
+        )
+    names = labels(table, "name")
+    groups: dict[tuple[float, float], list[str]] = {}
+    for lo, hi, name in zip(low, high, names, strict=True):
+        groups.setdefault((float(lo), float(hi)), []).append(name)
+    fleet = np.logspace(0, 6, 61)
+    fig = new_figure()
+    for i, ((lo, hi), members) in enumerate(sorted(groups.items(), reverse=True)):
+        color = QUALITATIVE[(i + 3) % len(QUALITATIVE)]
+        short = ", ".join(m.split(" (")[0] for m in members)
+        label = f"AFR {100 * lo:g} %" + (f" - {100 * hi:g} %" if hi > lo else "") + f": {short}"
+        fig.add_trace(
+            go.Scatter(
+                x=fleet, y=fleet * lo, mode="lines", line={"color": color, "width": 1},
+                legendgroup=label, showlegend=False, hoverinfo="skip",
+            )
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=fleet,
+                y=fleet * hi,
+                mode="lines",
+                name=label,
+                legendgroup=label,
+                line={"color": color, "width": 2},
+                fill="tonexty",
+                hovertemplate="%{x:,.0f} volumes: up to %{y:.3g} lost a year<extra>" + short + "</extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[n_vol],
+                y=[n_vol * hi],
+                mode="markers+text",
+                marker={"color": color, "size": 9},
+                text=[
+                    f"{n_vol:,.0f} volumes: {n_vol * lo:.2g}"
+                    + (f"-{n_vol * hi:.2g}" if hi > lo else "")
+                    + " a year"
+                ],
+                textposition="top left",
+                legendgroup=label,
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    fig.update_xaxes(type="log", title_text="volumes in the fleet [count]", exponentformat="power", dtick=1)
+    fig.update_yaxes(type="log", title_text="volumes lost a year [count/yr]", exponentformat="power", dtick=1)
+    base_layout(fig, title if title is not None else "EBS: volumes a fleet loses a year", height=440)
     return fig
 
 
@@ -381,7 +515,8 @@ def plot_availability(
         col=2,
     )
     fig.update_yaxes(title_text="nines = -log10(1 - availability)", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(type="log", title_text="downtime a year [h]", row=1, col=2)
+    # one labelled tick per power of ten (no cluttered minor labels)
+    fig.update_yaxes(type="log", title_text="downtime a year [h]", dtick=1, row=1, col=2)
     fig.update_xaxes(tickangle=-20)
     base_layout(
         fig,
@@ -453,19 +588,17 @@ def plot_placement(
     """
     import plotly.graph_objects as go
 
-    from cloudgeo.plotting import _check_max_points, _sample_rows
-
     sites = list(_attr(result, "sites"))
     assignment = _attr(result, "assignment")
     rtt = getattr(result, "rtt_ms", None)
-    n_max = _check_max_points(max_points)
+    n_max = check_max_points(max_points)
     has_weight = isinstance(users, pd.DataFrame) and "weight" in users.columns
     lat, lon, w = points_arrays(users, source="users", weight="weight" if has_weight else None)
     clat, clon, _ = points_arrays(candidates, source="candidates")
     if not assignment.index.equals(users.index):
         msg = "result.assignment is not aligned with users; pass the users given to optimize_placement."
         raise InvalidInputError(msg)
-    rows = _sample_rows(len(users), n_max, w, seed=0)
+    rows = sample_rows(len(users), n_max, w, seed=0)
     chosen = candidates.index.isin(sites)
     cand_names = labels(candidates, "name")
     fig = new_figure()
@@ -868,4 +1001,257 @@ def plot_autoscaling(
     fig.update_yaxes(title_text="utilisation", tickformat=".0%", rangemode="tozero", row=3, col=1)
     base_layout(fig, title if title is not None else "Autoscaling: capacity follows demand", height=720)
     fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1.0, "yanchor": "top"})
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Volume: CloudFront price classes and hit ratios
+# --------------------------------------------------------------------------------------------
+
+_PRICE_CLASS_COLORS = ("#9ecae1", "#4292c6", "#08519c")
+
+
+def plot_price_class_latency(result: object, *, title: str | None = None) -> go.Figure:
+    """Mean time to first byte per user group: direct to the origin and through each price class.
+
+    Parameters
+    ----------
+    result : PriceClassLatency
+        From :func:`cloudgeo.price_classes.price_class_latency` (its ``table`` is drawn: one
+        row per group, ``direct_ms`` and one column per price class) [ms].
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Grouped bars, one group per user group (its share of users in the label): grey for
+        the direct path, blues for ``PriceClass_100``, ``_200``, ``_All`` (edge counts in the
+        legend). [ms]
+
+    Raises
+    ------
+    InvalidTypeError
+        If ``result`` has no ``table``.
+    """
+    import plotly.graph_objects as go
+
+    table = _attr(result, "table", "the PriceClassLatency from cloudgeo.price_classes.price_class_latency")
+    edges = getattr(result, "edges", {})
+    origin = getattr(result, "origin_region", "the origin")
+    require_columns(table, ["user_share", "direct_ms"], source="price-class table")
+    classes = [c for c in table.columns if str(c).startswith("PriceClass_")]
+    x = [f"{g} ({100 * s:.0f} % of users)" for g, s in zip(table.index, table["user_share"], strict=True)]
+    fig = new_figure()
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=table["direct_ms"],
+            name=f"direct to {origin}, no CDN",
+            marker_color="#bdbdbd",
+            text=[f"{v:.0f}" for v in table["direct_ms"]],
+            textposition="outside",
+            hovertemplate="%{x}<br>direct: %{y:.0f} ms<extra></extra>",
+        )
+    )
+    for i, name in enumerate(classes):
+        n = edges.get(name)
+        label = f"{name} ({n} edge cities)" if n is not None else str(name)
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=table[name],
+                name=label,
+                marker_color=_PRICE_CLASS_COLORS[i % len(_PRICE_CLASS_COLORS)],
+                text=[f"{v:.0f}" for v in table[name]],
+                textposition="outside",
+                hovertemplate=f"%{{x}}<br>{name}: %{{y:.0f}} ms<extra></extra>",
+            )
+        )
+    fig.update_yaxes(title_text="mean time to first byte [ms]", rangemode="tozero")
+    fig.update_xaxes(tickangle=-15)
+    base_layout(
+        fig,
+        title if title is not None else f"Time to first byte by price class (origin {origin})",
+        height=520,
+        barmode="group",
+    )
+    return fig
+
+
+def plot_hit_ratio_effect(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Mean time to first byte against the edge cache hit ratio, beside the direct path.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Indexed by edge hit ratio [fraction]; columns ``cloudfront_ms`` (mean TTFB through the
+        CDN) and ``direct_ms`` (mean TTFB direct to the origin) [ms].
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Lines and markers: TTFB through CloudFront per hit ratio, and the direct path. [ms]
+
+    Raises
+    ------
+    DataValidationError
+        If a column above is missing.
+    """
+    import plotly.graph_objects as go
+
+    require_columns(frame, ["cloudfront_ms", "direct_ms"], source="hit-ratio table")
+    x = np.asarray(frame.index, dtype=float)
+    fig = new_figure()
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=frame["cloudfront_ms"],
+            mode="lines+markers",
+            name="through CloudFront",
+            line={"color": _PRICE_CLASS_COLORS[2]},
+            hovertemplate="edge hit ratio %{x:.0%}: %{y:.0f} ms<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=frame["direct_ms"],
+            mode="lines",
+            name="direct to the origin",
+            line={"color": "#7f7f7f", "dash": "dash"},
+            hovertemplate="direct: %{y:.0f} ms<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title_text="edge cache hit ratio", tickformat=".0%")
+    fig.update_yaxes(title_text="mean time to first byte [ms]", rangemode="tozero")
+    base_layout(fig, title if title is not None else "What the cache hit ratio buys", height=420)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Elasticity: policies side by side
+# --------------------------------------------------------------------------------------------
+
+
+def plot_autoscaling_comparison(
+    results: object, *, demand_unit: str = "requests/s", title: str | None = None
+) -> go.Figure:
+    """Several autoscaling runs on the same demand: instances, utilisation and unserved demand.
+
+    Parameters
+    ----------
+    results : mapping of str to ScalingResult
+        Label -> result of :func:`cloudgeo.scaling.simulate_autoscaling` (same demand).
+    demand_unit : str, default "requests/s"
+        Unit of demand for the axis labels.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Three rows sharing the time axis: (1) demand and each run's in-service capacity
+        [units/s]; (2) instances running per run (steps; instance-hours in the legend); (3)
+        utilisation per run [fraction]; unserved demand is the gap in row 1 (share in the
+        legend).
+
+    Raises
+    ------
+    InvalidTypeError
+        If ``results`` is not a non-empty mapping of results with a ``timeline``.
+    """
+    import plotly.graph_objects as go
+
+    if not isinstance(results, dict) or not results:
+        msg = "results must be a non-empty dict of label -> ScalingResult."
+        raise InvalidTypeError(msg)
+    fig = new_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        row_heights=[0.4, 0.35, 0.25],
+        subplot_titles=(
+            f"demand and capacity in service [{demand_unit}]",
+            "instances running",
+            "utilisation",
+        ),
+    )
+    start: pd.Timestamp | None = None
+    index: pd.Index | None = None
+    hours = np.zeros(0, dtype=np.float32)
+    for i, (label, result) in enumerate(results.items()):
+        tl = _attr(result, "timeline", "a ScalingResult from cloudgeo.scaling.simulate_autoscaling")
+        require_columns(tl, list(_TIMELINE_COLUMNS), source="autoscaling timeline")
+        if index is None:
+            index = tl.index
+            start = pd.Timestamp(index[0])
+            # hours since the start as float32: a compact axis (the report embeds every point)
+            hours = ((pd.DatetimeIndex(index) - start) / pd.Timedelta(hours=1)).to_numpy(dtype=np.float32)
+            fig.add_trace(
+                go.Scatter(
+                    x=hours,
+                    y=tl["demand"].to_numpy(dtype=np.float32),
+                    name="demand",
+                    line={"color": "#222", "width": 1},
+                    hovertemplate="%{x:.2f} h: %{y:,.0f}<extra>demand</extra>",
+                ),
+                row=1,
+                col=1,
+            )
+        elif not tl.index.equals(index):
+            msg = f"results must share one demand timeline; {label!r} has a different time index."
+            raise InvalidInputError(msg)
+        summary = getattr(result, "summary", None)
+        color = QUALITATIVE[i % len(QUALITATIVE)]
+        share = getattr(summary, "unserved_share", None)
+        inst_hours = getattr(summary, "instance_hours", None)
+        cap_name = f"{label}: capacity" + (f" ({share:.2%} unserved)" if share is not None else "")
+        inst_name = f"{label}: instances" + (
+            f" ({inst_hours:,.0f} instance-h)" if inst_hours is not None else ""
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=hours,
+                y=tl["capacity"].to_numpy(dtype=np.float32),
+                name=cap_name,
+                line={"shape": "hv", "color": color},
+                legendgroup=str(label),
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=hours,
+                y=tl["instances"].to_numpy(dtype=np.int16),
+                name=inst_name,
+                line={"shape": "hv", "color": color},
+                legendgroup=str(label),
+            ),
+            row=2,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=hours,
+                y=tl["utilisation"].to_numpy(dtype=np.float32),
+                name=f"{label}: utilisation",
+                line={"color": color, "width": 1},
+                legendgroup=str(label),
+                showlegend=False,
+            ),
+            row=3,
+            col=1,
+        )
+    when = start.strftime("%Y-%m-%d %H:%M") if start is not None else ""
+    fig.update_xaxes(title_text=f"hours since {when}", dtick=6, row=3, col=1)
+    fig.update_yaxes(title_text=demand_unit, rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text="instances", rangemode="tozero", row=2, col=1)
+    fig.update_yaxes(title_text="utilisation", tickformat=".0%", range=[0, 1.05], row=3, col=1)
+    base_layout(fig, title if title is not None else "Autoscaling policies side by side", height=720)
+    fig.update_layout(legend={"orientation": "h", "x": 0.0, "y": -0.08, "yanchor": "top"})
     return fig

@@ -32,6 +32,7 @@ __all__ = [
     "REGION_SIZE_PER_AZ_PX",
     "RTT_COLORSCALE",
     "TEMPLATE",
+    "TITLE_CHARS",
     "base_layout",
     "col",
     "fmt_date",
@@ -42,6 +43,7 @@ __all__ = [
     "set_layout",
     "template_deferred",
     "world_geo_layout",
+    "wrap_title",
 ]
 
 #: The plotly template of every cloudgeo figure.
@@ -177,16 +179,33 @@ def new_subplots(**kwargs: Any) -> go.Figure:
 def base_layout(fig: go.Figure, title: str, *, height: int = 520, **extra: Any) -> None:
     """Apply the common title, size, margins, legend and template (one ``update_layout``)."""
     check_text(title, "title")
+    text = wrap_title(title)
     layout: dict[str, Any] = {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
+        "title": {"text": text, "x": 0.01, "xanchor": "left"},
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
+        # a wrapped title's second line needs room above the legend
+        "margin": {"l": 10, "r": 10, "t": 100 if "<br>" in text else 80, "b": 10},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.01},
     }
     if not _DEFER_TEMPLATE.get():
         layout["template"] = TEMPLATE
     layout.update(extra)
     set_layout(fig, layout)
+
+
+TITLE_CHARS = 80  # longer titles are cut off in a JupyterLab output cell ~800 px wide
+
+
+def wrap_title(title: str, width: int = TITLE_CHARS) -> str:
+    """Return ``title`` with its tail (from the last " (" or ": " that fits) as a smaller second line."""
+    if len(title) <= width or "<br>" in title:
+        return title
+    for sep in (" (", ": ", ", "):
+        cut = title.rfind(sep, 0, width)
+        if cut > 0:
+            head, tail = title[:cut], title[cut:].removeprefix(": ").removeprefix(", ").strip()
+            return f"{head}<br><sup>{tail}</sup>"
+    return title
 
 
 def set_layout(fig: go.Figure, layout: dict[str, Any]) -> None:

@@ -138,20 +138,35 @@ class UnknownNameError(CloudGeoError, KeyError):
         The unknown name as given.
     options : iterable of str
         The valid names (used for suggestions and, when few, listed in full).
+    listing : str, optional
+        Where the full list is (a function or command), named when the options are many.
+    suggest : iterable of str, optional
+        Suggestions to offer first (e.g. ``GB`` for the common but non-ISO ``UK``).
     """
 
-    def __init__(self, kind: str, name: object, options: Iterable[str]) -> None:
+    listing = "the catalogue"
+
+    def __init__(
+        self,
+        kind: str,
+        name: object,
+        options: Iterable[str],
+        *,
+        listing: str | None = None,
+        suggest: Iterable[str] = (),
+    ) -> None:
         opts = sorted({str(o) for o in options})
         self.kind = kind
         self.name = name
-        self.suggestions = close_matches(str(name), opts)
+        first = [str(x) for x in suggest]
+        self.suggestions = [*first, *(m for m in close_matches(str(name), opts) if m not in first)]
         msg = f"unknown {kind} {name!r}."
         if self.suggestions:
             msg += " Did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
         if len(opts) <= 12:
             msg += " Valid values: " + ", ".join(opts) + "."
         else:
-            msg += f" There are {len(opts)} valid values; see the catalogue for the full list."
+            msg += f" There are {len(opts)} valid values; for the full list see {listing or self.listing}."
         self.message = msg
         super().__init__(msg)
 
@@ -163,12 +178,21 @@ class UnknownNameError(CloudGeoError, KeyError):
 class UnknownRegionError(UnknownNameError):
     """An AWS region code is not in the catalogue (e.g. ``us-east-l`` for ``us-east-1``)."""
 
+    # the count of valid codes includes regions not open yet and codes only announced, so
+    # it can exceed what `cloudgeo regions` lists for one date
+    listing = (
+        "cloudgeo.load_regions(include_unannounced=True) (load_regions() and the `cloudgeo "
+        "regions` command list fewer: only the regions open on a date, by default the catalogue's)"
+    )
+
     def __init__(self, name: object, options: Iterable[str]) -> None:
         super().__init__("region code", name, options)
 
 
 class UnknownEdgeLocationError(UnknownNameError):
     """An edge-location code is not known to the catalogue nor to ``airportsdata``."""
+
+    listing = "cloudgeo.load_edge_locations() or the `cloudgeo edges` command"
 
     def __init__(self, name: object, options: Iterable[str]) -> None:
         super().__init__("edge-location code", name, options)

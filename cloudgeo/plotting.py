@@ -34,12 +34,17 @@ from cloudgeo._offline import (
 )
 from cloudgeo._plot_decisions import (
     plot_autoscaling,
+    plot_autoscaling_comparison,
     plot_availability,
     plot_durability,
+    plot_ebs_volume_losses,
     plot_failover,
+    plot_hit_ratio_effect,
     plot_placement,
     plot_placement_frontier,
+    plot_price_class_latency,
 )
+from cloudgeo._plotcommon import check_max_points, sample_rows
 from cloudgeo._plotstyle import (
     EDGE_COLOR,
     EDGE_SIZE_BASE_PX,
@@ -81,15 +86,19 @@ __all__ = [
     "geo_assets_script",
     "geo_topojson_names",
     "plot_autoscaling",
+    "plot_autoscaling_comparison",
     "plot_availability",
     "plot_durability",
+    "plot_ebs_volume_losses",
     "plot_failover",
     "plot_footprint_growth",
+    "plot_hit_ratio_effect",
     "plot_infrastructure_comparison",
     "plot_infrastructure_map",
     "plot_latency_cdf",
     "plot_placement",
     "plot_placement_frontier",
+    "plot_price_class_latency",
     "plot_rtt_matrix",
     "plot_user_latency_map",
     "to_offline_html",
@@ -348,8 +357,9 @@ def plot_infrastructure_comparison(
         raise InvalidInputError(msg)
     show_edges, show_recs = check_bool(show_edges, "show_edges"), check_bool(show_recs, "show_recs")
     frames = [_load_frames(d, None, None, None, need_edges=show_edges, need_recs=show_recs) for d in dates]
+    # each subplot's own counts in its (two-line) title; the shared legend names kinds only
     titles = [
-        f"{_as_of_label(d)}: {_infrastructure_summary(r, e)}"
+        f"{_as_of_label(d)}<br>{_infrastructure_summary(r, e)}"
         for d, (r, e, _) in zip(dates, frames, strict=True)
     ]
     fig = _subplots(
@@ -361,11 +371,26 @@ def plot_infrastructure_comparison(
     )
     for i, (regions, edges, recs) in enumerate(frames):
         geo = "geo" if i == 0 else f"geo{i + 1}"
-        fig.add_traces(_infrastructure_traces(regions, edges, recs, showlegend=i == 0, geo=geo))
+        traces = _infrastructure_traces(regions, edges, recs, showlegend=i == 0, geo=geo)
+        for trace in traces:
+            trace.name = _LEGEND_KINDS.get(str(trace.name).split(" (")[0], trace.name)
+            trace.legendgroup = trace.name
+        fig.add_traces(traces)
     fig.update_geos(**world_geo_layout())
-    _base_layout(fig, title if title is not None else "AWS global infrastructure then and now", height=460)
+    _base_layout(fig, title if title is not None else "AWS global infrastructure then and now", height=500)
+    # the legend below the maps, clear of the subplot titles (issue 18)
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0.01}, margin={"t": 110, "b": 40}
+    )
     fig.update_annotations(font_size=12)
     return fig
+
+
+_LEGEND_KINDS = {
+    "Regions": "Regions (size = AZ count)",
+    "Edge locations": "Edge locations (size = PoP count)",
+    "Regional edge caches": "Regional edge caches",
+}
 
 
 def plot_footprint_growth(
@@ -467,10 +492,10 @@ def plot_footprint_growth(
             go.Scatter(
                 x=snap_x,
                 y=values,
-                mode="lines+markers",
+                # snapshots only: no line pretends there are data between them
+                mode="markers",
                 name=f"{name} (catalogue snapshots)",
-                marker={"symbol": symbol, "size": 9, "color": EDGE_COLOR},
-                line={"dash": "dot", "color": EDGE_COLOR},
+                marker={"symbol": symbol, "size": 10, "color": EDGE_COLOR},
                 customdata=snap_labels,
                 hovertemplate=f"%{{customdata}}: %{{y}} {name.lower()}<extra></extra>",
             ),
@@ -483,7 +508,14 @@ def plot_footprint_growth(
     )
     fig.update_xaxes(title_text="date (counts at the end of each year)", type="date")
     fig.update_yaxes(title_text="regions / Availability Zones [count]", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text="edge PoPs / locations [count]", secondary_y=True, rangemode="tozero")
+    fig.update_yaxes(
+        title_text="edge PoPs / locations [count]",
+        secondary_y=True,
+        rangemode="tozero",
+        tickmode="auto",  # round ticks of its own (not synced to the left axis)
+        nticks=8,
+        showgrid=False,
+    )
     _base_layout(fig, title if title is not None else "Growth of the AWS footprint", height=460)
     return fig
 
@@ -491,38 +523,6 @@ def plot_footprint_growth(
 # --------------------------------------------------------------------------------------------
 # Latency
 # --------------------------------------------------------------------------------------------
-
-
-# the last few samples drawn: (n, max_points, seed, a copy of the weights, rows), newest last
-_SAMPLES: list[tuple[int, int, int, np.ndarray | None, np.ndarray]] = []
-_SAMPLES_KEPT = 4
-
-
-def _sample_rows(n: int, max_points: int, weights: np.ndarray | None, seed: int) -> np.ndarray:
-    """Row positions to draw: all if n <= max_points, else a seeded sample (weight-proportional).
-
-    A sample is a pure function of its arguments; the last few are kept (with a copy of their
-    weights, compared exactly) because a widget redraws the same users on every change and
-    drawing 5,000 of 34,000 without replacement takes ~2.5 ms. The rows are read-only.
-    """
-    if n <= max_points:
-        return np.arange(n)
-    for i, (n_k, m_k, s_k, w_k, rows_k) in enumerate(_SAMPLES):
-        if (n_k, m_k, s_k) == (n, max_points, seed) and (
-            (w_k is None and weights is None)
-            or (w_k is not None and weights is not None and np.array_equal(w_k, weights))
-        ):
-            _SAMPLES.append(_SAMPLES.pop(i))
-            return rows_k
-    rng = np.random.default_rng(seed)
-    p = None
-    if weights is not None and float(weights.sum()) > 0 and int((weights > 0).sum()) >= max_points:
-        p = weights / weights.sum()
-    rows = np.sort(rng.choice(n, size=max_points, replace=False, p=p))
-    rows.setflags(write=False)
-    _SAMPLES.append((n, max_points, seed, None if weights is None else weights.copy(), rows))
-    del _SAMPLES[:-_SAMPLES_KEPT]
-    return rows
 
 
 def _site_coordinates(site_ids: Sequence[object], sites: pd.DataFrame | None) -> pd.DataFrame:
@@ -539,12 +539,6 @@ def _site_coordinates(site_ids: Sequence[object], sites: pd.DataFrame | None) ->
         found.append(hit[["lat", "lon"]])
         wanted = [s for s in wanted if s not in frame.index]
     return pd.concat(found) if found else pd.DataFrame(columns=["lat", "lon"])
-
-
-def _check_max_points(max_points: object) -> int:
-    from cloudgeo._validate import check_int
-
-    return check_int(max_points, "max_points", minimum=1)
 
 
 def plot_user_latency_map(
@@ -595,7 +589,7 @@ def plot_user_latency_map(
     from cloudgeo._validate import check_choice
 
     check_choice(color, "color", ("rtt_ms", "country_code"))
-    n_max = _check_max_points(max_points)
+    n_max = check_max_points(max_points)
     df = require_columns(user_latency_df, ["rtt_ms", "site"], source="user_latency_df")
     info = df
     if users is not None:
@@ -615,7 +609,7 @@ def plot_user_latency_map(
         require_columns(info, ["country_code"], source="user_latency_df/users")
     lat, lon, w = points_arrays(info, source="users", weight="weight" if "weight" in info.columns else None)
     rtt = numeric_column(info, "rtt_ms")
-    rows = _sample_rows(len(info), n_max, w, seed=0)
+    rows = sample_rows(len(info), n_max, w, seed=0)
     sub = info.iloc[rows]
     names = _labels(sub, "name", "city") if ({"name", "city"} & set(sub.columns)) else None
 

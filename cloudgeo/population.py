@@ -176,6 +176,10 @@ def load_country_population() -> pd.DataFrame:
     return _countries_all().copy()
 
 
+# codes people use that ISO 3166-1 alpha-2 does not: suggested in the error, never accepted silently
+_NON_ISO_CODES = {"UK": "GB", "EL": "GR", "EN": "GB", "KO": "KR", "JA": "JP"}
+
+
 def country_weights(
     weights: Mapping[str, float] | pd.Series, *, cities: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -237,7 +241,11 @@ def country_weights(
             code = by_name[key.strip().lower()]
         else:
             raise UnknownNameError(
-                "country code (ISO 3166-1 alpha-2) or name", key, [*known.index, *known["name"]]
+                "country code (ISO 3166-1 alpha-2) or name",
+                key,
+                [*known.index, *known["name"]],
+                listing="cloudgeo.population.load_country_population()",
+                suggest=[_NON_ISO_CODES[k] for k in [str(key).strip().upper()] if k in _NON_ISO_CODES],
             )
         arr, why = numeric_reason(w)  # the one numeric coercion rule: no "0.5" or True
         if arr is None or arr.ndim != 0:

@@ -44,6 +44,7 @@ __all__ = [
     "FIGURE_FORMATS",
     "SEED_DATE",
     "build_report",
+    "bundled_trace_types",
     "report_figures",
     "write_report",
 ]
@@ -56,6 +57,9 @@ SEED_DATE = "2019-12-31"
 
 FIGURE_FORMATS: tuple[str, ...] = ("png", "svg")
 """Static formats for ``figures_dir`` export."""
+
+_MAP_POINTS = 1500  # users drawn on each map (a population-weighted sample; keeps the page < 3 MB)
+_BUNDLE_DIR = "plotlyjs"  # data/plotlyjs: partial plotly.js built by scripts/build_plotly_bundle.py
 
 # Two users of the seed: one in the Philippines (no AWS region there) and one in Singapore.
 _SEED_USERS = pd.DataFrame(
@@ -87,10 +91,54 @@ def _e(value: object) -> str:
 
 
 def _table(df: pd.DataFrame, *, float_format: str = "{:,.1f}") -> str:
-    return str(df.to_html(escape=True, border=0, classes="cloudgeo-table", float_format=float_format.format))
+    """One HTML table: units-aware column labels, one header row, per-column number formats."""
+    view = df.rename(columns={c: _column_label(c) for c in df.columns})
+    # the index name goes into the header's corner cell: one header row, not two
+    view.columns.name, view.index.name = view.index.name, None
+    formats = {c: _COLUMN_FORMATS[c].format for c in view.columns if c in _COLUMN_FORMATS}
+    return str(
+        view.to_html(
+            escape=True,
+            border=0,
+            classes="cloudgeo-table",
+            float_format=float_format.format,
+            formatters=formats or None,
+        )
+    )
 
 
-def _regions_frame(regions: Sequence[str] | pd.DataFrame, catalog_regions: pd.DataFrame) -> pd.DataFrame:
+_COLUMN_LABELS = {
+    "mean_ms": "mean RTT [ms]",
+    "p50_ms": "median (p50) RTT [ms]",
+    "p90_ms": "p90 RTT [ms]",
+    "p99_ms": "p99 RTT [ms]",
+    "distance_km": "distance [km]",
+    "rtt_ms": "RTT [ms]",
+    "title": "description",
+    "availability": "availability [fraction]",
+    "nines": "nines [-]",
+    "downtime_per_year_text": "downtime a year",
+    "single_points_of_failure": "single points of failure",
+}
+_COLUMN_FORMATS = {"availability [fraction]": "{:.6f}", "nines [-]": "{:.2f}"}
+
+
+def _column_label(name: object) -> str:
+    """Return a reader's label for a result column: known names, else ``x_ms`` -> ``x [ms]``."""
+    text = str(name)
+    if text in _COLUMN_LABELS:
+        return _COLUMN_LABELS[text]
+    if text.startswith("share_within_") and text.endswith("_ms"):
+        return f"users within {text.removeprefix('share_within_').removesuffix('_ms')} ms [%]"
+    for unit in ("ms", "km", "s", "h"):
+        if text.endswith(f"_{unit}"):
+            return f"{text.removesuffix(f'_{unit}').replace('_', ' ')} [{unit}]"
+    return text
+
+
+def _regions_frame(
+    regions: Sequence[str] | pd.DataFrame, catalog_regions: pd.DataFrame, as_of: _dt.date | None = None
+) -> pd.DataFrame:
     """Resolve the ``regions`` argument to a frame with ``name``, ``lat``, ``lon`` indexed by code."""
     if isinstance(regions, pd.DataFrame):
         frame = regions
@@ -121,8 +169,19 @@ def _regions_frame(regions: Sequence[str] | pd.DataFrame, catalog_regions: pd.Da
         raise InvalidInputError(msg)
     for code in codes:
         if code not in catalog_regions.index:
-            raise UnknownRegionError(code, catalog_regions.index)
+            _raise_not_open(code, catalog_regions, as_of)
     return catalog_regions.loc[codes]
+
+
+def _raise_not_open(code: str, catalog_regions: pd.DataFrame, as_of: _dt.date | None) -> None:
+    """Raise for a code not open on the report's date: when it opened later, say when."""
+    from cloudgeo import catalog
+
+    if as_of is not None:
+        # CatalogDateError "region 'af-south-1' opened on 2020-04-22; as_of=... is before that"
+        # for a real region opened later, UnknownRegionError (with suggestions) for a typo
+        catalog.get_regions([code], as_of=as_of)
+    raise UnknownRegionError(code, catalog_regions.index)
 
 
 def _region_label(frame: pd.DataFrame, code: object) -> str:
@@ -190,7 +249,6 @@ def _latency_section(
     shares = [c for c in summary.columns if str(c).startswith("share_within_")]
     summary = summary[["mean_ms", "p50_ms", "p90_ms", "p99_ms", *shares]]
     summary[shares] = summary[shares] * 100.0
-    summary = summary.rename(columns={c: c.replace("share_within_", "% within ") for c in shares})
     sec.paragraphs.append(
         f"<p>Users are the {len(users):,} cities of the shipped world-cities table, weighted by "
         "population; each user goes to the nearest site. Round-trip times are modelled (fibre "
@@ -203,14 +261,35 @@ def _latency_section(
     sec.paragraphs.append(
         "<p>The seed's example: a user in the Philippines, where there is no Availability Zone, "
         f"waits about {manila:.0f} ms per round trip for the nearest region; a user in Singapore "
-        f"about {singapore:.0f} ms.</p>"
+        f"about {singapore:.0f} ms. {_e(_seed_question_note(catalog_regions))}</p>"
     )
     sec.paragraphs.append(_table(seed_table))
     sec.figures["cg-latency-cdf"] = plotting.plot_latency_cdf(results)
     sec.figures["cg-latency-map"] = plotting.plot_user_latency_map(
-        results[several_label], users=users, sites=several
+        results[several_label], users=users, sites=several, max_points=_MAP_POINTS
     )
     return sec
+
+
+def _seed_question_note(catalog_regions: pd.DataFrame) -> str:
+    """Say which question the Philippines number answers, and give the article's other one."""
+    from cloudgeo import latency
+
+    text = 'This answers "how far is the nearest region?" (the best a user there can get).'
+    if "ap-southeast-1" in catalog_regions.index and _nearest_code(catalog_regions) != "ap-southeast-1":
+        single = latency.user_latency(_SEED_USERS.iloc[[0]], catalog_regions.loc[["ap-southeast-1"]])
+        text += (
+            " The article's single instance in Singapore (ap-southeast-1) answers \"what does this "
+            f'deployment give?": {float(single["rtt_ms"].iloc[0]):.0f} ms for the same user '
+            "(tutorial 02)."
+        )
+    return text
+
+
+def _nearest_code(catalog_regions: pd.DataFrame) -> str:
+    from cloudgeo import latency
+
+    return str(latency.user_latency(_SEED_USERS.iloc[[0]], catalog_regions)["site"].iloc[0])
 
 
 def _durability_section() -> _Section:
@@ -229,6 +308,13 @@ def _durability_section() -> _Section:
     sec.figures["cg-durability"] = plotting.plot_durability(
         None, objects=objects, years=1.0, highlight="s3-standard"
     )
+    sec.paragraphs.append(
+        "<p>EBS is not object storage: its durability is an annual failure rate per volume "
+        "(AWS quotes 0.1 % to 0.2 % for gp2, gp3, io1, st1 and sc1 and 0.001 % for io2 Block "
+        "Express), so a fleet of 1,000 volumes should expect to lose one or two volumes a year "
+        "unless it keeps snapshots (which live in S3). The second chart draws that per fleet size.</p>"
+    )
+    sec.figures["cg-ebs-volumes"] = plotting.plot_ebs_volume_losses()
     return sec
 
 
@@ -244,7 +330,194 @@ def _availability_section() -> _Section:
     )
     view = table[["title", "availability", "nines", "downtime_per_year_text", "single_points_of_failure"]]
     sec.paragraphs.append(_table(view, float_format="{:,.6g}"))
+    two, three = availability.multi_az(), availability.multi_az(az_count=3)
+    sec.paragraphs.append(
+        f"<p>The multi-AZ architecture uses cloudgeo's default of {two.parameters['az_count']} "
+        f"Availability Zones (availability {two.availability:.6f}). Spreading the instances over "
+        f"{three.parameters['az_count']} AZs (<code>multi_az(az_count=3)</code>) gives "
+        f"{three.availability:.6f}: the shared load balancer, database and region, not the "
+        "instances, limit it.</p>"
+    )
     sec.figures["cg-availability"] = plotting.plot_availability(table, highlight="multi_az")
+    return sec
+
+
+_HIT_RATIOS = (0.0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99)
+
+
+def _volume_section(users: pd.DataFrame, origin: str, as_of: _dt.date) -> _Section:
+    from cloudgeo import catalog, latency, plotting, price_classes
+
+    sec = _Section("volume", f"Volume: S3 behind CloudFront (origin {origin})")
+    edges = catalog.load_edge_locations(as_of=as_of)
+    h_edge, h_rec = 0.9, 0.8
+    cdn = latency.cdn_ttfb_ms(users, origin, edges=edges, edge_hit_ratio=h_edge, rec_hit_ratio=h_rec)
+    w = users["weight"].to_numpy(dtype=float) if "weight" in users.columns else None
+
+    def mean(col: str) -> float:
+        return _wmean(cdn[col], w)
+
+    path = pd.DataFrame(
+        {
+            "share of requests [%]": [
+                100 * h_edge,
+                100 * (1 - h_edge) * h_rec,
+                100 * (1 - h_edge) * (1 - h_rec),
+            ],
+            "mean time to first byte [ms]": [mean("hit_ms"), mean("rec_hit_ms"), mean("miss_ms")],
+        },
+        index=pd.Index(
+            [
+                "edge location (cache hit)",
+                "regional edge cache (edge miss, REC hit)",
+                f"origin {origin} (both miss)",
+            ],
+            name="request served by",
+        ),
+    )
+    sec.paragraphs.append(
+        f"<p>A viewer's request goes to the lowest-latency CloudFront edge location; on a miss the "
+        f"edge asks its regional edge cache (REC), and on a second miss the REC fetches from the S3 "
+        f"origin in {_e(origin)}. With an edge hit ratio of {h_edge:.0%} and a REC hit ratio of "
+        f"{h_rec:.0%}, the world's users (population-weighted) see: expected time to first byte "
+        f"<b>{mean('ttfb_ms'):.0f} ms through CloudFront against {mean('direct_ttfb_ms'):.0f} ms "
+        "straight to the bucket</b> (TCP and TLS 1.3 set-up included; modelled, not measured).</p>"
+    )
+    sec.paragraphs.append(_table(path.round(1), float_format="{:,.1f}"))
+    result = price_classes.price_class_latency(
+        users, origin, edges=edges, edge_hit_ratio=h_edge, rec_hit_ratio=h_rec
+    )
+    by_continent = result.table.rename(
+        columns={"user_share": "users [%]", "direct_ms": "direct, no CDN [ms]"}
+        | {c: f"{c} [ms]" for c in price_classes.PRICE_CLASSES}
+    )
+    by_continent["users [%]"] = 100 * by_continent["users [%]"]
+    by_continent.index.name = "users in"
+    table = price_classes.load_price_classes()
+    holds = []
+    for name in price_classes.PRICE_CLASSES:
+        regions = list(dict.fromkeys(table.loc[table[name], "pricing_region"]))
+        holds.append(
+            {
+                "price class": name,
+                "edge cities": result.edges[name],
+                "CloudFront pricing regions served": "; ".join(regions),
+            }
+        )
+    sec.paragraphs.append(
+        "<p>A distribution's <b>price class</b> limits the edge locations that serve it; viewers "
+        "outside the class are served by the nearest edge inside it. Which locations each class "
+        'holds (Amazon CloudFront Developer Guide, "Choosing the price class for a CloudFront '
+        'distribution", and the AWS CDK v2 <code>PriceClass</code> reference, read '
+        "2026-12-04; shipped in <code>data/cloudfront_price_classes.csv</code>; mainland China is "
+        "served by CloudFront in the China regions, outside every class):</p>"
+    )
+    sec.paragraphs.append(_table(pd.DataFrame(holds).set_index("price class"), float_format="{:,.0f}"))
+    sec.paragraphs.append(
+        "<p>Mean time to first byte per continent, straight to the origin and through each price "
+        "class. PriceClass_100 is enough for North America and Europe; Asia and Africa gain from "
+        "PriceClass_200; South America and Oceania only from PriceClass_All.</p>"
+    )
+    sec.paragraphs.append(_table(by_continent, float_format="{:,.0f}"))
+    sec.figures["cg-price-classes"] = plotting.plot_price_class_latency(result)
+    rows: dict[float, dict[str, float]] = {}
+    for h in _HIT_RATIOS:
+        out = latency.cdn_ttfb_ms(users, origin, edges=edges, edge_hit_ratio=h, rec_hit_ratio=h_rec)
+        rows[h] = {
+            "cloudfront_ms": _wmean(out["ttfb_ms"], w),
+            "direct_ms": _wmean(out["direct_ttfb_ms"], w),
+        }
+    hits = pd.DataFrame.from_dict(rows, orient="index")
+    hits.index.name = "edge hit ratio"
+    sec.paragraphs.append(
+        "<p>The hit ratio is what CloudFront buys: at a 0 % edge hit ratio every request still "
+        f"pays the extra hops; at 90 % the mean is {rows[0.9]['cloudfront_ms']:.0f} ms, at 99 % "
+        f"{rows[0.99]['cloudfront_ms']:.0f} ms (REC hit ratio {h_rec:.0%}).</p>"
+    )
+    sec.figures["cg-hit-ratio"] = plotting.plot_hit_ratio_effect(hits)
+    return sec
+
+
+def _wmean(values: object, weights: object) -> float:
+    import numpy as np
+
+    arr = pd.Series(values).to_numpy(dtype=float)
+    return float(np.average(arr, weights=None if weights is None else np.asarray(weights, dtype=float)))
+
+
+def _elasticity_section() -> _Section:
+    from cloudgeo import plotting, scaling
+
+    sec = _Section("elasticity", "Elasticity: the step policy beside target tracking")
+    fleet = scaling.Fleet(capacity_per_instance=100, min_size=2, max_size=40, initial_size=6, warmup_s=300)
+    step = scaling.StepScalingPolicy()
+    policies: dict[str, scaling.StepScalingPolicy | scaling.TargetTrackingPolicy] = {
+        "step (CPU > 80 % adds 30 %, < 30 % removes 20 %)": step,
+        "step, scale-out only": scaling.StepScalingPolicy(scale_in_threshold=None),
+        "target tracking (60 %)": scaling.TargetTrackingPolicy(target_utilisation=0.6),
+    }
+    scenarios = {
+        "surge": scaling.surge_demand(
+            "2019-07-01",
+            days=1,
+            base_rps=400,
+            multiple=4,
+            surge_after_s=10 * 3600,
+            ramp_s=1800,
+            surge_duration_s=6 * 3600,
+            seed=1,
+        ),
+        "daily cycle": scaling.daily_demand(
+            "2019-07-01", days=3, freq="5min", mean_rps=1200, daily_amplitude=0.6, seed=2
+        ),
+    }
+    sec.paragraphs.append(
+        "<p>The seed's policy: a CloudWatch alarm on the group's average CPU above "
+        f"{step.alarm_threshold:.0%} for {step.evaluation_periods} one-minute evaluation periods "
+        f"adds {step.adjustment_percent:.0f} % capacity. Its scale-in half: a second alarm, "
+        f"average CPU below {step.scale_in_threshold:.0%} for {step.scale_in_evaluation_periods} "
+        f"periods, removes {step.scale_in_percent:.0f} %; after any action the group waits a "
+        f"{step.cooldown_s:.0f} s cooldown, and new instances serve after a "
+        f"{fleet.warmup_s:.0f} s warm-up. Fleet: {fleet.capacity_per_instance:.0f} requests/s per "
+        f"instance, {fleet.min_size} to {fleet.max_size} instances, starting at "
+        f"{fleet.initial_size}. Target tracking keeps utilisation near its target.</p>"
+    )
+    for key, demand in scenarios.items():
+        results = {
+            label: scaling.simulate_autoscaling(demand, p, fleet=fleet) for label, p in policies.items()
+        }
+        rows = {
+            label: {
+                "instance-hours": r.summary.instance_hours,
+                "unserved demand [%]": 100 * r.summary.unserved_share,
+                "mean utilisation [%]": 100 * r.summary.mean_utilisation,
+                "fewest instances": r.summary.min_instances,
+                "most instances": r.summary.max_instances,
+                "scale-out actions": r.summary.scale_out_actions,
+                "scale-in actions": r.summary.scale_in_actions,
+            }
+            for label, r in results.items()
+        }
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index.name = "policy"
+        text = (
+            "A sudden surge: 400 requests/s jumps to four times that within 30 minutes at 10:00 and "
+            "falls back at 16:00."
+            if key == "surge"
+            else (
+                "A daily cycle: three days around 1,200 requests/s, peaking at 20:00, with "
+                "five-minute metric periods (EC2 basic monitoring; the alarm then needs 15 minutes)."
+            )
+        )
+        sec.paragraphs.append(f"<h3>{_e(key.capitalize())}</h3><p>{_e(text)}</p>")
+        sec.paragraphs.append(_table(frame, float_format="{:,.1f}"))
+        sec.figures[f"cg-elasticity-{key.replace(' ', '-')}"] = plotting.plot_autoscaling_comparison(
+            results, title=f"Autoscaling on a {key}: instances, capacity, utilisation"
+        )
+    sec.paragraphs.append(
+        '<p class="note">Without its scale-in alarm the step policy keeps every instance it '
+        "added: the instance-hours column is the bill of never scaling back in.</p>"
+    )
     return sec
 
 
@@ -294,7 +567,7 @@ def _placement_section(users: pd.DataFrame, as_of: _dt.date, k: int) -> _Section
         "nearest chosen region, and the share of users within each threshold.</p>"
     )
     sec.paragraphs.append(_table(_placement_summary_frame(result.summary)))
-    sec.figures["cg-placement"] = plotting.plot_placement(result, users, candidates)
+    sec.figures["cg-placement"] = plotting.plot_placement(result, users, candidates, max_points=_MAP_POINTS)
     return sec
 
 
@@ -316,13 +589,18 @@ def _build_sections(
     from cloudgeo import catalog, population
 
     catalog_regions = catalog.load_regions(as_of=as_of_date)
-    several = _regions_frame(regions, catalog_regions)
+    several = _regions_frame(regions, catalog_regions, as_of_date)
+    regions_are_codes = (
+        not isinstance(regions, pd.DataFrame) and str(several.index[0]) in catalog_regions.index
+    )
     users = population.load_world_cities()
     sections = [
         _infrastructure_section(as_of_date, then_date),
         _latency_section(users, several, as_of_date, catalog_regions),
         _durability_section(),
         _availability_section(),
+        _volume_section(users, str(several.index[0]) if regions_are_codes else "us-east-1", as_of_date),
+        _elasticity_section(),
         _placement_section(users, as_of_date, k),
     ]
     return sections
@@ -330,7 +608,6 @@ def _build_sections(
 
 def _assemble(title: str, as_of: str, sections: Sequence[_Section]) -> str:
     import plotly
-    from plotly.offline import get_plotlyjs
 
     from cloudgeo import plotting
 
@@ -342,7 +619,7 @@ def _assemble(title: str, as_of: str, sections: Sequence[_Section]) -> str:
         f"<style>{_CSS}</style>",
         # base-map topojson first, then plotly.js (once), then the figures
         plotting.geo_assets_script(),
-        f'<script type="text/javascript">{get_plotlyjs()}</script>',
+        f'<script type="text/javascript">{_plotlyjs(sections)}</script>',
         "</head><body>",
         f"<h1>{_e(title)}</h1>",
         f'<p class="note">Catalogue as of {_e(as_of)}. Built by cloudgeo from its shipped data; '
@@ -360,6 +637,49 @@ def _assemble(title: str, as_of: str, sections: Sequence[_Section]) -> str:
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def bundled_trace_types() -> frozenset[str]:
+    """Return the trace types of cloudgeo's partial plotly.js bundle (``data/plotlyjs/``).
+
+    Returns
+    -------
+    frozenset of str
+        For example ``{"bar", "scatter", "scattergeo"}``; empty when the bundle was built for
+        another plotly.js version than the installed plotly.py's (then the report inlines the
+        full plotly.js). [-]
+
+    Raises
+    ------
+    DataFileError
+        ``data/plotlyjs/VERSION.json`` is missing or unreadable.
+    """
+    import json
+
+    from plotly.offline import get_plotlyjs_version
+
+    from cloudgeo._data import data_path
+    from cloudgeo.errors import DataFileError
+
+    path = data_path(f"{_BUNDLE_DIR}/VERSION.json")
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        version, traces = str(meta["plotlyjs_version"]), [str(t) for t in meta["traces"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataFileError(str(path), [f"could not read the partial plotly.js metadata: {exc}"]) from None
+    return frozenset(traces) if version == get_plotlyjs_version() else frozenset()
+
+
+def _plotlyjs(sections: Sequence[_Section]) -> str:
+    """Return the partial plotly.js bundle when it holds every trace type drawn, else the full one."""
+    from plotly.offline import get_plotlyjs
+
+    from cloudgeo._data import data_path
+
+    used = {str(t.type) for sec in sections for fig in sec.figures.values() for t in fig.data}
+    if used and used <= bundled_trace_types():
+        return data_path(f"{_BUNDLE_DIR}/plotly-cloudgeo.min.js").read_text(encoding="utf-8")
+    return str(get_plotlyjs())
 
 
 def _build(

@@ -51,6 +51,7 @@ __all__ = [
     "Explorer",
     "InfrastructureState",
     "LatencyState",
+    "PLACEMENT_MIXES",
     "PlacementState",
     "availability_explorer",
     "durability_explorer",
@@ -325,14 +326,17 @@ class PlacementState:
 
     Parameters
     ----------
-    population : {"world", "user"}
-        Users are the shipped world cities or the user-supplied points.
+    population : str
+        ``"world"`` (the shipped world cities), ``"user"`` (the points given to the explorer)
+        or a country mix, a key of :data:`PLACEMENT_MIXES` (cities weighted by
+        :func:`cloudgeo.population.country_weights`).
     k : int
         Number of regions to place. [count]
     objective : str
         Objective of :func:`cloudgeo.placement.optimize_placement` (``"mean"``, ``"p95"``, ...).
-    method : {"greedy", "exact"}
-        Solver: greedy (fast, interactive) or the proven optimum.
+    method : {"exact", "greedy"}
+        Solver: the proven optimum (default; within the explorer's 100 ms budget, see
+        ``benchmarks/bench_widgets.py``) or greedy (its gap to the optimum is shown).
     threshold_ms : float
         RTT threshold of the ``"coverage"`` objective. [ms]
     must_include : tuple of str
@@ -351,20 +355,33 @@ class PlacementState:
     population: str = "world"
     k: int = 3
     objective: str = "mean"
-    method: str = "greedy"
+    method: str = "exact"
     threshold_ms: float = 50.0
     must_include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         """Check every field (a list of codes is stored as a tuple)."""
-        V.check_choice(self.population, "population", ("world", "user"))
+        V.check_choice(self.population, "population", ("world", "user", *PLACEMENT_MIXES))
         V.check_int(self.k, "k", minimum=1)
         V.check_choice(self.objective, "objective", _placement_objectives())
         V.check_choice(self.method, "method", ("greedy", "exact"))
         V.check_positive(self.threshold_ms, "threshold_ms", "ms")
         object.__setattr__(self, "must_include", _codes_tuple(self.must_include, "must_include"))
         object.__setattr__(self, "exclude", _codes_tuple(self.exclude, "exclude"))
+
+
+#: Country mixes offered by the placement explorer's Users control: key -> (label, weights).
+#: Weights are shares of users per ISO 3166-1 alpha-2 country (illustrative audiences).
+PLACEMENT_MIXES: dict[str, tuple[str, dict[str, float]]] = {
+    "us-br": ("Country mix: US 90 %, Brazil 10 %", {"US": 0.9, "BR": 0.1}),
+    "europe": ("Country mix: Europe (DE, FR, GB, IT, ES)", {"DE": 1, "FR": 1, "GB": 1, "IT": 1, "ES": 1}),
+    "apac": ("Country mix: Asia-Pacific (JP, IN, SG, AU, PH)", {"JP": 1, "IN": 1, "SG": 1, "AU": 1, "PH": 1}),
+    "global-saas": (
+        "Country mix: US 40 %, EU 30 %, Asia 20 %, rest 10 %",
+        {"US": 40, "DE": 10, "GB": 10, "FR": 10, "JP": 8, "IN": 7, "SG": 5, "BR": 5, "AU": 3, "ZA": 2},
+    ),
+}
 
 
 def _placement_objectives() -> tuple[str, ...]:
@@ -387,6 +404,7 @@ class _PlacementContext:
         self._user_users = users
         self.candidates = _default_candidates() if candidates is None else candidates
         self._world: pd.DataFrame | None = None
+        self._mixes: dict[str, pd.DataFrame] = {}
         self._cost: dict[str, pd.DataFrame] = {}
         self._prepared: dict[str, Any] = {}
         self.cache = _LRU()
@@ -394,6 +412,12 @@ class _PlacementContext:
     def users(self, population: str) -> pd.DataFrame:
         if population == "user" and self._user_users is not None:
             return self._user_users
+        if population in PLACEMENT_MIXES:
+            if population not in self._mixes:
+                from cloudgeo import population as pop
+
+                self._mixes[population] = pop.country_weights(PLACEMENT_MIXES[population][1])
+            return self._mixes[population]
         if self._world is None:
             from cloudgeo import population as pop
 
@@ -449,14 +473,38 @@ def _render_placement(state: PlacementState, ctx: _PlacementContext) -> tuple[pd
     table = result.per_site.copy()
     if "name" in ctx.candidates.columns:
         table.insert(0, "name", ctx.candidates["name"].reindex(table.index))
+    table.attrs["value"] = float(result.objective_value)
+    table.attrs["note"] = _placement_note(state, result, ctx)
     return table, (fig,)
+
+
+def _placement_note(state: PlacementState, result: Any, ctx: _PlacementContext) -> str:
+    """Return the objective reached and, for the greedy solver, its gap to the proven optimum."""
+
+    def fmt(v: float) -> str:
+        if state.objective == "coverage":
+            return f"{v:.1%} of users within {state.threshold_ms:g} ms"
+        return f"{v:.4g} ms"
+
+    text = f"objective {state.objective}: {fmt(result.objective_value)}"
+    if state.method == "greedy":
+        exact = _render_placement(dataclasses.replace(state, method="exact"), ctx)[0]
+        value = float(exact.attrs["value"])
+        if result.objective_value != value:
+            gap = abs(result.objective_value - value) / value if value else 0.0
+            text += f"; the exact optimum is {fmt(value)} (greedy is {gap:.1%} worse)"
+        else:
+            text += " (the exact optimum too)"
+    return text
 
 
 def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFrame | None = None) -> Explorer:
     """Choose k regions for a user population and see the map, the sites and the latency.
 
-    Controls: population (world cities or the ``users`` given), number of regions, objective,
-    solver, coverage threshold, must-include and exclude regions. One call to
+    Controls: population (world cities, the country mixes of :data:`PLACEMENT_MIXES` or the
+    ``users`` given), number of regions, objective, solver (exact by default; greedy shows its
+    gap to the proven optimum in the caption), coverage threshold (shown for the coverage
+    objective only), must-include and exclude regions. One call to
     :func:`cloudgeo.placement.optimize_placement` and one to
     :func:`cloudgeo.plotting.plot_placement` per change. The users x candidates RTT matrix
     (:func:`cloudgeo.latency.user_rtt_matrix_ms`) is computed once per population and passed as
@@ -503,9 +551,11 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
         V.points_arrays(candidates, source="candidates")
     ctx = _PlacementContext(users, candidates)
     codes = [str(c) for c in ctx.candidates.index]
-    population_options = [("World cities", "world")]
+    population_options = [("World cities", "world")] + [
+        (label, key) for key, (label, _) in PLACEMENT_MIXES.items()
+    ]
     if users is not None:
-        population_options.insert(0, ("Your users", "user"))
+        population_options.insert(0, (f"Your users ({len(users):,} points)", "user"))
     style = {"description_width": "110px"}
     controls: dict[str, widgets.Widget] = {
         "population": widgets.Dropdown(
@@ -523,8 +573,8 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
             options=list(_placement_objectives()), value="mean", description="Objective", style=style
         ),
         "method": widgets.Dropdown(
-            options=[("greedy (fast)", "greedy"), ("exact (optimal)", "exact")],
-            value="greedy",
+            options=[("exact (optimal)", "exact"), ("greedy (fast; gap shown)", "greedy")],
+            value="exact",
             description="Solver",
             style=style,
         ),
@@ -557,9 +607,10 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
         )
 
     def caption(state: PlacementState, table: pd.DataFrame) -> str:
-        return f"{state.k} region(s) chosen by {state.method} search, objective {state.objective}"
+        note = table.attrs.get("note", f"objective {state.objective}")
+        return f"{state.k} region(s) chosen by {state.method} search; {note}"
 
-    return Explorer(
+    explorer = Explorer(
         controls,
         lambda s: _render_placement(s, ctx),
         make_state,
@@ -567,6 +618,15 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
         kind="placement",
         context=ctx,
     )
+    threshold = controls["threshold_ms"]
+
+    def show_threshold(change: Mapping[str, Any] | None = None) -> None:
+        # the coverage threshold only matters to the coverage objective
+        threshold.layout.display = None if controls["objective"].value == "coverage" else "none"
+
+    controls["objective"].observe(show_threshold, names="value")
+    show_threshold()
+    return explorer
 
 
 # --------------------------------------------------------------------------------------------

@@ -88,8 +88,9 @@ print(growth.to_string())""",
         "md",
         """## What to take away
 - The catalogue reproduces the article's 2019 counts: 22 regions and more than 180 edge PoPs.
-- Every region has at least two AZs, most three; today's footprint is far larger, and every
-  figure carries its source and date.""",
+- The article's "at least two AZs" is AWS's design minimum; in the catalogue every region
+  open at the end of 2019 has three or more (the "fewest AZs" line above), and today's
+  footprint is far larger. Every figure carries its source and date.""",
     ),
 ]
 
@@ -101,7 +102,11 @@ TUTORIALS["02_basic_setup_latency"] = [
 **What this answers.** The simplest deployment is one EC2 instance in one region (Singapore
 here), with Route 53 answering DNS. How fast is it for users around the world? Why is a user in
 the Philippines, where there is no AZ, slower than one in Singapore? And how far are real
-routes from the physics floor of light in straight fibre?""",
+routes from the physics floor of light in straight fibre?
+
+Two questions give two numbers for the Philippines user. This tutorial asks *"what does the
+article's single instance in Singapore give?"*; the report's latency section asks *"how far is
+the nearest region?"* (Hong Kong today), which is faster. Both are computed below.""",
     ),
     ("code", SETUP),
     (
@@ -116,16 +121,32 @@ for model in ["physics", "rule-of-thumb", None]:
     print(f"{model or 'calibrated (default)':>22}:", res["rtt_ms"].round(1).to_dict())""",
     ),
     (
+        "code",
+        """# the other question: the nearest region of all those open today (the report's number)
+nearest = cg.latency.user_latency(users, cg.catalog.load_regions())
+nearest[["site", "distance_km", "rtt_ms"]].round(1)""",
+    ),
+    (
         "md",
         """The calibrated model adds what the physics floor leaves out: the last mile (fibre access by
 default), routing off the great circle and fixed overheads. Its parameters and their sources:""",
     ),
     ("code", "cg.latency.get_model()"),
-    ("md", "## The world's population against one region"),
+    (
+        "md",
+        """## The world's city dwellers against one region
+
+The users are the shipped world cities weighted by population. They hold about half of the
+world's population (the rest live in towns and villages too small for the table), so read
+the shares below as shares of city dwellers.""",
+    ),
     (
         "code",
         """cities = cg.population.load_world_cities()
-print(len(cities), "cities,", f"{cities['population'].sum() / 1e9:.2f}", "billion people")
+world = cg.population.load_country_population()["population"].sum()
+city_people = cities["population"].sum()
+print(f"{len(cities):,} cities holding {city_people / 1e9:.2f} billion people, "
+      f"{city_people / world:.0%} of the world's {world / 1e9:.2f} billion")
 one_region = cg.latency.user_latency(cities, singapore)
 summary = cg.latency.latency_summary(one_region, thresholds_ms=(50, 100, 200))
 print(summary.drop(["n_rows", "total_weight"]).round(3).to_string())""",
@@ -147,8 +168,9 @@ pd.DataFrame({"physics floor [ms]": floor.round(1), "calibrated p50 [ms]": model
         """## What to take away
 - One region serves its neighbourhood well and the rest of the world slowly: latency grows with
   distance, and no route beats the physics floor.
-- A user with no AZ nearby pays for the distance to the nearest region, and the last mile adds
-  to every request.""",
+- A user with no AZ nearby pays for the distance to the region serving them: the nearest one
+  at best (the report's number), the article's Singapore instance here; the last mile adds to
+  every request.""",
     ),
 ]
 
@@ -192,6 +214,16 @@ plotting.plot_rtt_matrix(modelled, measured=matrix)""",
         """fit = cg.latency.calibrate(measured)
 print("fitted stretch:", round(fit.model.stretch, 3), " overhead:", round(fit.model.overhead_ms, 2), "ms")
 print(fit.residuals.round(2).to_string())""",
+    ),
+    (
+        "md",
+        """**Reading the fitted stretch.** The model routes every path over the shipped backbone
+(cables and terrestrial routes) before it applies the stretch, so the detour of real routes is
+mostly in the distance already. A stretch close to 1 therefore says the routed distances
+explain these measurements with little extra detour; a stretch well above 1 would say your
+network takes longer paths than the backbone (and the overhead absorbs the fixed costs, such
+as switching and the measuring hosts). With a handful of pairs, treat the fit as a check, not
+a new model: the shipped calibration used every pair between the 2019 regions.""",
     ),
     (
         "md",
@@ -294,9 +326,16 @@ print("99.9 % allows", av.format_duration(av.downtime(0.999)), "of downtime a ye
     ),
     (
         "code",
-        """presets = [av.single_instance(), av.app_and_rds(), av.multi_az(az_count=3), av.multi_region()]
+        """# multi_az() uses cloudgeo's default of 2 AZs (as the report does); 3 AZs is compared below
+presets = [av.single_instance(), av.app_and_rds(), av.multi_az(), av.multi_region()]
 table = av.compare_architectures(*presets)
 table""",
+    ),
+    (
+        "code",
+        """three = av.multi_az(az_count=3)
+print(f"multi-AZ over 2 AZs: {presets[2].availability:.6f}; over 3 AZs: {three.availability:.6f} "
+      "(the shared load balancer, database and region limit it, not the instances)")""",
     ),
     ("code", "plotting.plot_availability(table)"),
     ("md", "## Single points of failure and importance"),
@@ -492,7 +531,42 @@ frontier.round(1)""",
 mine = cg.placement.optimize_placement(my_users, candidates, 2, objective="p90")
 print("best 2 regions for these users:", mine.sites, "- p90 RTT", round(mine.objective_value, 1), "ms")""",
     ),
-    ("md", "## Explore"),
+    (
+        "md",
+        """## A percentile objective gives up on its tail
+
+A p90 objective only looks at the 90th percentile, so a tenth of the users may be served badly
+without changing it. With 90 % of users in the US and 10 % in Brazil, the best single region
+for the mean and for the p90 can differ: the Brazilian tenth sits beyond the 90th percentile,
+so the p90 answer is chosen for the spread of the US users alone and may be worse for both
+groups' means (the `mine` result above is such a p90 answer). The figure shows each user
+group's mean RTT under each answer; pick the objective that matches the promise you make.""",
+    ),
+    (
+        "code",
+        """import plotly.graph_objects as go
+
+us_br = cg.population.country_weights({"US": 0.9, "BR": 0.1})
+group = us_br["country_code"]
+answers = {obj: cg.placement.optimize_placement(us_br, candidates, 1, objective=obj) for obj in ("mean", "p90")}
+fig = go.Figure()
+for obj, res in answers.items():
+    per_group = (res.rtt_ms * us_br["weight"]).groupby(group).sum() / us_br["weight"].groupby(group).sum()
+    fig.add_trace(go.Bar(x=[f"users in {c}" for c in per_group.index], y=per_group.round(1),
+                         name=f"best for the {obj}: {res.sites[0]}"))
+fig.update_layout(barmode="group", height=360, yaxis_title="mean RTT of the group [ms]",
+                  title="One region for US 90 % + Brazil 10 %: each objective's answer")
+fig""",
+    ),
+    (
+        "md",
+        """## Explore
+
+The explorer starts with the exact solver, the same proven optimum as above. Switch it to
+greedy to see how far the fast heuristic lands from the optimum (its gap is in the caption).
+The coverage threshold appears for the coverage objective only; the Users control also offers
+country mixes, and `widgets.placement_explorer(my_users)` starts on your own users.""",
+    ),
     ("code", "from cloudgeo import widgets\n\nwidgets.placement_explorer()"),
     (
         "md",
@@ -510,29 +584,37 @@ TUTORIALS["08_elasticity"] = [
 
 **What this answers.** The article's CloudWatch alarm (average CPU above 80 %) triggers an
 AutoScaling policy that adds 30 % capacity. How does that cope with a sudden surge and with a
-seasonal decline, compared with target tracking, in cost (instance-hours) and unserved demand?""",
+seasonal decline, compared with target tracking, in cost (instance-hours) and unserved demand?
+
+A policy that only adds capacity never gives it back, so cloudgeo's `StepScalingPolicy` also
+has the scale-in half: a second alarm, average CPU below 30 % for 15 periods, removes 20 % of
+the capacity, and a cooldown follows every action. `scale_in_threshold=None` switches it off
+for comparison.""",
     ),
     ("code", "import pandas as pd\n\nimport cloudgeo as cg\nfrom cloudgeo import plotting, scaling"),
     (
         "code",
         """surge = scaling.surge_demand("2019-07-01", days=1, base_rps=400, multiple=4, surge_after_s=10 * 3600,
-                             ramp_s=1800, seed=1)
+                             ramp_s=1800, surge_duration_s=6 * 3600, seed=1)  # 10:00 to 16:00
 fleet = scaling.Fleet(capacity_per_instance=100, min_size=2, max_size=40, initial_size=6, warmup_s=300)
-step = scaling.simulate_autoscaling(surge, scaling.StepScalingPolicy(), fleet=fleet)
-target = scaling.simulate_autoscaling(surge, scaling.TargetTrackingPolicy(target_utilisation=0.6), fleet=fleet)
-pd.DataFrame({"step (80 % alarm, +30 %)": step.summary.__dict__,
-              "target tracking (60 %)": target.summary.__dict__}).T[
-    ["instance_hours", "unserved_share", "share_periods_above_objective", "scaling_actions", "max_instances"]
-].round(4)""",
+policies = {
+    "step (80 % alarm +30 %, 30 % alarm -20 %)": scaling.StepScalingPolicy(),
+    "step, scale-out only": scaling.StepScalingPolicy(scale_in_threshold=None),
+    "target tracking (60 %)": scaling.TargetTrackingPolicy(target_utilisation=0.6),
+}
+runs = {label: scaling.simulate_autoscaling(surge, p, fleet=fleet) for label, p in policies.items()}
+pd.DataFrame({label: r.summary.to_series() for label, r in runs.items()}).T[
+    ["instance_hours", "unserved_share", "mean_utilisation", "scale_out_actions", "scale_in_actions",
+     "min_instances", "max_instances"]
+].infer_objects().round(3)""",
     ),
-    ("code", "plotting.plot_autoscaling(step)"),
+    ("code", "plotting.plot_autoscaling_comparison(runs)"),
     ("md", "## A seasonal decline"),
     (
         "code",
         """decline = scaling.seasonal_decline_demand("2019-09-01", days=28, initial_rps=1500, seed=2)
 rows = {}
-for label, policy in {"step": scaling.StepScalingPolicy(),
-                      "target tracking": scaling.TargetTrackingPolicy(target_utilisation=0.6)}.items():
+for label, policy in policies.items():
     s = scaling.simulate_autoscaling(decline, policy, fleet=fleet).summary
     rows[label] = {"instance-hours": round(s.instance_hours, 1), "unserved share": round(s.unserved_share, 4),
                    "min instances": s.min_instances, "max instances": s.max_instances}
@@ -543,7 +625,9 @@ pd.DataFrame(rows).T""",
         """## What to take away
 - A step policy reacts only after its evaluation periods and the new instances' warm-up, so a
   fast surge leaves some demand unserved; target tracking reacts in proportion.
-- On a decline, scale-in rules decide the bill: capacity that is not released is paid for.""",
+- Scale-in decides the bill: without its low alarm the step policy keeps the surge's
+  instances (compare the instance-hours), and on a decline capacity that is not released is
+  paid for.""",
     ),
 ]
 

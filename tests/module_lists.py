@@ -17,6 +17,7 @@ COMPUTE_MODULES = (
     "enduser",
     "ripe_atlas",
     "stats",
+    "price_classes",
 )
 #: Every module with a public ``__all__`` of library functions.
 PUBLIC_MODULES = (*COMPUTE_MODULES, "plotting", "report", "widgets")

@@ -41,6 +41,7 @@ from cloudgeo import measurements as M
 from cloudgeo import network as N
 from cloudgeo import placement as PL
 from cloudgeo import population as P
+from cloudgeo import price_classes as PC
 from cloudgeo import report as R
 from cloudgeo import scaling as S
 from cloudgeo import stats as ST
@@ -2120,6 +2121,76 @@ def _io() -> Any:
     return io
 
 
+# ---- price classes and the volume / elasticity charts (issue 18) -------------------------------
+row(
+    "price_classes.edges_in_price_class",
+    "unknown class",
+    InvalidInputError,
+    r"PriceClass_300",
+    lambda: PC.edges_in_price_class("PriceClass_300"),
+)
+row(
+    "price_classes.user_continents",
+    "unknown country",
+    DataValidationError,
+    r"ZZ",
+    lambda: PC.user_continents(pd.DataFrame({"country_code": ["ZZ"]})),
+)
+row(
+    "price_classes.price_class_latency",
+    "typo origin",
+    UnknownRegionError,
+    r"us-east-l",
+    lambda: PC.price_class_latency(
+        pd.DataFrame({"lat": [1.0], "lon": [2.0], "country_code": ["SG"]}), "us-east-l"
+    ),
+)
+row(
+    "plotting.plot_price_class_latency",
+    "not a result",
+    InvalidTypeError,
+    r"PriceClassLatency",
+    lambda: _plotting().plot_price_class_latency(pd.DataFrame()),
+)
+row(
+    "plotting.plot_hit_ratio_effect",
+    "missing column",
+    DataValidationError,
+    r"cloudfront_ms",
+    lambda: _plotting().plot_hit_ratio_effect(pd.DataFrame({"direct_ms": [1.0]})),
+)
+row(
+    "plotting.plot_autoscaling_comparison",
+    "empty mapping",
+    InvalidTypeError,
+    r"non-empty dict",
+    lambda: _plotting().plot_autoscaling_comparison({}),
+)
+
+row(
+    "plotting.plot_ebs_volume_losses",
+    "zero volumes",
+    InvalidInputError,
+    r"volumes must be > 0",
+    lambda: _plotting().plot_ebs_volume_losses(volumes=0),
+)
+
+row(
+    "population.country_weights",
+    "UK for GB",
+    UnknownNameError,
+    r"'UK'\. Did you mean 'GB'\?.*load_country_population\(\)",
+    lambda: P.country_weights({"UK": 1}),
+)
+row(
+    "catalog.get_regions",
+    "typo names the full list",
+    UnknownRegionError,
+    r"include_unannounced=True.*`cloudgeo regions`",
+    lambda: C.get_regions("us-east-l"),
+)
+
+
 # Callables in __all__ that take no user input, or are result containers the library builds
 # itself (their fields come from a computation, not from a user), or are covered by another row.
 EXEMPT: dict[str, str] = {
@@ -2160,6 +2231,9 @@ EXEMPT: dict[str, str] = {
     "enduser.countries_at": "same object as latency.countries_at (re-exported); its rows cover it",
     "enduser.path_breakdown": "same object as latency.path_breakdown (re-exported); its rows cover it",
     "ripe_atlas.ProbeDropWarning": "a warning class (raised by read_ripe_atlas)",
+    "price_classes.load_price_classes": "no input",
+    "price_classes.PriceClassLatency": "result container built by price_class_latency()",
+    "report.bundled_trace_types": "no input",
 }
 
 

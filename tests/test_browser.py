@@ -129,6 +129,73 @@ def test_report_maps_draw_offline_in_chromium(browser: Any, tmp_path: Path) -> N
     assert shot.stat().st_size > 50_000
 
 
+SECTION_STATE_JS = """(id) => {
+  const sec = document.getElementById(id);
+  const divs = [...sec.querySelectorAll('div.plotly-graph-div')];
+  return divs.map(d => ({
+    id: d.id,
+    drawn: d.querySelector('.main-svg') !== null,
+    traces: d.querySelectorAll('.scatterlayer .trace, .barlayer .trace').length,
+    paths: d.querySelectorAll('.scatterlayer .js-line, .barlayer .point path').length,
+  }));
+}"""
+
+
+def test_report_volume_and_elasticity_sections_draw_offline(browser: Any, tmp_path: Path) -> None:
+    from cloudgeo.report import write_report
+
+    report = write_report(tmp_path / "report.html")
+    size_mb = report.stat().st_size / 1e6
+    print(f"report size: {size_mb:.2f} MB ({report.stat().st_size:,} bytes)")
+    assert size_mb < 3.0
+    blocked: list[str] = []
+    errors: list[str] = []
+    page = _guarded_page(browser, blocked, height=1000)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(report.as_uri())
+    page.wait_for_function(
+        "() => [...document.querySelectorAll("
+        "'#volume div.plotly-graph-div, #elasticity div.plotly-graph-div')]"
+        ".every(d => d.querySelector('.main-svg'))",
+        timeout=30_000,
+    )
+    expected = {
+        "volume": {"cg-price-classes", "cg-hit-ratio"},
+        "elasticity": {"cg-elasticity-surge", "cg-elasticity-daily-cycle"},
+    }
+    for section, ids in expected.items():
+        state = page.evaluate(SECTION_STATE_JS, section)
+        assert {d["id"] for d in state} == ids, state
+        for div in state:
+            assert div["drawn"], div
+            assert div["traces"] >= 2, div
+            assert div["paths"] >= 2, div
+        shot = page.locator(f"#{section}").screenshot(path=str(_shot_path(tmp_path, f"report-{section}.png")))
+        assert len(shot) > 20_000
+    # the price-class chart: one bar group per continent, four bars each (direct + 3 classes)
+    bars = page.evaluate("() => document.querySelectorAll('#cg-price-classes .barlayer .point').length")
+    assert bars >= 4 * 5, bars
+    # the elasticity charts: three policies, each with capacity, instances and utilisation lines
+    lines = page.evaluate(
+        "() => document.querySelectorAll('#cg-elasticity-surge .scatterlayer .js-line').length"
+    )
+    assert lines >= 1 + 3 * 3, lines
+    # a screenshot of every section (kept in CLOUDGEO_SCREENSHOT_DIR when set, for review)
+    anchors = page.evaluate("() => [...document.querySelectorAll('section[id]')].map(s => s.id)")
+    assert {"volume", "elasticity"} <= set(anchors)
+    for anchor in anchors:
+        if anchor not in expected:
+            page.locator(f"#{anchor}").screenshot(path=str(_shot_path(tmp_path, f"report-{anchor}.png")))
+    assert blocked == [], f"the report tried to reach the network: {blocked[:5]}"
+    assert errors == [], errors
+
+
+def _shot_path(tmp_path: Path, name: str) -> Path:
+    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
 # --------------------------------------------------------------------------------------------
 # an explorer in JupyterLab
 

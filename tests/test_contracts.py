@@ -25,6 +25,7 @@ from cloudgeo import latency as L
 from cloudgeo import measurements as M
 from cloudgeo import placement as PL
 from cloudgeo import population as P
+from cloudgeo import price_classes as PCL
 from cloudgeo import scaling as S
 
 
@@ -256,6 +257,27 @@ def _check(case: Case) -> None:
     for getter, i in case.aligned:
         aligned = getter(out)
         pd.testing.assert_index_equal(aligned.index, inputs[i].index, check_names=False)
+
+
+def _with_countries() -> pd.DataFrame:
+    return users_str_index().assign(country_code=["PH", "SG", "GB", "AU", "US"])
+
+
+CASES += [
+    Case(
+        "price_classes.edges_in_price_class",
+        lambda e: PCL.edges_in_price_class("PriceClass_200", e),
+        lambda: (C.load_edge_locations().head(8).assign(extra=1),),
+    ),
+    Case(
+        "price_classes.user_continents", PCL.user_continents, lambda: (_with_countries(),), [(_frame_of, 0)]
+    ),
+    Case(
+        "price_classes.price_class_latency",
+        lambda u: PCL.price_class_latency(u, "us-east-1").table,
+        lambda: (_with_countries(),),
+    ),
+]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -68,6 +68,9 @@ LOADERS: dict[str, str] = {
     ),
     "enduser_countries.csv": "from cloudgeo.enduser import ingress_table; ingress_table()",
     "enduser_model.json": "from cloudgeo.enduser import ingress_table; ingress_table()",
+    "cloudfront_price_classes.csv": (
+        "from cloudgeo.price_classes import load_price_classes; load_price_classes()"
+    ),
 }
 
 # One subprocess runs every case: for each, it forgets every cloudgeo module (so no cache
@@ -272,6 +275,12 @@ CASES: list[tuple[str, str, Callable[[Path], None], tuple[str, ...]]] = [
     ("enduser_model.json", "not an object", lambda p: p.write_text("[1, 2]"), ("JSON object",)),
     ("enduser_model.json", "missing key", json_edit(_pop("stretch")), ("missing key", "stretch")),
     ("enduser_model.json", "below the floor", json_edit(_set("stretch", 0.5)), ("stretch must be >= 1",)),
+    ("cloudfront_price_classes.csv", "deleted", delete, ("missing",)),
+    ("cloudfront_price_classes.csv", "garbled", garble, ()),
+    ("cloudfront_price_classes.csv", "html", html_page, ("missing column",)),
+    ("cloudfront_price_classes.csv", "missing column", drop_column("pricing_region"), ("pricing_region",)),
+    ("cloudfront_price_classes.csv", "duplicate country", duplicate_first_row, ("duplicate country_code",)),
+    ("cloudfront_price_classes.csv", "unknown class", set_cell("smallest_price_class", "300"), ("'300'",)),
 ]
 
 

@@ -1848,3 +1848,17 @@ def test_fast_paths_switch_per_thread() -> None:
         thread.join()
     assert seen == [True]
     assert P_fast.enabled() == P_fast.FastPaths()
+
+
+def test_placement_result_repr_is_one_short_line() -> None:
+    import pandas as pd
+
+    from cloudgeo import catalog, placement
+
+    users = pd.DataFrame({"lat": [14.6, 40.7, 51.5], "lon": [121.0, -74.0, -0.1], "weight": [1.0, 2.0, 3.0]})
+    result = placement.optimize_placement(users, catalog.load_regions(partitions="aws"), 2)
+    text = repr(result)
+    assert "\n" not in text
+    assert len(text) < 300
+    assert text.startswith("PlacementResult(k=2, sites=[")
+    assert "users=3" in text

@@ -13,7 +13,7 @@ import plotly.io as pio
 import pytest
 from plotly.offline import get_plotlyjs_version
 
-from cloudgeo import plotting
+from cloudgeo import _plotcommon, plotting
 from cloudgeo.errors import DataValidationError, InvalidInputError, InvalidTypeError
 
 # --------------------------------------------------------------------------------------------
@@ -66,12 +66,29 @@ def test_enable_offline_maps_displays_script_and_sets_topojson(monkeypatch: pyte
     import IPython.display
 
     shown: list[object] = []
+    from cloudgeo import _offline
+
     monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
     monkeypatch.setattr(pio.defaults, "topojson", None)
+    monkeypatch.setattr(_offline, "_in_kernel", lambda: True)
     plotting.enable_offline_maps()
     assert len(shown) == 1
     assert "window.PlotlyGeoAssets" in shown[0].data  # type: ignore[attr-defined]
     assert pio.defaults.topojson == plotting.topojson_dir().as_uri() + "/"
+
+
+def test_enable_offline_maps_prints_nothing_outside_jupyter(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cloudgeo import _offline
+
+    assert _offline._in_kernel() is False  # pytest is no Jupyter kernel
+    monkeypatch.setattr(pio.defaults, "topojson", None)
+    plotting.enable_offline_maps()
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "IPython.core.display.HTML" not in out.err
+    assert pio.defaults.topojson == plotting.topojson_dir().as_uri() + "/"  # exports still offline
 
 
 def test_geo_topojson_names() -> None:
@@ -222,9 +239,10 @@ def test_infrastructure_map_traces_sizes_and_hover() -> None:
     assert rec_t.hovertext[0] == "<b>Regional edge cache</b><br>Singapore"
     assert "Regions (3, 12 AZs" in region_t.name
     _assert_world_geo(fig.layout.geo)
+    # a long title wraps: its tail goes to a smaller second line (not cut off in JupyterLab)
     assert fig.layout.title.text == (
-        "AWS global infrastructure, current catalogue: 3 regions, 12 Availability Zones, "
-        "3 edge locations (21 PoPs)"
+        "AWS global infrastructure, current catalogue<br><sup>3 regions, 12 Availability Zones, "
+        "3 edge locations (21 PoPs)</sup>"
     )
     for df, old in zip((regions, edges, recs), before, strict=True):
         pd.testing.assert_frame_equal(df, old)
@@ -305,7 +323,11 @@ def test_infrastructure_comparison_two_geos() -> None:
     assert fig.data[1].showlegend is False
     for geo in (fig.layout.geo, fig.layout.geo2):
         _assert_world_geo(geo)
-    assert fig.layout.annotations[0].text.startswith("as of 2019-12-31: 22 regions")
+    assert fig.layout.annotations[0].text.startswith("as of 2019-12-31<br>22 regions")
+    # the shared legend names kinds, not one date's counts, and sits below the maps (issue 18)
+    assert fig.data[0].name == "Regions (size = AZ count)"
+    assert fig.layout.legend.y < 0
+    assert fig.layout.legend.yanchor == "top"
     assert plotting.geo_topojson_names(fig) == ("world_110m",)
     with pytest.raises(InvalidInputError, match=r"as_of_dates must hold 1 to 4 dates, got 0"):
         plotting.plot_infrastructure_comparison(())
@@ -417,28 +439,28 @@ def test_user_latency_map_samples_and_says_so() -> None:
 def test_sample_rows_are_kept_per_weights_and_read_only() -> None:
     rng = np.random.default_rng(2)
     w = rng.uniform(1, 2, 400)
-    rows = plotting._sample_rows(400, 50, w, seed=0)
+    rows = _plotcommon.sample_rows(400, 50, w, seed=0)
     fresh = np.sort(np.random.default_rng(0).choice(400, size=50, replace=False, p=w / w.sum()))
     np.testing.assert_array_equal(rows, fresh)  # the seeded weight-proportional sample
-    assert plotting._sample_rows(400, 50, w.copy(), seed=0) is rows  # equal weights: kept
+    assert _plotcommon.sample_rows(400, 50, w.copy(), seed=0) is rows  # equal weights: kept
     assert not rows.flags.writeable
     # any other argument is another sample (compared exactly, not by identity)
     w2 = w.copy()
     w2[7] += 1e-9
     for other in (
-        plotting._sample_rows(400, 50, w2, seed=0),
-        plotting._sample_rows(400, 50, w, seed=1),
-        plotting._sample_rows(400, 51, w, seed=0),
-        plotting._sample_rows(400, 50, None, seed=0),
+        _plotcommon.sample_rows(400, 50, w2, seed=0),
+        _plotcommon.sample_rows(400, 50, w, seed=1),
+        _plotcommon.sample_rows(400, 51, w, seed=0),
+        _plotcommon.sample_rows(400, 50, None, seed=0),
     ):
         assert other is not rows
     expected = np.sort(np.random.default_rng(0).choice(400, size=50, replace=False, p=w2 / w2.sum()))
-    np.testing.assert_array_equal(plotting._sample_rows(400, 50, w2, seed=0), expected)
+    np.testing.assert_array_equal(_plotcommon.sample_rows(400, 50, w2, seed=0), expected)
     np.testing.assert_array_equal(
-        plotting._sample_rows(400, 50, None, seed=0),
+        _plotcommon.sample_rows(400, 50, None, seed=0),
         np.sort(np.random.default_rng(0).choice(400, size=50, replace=False)),
     )
-    np.testing.assert_array_equal(plotting._sample_rows(30, 50, w[:30], seed=0), np.arange(30))
+    np.testing.assert_array_equal(_plotcommon.sample_rows(30, 50, w[:30], seed=0), np.arange(30))
 
 
 def test_user_latency_map_by_country_and_errors() -> None:
@@ -826,3 +848,70 @@ def test_autoscaling_stand_in_timeline_marks_actions() -> None:
         InvalidTypeError, match=r"result has no 'failover' \(got str\); pass the PlacementResult"
     ):
         plotting.plot_failover("x")
+
+
+def test_chart_modules_do_not_import_each_other() -> None:
+    # plotting re-exports the decision charts (one way); _plot_decisions and the shared
+    # helpers never import plotting, so there is no cycle (issue 16)
+    assert "cloudgeo.plotting" not in _module_imports("_plot_decisions")
+    assert not {"cloudgeo.plotting", "cloudgeo._plot_decisions"} & _module_imports("_plotcommon")
+
+
+def _module_imports(name: str) -> set[str]:
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse((Path(plotting.__file__).parent / f"{name}.py").read_text(encoding="utf-8"))
+    found = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    return found | {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+
+
+def test_footprint_snapshots_are_markers_and_right_axis_ticks_are_its_own() -> None:
+    fig = plotting.plot_footprint_growth()
+    snaps = [t for t in fig.data if "snapshots" in str(t.name)]
+    assert len(snaps) == 2
+    assert all(t.mode == "markers" for t in snaps)
+    assert fig.layout.yaxis2.tickmode == "auto"
+
+
+def test_durability_default_is_object_storage_and_ebs_has_its_own_chart() -> None:
+    from cloudgeo import catalog
+
+    fig = plotting.plot_durability()
+    assert not any("EBS" in str(t.name) for t in fig.data)
+    dashes = {t.line.dash for t in fig.data if t.line is not None and t.mode == "lines"}
+    assert len(dashes) >= 2  # coinciding lines stay distinguishable
+    ebs = plotting.plot_ebs_volume_losses(volumes=1000)
+    assert ebs.layout.yaxis.title.text == "volumes lost a year [count/yr]"
+    table = catalog.load_storage_classes()
+    gp3 = table.loc["ebs-gp3"]
+    marked = [t for t in ebs.data if t.mode == "markers+text"]
+    assert any(abs(t.y[0] - 1000 * gp3["annual_failure_rate_high"]) < 1e-9 for t in marked), [
+        t.y for t in marked
+    ]
+    with pytest.raises(DataValidationError, match="annual_failure_rate_low"):
+        plotting.plot_ebs_volume_losses(pd.DataFrame({"x": [1]}))
+    with pytest.raises(InvalidInputError, match="volumes"):
+        plotting.plot_ebs_volume_losses(volumes=0)
+
+
+def test_downtime_axis_has_no_minor_labels() -> None:
+    from cloudgeo import availability
+
+    fig = plotting.plot_availability(availability.compare_architectures())
+    assert fig.layout.yaxis2.dtick == 1
+
+
+def test_long_titles_wrap_short_ones_stay() -> None:
+    from cloudgeo._plotstyle import TITLE_CHARS, wrap_title
+
+    assert wrap_title("Short title") == "Short title"
+    long = (
+        "RTT to the nearest site: weighted mean 89 ms "
+        "(showing a random sample of 1,500 of 33,961 users, seed 0)"
+    )
+    wrapped = wrap_title(long)
+    head, tail = wrapped.split("<br>")
+    assert head == "RTT to the nearest site: weighted mean 89 ms"
+    assert tail == "<sup>(showing a random sample of 1,500 of 33,961 users, seed 0)</sup>"
+    assert len(head) <= TITLE_CHARS

@@ -32,6 +32,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from cloudgeo import _offline
 from cloudgeo import availability as A
 from cloudgeo import catalog as C
 from cloudgeo import durability as D
@@ -42,6 +43,7 @@ from cloudgeo import network as N
 from cloudgeo import placement as PL
 from cloudgeo import plotting as PLT
 from cloudgeo import population as P
+from cloudgeo import price_classes as PC
 from cloudgeo import report as RPT
 from cloudgeo import scaling as S
 from cloudgeo import stats as STATS
@@ -2068,6 +2070,7 @@ def test_geo_assets_carry_each_requested_map(names: list[str], resolution: int) 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(IPython.display, "display", shown.append)
         mp.setattr(pio.defaults, "topojson", None)
+        mp.setattr(_offline, "_in_kernel", lambda: True)
         PLT.enable_offline_maps(names=names)
         assert pio.defaults.topojson == PLT.topojson_dir().as_uri() + "/"
     assert len(shown) == 1
@@ -2267,6 +2270,8 @@ REPORT_SECTIONS = (
     "S3 durability",
     "Availability of the four architectures",
     "A recommended placement",
+    "Volume: S3 behind CloudFront",
+    "Elasticity: the step policy beside target tracking",
 )
 EVIL = '<script>alert("cloudgeo")</script>'
 printable_st = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=12)
@@ -2653,6 +2658,7 @@ EXEMPT = {
     "scaling.ScalingResult": "result of simulate_autoscaling()",
     "scaling.ScalingSummary": "result container",
     "catalog.EdgeNetworkHeadline": "result of edge_network_headline()",
+    "price_classes.PriceClassLatency": "result of price_class_latency()",
 }
 # Take no input at all: only a valid-input property is possible (calling them with an argument is
 # Python's own TypeError, not cloudgeo's).
@@ -2670,6 +2676,8 @@ NO_INPUT = {
     "widgets.availability_explorer",
     "widgets.durability_explorer",
     "catalog.edge_network_headline",
+    "price_classes.load_price_classes",
+    "report.bundled_trace_types",
 }
 
 
@@ -2995,3 +3003,121 @@ def test_weighted_quantile_rejects_garbage(bad: float, where: str) -> None:
     else:
         q = bad
     must_reject("stats.weighted_quantile", lambda: STATS.weighted_quantile(v, w, q))
+
+
+# ---- price classes, the volume and elasticity charts (issue 18) -------------------------------
+
+
+@covers("price_classes.load_price_classes", "report.bundled_trace_types")
+@FAST
+@given(st.integers(0, 10**6), st.booleans())
+def test_price_class_table_and_bundle_are_fresh(i: int, value: bool) -> None:
+    count("price_classes.load_price_classes")
+    count("report.bundled_trace_types")
+    first = PC.load_price_classes()
+    pristine = first.copy(deep=True)
+    first.iat[i % len(first), first.columns.get_loc("PriceClass_All")] = value
+    pd.testing.assert_frame_equal(PC.load_price_classes(), pristine)
+    assert RPT.bundled_trace_types() >= {"scatter"} or RPT.bundled_trace_types() == frozenset()
+
+
+@covers(
+    "price_classes.edges_in_price_class",
+    "price_classes.user_continents",
+    "price_classes.price_class_latency",
+    "plotting.plot_price_class_latency",
+)
+@SLOW
+@given(users_st, st.sampled_from(["us-east-1", "eu-west-1", "ap-southeast-1"]), frac_st, st.data())
+def test_price_classes_nested_and_finite(
+    users: pd.DataFrame, origin: str, hit: float, data: st.DataObject
+) -> None:
+    for n in ("edges_in_price_class", "user_continents", "price_class_latency"):
+        count("price_classes." + n)
+    count("plotting.plot_price_class_latency")
+    sizes = [len(PC.edges_in_price_class(c)) for c in PC.PRICE_CLASSES]
+    assert sizes == sorted(sizes)
+    codes = data.draw(
+        st.lists(st.sampled_from(["PH", "BR", "DE", "US", "AU"]), min_size=len(users), max_size=len(users))
+    )
+    tagged = users.assign(country_code=codes)
+    groups = PC.user_continents(tagged)
+    pd.testing.assert_index_equal(groups.index, users.index)
+    result = PC.price_class_latency(tagged, origin, edge_hit_ratio=hit)
+    t = result.table
+    assert _no_nan(t)
+    assert t["user_share"].sum() == pytest.approx(1.0)
+    assert (t["PriceClass_200"] <= t["PriceClass_100"] + 1e-9).all()
+    assert (t["PriceClass_All"] <= t["PriceClass_200"] + 1e-9).all()
+    fig = PLT.plot_price_class_latency(result)
+    assert len(fig.data) == 1 + len(PC.PRICE_CLASSES)
+
+
+@covers(
+    "price_classes.edges_in_price_class",
+    "price_classes.user_continents",
+    "price_classes.price_class_latency",
+    "plotting.plot_price_class_latency",
+    "plotting.plot_hit_ratio_effect",
+    "plotting.plot_autoscaling_comparison",
+    "plotting.plot_ebs_volume_losses",
+    kind="invalid",
+)
+@FAST
+@given(some_garbage, unknown_text)
+def test_price_classes_and_new_charts_reject_garbage(other: object, text: str) -> None:
+    assume(text not in PC.PRICE_CLASSES)
+    must_reject("price_classes.edges_in_price_class", lambda: PC.edges_in_price_class(text))
+    must_reject(
+        "price_classes.edges_in_price_class", lambda: PC.edges_in_price_class("PriceClass_All", other)
+    )  # type: ignore[arg-type]
+    must_reject("price_classes.user_continents", lambda: PC.user_continents(other))  # type: ignore[arg-type]
+    must_reject("price_classes.price_class_latency", lambda: PC.price_class_latency(other))  # type: ignore[arg-type]
+    must_reject(
+        "price_classes.price_class_latency",
+        lambda: PC.price_class_latency(_seed_users(), price_classes=[text]),
+    )
+    must_reject("plotting.plot_price_class_latency", lambda: PLT.plot_price_class_latency(other))
+    must_reject("plotting.plot_hit_ratio_effect", lambda: PLT.plot_hit_ratio_effect(other))  # type: ignore[arg-type]
+    must_reject("plotting.plot_autoscaling_comparison", lambda: PLT.plot_autoscaling_comparison(other))
+    must_reject("plotting.plot_ebs_volume_losses", lambda: PLT.plot_ebs_volume_losses(other))  # type: ignore[arg-type]
+
+
+def _seed_users() -> pd.DataFrame:
+    return pd.DataFrame({"lat": [14.6], "lon": [121.0], "country_code": ["PH"]})
+
+
+@covers("plotting.plot_hit_ratio_effect", "plotting.plot_autoscaling_comparison")
+@PLOT
+@given(st.lists(st.floats(1, 1e4), min_size=2, max_size=6), st.integers(1, 3))
+def test_hit_ratio_and_policy_charts_draw_every_point(values: list[float], n_runs: int) -> None:
+    count("plotting.plot_hit_ratio_effect")
+    count("plotting.plot_autoscaling_comparison")
+    ratios = np.linspace(0, 1, len(values))
+    frame = pd.DataFrame({"cloudfront_ms": values, "direct_ms": max(values)}, index=ratios)
+    fig = PLT.plot_hit_ratio_effect(frame)
+    assert list(fig.data[0].y) == values
+    demand = S.daily_demand("2019-07-01", days=1, freq="5min", mean_rps=500, seed=n_runs)
+    runs = {
+        f"run {i}": S.simulate_autoscaling(demand, S.TargetTrackingPolicy(target_utilisation=0.3 + 0.2 * i))
+        for i in range(n_runs)
+    }
+    fig = PLT.plot_autoscaling_comparison(runs)
+    assert len(fig.data) == 1 + 3 * n_runs
+
+
+@covers("plotting.plot_ebs_volume_losses")
+@PLOT
+@given(st.floats(1e-6, 0.1), st.floats(1.0, 10.0), st.floats(1.0, 1e6))
+def test_ebs_chart_marks_fleet_losses(afr: float, spread: float, volumes: float) -> None:
+    count("plotting.plot_ebs_volume_losses")
+    table = pd.DataFrame(
+        {
+            "name": ["v"],
+            "annual_failure_rate_low": [afr],
+            "annual_failure_rate_high": [min(afr * spread, 0.5)],
+        }
+    )
+    fig = PLT.plot_ebs_volume_losses(table, volumes=volumes)
+    marker = next(t for t in fig.data if t.mode == "markers+text")
+    assert marker.y[0] == pytest.approx(volumes * min(afr * spread, 0.5))

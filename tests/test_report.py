@@ -41,6 +41,8 @@ def test_report_tells_the_story(html: str) -> None:
         "S3 durability",
         "Availability of the four architectures",
         "A recommended placement",
+        "Volume: S3 behind CloudFront",
+        "Elasticity: the step policy beside target tracking",
     ):
         assert title in text
     # AWS at the end of 2019: 22 regions, more than 180 edge locations (seed article)
@@ -102,7 +104,9 @@ def test_report_is_self_contained(html: str) -> None:
     assert assets < first_plot
     assert html.count("window.Plotly") >= 1
     assert len(re.findall(r"/\*! For license information please see plotly", html)) <= 1
-    assert len(html) > 4_000_000  # plotly.js inline
+    # the partial plotly.js bundle (data/plotlyjs) is inlined, not the full 4.8 MB one
+    assert "cloudgeo partial bundle of plotly.js" in html
+    assert len(html.encode("utf-8")) < 3_000_000
 
 
 def test_report_div_ids_are_fixed(html: str) -> None:
@@ -113,7 +117,12 @@ def test_report_div_ids_are_fixed(html: str) -> None:
         "cg-latency-cdf",
         "cg-latency-map",
         "cg-durability",
+        "cg-ebs-volumes",
         "cg-availability",
+        "cg-price-classes",
+        "cg-hit-ratio",
+        "cg-elasticity-surge",
+        "cg-elasticity-daily-cycle",
         "cg-placement",
     ]
     assert not re.search(r'id="[0-9a-f]{8}-[0-9a-f]{4}-', html)
@@ -172,7 +181,12 @@ def test_cli_figures_dir_exports_each_figure(
         "latency-cdf",
         "latency-map",
         "durability",
+        "ebs-volumes",
         "availability",
+        "price-classes",
+        "hit-ratio",
+        "elasticity-surge",
+        "elasticity-daily-cycle",
         "placement",
     ]
     assert {c[1] for c in calls} == {"svg"}
@@ -185,6 +199,11 @@ def test_cli_figures_dir_exports_each_figure(
         (["report", "--as-of", "2019-13-45"], r"as_of must be a date in ISO format"),
         (["report", "--format", "svg"], r"--format needs --figures-dir"),
         (["report", "--figures-dir", "x", "--format", "gif"], r"invalid choice: 'gif'"),
+        # a valid code that opened after --as-of: say when it opened (not "did you mean")
+        (
+            ["report", "--as-of", "2019-12-31", "--regions", "af-south-1"],
+            r"region 'af-south-1' opened on 2020-04-22; as_of=2019-12-31 is before that",
+        ),
     ],
 )
 def test_cli_bad_input_exit_2(
@@ -245,4 +264,67 @@ def test_report_subprocess_offline(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert Path(proc.stdout.strip()) == out.resolve()
     assert "network blocked" not in proc.stderr
-    assert out.stat().st_size > 4_000_000
+    size = out.stat().st_size
+    print(f"report size: {size / 1e6:.2f} MB ({size:,} bytes)")
+    assert 1_000_000 < size < 3_000_000  # plotly.js (partial bundle) inline, under 3 MB
+
+
+def test_every_report_figure_uses_only_bundled_trace_types() -> None:
+    import json
+
+    from plotly.offline import get_plotlyjs_version
+
+    meta = json.loads((ROOT / "data" / "plotlyjs" / "VERSION.json").read_text(encoding="utf-8"))
+    assert meta["plotlyjs_version"] == get_plotlyjs_version()  # rebuild the bundle when plotly moves
+    bundled = report.bundled_trace_types()
+    assert bundled == set(meta["traces"])
+    figures = report.report_figures(as_of=AS_OF)
+    used = {str(t.type) for fig in figures.values() for t in fig.data}
+    assert used, "the report draws no traces"
+    assert used <= bundled, f"trace types missing from data/plotlyjs: {sorted(used - bundled)}"
+
+
+def test_bundle_checksum_matches_version_json() -> None:
+    import hashlib
+    import json
+
+    folder = ROOT / "data" / "plotlyjs"
+    meta = json.loads((folder / "VERSION.json").read_text(encoding="utf-8"))
+    bundle = (folder / meta["file"]).read_bytes()
+    assert hashlib.sha256(bundle).hexdigest() == meta["sha256"]
+    assert b"cloudgeo partial bundle of plotly.js v" + meta["plotlyjs_version"].encode() in bundle[:200]
+    assert "MIT License" in (folder / "LICENSE.plotly.js").read_text(encoding="utf-8")
+
+
+def test_report_falls_back_to_full_plotlyjs_for_unbundled_traces() -> None:
+    import plotly.graph_objects as go
+
+    section = report._Section("x", "x")
+    section.figures["cg-x"] = go.Figure(go.Heatmap(z=[[1, 2], [3, 4]]))
+    assert len(report._plotlyjs([section])) > 3_000_000  # the full plotly.js
+    section.figures["cg-x"] = go.Figure(go.Bar(x=[1], y=[2]))
+    assert len(report._plotlyjs([section])) < 2_000_000
+
+
+def test_report_tables_use_reader_labels_and_formats(html: str) -> None:
+    text = _text(html)
+    for raw in (
+        "mean_ms",
+        "downtime_per_year_text",
+        "single_points_of_failure",
+        "share_within_",
+        "distance_km",
+    ):
+        assert raw not in text, raw
+    for label in ("mean RTT [ms]", "users within 50 ms [%]", "downtime a year", "single points of failure"):
+        assert label in text, label
+    assert not re.search(r"\b\d\.\d{5}\b", text.split("Availability of the four")[1].split("What each")[0])
+    assert report._column_label("direct_ttfb_ms") == "direct ttfb [ms]"
+    assert report._column_label("share_within_150_ms") == "users within 150 ms [%]"
+
+
+def test_report_says_which_question_each_philippines_number_answers(html: str) -> None:
+    text = _text(html)
+    assert "how far is the nearest region?" in text
+    assert "single instance in Singapore (ap-southeast-1)" in text
+    assert "multi_az(az_count=3)" in text

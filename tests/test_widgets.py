@@ -211,8 +211,37 @@ def test_placement_infeasible_shows_message(place: widgets.Explorer) -> None:
 def test_placement_world_cities_population() -> None:
     ex = widgets.placement_explorer()
     assert ex.state.population == "world"
-    assert [o[1] for o in ex.controls["population"].options] == ["world"]
+    assert [o[1] for o in ex.controls["population"].options] == ["world", *widgets.PLACEMENT_MIXES]
     assert ex.result["weight_share"].sum() == pytest.approx(1.0)
+    # the exact solver by default; greedy shows its gap to the proven optimum (issue 18)
+    assert ex.state.method == "exact"
+    assert "chosen by exact search; objective mean:" in ex.table.value
+    ex.controls["method"].value = "greedy"
+    assert "the exact optimum" in ex.table.value
+    # a country mix: US 90 % / Brazil 10 % (the p90 example of tutorial 07)
+    ex.controls["population"].value = "us-br"
+    assert ex.state.population == "us-br"
+    assert ex.status.value == ""
+    assert ex.result["weight_share"].sum() == pytest.approx(1.0)
+
+
+def test_placement_threshold_shows_only_for_coverage(small_users: pd.DataFrame) -> None:
+    ex = widgets.placement_explorer(small_users)
+    threshold = ex.controls["threshold_ms"]
+    assert threshold.layout.display == "none"
+    ex.controls["objective"].value = "coverage"
+    assert threshold.layout.display is None
+    assert "of users within 50 ms" in ex.table.value
+    ex.controls["objective"].value = "p90"
+    assert threshold.layout.display == "none"
+
+
+def test_placement_users_dropdown_names_the_users_frame(small_users: pd.DataFrame) -> None:
+    ex = widgets.placement_explorer(small_users)
+    first = ex.controls["population"].options[0]
+    assert first == (f"Your users ({len(small_users):,} points)", "user")
+    labels = [o[0] for o in ex.controls["population"].options]
+    assert any(label.startswith("Country mix:") for label in labels)
 
 
 # ---- argument validation -------------------------------------------------------------------
@@ -272,7 +301,9 @@ def test_state_classes_validate_fields() -> None:
 
     with pytest.raises(InvalidInputError, match=r"k must be >= 1, got 0"):
         widgets.PlacementState(k=0)
-    with pytest.raises(InvalidInputError, match=r"population must be one of 'world', 'user'; got 'mars'"):
+    with pytest.raises(
+        InvalidInputError, match=r"population must be one of 'world', 'user', 'us-br'.*; got 'mars'"
+    ):
         widgets.PlacementState(population="mars")
     with pytest.raises(InvalidInputError, match=r"objective must be one of .*'mean'.*; got 'median'"):
         widgets.PlacementState(objective="median")

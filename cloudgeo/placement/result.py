@@ -91,6 +91,15 @@ class PlacementResult:
     # the N-1 table's computation: most callers never look at it
     _failover_of: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        """Return a one-line summary (the per-user Series stay out of it, like pandas' reprs)."""
+        gap = f", greedy gap {self.greedy_gap:.1%}" if self.greedy_gap else ""
+        return (
+            f"PlacementResult(k={self.k}, sites={list(self.sites)!r}, objective={self.objective!r}, "
+            f"objective_value={self.objective_value:.4g}, method={self.method!r}, gap={self.gap:.3g}, "
+            f"users={len(self.assignment):,}{gap})"
+        )
+
     @functools.cached_property
     def failover(self) -> pd.DataFrame:
         """N-1 table, one row per chosen site (see the class attributes); computed once."""
