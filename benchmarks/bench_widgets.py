@@ -79,7 +79,8 @@ def _row(label: str, change_s: float, cached_s: float, compute_s: float) -> None
 
 def _placement_split(ex: widgets.Explorer, k_values: list[int], method: str) -> None:
     """Split an uncached placement change into compute, plot building and FigureWidget update."""
-    from cloudgeo import _plotstyle, plotting
+    from cloudgeo import plotting
+    from cloudgeo.plotting import style as _plotstyle
 
     ctx = ex.context
     users, cands = ctx.users("world"), ctx.candidates

@@ -130,7 +130,7 @@ def _replace_figure(target: go.FigureWidget, new: go.Figure, *, keep_template: b
     change). Properties that ``target`` has and ``new`` lacks are removed, so nothing of the
     previous figure survives. Otherwise the traces are replaced. ``new``'s template is applied
     only if it differs from ``target``'s, and never with ``keep_template`` (``new`` was built
-    under :func:`cloudgeo._plotstyle.template_deferred`, without a template of its own).
+    under :func:`cloudgeo.plotting.style.template_deferred`, without a template of its own).
     """
     lay = new.layout.to_plotly_json()
     template = lay.pop("template", None)
@@ -220,7 +220,7 @@ class Explorer(widgets.VBox):  # type: ignore[misc]
         self._make_state = make_state
         self._caption = caption
         self.context = context
-        from cloudgeo._plotstyle import TEMPLATE
+        from cloudgeo.plotting.style import TEMPLATE
 
         self.figures: tuple[go.FigureWidget, ...] = tuple(
             go.FigureWidget(layout={"template": TEMPLATE}) for _ in range(n_figures)
@@ -246,7 +246,7 @@ class Explorer(widgets.VBox):  # type: ignore[misc]
 
     def refresh(self) -> None:
         """Read the controls, render, and update the table and figures."""
-        from cloudgeo._plotstyle import template_deferred
+        from cloudgeo.plotting.style import template_deferred
 
         try:
             state = self._make_state(self.controls)

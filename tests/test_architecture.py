@@ -39,9 +39,6 @@ KNOWN_CROSSINGS: frozenset[tuple[str, str, str]] = frozenset(
         ("cloudgeo.latency", "cloudgeo.network", "_routed_matrix"),
         ("cloudgeo.latency", "cloudgeo.network", "_hub_to_sites_km"),
         ("cloudgeo.latency", "cloudgeo.network", "_routed_to_sites"),
-        # _plot_decisions imports plotting's sampling helpers (h18 splits plotting)
-        ("cloudgeo._plot_decisions", "cloudgeo.plotting", "_check_max_points"),
-        ("cloudgeo._plot_decisions", "cloudgeo.plotting", "_sample_rows"),
     }
 )
 

@@ -408,7 +408,7 @@ def test_explorer_figures_keep_the_cloudgeo_template(
 ) -> None:
     import plotly.io as pio
 
-    from cloudgeo._plotstyle import TEMPLATE
+    from cloudgeo.plotting.style import TEMPLATE
 
     ex: widgets.Explorer = request.getfixturevalue(name)
     # the whole template, not one colour that plotly's default template shares with it
@@ -442,7 +442,7 @@ def _shown(fig: go.Figure) -> tuple[list[dict[str, object]], dict[str, object]]:
 def test_figure_updates_send_only_changes_but_show_the_new_figure(small_users: pd.DataFrame) -> None:
     # only changed properties are re-sent, so after any sequence of changes the widget must
     # show exactly what a fresh render of the current state draws (nothing stale, nothing lost)
-    from cloudgeo import _plotstyle
+    from cloudgeo.plotting import style as _plotstyle
 
     ex = widgets.placement_explorer(small_users)
     for name, value in (("k", 2), ("k", 4), ("objective", "worst"), ("method", "exact"), ("k", 1)):

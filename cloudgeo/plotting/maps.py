@@ -1,14 +1,9 @@
-"""Figures: world maps of AWS infrastructure and users, latency, durability, availability, scaling.
+"""World maps: AWS infrastructure (now, then, its growth) and users coloured by latency.
 
-Every ``plot_*`` function takes tidy DataFrames or result objects and returns a
-:class:`plotly.graph_objects.Figure`. Nothing is displayed and nothing is written: leave the
-figure as the last expression of a notebook cell, write it with :func:`to_offline_html`, or
-export it with :func:`export_figure`.
-
-Geo maps need plotly's base map. cloudgeo ships it, so maps draw with no network once
-:func:`enable_offline_maps` has run in the notebook (HTML from :func:`to_offline_html` and images
-from :func:`export_figure` carry it by themselves). Every world map uses the natural-earth
-projection with ``fitbounds=False`` (plotly.js 4 would otherwise zoom to the data).
+Every map uses the natural-earth projection with ``fitbounds=False`` (plotly.js 4 would
+otherwise zoom to the data) and plotly's base map, which cloudgeo ships (see
+:mod:`cloudgeo.plotting.offline`). Users are drawn as a seeded, weight-proportional sample of
+at most ``max_points``.
 """
 
 from __future__ import annotations
@@ -19,38 +14,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cloudgeo._offline import (
-    IMAGE_FORMATS,
-    OFFLINE_CONFIG,
-    enable_offline_maps,
-    export_figure,
-    export_figures,
-    find_chromium,
-    geo_assets_script,
-    geo_topojson_names,
-    to_offline_html,
-    topojson_dir,
-    vendored_plotlyjs_version,
-)
-from cloudgeo._plot_decisions import (
-    plot_autoscaling,
-    plot_autoscaling_comparison,
-    plot_availability,
-    plot_durability,
-    plot_ebs_volume_losses,
-    plot_failover,
-    plot_hit_ratio_effect,
-    plot_placement,
-    plot_placement_frontier,
-    plot_price_class_latency,
-)
-from cloudgeo._plotcommon import check_max_points, sample_rows
-from cloudgeo._plotstyle import (
+from cloudgeo._validate import check_bool, points_arrays, require_columns
+from cloudgeo.errors import InvalidInputError, InvalidTypeError
+from cloudgeo.plotting._common import check_max_points, sample_rows
+from cloudgeo.plotting.style import (
     EDGE_COLOR,
     EDGE_SIZE_BASE_PX,
     EDGE_SIZE_PER_SQRT_POP_PX,
-    LAND_COLOR,
-    OCEAN_COLOR,
     QUALITATIVE,
     REC_COLOR,
     REC_SIZE_PX,
@@ -61,50 +31,21 @@ from cloudgeo._plotstyle import (
     numeric_column,
     world_geo_layout,
 )
-from cloudgeo._plotstyle import base_layout as _base_layout
-from cloudgeo._plotstyle import fmt_date as _fmt_date
-from cloudgeo._plotstyle import labels as _labels
-from cloudgeo._plotstyle import new_figure as _figure
-from cloudgeo._plotstyle import new_subplots as _subplots
-from cloudgeo._plotstyle import users_trace as _users_trace
-from cloudgeo._validate import check_bool, check_thresholds, points_arrays, require_columns
-from cloudgeo.errors import InvalidInputError, InvalidTypeError
-from cloudgeo.stats import weighted_quantile
+from cloudgeo.plotting.style import base_layout as _base_layout
+from cloudgeo.plotting.style import fmt_date as _fmt_date
+from cloudgeo.plotting.style import labels as _labels
+from cloudgeo.plotting.style import new_figure as _figure
+from cloudgeo.plotting.style import new_subplots as _subplots
+from cloudgeo.plotting.style import users_trace as _users_trace
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 __all__ = [
-    "IMAGE_FORMATS",
-    "LAND_COLOR",
-    "OCEAN_COLOR",
-    "OFFLINE_CONFIG",
-    "enable_offline_maps",
-    "export_figure",
-    "export_figures",
-    "find_chromium",
-    "geo_assets_script",
-    "geo_topojson_names",
-    "plot_autoscaling",
-    "plot_autoscaling_comparison",
-    "plot_availability",
-    "plot_durability",
-    "plot_ebs_volume_losses",
-    "plot_failover",
     "plot_footprint_growth",
-    "plot_hit_ratio_effect",
     "plot_infrastructure_comparison",
     "plot_infrastructure_map",
-    "plot_latency_cdf",
-    "plot_placement",
-    "plot_placement_frontier",
-    "plot_price_class_latency",
-    "plot_rtt_matrix",
     "plot_user_latency_map",
-    "to_offline_html",
-    "topojson_dir",
-    "vendored_plotlyjs_version",
-    "world_geo_layout",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -672,290 +613,4 @@ def plot_user_latency_map(
     if missing:
         text += f"; sites without coordinates not drawn: {', '.join(missing[:5])}"
     _base_layout(fig, text, geo=world_geo_layout())
-    return fig
-
-
-def _weighted_cdf(
-    values: np.ndarray, weights: np.ndarray, max_steps: int = 2000
-) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(values, kind="stable")
-    x = values[order]
-    share = np.cumsum(weights[order]) / weights.sum()
-    # one point per distinct value (the last, i.e. the CDF after the step)
-    last = np.r_[x[1:] != x[:-1], True]
-    x, share = x[last], share[last]
-    if len(x) > max_steps:
-        # keep the points where the CDF crosses each 1/max_steps level, and both ends
-        levels = np.searchsorted(share, np.linspace(0, 1, max_steps + 1), side="left")
-        keep = np.unique(np.clip(np.r_[0, levels, len(x) - 1], 0, len(x) - 1))
-        x, share = x[keep], share[keep]
-    return x, share
-
-
-def plot_latency_cdf(
-    results: Mapping[str, pd.DataFrame] | pd.DataFrame,
-    *,
-    weight: str | None = "weight",
-    thresholds_ms: Sequence[float] = (50.0, 100.0, 150.0),
-    title: str | None = None,
-) -> go.Figure:
-    """Weighted cumulative distribution of RTT for one or several placements, on one chart.
-
-    Parameters
-    ----------
-    results : mapping of str to pandas.DataFrame, or one DataFrame
-        ``user_latency`` outputs by label, each with ``rtt_ms`` [ms] and (optionally) a weight
-        column.
-    weight : str or None, default "weight"
-        Weight column; ``None``, or a frame without that column, weighs every row equally (the
-        legend then says "unweighted").
-    thresholds_ms : float or sequence of float, default (50, 100, 150)
-        Vertical guide lines; one number means one line. [ms]
-    title : str, optional
-        Figure title.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        One step line per placement (x: RTT [ms], y: share of users with RTT <= x [fraction
-        0-1]); legend entries give the weighted p50 and p90.
-
-    Raises
-    ------
-    InvalidTypeError
-        If ``results`` is neither a DataFrame nor a mapping.
-    DataValidationError
-        If a frame lacks ``rtt_ms`` or has NaN/negative RTT or weights.
-    InvalidInputError
-        If ``results`` is empty.
-    """
-    import plotly.graph_objects as go
-
-    if isinstance(results, pd.DataFrame):
-        frames = {"users": results}
-    elif isinstance(results, Mapping):
-        frames = dict(results)
-    else:
-        from cloudgeo.errors import InvalidTypeError
-
-        msg = (
-            "results must be a user_latency DataFrame or a mapping of label to DataFrame, "
-            f"got {type(results).__name__}."
-        )
-        raise InvalidTypeError(msg)
-    if not frames:
-        raise InvalidInputError("results is empty; pass at least one user_latency table.")
-    fig = _figure()
-    for i, (label, df) in enumerate(frames.items()):
-        require_columns(df, ["rtt_ms"], source=f"results[{label!r}]")
-        rtt = numeric_column(df, "rtt_ms", f"results[{label!r}]")
-        problems = []
-        if len(rtt) == 0:
-            problems.append("the table is empty")
-        elif not np.isfinite(rtt).all() or (rtt < 0).any():
-            problems.append("rtt_ms has NaN, infinite or negative values")
-        weighted = weight is not None and weight in df.columns
-        w = numeric_column(df, str(weight), f"results[{label!r}]") if weighted else np.ones(len(rtt))
-        if weighted and (not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0):
-            problems.append(f"{weight} must be finite, >= 0 and not all zero")
-        if problems:
-            from cloudgeo._validate import raise_if_problems
-
-            raise_if_problems(f"results[{label!r}]", problems)
-        x, share = _weighted_cdf(rtt, w)
-        p50, p90 = (weighted_quantile(rtt, w, q, rtol=1e-12) for q in (0.5, 0.9))
-        note = "" if weighted else ", unweighted"
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=share,
-                mode="lines",
-                line={"shape": "hv", "width": 2, "color": QUALITATIVE[i % 16]},
-                name=f"{label} (p50 {p50:.0f} ms, p90 {p90:.0f} ms{note})",
-                hovertemplate=f"{label}<br>%{{y:.1%}} of users within %{{x:.1f}} ms<extra></extra>",
-            )
-        )
-    # vertical guides as plain shapes + annotations (what add_vline makes, without its per-call
-    # subplot bookkeeping: ~20 ms each, on every widget update)
-    guides = check_thresholds(thresholds_ms)
-    _base_layout(
-        fig,
-        title if title is not None else "Who waits how long: RTT distribution of users",
-        height=460,
-        legend={"orientation": "v", "yanchor": "bottom", "y": 0.02, "x": 0.98, "xanchor": "right"},
-        xaxis={"title": {"text": "round-trip time to the serving site [ms]"}, "rangemode": "tozero"},
-        yaxis={
-            "title": {"text": "share of users (weighted) with RTT ≤ x"},
-            "tickformat": ".0%",
-            "range": [0, 1.02],
-        },
-        shapes=[
-            {
-                "type": "line",
-                "x0": x,
-                "x1": x,
-                "xref": "x",
-                "y0": 0,
-                "y1": 1,
-                "yref": "y domain",
-                "line": {"dash": "dot", "color": "#999"},
-            }
-            for x in guides
-        ],
-        annotations=[
-            {
-                "text": f"{x:g} ms",
-                "x": x,
-                "xref": "x",
-                "y": 1,
-                "yref": "y domain",
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-            }
-            for x in guides
-        ],
-    )
-    return fig
-
-
-def _as_matrix(measured: pd.DataFrame) -> pd.DataFrame:
-    """Pivot a tidy measurement table (src, dst, rtt_ms) to a matrix; return a matrix as is."""
-    if {"src", "dst", "rtt_ms"} <= set(measured.columns):
-        return measured.pivot_table(index="src", columns="dst", values="rtt_ms", aggfunc="median")
-    return measured
-
-
-def _rtt_cell_problems(z: np.ndarray, index: pd.Index, columns: pd.Index, limit: int = 5) -> list[str]:
-    """One problem per kind of bad RTT cell (NaN, infinite, negative), naming the cells."""
-    problems = []
-    with np.errstate(invalid="ignore"):
-        kinds = (
-            ("NaN (missing)", np.isnan(z)),
-            ("infinite", np.isinf(z)),
-            ("negative", np.isfinite(z) & (z < 0)),
-        )
-    for what, mask in kinds:
-        if mask.any():
-            r, c = np.nonzero(mask)
-            cells = ", ".join(
-                f"({index[i]!s} -> {columns[j]!s}) = {z[i, j]:g}"
-                for i, j in zip(r[:limit], c[:limit], strict=True)
-            )
-            more = f" (+{len(r) - limit} more)" if len(r) > limit else ""
-            problems.append(
-                f"RTT is {what} in {len(r)} cell(s): {cells}{more}; an RTT must be a finite number >= 0 ms"
-            )
-    return problems
-
-
-def plot_rtt_matrix(
-    matrix_ms: pd.DataFrame,
-    *,
-    measured: pd.DataFrame | None = None,
-    title: str | None = None,
-) -> go.Figure:
-    """Heatmap of a site-to-site RTT matrix; with measurements, modelled vs measured error.
-
-    Parameters
-    ----------
-    matrix_ms : pandas.DataFrame
-        RTT matrix (rows: from, columns: to), e.g. :func:`cloudgeo.latency.rtt_matrix_ms`. [ms]
-    measured : pandas.DataFrame, optional
-        Measured RTT as a matrix with the same labels or a tidy table with ``src``, ``dst``,
-        ``rtt_ms`` (:mod:`cloudgeo.measurements`; pairs measured several times use the median).
-        [ms]
-    title : str, optional
-        Figure title.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        One heatmap (modelled RTT [ms]); with ``measured`` a second heatmap of the error
-        ``100 (model - measured) / measured`` [%] over the pairs both have (others blank).
-
-    Raises
-    ------
-    DataValidationError
-        If ``matrix_ms`` is empty, not numeric, or has NaN, infinite or negative RTTs (the
-        cells are named).
-    InvalidInputError
-        If ``measured`` shares no (from, to) pair with ``matrix_ms``.
-    """
-    import plotly.graph_objects as go
-
-    from cloudgeo._validate import raise_if_problems
-    from cloudgeo.errors import InvalidTypeError
-
-    if measured is not None and not isinstance(measured, pd.DataFrame):
-        msg = f"measured must be a pandas DataFrame of measurements or None, got {type(measured).__name__}."
-        raise InvalidTypeError(msg)
-    if not isinstance(matrix_ms, pd.DataFrame):
-        msg = f"matrix_ms must be a pandas DataFrame, got {type(matrix_ms).__name__}."
-        raise InvalidTypeError(msg)
-    try:
-        z = np.asarray(matrix_ms.to_numpy(dtype=float), dtype=float)
-    except (TypeError, ValueError):
-        raise_if_problems("matrix_ms", ["values must be numeric RTTs [ms]"])
-        raise
-    if z.size == 0:
-        raise_if_problems("matrix_ms", ["the matrix is empty"])
-    raise_if_problems("matrix_ms", _rtt_cell_problems(z, matrix_ms.index, matrix_ms.columns))
-    rows = [str(i) for i in matrix_ms.index]
-    cols = [str(c) for c in matrix_ms.columns]
-    model = go.Heatmap(
-        z=z,
-        x=cols,
-        y=rows,
-        colorscale="Viridis",
-        colorbar={"title": {"text": "RTT [ms]"}, "x": 0.46 if measured is not None else 1.0},
-        hovertemplate="from %{y} to %{x}: %{z:.1f} ms<extra>modelled</extra>",
-        name="modelled RTT",
-    )
-    if measured is None:
-        fig = _figure(model)
-        fig.update_yaxes(autorange="reversed", title_text="from")
-        fig.update_xaxes(title_text="to")
-        _base_layout(
-            fig, title if title is not None else "Modelled round-trip time between sites [ms]", height=560
-        )
-        return fig
-    meas = _as_matrix(measured).reindex(index=matrix_ms.index, columns=matrix_ms.columns)
-    m = meas.to_numpy(dtype=float)
-    overlap = np.isfinite(m) & np.isfinite(z) & (m > 0)
-    if not overlap.any():
-        msg = (
-            "measured shares no (from, to) pair with matrix_ms; labels must match (matrix "
-            f"rows {rows[:3]}..., columns {cols[:3]}...)."
-        )
-        raise InvalidInputError(msg)
-    err = np.where(overlap, 100.0 * (z - m) / np.where(overlap, m, 1.0), np.nan)
-    fig = _subplots(rows=1, cols=2, subplot_titles=("modelled RTT [ms]", "model error vs measured [%]"))
-    fig.add_trace(model, row=1, col=1)
-    limit = float(np.nanmax(np.abs(err)))
-    fig.add_trace(
-        go.Heatmap(
-            z=err,
-            x=cols,
-            y=rows,
-            colorscale="RdBu_r",
-            zmid=0.0,
-            zmin=-limit,
-            zmax=limit,
-            colorbar={"title": {"text": "error [%]"}},
-            customdata=m,
-            name="error",
-            hovertemplate=(
-                "from %{y} to %{x}: %{z:+.1f} % (measured %{customdata:.1f} ms)<extra>model error</extra>"
-            ),
-        ),
-        row=1,
-        col=2,
-    )
-    fig.update_yaxes(autorange="reversed")
-    mean_abs = float(np.nanmean(np.abs(err)))
-    default = (
-        f"Modelled vs measured RTT: mean absolute error {mean_abs:.1f} % over {int(overlap.sum())} pairs"
-    )
-    _base_layout(fig, title if title is not None else default, height=560)
     return fig

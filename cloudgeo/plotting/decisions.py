@@ -1,6 +1,7 @@
-"""Figures for the model and decision layers: durability, availability, placement, autoscaling.
+"""Charts of the decision layers: durability, availability, placement, autoscaling, price classes.
 
-Re-exported by :mod:`cloudgeo.plotting` (use it from there).
+Re-exported by :mod:`cloudgeo.plotting` (use it from there). Each chart takes the result object
+of its compute module (or a table of the same columns) and draws it; none computes a model.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cloudgeo._plotcommon import check_max_points, sample_rows
-from cloudgeo._plotstyle import (
+from cloudgeo._validate import check_text, points_arrays, raise_if_problems, require_columns
+from cloudgeo.errors import InvalidInputError, InvalidTypeError
+from cloudgeo.plotting._common import check_max_points, sample_rows
+from cloudgeo.plotting.style import (
     QUALITATIVE,
     REGION_COLOR,
     RTT_COLORSCALE,
@@ -26,9 +29,7 @@ from cloudgeo._plotstyle import (
     users_trace,
     world_geo_layout,
 )
-from cloudgeo._plotstyle import col as column
-from cloudgeo._validate import check_text, points_arrays, raise_if_problems, require_columns
-from cloudgeo.errors import InvalidInputError, InvalidTypeError
+from cloudgeo.plotting.style import col as column
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

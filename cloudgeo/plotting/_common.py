@@ -1,7 +1,7 @@
-"""Helpers shared by the public chart modules (``plotting`` and ``_plot_decisions``).
+"""Helpers shared by the chart modules of :mod:`cloudgeo.plotting` (maps and decisions).
 
 Owns the seeded, weight-proportional sample of users drawn on a map and the check of the
-``max_points`` argument, so that neither chart module imports the other.
+``max_points`` argument, so that no chart module imports another.
 """
 
 from __future__ import annotations

@@ -1,0 +1,101 @@
+"""Figures: world maps of AWS infrastructure and users, latency, durability, availability, scaling.
+
+Every ``plot_*`` function takes tidy DataFrames or result objects and returns a
+:class:`plotly.graph_objects.Figure`. Nothing is displayed and nothing is written: leave the
+figure as the last expression of a notebook cell, write it with :func:`to_offline_html`, or
+export it with :func:`export_figure`.
+
+Geo maps need plotly's base map. cloudgeo ships it, so maps draw with no network once
+:func:`enable_offline_maps` has run in the notebook (HTML from :func:`to_offline_html` and images
+from :func:`export_figure` carry it by themselves).
+
+Modules: :mod:`~cloudgeo.plotting.maps` (infrastructure and user maps),
+:mod:`~cloudgeo.plotting.latency_charts` (CDF, RTT matrix), :mod:`~cloudgeo.plotting.decisions`
+(durability, availability, placement, autoscaling, price classes),
+:mod:`~cloudgeo.plotting.offline` (offline maps, self-contained HTML, static export) and
+:mod:`~cloudgeo.plotting.style` (colours, geo settings, layout); the user sample drawn on maps
+is the private ``_common``.
+"""
+
+from __future__ import annotations
+
+from cloudgeo.plotting.decisions import (
+    plot_autoscaling,
+    plot_autoscaling_comparison,
+    plot_availability,
+    plot_durability,
+    plot_ebs_volume_losses,
+    plot_failover,
+    plot_hit_ratio_effect,
+    plot_placement,
+    plot_placement_frontier,
+    plot_price_class_latency,
+)
+from cloudgeo.plotting.latency_charts import plot_latency_cdf, plot_rtt_matrix
+from cloudgeo.plotting.maps import (
+    plot_footprint_growth,
+    plot_infrastructure_comparison,
+    plot_infrastructure_map,
+    plot_user_latency_map,
+)
+from cloudgeo.plotting.offline import (
+    IMAGE_FORMATS,
+    OFFLINE_CONFIG,
+    enable_offline_maps,
+    export_figure,
+    export_figures,
+    find_chromium,
+    geo_assets_script,
+    geo_topojson_names,
+    to_offline_html,
+    topojson_dir,
+    vendored_plotlyjs_version,
+)
+from cloudgeo.plotting.style import (  # noqa: F401 (the colours and sizes stay importable from here)
+    EDGE_COLOR,
+    EDGE_SIZE_BASE_PX,
+    EDGE_SIZE_PER_SQRT_POP_PX,
+    LAND_COLOR,
+    OCEAN_COLOR,
+    QUALITATIVE,
+    REC_COLOR,
+    REC_SIZE_PX,
+    REGION_COLOR,
+    REGION_SIZE_BASE_PX,
+    REGION_SIZE_PER_AZ_PX,
+    RTT_COLORSCALE,
+    world_geo_layout,
+)
+
+__all__ = [
+    "IMAGE_FORMATS",
+    "LAND_COLOR",
+    "OCEAN_COLOR",
+    "OFFLINE_CONFIG",
+    "enable_offline_maps",
+    "export_figure",
+    "export_figures",
+    "find_chromium",
+    "geo_assets_script",
+    "geo_topojson_names",
+    "plot_autoscaling",
+    "plot_autoscaling_comparison",
+    "plot_availability",
+    "plot_durability",
+    "plot_ebs_volume_losses",
+    "plot_failover",
+    "plot_footprint_growth",
+    "plot_hit_ratio_effect",
+    "plot_infrastructure_comparison",
+    "plot_infrastructure_map",
+    "plot_latency_cdf",
+    "plot_placement",
+    "plot_placement_frontier",
+    "plot_price_class_latency",
+    "plot_rtt_matrix",
+    "plot_user_latency_map",
+    "to_offline_html",
+    "topojson_dir",
+    "vendored_plotlyjs_version",
+    "world_geo_layout",
+]
