@@ -14,8 +14,8 @@ import pytest
 from plotly.offline import get_plotlyjs_version
 
 from cloudgeo import plotting
-from cloudgeo.plotting import _common as _plotcommon
 from cloudgeo.errors import DataValidationError, InvalidInputError, InvalidTypeError
+from cloudgeo.plotting import _common as _plotcommon
 
 # --------------------------------------------------------------------------------------------
 # vendored base map
