@@ -580,6 +580,28 @@ def _multi_region_steps(
     ]
 
 
+def _multi_region_parameters(
+    region_count: int,
+    spec: _StackSpec,
+    failover: _DnsFailover,
+    region_availability: float,
+    dns_availability: float,
+) -> dict[str, Any]:
+    """Return the arguments :func:`multi_region` used, in its signature's order."""
+    return {
+        "region_count": region_count,
+        **{k: v for k, v in dataclasses.asdict(spec).items() if k not in _NOT_MULTI_REGION_PARAMETERS},
+        "health_check_interval_s": failover.health_check_interval_s,
+        "failure_threshold": failover.failure_threshold,
+        "dns_ttl_s": failover.dns_ttl_s,
+        "region_failovers_per_year": failover.failovers_per_year,
+        "az_availability": spec.az_availability,
+        "region_availability": region_availability,
+        "dns_availability": dns_availability,
+        "year_days": spec.year_days,
+    }
+
+
 def multi_region(
     *,
     region_count: int = 2,
@@ -654,18 +676,7 @@ def multi_region(
     )
     stacks = _region_stacks(rc, region_availability, spec)
     failover = _DnsFailover(hc, ft, ttl, region_failovers_per_year)
-    parameters = {
-        "region_count": rc,
-        **{k: v for k, v in dataclasses.asdict(spec).items() if k not in _NOT_MULTI_REGION_PARAMETERS},
-        "health_check_interval_s": hc,
-        "failure_threshold": ft,
-        "dns_ttl_s": ttl,
-        "region_failovers_per_year": region_failovers_per_year,
-        "az_availability": az_availability,
-        "region_availability": region_availability,
-        "dns_availability": dns_availability,
-        "year_days": year_days,
-    }
+    parameters = _multi_region_parameters(rc, spec, failover, region_availability, dns_availability)
     return _result(
         "multi_region",
         f"4. {rc} regions active-passive with Route 53 failover",
