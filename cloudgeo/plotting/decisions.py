@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -120,6 +121,96 @@ def _table_value(data: object, column: str) -> float | None:
 _DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
 
 
+@dataclass(frozen=True)
+class _DurabilityGrid:
+    """The x values of the two durability panels."""
+
+    n_objects: float  # objects stored, for the right panel [count]
+    objects: np.ndarray  # left panel [count]
+    years: np.ndarray  # right panel [yr]
+
+
+def _add_durability_lines(
+    fig: go.Figure,
+    i: int,
+    label: str,
+    d: float,
+    *,
+    bold: bool,
+    emphasise: bool,
+    grid: _DurabilityGrid,
+    horizon: float,
+) -> None:
+    """Add one storage group's two lines: expected losses by size, P(any loss) by horizon."""
+    import plotly.graph_objects as go
+
+    from cloudgeo import durability
+
+    # dashes tell apart lines that coincide (e.g. every group at P(any loss) = 1)
+    style = {
+        "color": QUALITATIVE[i % len(QUALITATIVE)],
+        "width": 3 if emphasise else 2,
+        "dash": _DASHES[i % len(_DASHES)],
+    }
+    opacity = 1.0 if bold else 0.3
+    left = durability.expected_losses(objects=grid.objects, durability=d, years=horizon)
+    right = durability.expected_losses(objects=grid.n_objects, durability=d, years=grid.years)
+    fig.add_trace(
+        go.Scatter(
+            x=grid.objects,
+            y=np.asarray(left.expected_losses, dtype=float),
+            mode="lines",
+            name=label,
+            legendgroup=label,
+            line=style,
+            opacity=opacity,
+            hovertemplate="%{x:.3g} objects: %{y:.3g} expected losses<extra>" + label + "</extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=grid.years,
+            y=np.asarray(right.probability_any_loss, dtype=float),
+            mode="lines",
+            name=label,
+            legendgroup=label,
+            showlegend=False,
+            line=style,
+            opacity=opacity,
+            hovertemplate="%{x:.3g} years: P(any loss) = %{y:.3g}<extra>" + label + "</extra>",
+        ),
+        row=1,
+        col=2,
+    )
+
+
+def _add_seed_marker(fig: go.Figure, horizon: float) -> None:
+    """Mark the seed's case: 10 million objects at 11 nines."""
+    import plotly.graph_objects as go
+
+    from cloudgeo import durability
+
+    seed = durability.expected_losses(objects=SEED_OBJECTS, durability=SEED_DURABILITY, years=horizon)
+    fig.add_trace(
+        go.Scatter(
+            x=[SEED_OBJECTS],
+            y=[float(seed.expected_losses)],
+            mode="markers+text",
+            name="seed: 10 M objects, 11 nines",
+            marker={"symbol": "x", "size": 12, "color": "black"},
+            text=["one loss per 10,000 years"],
+            textposition="top left",
+            hovertemplate="10 million objects at 11 nines: %{y:.3g} losses in "
+            + f"{horizon:g}"
+            + " year(s)<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+
+
 def plot_durability(
     data: object = None,
     *,
@@ -174,9 +265,6 @@ def plot_durability(
     ("if you store 10,000,000 objects ... expect to incur a loss of a single object once every
     10,000 years").
     """
-    import plotly.graph_objects as go
-
-    from cloudgeo import durability
     from cloudgeo._validate import check_positive
 
     check_text(highlight, "highlight", optional=True)
@@ -187,8 +275,7 @@ def plot_durability(
     horizon = check_positive(
         years if years is not None else (_table_value(data, "years") or 1.0), "years", "yr"
     )
-    grid_objects = np.logspace(3, 12, 91)
-    grid_years = np.logspace(-1, 4, 101)
+    grid = _DurabilityGrid(n_obj, np.logspace(3, 12, 91), np.logspace(-1, 4, 101))
     fig = new_subplots(
         rows=1,
         cols=2,
@@ -200,61 +287,10 @@ def plot_durability(
     )
     for i, (label, d, ids, names) in enumerate(groups):
         bold = highlight is None or highlight in ids or highlight in names
-        # dashes tell apart lines that coincide (e.g. every group at P(any loss) = 1)
-        style = {
-            "color": QUALITATIVE[i % len(QUALITATIVE)],
-            "width": 3 if highlight and bold else 2,
-            "dash": _DASHES[i % len(_DASHES)],
-        }
-        opacity = 1.0 if bold else 0.3
-        left = durability.expected_losses(objects=grid_objects, durability=d, years=horizon)
-        right = durability.expected_losses(objects=n_obj, durability=d, years=grid_years)
-        fig.add_trace(
-            go.Scatter(
-                x=grid_objects,
-                y=np.asarray(left.expected_losses, dtype=float),
-                mode="lines",
-                name=label,
-                legendgroup=label,
-                line=style,
-                opacity=opacity,
-                hovertemplate="%{x:.3g} objects: %{y:.3g} expected losses<extra>" + label + "</extra>",
-            ),
-            row=1,
-            col=1,
+        _add_durability_lines(
+            fig, i, label, d, bold=bold, emphasise=bool(highlight and bold), grid=grid, horizon=horizon
         )
-        fig.add_trace(
-            go.Scatter(
-                x=grid_years,
-                y=np.asarray(right.probability_any_loss, dtype=float),
-                mode="lines",
-                name=label,
-                legendgroup=label,
-                showlegend=False,
-                line=style,
-                opacity=opacity,
-                hovertemplate="%{x:.3g} years: P(any loss) = %{y:.3g}<extra>" + label + "</extra>",
-            ),
-            row=1,
-            col=2,
-        )
-    seed = durability.expected_losses(objects=SEED_OBJECTS, durability=SEED_DURABILITY, years=horizon)
-    fig.add_trace(
-        go.Scatter(
-            x=[SEED_OBJECTS],
-            y=[float(seed.expected_losses)],
-            mode="markers+text",
-            name="seed: 10 M objects, 11 nines",
-            marker={"symbol": "x", "size": 12, "color": "black"},
-            text=["one loss per 10,000 years"],
-            textposition="top left",
-            hovertemplate="10 million objects at 11 nines: %{y:.3g} losses in "
-            + f"{horizon:g}"
-            + " year(s)<extra></extra>",
-        ),
-        row=1,
-        col=1,
-    )
+    _add_seed_marker(fig, horizon)
     fig.update_xaxes(type="log", title_text="stored objects [count]", exponentformat="power", row=1, col=1)
     fig.update_yaxes(type="log", title_text="expected losses [objects]", exponentformat="power", row=1, col=1)
     fig.update_xaxes(type="log", title_text="horizon [years]", dtick=1, row=1, col=2)
@@ -267,6 +303,72 @@ def plot_durability(
     fig.update_layout(legend={"orientation": "v", "y": -0.15, "yanchor": "top", "x": 0.0})
     fig.update_layout(margin={"b": 160})
     return fig
+
+
+def _ebs_groups(table: pd.DataFrame) -> dict[tuple[float, float], list[str]]:
+    """Group the volume types by their (low, high) annual failure rate, after checking them."""
+    low = numeric_column(table, "annual_failure_rate_low")
+    high = numeric_column(table, "annual_failure_rate_high")
+    bad = ~np.isfinite(low) | ~np.isfinite(high) | (low <= 0) | (high >= 1) | (low > high)
+    if len(low) == 0 or bad.any():
+        raise_if_problems(
+            "EBS table",
+            [
+                "annual failure rates must satisfy 0 < low <= high < 1; "
+                f"bad rows: {list(table.index[bad]) or 'the table is empty'}"
+            ],
+        )
+    names = labels(table, "name")
+    groups: dict[tuple[float, float], list[str]] = {}
+    for lo, hi, name in zip(low, high, names, strict=True):
+        groups.setdefault((float(lo), float(hi)), []).append(name)
+    return groups
+
+
+def _add_afr_band(
+    fig: go.Figure, fleet: np.ndarray, n_vol: float, color: str, afr: tuple[float, float], members: list[str]
+) -> None:
+    """Add one AFR range: the band of volumes lost a year by fleet size, and the given fleet."""
+    import plotly.graph_objects as go
+
+    lo, hi = afr
+    short = ", ".join(m.split(" (")[0] for m in members)
+    label = f"AFR {100 * lo:g} %" + (f" - {100 * hi:g} %" if hi > lo else "") + f": {short}"
+    fig.add_trace(
+        go.Scatter(
+            x=fleet, y=fleet * lo, mode="lines", line={"color": color, "width": 1},
+            legendgroup=label, showlegend=False, hoverinfo="skip",
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=fleet,
+            y=fleet * hi,
+            mode="lines",
+            name=label,
+            legendgroup=label,
+            line={"color": color, "width": 2},
+            fill="tonexty",
+            hovertemplate="%{x:,.0f} volumes: up to %{y:.3g} lost a year<extra>" + short + "</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[n_vol],
+            y=[n_vol * hi],
+            mode="markers+text",
+            marker={"color": color, "size": 9},
+            text=[
+                f"{n_vol:,.0f} volumes: {n_vol * lo:.2g}"
+                + (f"-{n_vol * hi:.2g}" if hi > lo else "")
+                + " a year"
+            ],
+            textposition="top left",
+            legendgroup=label,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
 
 
 def plot_ebs_volume_losses(
@@ -308,8 +410,6 @@ def plot_ebs_volume_losses(
     gp2, gp3, io1, st1 and sc1; 0.001 % for io2 Block Express), as shipped in
     ``data/storage_classes.csv``.
     """
-    import plotly.graph_objects as go
-
     from cloudgeo._validate import check_positive
 
     if table is None:
@@ -322,62 +422,11 @@ def plot_ebs_volume_losses(
         raise InvalidTypeError(msg)
     require_columns(table, ["annual_failure_rate_low", "annual_failure_rate_high"], source="EBS table")
     n_vol = check_positive(volumes, "volumes")
-    low = numeric_column(table, "annual_failure_rate_low")
-    high = numeric_column(table, "annual_failure_rate_high")
-    bad = ~np.isfinite(low) | ~np.isfinite(high) | (low <= 0) | (high >= 1) | (low > high)
-    if len(low) == 0 or bad.any():
-        raise_if_problems(
-            "EBS table",
-            [
-                "annual failure rates must satisfy 0 < low <= high < 1; "
-                f"bad rows: {list(table.index[bad]) or 'the table is empty'}"
-            ],
-        )
-    names = labels(table, "name")
-    groups: dict[tuple[float, float], list[str]] = {}
-    for lo, hi, name in zip(low, high, names, strict=True):
-        groups.setdefault((float(lo), float(hi)), []).append(name)
+    groups = _ebs_groups(table)
     fleet = np.logspace(0, 6, 61)
     fig = new_figure()
     for i, ((lo, hi), members) in enumerate(sorted(groups.items(), reverse=True)):
-        color = QUALITATIVE[(i + 3) % len(QUALITATIVE)]
-        short = ", ".join(m.split(" (")[0] for m in members)
-        label = f"AFR {100 * lo:g} %" + (f" - {100 * hi:g} %" if hi > lo else "") + f": {short}"
-        fig.add_trace(
-            go.Scatter(
-                x=fleet, y=fleet * lo, mode="lines", line={"color": color, "width": 1},
-                legendgroup=label, showlegend=False, hoverinfo="skip",
-            )
-        )  # fmt: skip
-        fig.add_trace(
-            go.Scatter(
-                x=fleet,
-                y=fleet * hi,
-                mode="lines",
-                name=label,
-                legendgroup=label,
-                line={"color": color, "width": 2},
-                fill="tonexty",
-                hovertemplate="%{x:,.0f} volumes: up to %{y:.3g} lost a year<extra>" + short + "</extra>",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=[n_vol],
-                y=[n_vol * hi],
-                mode="markers+text",
-                marker={"color": color, "size": 9},
-                text=[
-                    f"{n_vol:,.0f} volumes: {n_vol * lo:.2g}"
-                    + (f"-{n_vol * hi:.2g}" if hi > lo else "")
-                    + " a year"
-                ],
-                textposition="top left",
-                legendgroup=label,
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
+        _add_afr_band(fig, fleet, n_vol, QUALITATIVE[(i + 3) % len(QUALITATIVE)], (lo, hi), members)
     fig.update_xaxes(type="log", title_text="volumes in the fleet [count]", exponentformat="power", dtick=1)
     fig.update_yaxes(type="log", title_text="volumes lost a year [count/yr]", exponentformat="power", dtick=1)
     base_layout(fig, title if title is not None else "EBS: volumes a fleet loses a year", height=440)
@@ -409,6 +458,74 @@ def _fmt_hours(h: float) -> str:
     if h * 60 >= 1:
         return f"{h * 60:.1f} min"
     return f"{h * 3600:.0f} s"
+
+
+def _availability_hover(
+    table: pd.DataFrame, names: list[str], avail: np.ndarray, hours: np.ndarray
+) -> list[str]:
+    """Return each architecture's hover text: availability, downtime, what it adds, its SPOFs."""
+    ids = [str(i) for i in table.index]
+    adds = labels(table, "adds") if "adds" in table.columns else [""] * len(ids)
+    spofs = labels(table, "single_points_of_failure") if "single_points_of_failure" in table.columns else None
+    hover = []
+    for j in range(len(ids)):
+        lines = [
+            f"<b>{names[j]}</b>",
+            f"availability: {100 * avail[j]:.4f} %",
+            f"downtime: {_fmt_hours(hours[j])} a year",
+        ]
+        if adds[j]:
+            lines.append(f"adds: {adds[j]}")
+        if spofs is not None:
+            lines.append(f"single points of failure: {spofs[j] or 'none'}")
+        hover.append("<br>".join(lines))
+    return hover
+
+
+def _add_availability_bars(
+    fig: go.Figure,
+    names: list[str],
+    colors: list[str],
+    hover: list[str],
+    avail: np.ndarray,
+    hours: np.ndarray,
+) -> None:
+    """Add the nines (left) and the downtime a year with its change (right) as bars."""
+    import plotly.graph_objects as go
+
+    with np.errstate(divide="ignore"):
+        nines = np.where(avail < 1, -np.log10(1 - avail), np.inf)
+    delta = [""] + [f" ({_sign_hours(hours[j] - hours[j - 1])})" for j in range(1, len(names))]
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=nines,
+            marker_color=colors,
+            text=[_fmt_percent(a) for a in avail],
+            textposition="outside",
+            hovertext=hover,
+            hoverinfo="text",
+            name="availability [nines]",
+            showlegend=False,
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=hours,
+            marker_color=colors,
+            text=[_fmt_hours(h) + d for h, d in zip(hours, delta, strict=True)],
+            textposition="outside",
+            hovertext=hover,
+            hoverinfo="text",
+            name="downtime [h/yr]",
+            showlegend=False,
+        ),
+        row=1,
+        col=2,
+    )
 
 
 def plot_availability(
@@ -444,8 +561,6 @@ def plot_availability(
     DataValidationError
         If ``availability`` is missing or outside [0, 1].
     """
-    import plotly.graph_objects as go
-
     check_text(highlight, "highlight", optional=True)
 
     if table is None:
@@ -461,60 +576,15 @@ def plot_availability(
     ids = [str(i) for i in table.index]
     names = labels(table, "title") if "title" in table.columns else ids
     hours = _downtime_hours(table)
-    with np.errstate(divide="ignore"):
-        nines = np.where(avail < 1, -np.log10(1 - avail), np.inf)
-    adds = labels(table, "adds") if "adds" in table.columns else [""] * len(ids)
-    spofs = labels(table, "single_points_of_failure") if "single_points_of_failure" in table.columns else None
     colors = [REGION_COLOR if (highlight is None or i == highlight) else "#c9c9c9" for i in ids]
-    delta = [""] + [f" ({_sign_hours(hours[j] - hours[j - 1])})" for j in range(1, len(ids))]
-    hover = []
-    for j in range(len(ids)):
-        lines = [
-            f"<b>{names[j]}</b>",
-            f"availability: {100 * avail[j]:.4f} %",
-            f"downtime: {_fmt_hours(hours[j])} a year",
-        ]
-        if adds[j]:
-            lines.append(f"adds: {adds[j]}")
-        if spofs is not None:
-            lines.append(f"single points of failure: {spofs[j] or 'none'}")
-        hover.append("<br>".join(lines))
+    hover = _availability_hover(table, names, avail, hours)
     fig = new_subplots(
         rows=1,
         cols=2,
         subplot_titles=("availability [nines]", "downtime a year (log scale)"),
         horizontal_spacing=0.08,
     )
-    fig.add_trace(
-        go.Bar(
-            x=names,
-            y=nines,
-            marker_color=colors,
-            text=[_fmt_percent(a) for a in avail],
-            textposition="outside",
-            hovertext=hover,
-            hoverinfo="text",
-            name="availability [nines]",
-            showlegend=False,
-        ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Bar(
-            x=names,
-            y=hours,
-            marker_color=colors,
-            text=[_fmt_hours(h) + d for h, d in zip(hours, delta, strict=True)],
-            textposition="outside",
-            hovertext=hover,
-            hoverinfo="text",
-            name="downtime [h/yr]",
-            showlegend=False,
-        ),
-        row=1,
-        col=2,
-    )
+    _add_availability_bars(fig, names, colors, hover, avail, hours)
     fig.update_yaxes(title_text="nines = -log10(1 - availability)", rangemode="tozero", row=1, col=1)
     # one labelled tick per power of ten (no cluttered minor labels)
     fig.update_yaxes(type="log", title_text="downtime a year [h]", dtick=1, row=1, col=2)
@@ -552,6 +622,99 @@ def _attr(result: object, name: str, expected: str = _PLACEMENT_RESULT) -> Any:
     return getattr(result, name)
 
 
+def _placement_user_marker(
+    w: np.ndarray | None, rows: np.ndarray, user_rtt: np.ndarray | None, sites: list[Any], served: list[str]
+) -> dict[str, Any]:
+    """Return the users' marker: size ~ sqrt(weight), colour = RTT [ms] (else the serving site)."""
+    ws = w[rows] if w is not None else None
+    size = 4.0 + 12.0 * np.sqrt(ws / ws.max()) if ws is not None and ws.max() > 0 else np.full(len(rows), 5.0)
+    marker: dict[str, Any] = {"size": size, "opacity": 0.75}
+    if user_rtt is not None:
+        marker.update(
+            color=user_rtt, colorscale=RTT_COLORSCALE, cmin=0.0, colorbar={"title": {"text": "RTT [ms]"}}
+        )
+    else:
+        palette = {s: QUALITATIVE[i % len(QUALITATIVE)] for i, s in enumerate(map(str, sites))}
+        marker["color"] = np.array([palette.get(s, "#444") for s in served], dtype=str)
+    return marker
+
+
+def _placement_user_hover(
+    users: pd.DataFrame, rows: np.ndarray, served: list[str], user_rtt: np.ndarray | None
+) -> np.ndarray:
+    """Return the users' hover text: name, serving site and RTT.
+
+    Built from plain Python lists in one pass and handed to plotly as an array (validating long
+    lists of str is slow): this runs on every widget update.
+    """
+    name_col = column(users, "name", "city")
+    names = labels_of(name_col.iloc[rows]) if name_col is not None else None
+    heads = [f"<b>{n}</b><br>" for n in names] if names is not None else [""] * len(rows)
+    if user_rtt is not None:
+        rtts = user_rtt.tolist()
+        hover_col = [
+            f"{h}served by {x}<br>RTT: {t:.1f} ms" for h, x, t in zip(heads, served, rtts, strict=True)
+        ]
+    else:
+        hover_col = [f"{h}served by {x}" for h, x in zip(heads, served, strict=True)]
+    return np.array(hover_col, dtype=str)
+
+
+def _add_candidate_traces(
+    fig: go.Figure, candidates: pd.DataFrame, sites: list[Any], share: dict[Any, float]
+) -> None:
+    """Add the candidates not chosen (grey open circles), then the chosen sites (stars)."""
+    import plotly.graph_objects as go
+
+    clat, clon, _ = points_arrays(candidates, source="candidates")
+    chosen = candidates.index.isin(sites)
+    cand_names = np.asarray(labels(candidates, "name"), dtype=object)
+    fig.add_trace(
+        go.Scattergeo(
+            lat=clat[~chosen],
+            lon=clon[~chosen],
+            mode="markers",
+            name=f"candidates not chosen ({int((~chosen).sum())})",
+            marker={"size": 7, "color": "#9a9a9a", "symbol": "circle-open"},
+            text=[str(i) for i in candidates.index[~chosen]],
+            hovertext=[
+                f"{i} {n}" for i, n in zip(candidates.index[~chosen], cand_names[~chosen], strict=True)
+            ],
+            hoverinfo="text",
+        )
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lat=clat[chosen],
+            lon=clon[chosen],
+            mode="markers+text",
+            name=f"chosen sites ({len(sites)})",
+            text=[str(i) for i in candidates.index[chosen]],
+            textposition="top center",
+            marker={"symbol": "star", "size": 18, "color": "black", "line": {"width": 1, "color": "white"}},
+            hovertext=[
+                f"<b>{i}</b> {n}<br>serves {share.get(i, 0.0):.1%} of the weight"
+                for i, n in zip(candidates.index[chosen], cand_names[chosen], strict=True)
+            ],
+            hoverinfo="text",
+        )
+    )
+
+
+def _placement_title(result: object, sites: list[Any], title: str | None, shown: int, n_users: int) -> str:
+    objective = str(getattr(result, "objective", "objective"))
+    value = float(getattr(result, "objective_value", float("nan")))
+    unit = "" if objective == "coverage" else " ms"
+    text = (
+        title
+        if title is not None
+        else f"{len(sites)} sites chosen ({objective} = {value:.4g}{unit}): {', '.join(map(str, sites))}"
+    )
+    if shown < n_users:
+        text += f" (showing a random sample of {shown:,} of {n_users:,} users, seed 0)"
+    return text
+
+
 def plot_placement(
     result: object,
     users: pd.DataFrame,
@@ -587,99 +750,32 @@ def plot_placement(
     InvalidInputError
         If ``result.assignment`` is not aligned with ``users``.
     """
-    import plotly.graph_objects as go
-
     sites = list(_attr(result, "sites"))
     assignment = _attr(result, "assignment")
     rtt = getattr(result, "rtt_ms", None)
     n_max = check_max_points(max_points)
     has_weight = isinstance(users, pd.DataFrame) and "weight" in users.columns
     lat, lon, w = points_arrays(users, source="users", weight="weight" if has_weight else None)
-    clat, clon, _ = points_arrays(candidates, source="candidates")
+    points_arrays(candidates, source="candidates")
     if not assignment.index.equals(users.index):
         msg = "result.assignment is not aligned with users; pass the users given to optimize_placement."
         raise InvalidInputError(msg)
     rows = sample_rows(len(users), n_max, w, seed=0)
-    chosen = candidates.index.isin(sites)
-    cand_names = labels(candidates, "name")
     fig = new_figure()
     # the serving sites as codes into their distinct ids (one pass over the users)
     site_code, site_uniq = pd.factorize(assignment, use_na_sentinel=False)
     served = np.asarray([str(x) for x in site_uniq], dtype=object)[site_code[rows]].tolist()
     user_rtt = pd.to_numeric(rtt).to_numpy(dtype=float)[rows] if rtt is not None else None
-    ws = w[rows] if w is not None else None
-    size = 4.0 + 12.0 * np.sqrt(ws / ws.max()) if ws is not None and ws.max() > 0 else np.full(len(rows), 5.0)
-    name_col = column(users, "name", "city")
-    # built from plain Python lists in one pass and handed to plotly as an array (validating
-    # long lists of str is slow): this runs on every widget update
-    names = labels_of(name_col.iloc[rows]) if name_col is not None else None
-    heads = [f"<b>{n}</b><br>" for n in names] if names is not None else [""] * len(rows)
-    if user_rtt is not None:
-        rtts = user_rtt.tolist()
-        hover_col = [
-            f"{h}served by {x}<br>RTT: {t:.1f} ms" for h, x, t in zip(heads, served, rtts, strict=True)
-        ]
-    else:
-        hover_col = [f"{h}served by {x}" for h, x in zip(heads, served, strict=True)]
-    hover = np.array(hover_col, dtype=str)
-    marker: dict[str, Any] = {"size": size, "opacity": 0.75}
-    if user_rtt is not None:
-        marker.update(
-            color=user_rtt, colorscale=RTT_COLORSCALE, cmin=0.0, colorbar={"title": {"text": "RTT [ms]"}}
-        )
-    else:
-        palette = {s: QUALITATIVE[i % len(QUALITATIVE)] for i, s in enumerate(map(str, sites))}
-        marker["color"] = np.array([palette.get(s, "#444") for s in served], dtype=str)
-    fig.add_trace(users_trace(lat[rows], lon[rows], marker, hover))
+    hover = _placement_user_hover(users, rows, served, user_rtt)
     fig.add_trace(
-        go.Scattergeo(
-            lat=clat[~chosen],
-            lon=clon[~chosen],
-            mode="markers",
-            name=f"candidates not chosen ({int((~chosen).sum())})",
-            marker={"size": 7, "color": "#9a9a9a", "symbol": "circle-open"},
-            text=[str(i) for i in candidates.index[~chosen]],
-            hovertext=[
-                f"{i} {n}"
-                for i, n in zip(
-                    candidates.index[~chosen], np.asarray(cand_names, dtype=object)[~chosen], strict=True
-                )
-            ],
-            hoverinfo="text",
-        )
+        users_trace(lat[rows], lon[rows], _placement_user_marker(w, rows, user_rtt, sites, served), hover)
     )
     served_w = np.bincount(site_code, weights=w, minlength=len(site_uniq))
     share = dict(
         zip(site_uniq, (served_w / (float(w.sum()) if w is not None else len(users))).tolist(), strict=True)
     )
-    fig.add_trace(
-        go.Scattergeo(
-            lat=clat[chosen],
-            lon=clon[chosen],
-            mode="markers+text",
-            name=f"chosen sites ({len(sites)})",
-            text=[str(i) for i in candidates.index[chosen]],
-            textposition="top center",
-            marker={"symbol": "star", "size": 18, "color": "black", "line": {"width": 1, "color": "white"}},
-            hovertext=[
-                f"<b>{i}</b> {n}<br>serves {share.get(i, 0.0):.1%} of the weight"
-                for i, n in zip(
-                    candidates.index[chosen], np.asarray(cand_names, dtype=object)[chosen], strict=True
-                )
-            ],
-            hoverinfo="text",
-        )
-    )
-    objective = str(getattr(result, "objective", "objective"))
-    value = float(getattr(result, "objective_value", float("nan")))
-    unit = "" if objective == "coverage" else " ms"
-    text = (
-        title
-        if title is not None
-        else f"{len(sites)} sites chosen ({objective} = {value:.4g}{unit}): {', '.join(map(str, sites))}"
-    )
-    if len(rows) < len(users):
-        text += f" (showing a random sample of {len(rows):,} of {len(users):,} users, seed 0)"
+    _add_candidate_traces(fig, candidates, sites, share)
+    text = _placement_title(result, sites, title, len(rows), len(users))
     base_layout(fig, text, geo=world_geo_layout())
     return fig
 
@@ -853,63 +949,10 @@ _TIMELINE_COLUMNS = (
 )
 
 
-def plot_autoscaling(
-    result: object, *, demand_unit: str = "requests/s", title: str | None = None
-) -> go.Figure:
-    """Autoscaling timeline: demand vs capacity, instances, utilisation with alarms and actions.
-
-    Parameters
-    ----------
-    result : ScalingResult or pandas.DataFrame
-        From :func:`cloudgeo.scaling.simulate_autoscaling` (its ``timeline`` is used; the
-        policy's ``alarm_threshold``/``scale_in_threshold`` or ``target_utilisation`` draw the
-        guide lines), or a timeline DataFrame indexed by time with ``demand``, ``capacity``,
-        ``served``, ``unserved`` [units/s], ``instances``, ``in_service_instances``
-        [instances], ``utilisation`` [fraction], ``alarm`` and ``action``.
-    demand_unit : str, default "requests/s"
-        Unit of demand and capacity for the axis label.
-    title : str, optional
-        Figure title.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        Three rows sharing the time axis: (1) demand, capacity and unserved demand (filled);
-        (2) running and in-service instances (steps) with scaling actions marked; (3)
-        utilisation [fraction] with alarm periods marked and the policy thresholds.
-
-    Raises
-    ------
-    DataValidationError
-        If the timeline lacks a column above.
-    """
+def _add_demand_row(fig: go.Figure, t: pd.Index, num: dict[str, np.ndarray]) -> None:
+    """Add row 1 of :func:`plot_autoscaling`: capacity, demand and the unserved demand (filled)."""
     import plotly.graph_objects as go
 
-    check_text(demand_unit, "demand_unit")
-
-    tl = (
-        result
-        if isinstance(result, pd.DataFrame)
-        else _attr(
-            result,
-            "timeline",
-            "the ScalingResult from cloudgeo.scaling.simulate_autoscaling (or its timeline DataFrame)",
-        )
-    )
-    require_columns(tl, [*_TIMELINE_COLUMNS, "alarm", "action"], source="autoscaling timeline")
-    policy = getattr(result, "policy", None)
-    t = tl.index
-    num = {c: pd.to_numeric(tl[c]).to_numpy(dtype=float) for c in _TIMELINE_COLUMNS}
-    action = numeric_column(tl, "action")
-    alarm = tl["alarm"].astype(str).to_numpy()
-    fig = new_subplots(
-        rows=3,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.05,
-        row_heights=[0.45, 0.3, 0.25],
-        subplot_titles=(f"demand and capacity [{demand_unit}]", "instances", "average utilisation"),
-    )
     fig.add_trace(
         go.Scatter(
             x=t, y=num["capacity"], name="capacity (in service)", line={"shape": "hv", "color": "#2ca02c"}
@@ -929,6 +972,12 @@ def plot_autoscaling(
         row=1,
         col=1,
     )
+
+
+def _add_instances_row(fig: go.Figure, t: pd.Index, num: dict[str, np.ndarray], action: np.ndarray) -> None:
+    """Add row 2 of :func:`plot_autoscaling`: running and in-service instances, scaling actions marked."""
+    import plotly.graph_objects as go
+
     fig.add_trace(
         go.Scatter(
             x=t,
@@ -967,6 +1016,14 @@ def plot_autoscaling(
         row=2,
         col=1,
     )
+
+
+def _add_utilisation_row(
+    fig: go.Figure, t: pd.Index, num: dict[str, np.ndarray], alarm: np.ndarray, policy: object
+) -> None:
+    """Add row 3 of :func:`plot_autoscaling`: utilisation, alarm periods and the policy's thresholds."""
+    import plotly.graph_objects as go
+
     fig.add_trace(
         go.Scatter(x=t, y=num["utilisation"], name="utilisation", line={"color": "#9467bd"}), row=3, col=1
     )
@@ -997,6 +1054,66 @@ def plot_autoscaling(
                 row=3,
                 col=1,
             )
+
+
+def plot_autoscaling(
+    result: object, *, demand_unit: str = "requests/s", title: str | None = None
+) -> go.Figure:
+    """Autoscaling timeline: demand vs capacity, instances, utilisation with alarms and actions.
+
+    Parameters
+    ----------
+    result : ScalingResult or pandas.DataFrame
+        From :func:`cloudgeo.scaling.simulate_autoscaling` (its ``timeline`` is used; the
+        policy's ``alarm_threshold``/``scale_in_threshold`` or ``target_utilisation`` draw the
+        guide lines), or a timeline DataFrame indexed by time with ``demand``, ``capacity``,
+        ``served``, ``unserved`` [units/s], ``instances``, ``in_service_instances``
+        [instances], ``utilisation`` [fraction], ``alarm`` and ``action``.
+    demand_unit : str, default "requests/s"
+        Unit of demand and capacity for the axis label.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Three rows sharing the time axis: (1) demand, capacity and unserved demand (filled);
+        (2) running and in-service instances (steps) with scaling actions marked; (3)
+        utilisation [fraction] with alarm periods marked and the policy thresholds.
+
+    Raises
+    ------
+    DataValidationError
+        If the timeline lacks a column above.
+    """
+    check_text(demand_unit, "demand_unit")
+
+    tl = (
+        result
+        if isinstance(result, pd.DataFrame)
+        else _attr(
+            result,
+            "timeline",
+            "the ScalingResult from cloudgeo.scaling.simulate_autoscaling (or its timeline DataFrame)",
+        )
+    )
+    require_columns(tl, [*_TIMELINE_COLUMNS, "alarm", "action"], source="autoscaling timeline")
+    policy = getattr(result, "policy", None)
+    t = tl.index
+    num = {c: pd.to_numeric(tl[c]).to_numpy(dtype=float) for c in _TIMELINE_COLUMNS}
+    action = numeric_column(tl, "action")
+    alarm = tl["alarm"].astype(str).to_numpy()
+    fig = new_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.05,
+        row_heights=[0.45, 0.3, 0.25],
+        subplot_titles=(f"demand and capacity [{demand_unit}]", "instances", "average utilisation"),
+    )
+    _add_demand_row(fig, t, num)
+    _add_instances_row(fig, t, num, action)
+    _add_utilisation_row(fig, t, num, alarm, policy)
     fig.update_yaxes(title_text=demand_unit, rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text="instances", rangemode="tozero", row=2, col=1)
     fig.update_yaxes(title_text="utilisation", tickformat=".0%", rangemode="tozero", row=3, col=1)
@@ -1137,6 +1254,71 @@ def plot_hit_ratio_effect(frame: pd.DataFrame, *, title: str | None = None) -> g
 # --------------------------------------------------------------------------------------------
 
 
+def _add_demand_trace(fig: go.Figure, hours: np.ndarray, tl: pd.DataFrame) -> None:
+    """Add the demand shared by every policy (row 1 of :func:`plot_autoscaling_comparison`)."""
+    import plotly.graph_objects as go
+
+    fig.add_trace(
+        go.Scatter(
+            x=hours,
+            y=tl["demand"].to_numpy(dtype=np.float32),
+            name="demand",
+            line={"color": "#222", "width": 1},
+            hovertemplate="%{x:.2f} h: %{y:,.0f}<extra>demand</extra>",
+        ),
+        row=1,
+        col=1,
+    )
+
+
+def _add_policy_traces(
+    fig: go.Figure, hours: np.ndarray, i: int, label: str, result: object, tl: pd.DataFrame
+) -> None:
+    """Add one policy's capacity, instances and utilisation (one colour, one legend group)."""
+    import plotly.graph_objects as go
+
+    summary = getattr(result, "summary", None)
+    color = QUALITATIVE[i % len(QUALITATIVE)]
+    share = getattr(summary, "unserved_share", None)
+    inst_hours = getattr(summary, "instance_hours", None)
+    cap_name = f"{label}: capacity" + (f" ({share:.2%} unserved)" if share is not None else "")
+    inst_name = f"{label}: instances" + (f" ({inst_hours:,.0f} instance-h)" if inst_hours is not None else "")
+    fig.add_trace(
+        go.Scatter(
+            x=hours,
+            y=tl["capacity"].to_numpy(dtype=np.float32),
+            name=cap_name,
+            line={"shape": "hv", "color": color},
+            legendgroup=str(label),
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=hours,
+            y=tl["instances"].to_numpy(dtype=np.int16),
+            name=inst_name,
+            line={"shape": "hv", "color": color},
+            legendgroup=str(label),
+        ),
+        row=2,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=hours,
+            y=tl["utilisation"].to_numpy(dtype=np.float32),
+            name=f"{label}: utilisation",
+            line={"color": color, "width": 1},
+            legendgroup=str(label),
+            showlegend=False,
+        ),
+        row=3,
+        col=1,
+    )
+
+
 def plot_autoscaling_comparison(
     results: object, *, demand_unit: str = "requests/s", title: str | None = None
 ) -> go.Figure:
@@ -1164,8 +1346,6 @@ def plot_autoscaling_comparison(
     InvalidTypeError
         If ``results`` is not a non-empty mapping of results with a ``timeline``.
     """
-    import plotly.graph_objects as go
-
     if not isinstance(results, dict) or not results:
         msg = "results must be a non-empty dict of label -> ScalingResult."
         raise InvalidTypeError(msg)
@@ -1192,62 +1372,11 @@ def plot_autoscaling_comparison(
             start = pd.Timestamp(index[0])
             # hours since the start as float32: a compact axis (the report embeds every point)
             hours = ((pd.DatetimeIndex(index) - start) / pd.Timedelta(hours=1)).to_numpy(dtype=np.float32)
-            fig.add_trace(
-                go.Scatter(
-                    x=hours,
-                    y=tl["demand"].to_numpy(dtype=np.float32),
-                    name="demand",
-                    line={"color": "#222", "width": 1},
-                    hovertemplate="%{x:.2f} h: %{y:,.0f}<extra>demand</extra>",
-                ),
-                row=1,
-                col=1,
-            )
+            _add_demand_trace(fig, hours, tl)
         elif not tl.index.equals(index):
             msg = f"results must share one demand timeline; {label!r} has a different time index."
             raise InvalidInputError(msg)
-        summary = getattr(result, "summary", None)
-        color = QUALITATIVE[i % len(QUALITATIVE)]
-        share = getattr(summary, "unserved_share", None)
-        inst_hours = getattr(summary, "instance_hours", None)
-        cap_name = f"{label}: capacity" + (f" ({share:.2%} unserved)" if share is not None else "")
-        inst_name = f"{label}: instances" + (
-            f" ({inst_hours:,.0f} instance-h)" if inst_hours is not None else ""
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=hours,
-                y=tl["capacity"].to_numpy(dtype=np.float32),
-                name=cap_name,
-                line={"shape": "hv", "color": color},
-                legendgroup=str(label),
-            ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=hours,
-                y=tl["instances"].to_numpy(dtype=np.int16),
-                name=inst_name,
-                line={"shape": "hv", "color": color},
-                legendgroup=str(label),
-            ),
-            row=2,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=hours,
-                y=tl["utilisation"].to_numpy(dtype=np.float32),
-                name=f"{label}: utilisation",
-                line={"color": color, "width": 1},
-                legendgroup=str(label),
-                showlegend=False,
-            ),
-            row=3,
-            col=1,
-        )
+        _add_policy_traces(fig, hours, i, str(label), result, tl)
     when = start.strftime("%Y-%m-%d %H:%M") if start is not None else ""
     fig.update_xaxes(title_text=f"hours since {when}", dtick=6, row=3, col=1)
     fig.update_yaxes(title_text=demand_unit, rangemode="tozero", row=1, col=1)
