@@ -39,6 +39,72 @@ def _weighted_cdf(
     return x, share
 
 
+def _rtt_and_weights(df: pd.DataFrame, label: object, weight: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Return one table's RTTs [ms] and weights (ones when unweighted), checked."""
+    require_columns(df, ["rtt_ms"], source=f"results[{label!r}]")
+    rtt = numeric_column(df, "rtt_ms", f"results[{label!r}]")
+    problems = []
+    if len(rtt) == 0:
+        problems.append("the table is empty")
+    elif not np.isfinite(rtt).all() or (rtt < 0).any():
+        problems.append("rtt_ms has NaN, infinite or negative values")
+    weighted = weight is not None and weight in df.columns
+    w = numeric_column(df, str(weight), f"results[{label!r}]") if weighted else np.ones(len(rtt))
+    if weighted and (not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0):
+        problems.append(f"{weight} must be finite, >= 0 and not all zero")
+    if problems:
+        from cloudgeo._validate import raise_if_problems
+
+        raise_if_problems(f"results[{label!r}]", problems)
+    return rtt, w
+
+
+def _cdf_layout(fig: go.Figure, guides: list[float], title: str | None) -> None:
+    """Lay out the CDF with a dotted vertical guide and label at each threshold [ms].
+
+    The guides are plain shapes + annotations (what add_vline makes, without its per-call
+    subplot bookkeeping: ~20 ms each, on every widget update).
+    """
+    _base_layout(
+        fig,
+        title if title is not None else "Who waits how long: RTT distribution of users",
+        height=460,
+        legend={"orientation": "v", "yanchor": "bottom", "y": 0.02, "x": 0.98, "xanchor": "right"},
+        xaxis={"title": {"text": "round-trip time to the serving site [ms]"}, "rangemode": "tozero"},
+        yaxis={
+            "title": {"text": "share of users (weighted) with RTT ≤ x"},
+            "tickformat": ".0%",
+            "range": [0, 1.02],
+        },
+        shapes=[
+            {
+                "type": "line",
+                "x0": x,
+                "x1": x,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"dash": "dot", "color": "#999"},
+            }
+            for x in guides
+        ],
+        annotations=[
+            {
+                "text": f"{x:g} ms",
+                "x": x,
+                "xref": "x",
+                "y": 1,
+                "yref": "y domain",
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+            }
+            for x in guides
+        ],
+    )
+
+
 def plot_latency_cdf(
     results: Mapping[str, pd.DataFrame] | pd.DataFrame,
     *,
@@ -94,21 +160,8 @@ def plot_latency_cdf(
         raise InvalidInputError("results is empty; pass at least one user_latency table.")
     fig = _figure()
     for i, (label, df) in enumerate(frames.items()):
-        require_columns(df, ["rtt_ms"], source=f"results[{label!r}]")
-        rtt = numeric_column(df, "rtt_ms", f"results[{label!r}]")
-        problems = []
-        if len(rtt) == 0:
-            problems.append("the table is empty")
-        elif not np.isfinite(rtt).all() or (rtt < 0).any():
-            problems.append("rtt_ms has NaN, infinite or negative values")
+        rtt, w = _rtt_and_weights(df, label, weight)
         weighted = weight is not None and weight in df.columns
-        w = numeric_column(df, str(weight), f"results[{label!r}]") if weighted else np.ones(len(rtt))
-        if weighted and (not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0):
-            problems.append(f"{weight} must be finite, >= 0 and not all zero")
-        if problems:
-            from cloudgeo._validate import raise_if_problems
-
-            raise_if_problems(f"results[{label!r}]", problems)
         x, share = _weighted_cdf(rtt, w)
         p50, p90 = (weighted_quantile(rtt, w, q, rtol=1e-12) for q in (0.5, 0.9))
         note = "" if weighted else ", unweighted"
@@ -124,45 +177,7 @@ def plot_latency_cdf(
         )
     # vertical guides as plain shapes + annotations (what add_vline makes, without its per-call
     # subplot bookkeeping: ~20 ms each, on every widget update)
-    guides = check_thresholds(thresholds_ms)
-    _base_layout(
-        fig,
-        title if title is not None else "Who waits how long: RTT distribution of users",
-        height=460,
-        legend={"orientation": "v", "yanchor": "bottom", "y": 0.02, "x": 0.98, "xanchor": "right"},
-        xaxis={"title": {"text": "round-trip time to the serving site [ms]"}, "rangemode": "tozero"},
-        yaxis={
-            "title": {"text": "share of users (weighted) with RTT ≤ x"},
-            "tickformat": ".0%",
-            "range": [0, 1.02],
-        },
-        shapes=[
-            {
-                "type": "line",
-                "x0": x,
-                "x1": x,
-                "xref": "x",
-                "y0": 0,
-                "y1": 1,
-                "yref": "y domain",
-                "line": {"dash": "dot", "color": "#999"},
-            }
-            for x in guides
-        ],
-        annotations=[
-            {
-                "text": f"{x:g} ms",
-                "x": x,
-                "xref": "x",
-                "y": 1,
-                "yref": "y domain",
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-            }
-            for x in guides
-        ],
-    )
+    _cdf_layout(fig, check_thresholds(thresholds_ms), title)
     return fig
 
 
@@ -196,49 +211,10 @@ def _rtt_cell_problems(z: np.ndarray, index: pd.Index, columns: pd.Index, limit:
     return problems
 
 
-def plot_rtt_matrix(
-    matrix_ms: pd.DataFrame,
-    *,
-    measured: pd.DataFrame | None = None,
-    title: str | None = None,
-) -> go.Figure:
-    """Heatmap of a site-to-site RTT matrix; with measurements, modelled vs measured error.
-
-    Parameters
-    ----------
-    matrix_ms : pandas.DataFrame
-        RTT matrix (rows: from, columns: to), e.g. :func:`cloudgeo.latency.rtt_matrix_ms`. [ms]
-    measured : pandas.DataFrame, optional
-        Measured RTT as a matrix with the same labels or a tidy table with ``src``, ``dst``,
-        ``rtt_ms`` (:mod:`cloudgeo.measurements`; pairs measured several times use the median).
-        [ms]
-    title : str, optional
-        Figure title.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        One heatmap (modelled RTT [ms]); with ``measured`` a second heatmap of the error
-        ``100 (model - measured) / measured`` [%] over the pairs both have (others blank).
-
-    Raises
-    ------
-    DataValidationError
-        If ``matrix_ms`` is empty, not numeric, or has NaN, infinite or negative RTTs (the
-        cells are named).
-    InvalidInputError
-        If ``measured`` shares no (from, to) pair with ``matrix_ms``.
-    """
-    import plotly.graph_objects as go
-
+def _rtt_values(matrix_ms: pd.DataFrame) -> np.ndarray:
+    """Return the matrix as floats [ms], after checking its cells (numeric, plausible RTTs)."""
     from cloudgeo._validate import raise_if_problems
 
-    if measured is not None and not isinstance(measured, pd.DataFrame):
-        msg = f"measured must be a pandas DataFrame of measurements or None, got {type(measured).__name__}."
-        raise InvalidTypeError(msg)
-    if not isinstance(matrix_ms, pd.DataFrame):
-        msg = f"matrix_ms must be a pandas DataFrame, got {type(matrix_ms).__name__}."
-        raise InvalidTypeError(msg)
     try:
         z = np.asarray(matrix_ms.to_numpy(dtype=float), dtype=float)
     except (TypeError, ValueError):
@@ -247,26 +223,15 @@ def plot_rtt_matrix(
     if z.size == 0:
         raise_if_problems("matrix_ms", ["the matrix is empty"])
     raise_if_problems("matrix_ms", _rtt_cell_problems(z, matrix_ms.index, matrix_ms.columns))
-    rows = [str(i) for i in matrix_ms.index]
-    cols = [str(c) for c in matrix_ms.columns]
-    model = go.Heatmap(
-        z=z,
-        x=cols,
-        y=rows,
-        colorscale="Viridis",
-        colorbar={"title": {"text": "RTT [ms]"}, "x": 0.46 if measured is not None else 1.0},
-        hovertemplate="from %{y} to %{x}: %{z:.1f} ms<extra>modelled</extra>",
-        name="modelled RTT",
-    )
-    if measured is None:
-        fig = _figure(model)
-        fig.update_yaxes(autorange="reversed", title_text="from")
-        fig.update_xaxes(title_text="to")
-        _base_layout(
-            fig, title if title is not None else "Modelled round-trip time between sites [ms]", height=560
-        )
-        return fig
-    meas = _as_matrix(measured).reindex(index=matrix_ms.index, columns=matrix_ms.columns)
+    return z
+
+
+def _model_error_figure(model: go.Heatmap, z: np.ndarray, meas: pd.DataFrame, title: str | None) -> go.Figure:
+    """Return the modelled matrix beside its error against the measured pairs [%]."""
+    import plotly.graph_objects as go
+
+    rows = [str(i) for i in meas.index]
+    cols = [str(c) for c in meas.columns]
     m = meas.to_numpy(dtype=float)
     overlap = np.isfinite(m) & np.isfinite(z) & (m > 0)
     if not overlap.any():
@@ -305,3 +270,70 @@ def plot_rtt_matrix(
     )
     _base_layout(fig, title if title is not None else default, height=560)
     return fig
+
+
+def plot_rtt_matrix(
+    matrix_ms: pd.DataFrame,
+    *,
+    measured: pd.DataFrame | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Heatmap of a site-to-site RTT matrix; with measurements, modelled vs measured error.
+
+    Parameters
+    ----------
+    matrix_ms : pandas.DataFrame
+        RTT matrix (rows: from, columns: to), e.g. :func:`cloudgeo.latency.rtt_matrix_ms`. [ms]
+    measured : pandas.DataFrame, optional
+        Measured RTT as a matrix with the same labels or a tidy table with ``src``, ``dst``,
+        ``rtt_ms`` (:mod:`cloudgeo.measurements`; pairs measured several times use the median).
+        [ms]
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One heatmap (modelled RTT [ms]); with ``measured`` a second heatmap of the error
+        ``100 (model - measured) / measured`` [%] over the pairs both have (others blank).
+
+    Raises
+    ------
+    DataValidationError
+        If ``matrix_ms`` is empty, not numeric, or has NaN, infinite or negative RTTs (the
+        cells are named).
+    InvalidInputError
+        If ``measured`` shares no (from, to) pair with ``matrix_ms``.
+    """
+    import plotly.graph_objects as go
+
+
+    if measured is not None and not isinstance(measured, pd.DataFrame):
+        msg = f"measured must be a pandas DataFrame of measurements or None, got {type(measured).__name__}."
+        raise InvalidTypeError(msg)
+    if not isinstance(matrix_ms, pd.DataFrame):
+        msg = f"matrix_ms must be a pandas DataFrame, got {type(matrix_ms).__name__}."
+        raise InvalidTypeError(msg)
+    z = _rtt_values(matrix_ms)
+    rows = [str(i) for i in matrix_ms.index]
+    cols = [str(c) for c in matrix_ms.columns]
+    model = go.Heatmap(
+        z=z,
+        x=cols,
+        y=rows,
+        colorscale="Viridis",
+        colorbar={"title": {"text": "RTT [ms]"}, "x": 0.46 if measured is not None else 1.0},
+        hovertemplate="from %{y} to %{x}: %{z:.1f} ms<extra>modelled</extra>",
+        name="modelled RTT",
+    )
+    if measured is None:
+        fig = _figure(model)
+        fig.update_yaxes(autorange="reversed", title_text="from")
+        fig.update_xaxes(title_text="to")
+        _base_layout(
+            fig, title if title is not None else "Modelled round-trip time between sites [ms]", height=560
+        )
+        return fig
+    return _model_error_figure(
+        model, z, _as_matrix(measured).reindex(index=matrix_ms.index, columns=matrix_ms.columns), title
+    )

@@ -9,6 +9,7 @@ at most ``max_points``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -334,6 +335,88 @@ _LEGEND_KINDS = {
 }
 
 
+@dataclass(frozen=True)
+class _RegionGrowth:
+    """Regions and Availability Zones open at the end of each year."""
+
+    year_ends: list[pd.Timestamp]  # the catalogue's own year ends at the catalogue's date
+    regions: np.ndarray  # [count]
+    availability_zones: np.ndarray  # today's AZ count of each open region [count]
+
+
+def _region_growth(regions: pd.DataFrame, latest: pd.Timestamp) -> _RegionGrowth:
+    require_columns(regions, ["opened", "az_count"], source="regions")
+    opened = pd.to_datetime(regions["opened"])
+    if opened.isna().any():
+        missing = [str(i) for i in regions.index[opened.isna().to_numpy()]]
+        msg = f"regions without an opening date cannot be placed on the timeline: {missing}"
+        raise InvalidInputError(msg)
+    az = numeric_column(regions, "az_count")
+    years = np.arange(int(opened.dt.year.min()), max(int(opened.dt.year.max()), latest.year) + 1)
+    # end of each year; the catalogue's own year up to the catalogue's date (never the wall clock)
+    ends = [min(pd.Timestamp(year=int(y), month=12, day=31), max(latest, opened.max())) for y in years]
+    year_of = opened.dt.year.to_numpy()
+    n_regions = np.array([(year_of <= y).sum() for y in years])
+    n_azs = np.array([az[year_of <= y].sum() for y in years])
+    return _RegionGrowth(ends, n_regions, n_azs)
+
+
+def _add_region_growth_traces(fig: go.Figure, growth: _RegionGrowth) -> None:
+    """Add the regions (bars) and Availability Zones (line) on the left axis."""
+    import plotly.graph_objects as go
+
+    fig.add_trace(
+        go.Bar(
+            x=growth.year_ends,
+            y=growth.regions,
+            name="Regions (end of year)",
+            marker_color=REGION_COLOR,
+            width=200 * 86_400_000.0,
+            hovertemplate="%{x|%Y-%m-%d}: %{y} regions<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=growth.year_ends,
+            y=growth.availability_zones,
+            mode="lines+markers",
+            name="Availability Zones (today's count per open region)",
+            line={"color": "#7a3b0c"},
+            hovertemplate="%{x|%Y-%m-%d}: %{y} Availability Zones<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+
+
+def _add_edge_snapshot_traces(fig: go.Figure, edge_snapshots: Mapping[object, pd.DataFrame]) -> None:
+    """Add the edge PoPs and locations of each catalogue snapshot (markers, right axis)."""
+    import plotly.graph_objects as go
+
+    snaps = sorted(edge_snapshots.items(), key=lambda kv: pd.Timestamp(str(kv[0])))
+    snap_x = [pd.Timestamp(str(d)) for d, _ in snaps]
+    pops = [int(pd.to_numeric(e["pops"]).sum()) for _, e in snaps]
+    locations = [len(e) for _, e in snaps]
+    snap_labels = [_fmt_date(d) for d, _ in snaps]
+    for values, name, symbol in (
+        (pops, "Edge PoPs", "circle"),
+        (locations, "Edge locations (cities)", "square"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=snap_x,
+                y=values,
+                # snapshots only: no line pretends there are data between them
+                mode="markers",
+                name=f"{name} (catalogue snapshots)",
+                marker={"symbol": symbol, "size": 10, "color": EDGE_COLOR},
+                customdata=snap_labels,
+                hovertemplate=f"%{{customdata}}: %{{y}} {name.lower()}<extra></extra>",
+            ),
+            secondary_y=True,
+        )
+
+
 def plot_footprint_growth(
     *,
     regions: pd.DataFrame | None = None,
@@ -371,8 +454,6 @@ def plot_footprint_growth(
     DataValidationError
         If ``regions`` lacks ``opened`` or ``az_count``.
     """
-    import plotly.graph_objects as go
-
     from cloudgeo import catalog
 
     if regions is None or edge_snapshots is None:
@@ -383,65 +464,10 @@ def plot_footprint_growth(
     if not isinstance(edge_snapshots, Mapping):
         msg = f"edge_snapshots must be a mapping of date -> edge table, got {type(edge_snapshots).__name__}."
         raise InvalidTypeError(msg)
-    require_columns(regions, ["opened", "az_count"], source="regions")
-    opened = pd.to_datetime(regions["opened"])
-    if opened.isna().any():
-        missing = [str(i) for i in regions.index[opened.isna().to_numpy()]]
-        msg = f"regions without an opening date cannot be placed on the timeline: {missing}"
-        raise InvalidInputError(msg)
-    az = numeric_column(regions, "az_count")
-    latest = pd.Timestamp(catalog.catalog_date())
-    years = np.arange(int(opened.dt.year.min()), max(int(opened.dt.year.max()), latest.year) + 1)
-    # end of each year; the catalogue's own year up to the catalogue's date (never the wall clock)
-    ends = [min(pd.Timestamp(year=int(y), month=12, day=31), max(latest, opened.max())) for y in years]
-    year_of = opened.dt.year.to_numpy()
-    n_regions = np.array([(year_of <= y).sum() for y in years])
-    n_azs = np.array([az[year_of <= y].sum() for y in years])
-    snaps = sorted(edge_snapshots.items(), key=lambda kv: pd.Timestamp(str(kv[0])))
-    snap_x = [pd.Timestamp(str(d)) for d, _ in snaps]
-    pops = [int(pd.to_numeric(e["pops"]).sum()) for _, e in snaps]
-    locations = [len(e) for _, e in snaps]
-    snap_labels = [_fmt_date(d) for d, _ in snaps]
+    growth = _region_growth(regions, pd.Timestamp(catalog.catalog_date()))
     fig = _subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(
-        go.Bar(
-            x=ends,
-            y=n_regions,
-            name="Regions (end of year)",
-            marker_color=REGION_COLOR,
-            width=200 * 86_400_000.0,
-            hovertemplate="%{x|%Y-%m-%d}: %{y} regions<extra></extra>",
-        ),
-        secondary_y=False,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=ends,
-            y=n_azs,
-            mode="lines+markers",
-            name="Availability Zones (today's count per open region)",
-            line={"color": "#7a3b0c"},
-            hovertemplate="%{x|%Y-%m-%d}: %{y} Availability Zones<extra></extra>",
-        ),
-        secondary_y=False,
-    )
-    for values, name, symbol in (
-        (pops, "Edge PoPs", "circle"),
-        (locations, "Edge locations (cities)", "square"),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=snap_x,
-                y=values,
-                # snapshots only: no line pretends there are data between them
-                mode="markers",
-                name=f"{name} (catalogue snapshots)",
-                marker={"symbol": symbol, "size": 10, "color": EDGE_COLOR},
-                customdata=snap_labels,
-                hovertemplate=f"%{{customdata}}: %{{y}} {name.lower()}<extra></extra>",
-            ),
-            secondary_y=True,
-        )
+    _add_region_growth_traces(fig, growth)
+    _add_edge_snapshot_traces(fig, edge_snapshots)
     fig.add_vline(
         x=pd.Timestamp("2019-12-31").timestamp() * 1000,
         line={"dash": "dot", "color": "#888"},
@@ -480,6 +506,78 @@ def _site_coordinates(site_ids: Sequence[object], sites: pd.DataFrame | None) ->
         found.append(hit[["lat", "lon"]])
         wanted = [s for s in wanted if s not in frame.index]
     return pd.concat(found) if found else pd.DataFrame(columns=["lat", "lon"])
+
+
+def _user_hover(sub: pd.DataFrame) -> np.ndarray:
+    """Return the drawn users' hover text: name, nearest site, RTT, distance, weight, country.
+
+    Built column-wise from plain Python lists (not row by row, not iterating pandas/numpy
+    scalars) and handed to plotly as an array: this runs on every widget update.
+    """
+    names = _labels(sub, "name", "city") if ({"name", "city"} & set(sub.columns)) else None
+
+    def floats(column: str) -> list[float]:
+        return list(pd.to_numeric(sub[column]).to_numpy(dtype=float).tolist())
+
+    columns: list[list[str]] = [
+        [f"nearest site: {x}" for x in sub["site"].astype(str).tolist()],
+        [f"RTT: {x:.1f} ms" for x in floats("rtt_ms")],
+    ]
+    if names:
+        columns[0] = [f"<b>{n}</b><br>{t}" for n, t in zip(names, columns[0], strict=True)]
+    if "distance_km" in sub.columns:
+        columns.append([f"distance: {x:,.0f} km" for x in floats("distance_km")])
+    if "weight" in sub.columns:
+        columns.append([f"weight: {x:,.0f}" for x in floats("weight")])
+    if "country_code" in sub.columns:
+        columns.append([f"country: {x}" for x in sub["country_code"].astype(str).tolist()])
+    hover = np.array(["<br>".join(parts) for parts in zip(*columns, strict=True)], dtype=str)
+    return hover
+
+
+def _user_marker(
+    w: np.ndarray | None, rows: np.ndarray, rtt: np.ndarray, sub: pd.DataFrame, *, by_country: bool
+) -> dict[str, Any]:
+    """Return the users' marker: size ~ sqrt(weight), colour = RTT [ms] or country."""
+    ws = w[rows] if w is not None else None
+    size = 4.0 + 14.0 * np.sqrt(ws / ws.max()) if ws is not None and ws.max() > 0 else np.full(len(rows), 5.0)
+    marker: dict[str, Any] = {"size": size, "opacity": 0.75, "line": {"width": 0}}
+    if not by_country:
+        marker.update(
+            color=rtt[rows],
+            colorscale=RTT_COLORSCALE,
+            cmin=0.0,
+            cmax=float(np.nanmax(rtt)) if len(rtt) else 1.0,
+            colorbar={"title": {"text": "RTT [ms]"}, "thickness": 14},
+            showscale=True,
+        )
+    else:
+        codes = sub["country_code"].astype(str).tolist()
+        palette = {c: QUALITATIVE[i % len(QUALITATIVE)] for i, c in enumerate(sorted(set(codes)))}
+        marker["color"] = np.array([palette[c] for c in codes], dtype=str)
+    return marker
+
+
+def _add_site_trace(fig: go.Figure, used: list[Any], sites: pd.DataFrame | None) -> list[str]:
+    """Add the sites serving the users (stars); return the ones without coordinates."""
+    import plotly.graph_objects as go
+
+    coords = _site_coordinates(used, sites)
+    missing = [str(s) for s in used if s not in coords.index]
+    site_ids = [str(s) for s in coords.index]
+    fig.add_trace(
+        go.Scattergeo(
+            lat=coords["lat"].to_numpy(dtype=float),
+            lon=coords["lon"].to_numpy(dtype=float),
+            mode="markers",
+            name=f"sites ({len(coords)})",
+            text=site_ids,
+            marker={"symbol": "star", "size": 16, "color": "black", "line": {"width": 1, "color": "white"}},
+            hovertext=[f"<b>site {s}</b>" for s in site_ids],
+            hoverinfo="text",
+        )
+    )
+    return missing
 
 
 def plot_user_latency_map(
@@ -525,8 +623,6 @@ def plot_user_latency_map(
     InvalidInputError
         On an unknown ``color`` or ``max_points`` < 1.
     """
-    import plotly.graph_objects as go
-
     from cloudgeo._validate import check_choice
 
     check_choice(color, "color", ("rtt_ms", "country_code"))
@@ -552,60 +648,12 @@ def plot_user_latency_map(
     rtt = numeric_column(info, "rtt_ms")
     rows = sample_rows(len(info), n_max, w, seed=0)
     sub = info.iloc[rows]
-    names = _labels(sub, "name", "city") if ({"name", "city"} & set(sub.columns)) else None
 
-    # built column-wise from plain Python lists (not row by row, not iterating pandas/numpy
-    # scalars) and handed to plotly as an array: this runs on every widget update
-    def floats(column: str) -> list[float]:
-        return list(pd.to_numeric(sub[column]).to_numpy(dtype=float).tolist())
-
-    columns: list[list[str]] = [
-        [f"nearest site: {x}" for x in sub["site"].astype(str).tolist()],
-        [f"RTT: {x:.1f} ms" for x in floats("rtt_ms")],
-    ]
-    if names:
-        columns[0] = [f"<b>{n}</b><br>{t}" for n, t in zip(names, columns[0], strict=True)]
-    if "distance_km" in sub.columns:
-        columns.append([f"distance: {x:,.0f} km" for x in floats("distance_km")])
-    if "weight" in sub.columns:
-        columns.append([f"weight: {x:,.0f}" for x in floats("weight")])
-    if "country_code" in sub.columns:
-        columns.append([f"country: {x}" for x in sub["country_code"].astype(str).tolist()])
-    hover = np.array(["<br>".join(parts) for parts in zip(*columns, strict=True)], dtype=str)
-    ws = w[rows] if w is not None else None
-    size = 4.0 + 14.0 * np.sqrt(ws / ws.max()) if ws is not None and ws.max() > 0 else np.full(len(rows), 5.0)
-    marker: dict[str, Any] = {"size": size, "opacity": 0.75, "line": {"width": 0}}
-    if color == "rtt_ms":
-        marker.update(
-            color=rtt[rows],
-            colorscale=RTT_COLORSCALE,
-            cmin=0.0,
-            cmax=float(np.nanmax(rtt)) if len(rtt) else 1.0,
-            colorbar={"title": {"text": "RTT [ms]"}, "thickness": 14},
-            showscale=True,
-        )
-    else:
-        codes = sub["country_code"].astype(str).tolist()
-        palette = {c: QUALITATIVE[i % len(QUALITATIVE)] for i, c in enumerate(sorted(set(codes)))}
-        marker["color"] = np.array([palette[c] for c in codes], dtype=str)
+    hover = _user_hover(sub)
+    marker = _user_marker(w, rows, rtt, sub, by_country=color == "country_code")
     fig = _figure()
     fig.add_trace(_users_trace(lat[rows], lon[rows], marker, hover))
-    used = pd.unique(df["site"]).tolist()  # in order of first appearance
-    coords = _site_coordinates(used, sites)
-    missing = [str(s) for s in used if s not in coords.index]
-    site_ids = [str(s) for s in coords.index]
-    fig.add_trace(
-        go.Scattergeo(
-            lat=coords["lat"].to_numpy(dtype=float),
-            lon=coords["lon"].to_numpy(dtype=float),
-            mode="markers",
-            name=f"sites ({len(coords)})",
-            text=site_ids,
-            marker={"symbol": "star", "size": 16, "color": "black", "line": {"width": 1, "color": "white"}},
-            hovertext=[f"<b>site {s}</b>" for s in site_ids],
-            hoverinfo="text",
-        )
-    )
+    missing = _add_site_trace(fig, pd.unique(df["site"]).tolist(), sites)
     wmean = float(np.average(rtt, weights=w)) if w is not None and w.sum() > 0 else float(np.mean(rtt))
     text = title if title is not None else f"RTT to the nearest site: weighted mean {wmean:.0f} ms"
     if len(rows) < len(info):
