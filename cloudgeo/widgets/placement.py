@@ -203,6 +203,69 @@ def _placement_note(state: PlacementState, result: Any, ctx: _PlacementContext) 
     return text
 
 
+def _placement_controls(
+    population_options: list[tuple[str, str]], codes: list[str]
+) -> dict[str, widgets.Widget]:
+    """Build the placement controls (population first, in display order)."""
+    style = {"description_width": "110px"}
+    controls: dict[str, widgets.Widget] = {
+        "population": widgets.Dropdown(
+            options=population_options, value=population_options[0][1], description="Users", style=style
+        ),
+        "k": widgets.IntSlider(
+            value=min(3, len(codes)),
+            min=1,
+            max=max(1, min(10, len(codes))),
+            description="Regions",
+            continuous_update=False,
+            style=style,
+        ),
+        "objective": widgets.Dropdown(
+            options=list(_placement_objectives()), value="mean", description="Objective", style=style
+        ),
+        "method": widgets.Dropdown(
+            options=[("exact (optimal)", "exact"), ("greedy (fast; gap shown)", "greedy")],
+            value="exact",
+            description="Solver",
+            style=style,
+        ),
+        "threshold_ms": widgets.FloatSlider(
+            value=50.0,
+            min=5.0,
+            max=300.0,
+            step=5.0,
+            description="Coverage [ms]",
+            continuous_update=False,
+            style=style,
+        ),
+        "must_include": widgets.SelectMultiple(
+            options=codes, value=(), rows=6, description="Must include", style=style
+        ),
+        "exclude": widgets.SelectMultiple(
+            options=codes, value=(), rows=6, description="Exclude", style=style
+        ),
+    }
+    return controls
+
+
+def _placement_state(c: Mapping[str, widgets.Widget]) -> PlacementState:
+    """Read the placement controls."""
+    return PlacementState(
+        population=str(c["population"].value),
+        k=int(c["k"].value),
+        objective=str(c["objective"].value),
+        method=str(c["method"].value),
+        threshold_ms=float(c["threshold_ms"].value),
+        must_include=control_values(c["must_include"]),
+        exclude=control_values(c["exclude"]),
+    )
+
+
+def _placement_caption(state: PlacementState, table: pd.DataFrame) -> str:
+    note = table.attrs.get("note", f"objective {state.objective}")
+    return f"{state.k} region(s) chosen by {state.method} search; {note}"
+
+
 def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFrame | None = None) -> Explorer:
     """Choose k regions for a user population and see the map, the sites and the latency.
 
@@ -261,65 +324,12 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
     ]
     if users is not None:
         population_options.insert(0, (f"Your users ({len(users):,} points)", "user"))
-    style = {"description_width": "110px"}
-    controls: dict[str, widgets.Widget] = {
-        "population": widgets.Dropdown(
-            options=population_options, value=population_options[0][1], description="Users", style=style
-        ),
-        "k": widgets.IntSlider(
-            value=min(3, len(codes)),
-            min=1,
-            max=max(1, min(10, len(codes))),
-            description="Regions",
-            continuous_update=False,
-            style=style,
-        ),
-        "objective": widgets.Dropdown(
-            options=list(_placement_objectives()), value="mean", description="Objective", style=style
-        ),
-        "method": widgets.Dropdown(
-            options=[("exact (optimal)", "exact"), ("greedy (fast; gap shown)", "greedy")],
-            value="exact",
-            description="Solver",
-            style=style,
-        ),
-        "threshold_ms": widgets.FloatSlider(
-            value=50.0,
-            min=5.0,
-            max=300.0,
-            step=5.0,
-            description="Coverage [ms]",
-            continuous_update=False,
-            style=style,
-        ),
-        "must_include": widgets.SelectMultiple(
-            options=codes, value=(), rows=6, description="Must include", style=style
-        ),
-        "exclude": widgets.SelectMultiple(
-            options=codes, value=(), rows=6, description="Exclude", style=style
-        ),
-    }
-
-    def make_state(c: Mapping[str, widgets.Widget]) -> PlacementState:
-        return PlacementState(
-            population=str(c["population"].value),
-            k=int(c["k"].value),
-            objective=str(c["objective"].value),
-            method=str(c["method"].value),
-            threshold_ms=float(c["threshold_ms"].value),
-            must_include=control_values(c["must_include"]),
-            exclude=control_values(c["exclude"]),
-        )
-
-    def caption(state: PlacementState, table: pd.DataFrame) -> str:
-        note = table.attrs.get("note", f"objective {state.objective}")
-        return f"{state.k} region(s) chosen by {state.method} search; {note}"
-
+    controls = _placement_controls(population_options, codes)
     explorer = Explorer(
         controls,
         lambda s: _render_placement(s, ctx),
-        make_state,
-        caption=caption,
+        _placement_state,
+        caption=_placement_caption,
         kind="placement",
         context=ctx,
     )
