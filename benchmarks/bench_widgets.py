@@ -82,7 +82,7 @@ def _placement_split(ex: widgets.Explorer, k_values: list[int], method: str) -> 
     from cloudgeo import plotting
     from cloudgeo.plotting import style as _plotstyle
     from cloudgeo.widgets._base import replace_figure
-    from cloudgeo.widgets.placement import _render_placement
+    from cloudgeo.widgets.placement import render_placement
 
     ctx = ex.context
     users, cands = ctx.users("world"), ctx.candidates
@@ -92,7 +92,7 @@ def _placement_split(ex: widgets.Explorer, k_values: list[int], method: str) -> 
         ctx.cache.clear()
         t0 = time.perf_counter()
         with _plotstyle.template_deferred():
-            _render_placement(state, ctx)  # compute (cached afterwards) + plot
+            render_placement(state, ctx)  # compute (cached afterwards) + plot
         t1 = time.perf_counter()
         result = ctx.cache.get(dataclasses.astuple(state), lambda: None)
         with _plotstyle.template_deferred():

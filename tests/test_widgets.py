@@ -443,13 +443,13 @@ def test_figure_updates_send_only_changes_but_show_the_new_figure(small_users: p
     # only changed properties are re-sent, so after any sequence of changes the widget must
     # show exactly what a fresh render of the current state draws (nothing stale, nothing lost)
     from cloudgeo.plotting import style as _plotstyle
-    from cloudgeo.widgets.placement import _render_placement
+    from cloudgeo.widgets.placement import render_placement
 
     ex = widgets.placement_explorer(small_users)
     for name, value in (("k", 2), ("k", 4), ("objective", "worst"), ("method", "exact"), ("k", 1)):
         ex.controls[name].value = value
         with _plotstyle.template_deferred():
-            _, (fresh,) = _render_placement(ex.state, ex.context)
+            _, (fresh,) = render_placement(ex.state, ex.context)
         assert _shown(ex.figure) == _shown(fresh)
     lat = widgets.latency_explorer(small_users)
     for name, value in (("regions", ("us-east-1", "eu-west-1")), ("access", "dsl"), ("cloudfront", True)):

@@ -10,10 +10,7 @@ import pandas as pd
 
 from cloudgeo._validate import check_thresholds, require_columns
 from cloudgeo.errors import InvalidInputError, InvalidTypeError
-from cloudgeo.plotting.style import QUALITATIVE, numeric_column
-from cloudgeo.plotting.style import base_layout as _base_layout
-from cloudgeo.plotting.style import new_figure as _figure
-from cloudgeo.plotting.style import new_subplots as _subplots
+from cloudgeo.plotting.style import QUALITATIVE, base_layout, new_figure, new_subplots, numeric_column
 from cloudgeo.stats import weighted_quantile
 
 if TYPE_CHECKING:
@@ -65,7 +62,7 @@ def _cdf_layout(fig: go.Figure, guides: list[float], title: str | None) -> None:
     The guides are plain shapes + annotations (what add_vline makes, without its per-call
     subplot bookkeeping: ~20 ms each, on every widget update).
     """
-    _base_layout(
+    base_layout(
         fig,
         title if title is not None else "Who waits how long: RTT distribution of users",
         height=460,
@@ -158,7 +155,7 @@ def plot_latency_cdf(
         raise InvalidTypeError(msg)
     if not frames:
         raise InvalidInputError("results is empty; pass at least one user_latency table.")
-    fig = _figure()
+    fig = new_figure()
     for i, (label, df) in enumerate(frames.items()):
         rtt, w = _rtt_and_weights(df, label, weight)
         weighted = weight is not None and weight in df.columns
@@ -241,7 +238,7 @@ def _model_error_figure(model: go.Heatmap, z: np.ndarray, meas: pd.DataFrame, ti
         )
         raise InvalidInputError(msg)
     err = np.where(overlap, 100.0 * (z - m) / np.where(overlap, m, 1.0), np.nan)
-    fig = _subplots(rows=1, cols=2, subplot_titles=("modelled RTT [ms]", "model error vs measured [%]"))
+    fig = new_subplots(rows=1, cols=2, subplot_titles=("modelled RTT [ms]", "model error vs measured [%]"))
     fig.add_trace(model, row=1, col=1)
     limit = float(np.nanmax(np.abs(err)))
     fig.add_trace(
@@ -268,7 +265,7 @@ def _model_error_figure(model: go.Heatmap, z: np.ndarray, meas: pd.DataFrame, ti
     default = (
         f"Modelled vs measured RTT: mean absolute error {mean_abs:.1f} % over {int(overlap.sum())} pairs"
     )
-    _base_layout(fig, title if title is not None else default, height=560)
+    base_layout(fig, title if title is not None else default, height=560)
     return fig
 
 
@@ -307,7 +304,6 @@ def plot_rtt_matrix(
     """
     import plotly.graph_objects as go
 
-
     if measured is not None and not isinstance(measured, pd.DataFrame):
         msg = f"measured must be a pandas DataFrame of measurements or None, got {type(measured).__name__}."
         raise InvalidTypeError(msg)
@@ -327,10 +323,10 @@ def plot_rtt_matrix(
         name="modelled RTT",
     )
     if measured is None:
-        fig = _figure(model)
+        fig = new_figure(model)
         fig.update_yaxes(autorange="reversed", title_text="from")
         fig.update_xaxes(title_text="to")
-        _base_layout(
+        base_layout(
             fig, title if title is not None else "Modelled round-trip time between sites [ms]", height=560
         )
         return fig

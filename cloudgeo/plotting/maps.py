@@ -29,15 +29,15 @@ from cloudgeo.plotting.style import (
     REGION_SIZE_BASE_PX,
     REGION_SIZE_PER_AZ_PX,
     RTT_COLORSCALE,
+    base_layout,
+    fmt_date,
+    labels,
+    new_figure,
+    new_subplots,
     numeric_column,
+    users_trace,
     world_geo_layout,
 )
-from cloudgeo.plotting.style import base_layout as _base_layout
-from cloudgeo.plotting.style import fmt_date as _fmt_date
-from cloudgeo.plotting.style import labels as _labels
-from cloudgeo.plotting.style import new_figure as _figure
-from cloudgeo.plotting.style import new_subplots as _subplots
-from cloudgeo.plotting.style import users_trace as _users_trace
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -81,11 +81,11 @@ def _region_trace(regions: pd.DataFrame, *, showlegend: bool = True, geo: str = 
     lat, lon, _ = points_arrays(regions, source="regions")
     require_columns(regions, ["az_count"], source="regions")
     az = pd.to_numeric(regions["az_count"], errors="raise").to_numpy(dtype=float)
-    codes = _labels(regions, "code")
-    names = _labels(regions, "name")
+    codes = labels(regions, "code")
+    names = labels(regions, "name")
     opened = regions["opened"].tolist() if "opened" in regions.columns else [None] * len(regions)
     hover = [
-        f"<b>{n}</b> ({c})<br>Availability Zones: {int(a)}<br>opened: {_fmt_date(o)}"
+        f"<b>{n}</b> ({c})<br>Availability Zones: {int(a)}<br>opened: {fmt_date(o)}"
         for c, n, a, o in zip(codes, names, az, opened, strict=True)
     ]
     return go.Scattergeo(
@@ -114,9 +114,9 @@ def _edge_trace(edges: pd.DataFrame, *, showlegend: bool = True, geo: str = "geo
     lat, lon, _ = points_arrays(edges, source="edge locations")
     require_columns(edges, ["pops"], source="edge locations")
     pops = pd.to_numeric(edges["pops"], errors="raise").to_numpy(dtype=float)
-    codes = _labels(edges, "iata")
-    cities = _labels(edges, "city")
-    countries = _labels(edges, "country")
+    codes = labels(edges, "iata")
+    cities = labels(edges, "city")
+    countries = labels(edges, "country")
     hover = [
         f"<b>{c}</b> {ci}, {co}<br>edge PoPs: {int(p)}"
         for c, ci, co, p in zip(codes, cities, countries, pops, strict=True)
@@ -144,7 +144,7 @@ def _rec_trace(recs: pd.DataFrame, *, showlegend: bool = True, geo: str = "geo")
     import plotly.graph_objects as go
 
     lat, lon, _ = points_arrays(recs, source="regional edge caches")
-    cities = _labels(recs, "city", "metro")
+    cities = labels(recs, "city", "metro")
     hover = [f"<b>Regional edge cache</b><br>{c}" for c in cities]
     return go.Scattergeo(
         lat=lat,
@@ -193,7 +193,7 @@ def _infrastructure_summary(regions: pd.DataFrame, edges: pd.DataFrame | None) -
 
 
 def _as_of_label(as_of: object) -> str:
-    return "current catalogue" if as_of is None else f"as of {_fmt_date(as_of)}"
+    return "current catalogue" if as_of is None else f"as of {fmt_date(as_of)}"
 
 
 def plot_infrastructure_map(
@@ -245,10 +245,10 @@ def plot_infrastructure_map(
     regions, edges, recs = _load_frames(
         as_of, regions, edges, recs, need_edges=show_edges, need_recs=show_recs
     )
-    fig = _figure()
+    fig = new_figure()
     fig.add_traces(_infrastructure_traces(regions, edges, recs))
     default = f"AWS global infrastructure, {_as_of_label(as_of)}: {_infrastructure_summary(regions, edges)}"
-    _base_layout(fig, title if title is not None else default, geo=world_geo_layout())
+    base_layout(fig, title if title is not None else default, geo=world_geo_layout())
     return fig
 
 
@@ -304,7 +304,7 @@ def plot_infrastructure_comparison(
         f"{_as_of_label(d)}<br>{_infrastructure_summary(r, e)}"
         for d, (r, e, _) in zip(dates, frames, strict=True)
     ]
-    fig = _subplots(
+    fig = new_subplots(
         rows=1,
         cols=len(dates),
         specs=[[{"type": "geo"}] * len(dates)],
@@ -319,7 +319,7 @@ def plot_infrastructure_comparison(
             trace.legendgroup = trace.name
         fig.add_traces(traces)
     fig.update_geos(**world_geo_layout())
-    _base_layout(fig, title if title is not None else "AWS global infrastructure then and now", height=500)
+    base_layout(fig, title if title is not None else "AWS global infrastructure then and now", height=500)
     # the legend below the maps, clear of the subplot titles (issue 18)
     fig.update_layout(
         legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0.01}, margin={"t": 110, "b": 40}
@@ -397,7 +397,7 @@ def _add_edge_snapshot_traces(fig: go.Figure, edge_snapshots: Mapping[object, pd
     snap_x = [pd.Timestamp(str(d)) for d, _ in snaps]
     pops = [int(pd.to_numeric(e["pops"]).sum()) for _, e in snaps]
     locations = [len(e) for _, e in snaps]
-    snap_labels = [_fmt_date(d) for d, _ in snaps]
+    snap_labels = [fmt_date(d) for d, _ in snaps]
     for values, name, symbol in (
         (pops, "Edge PoPs", "circle"),
         (locations, "Edge locations (cities)", "square"),
@@ -465,7 +465,7 @@ def plot_footprint_growth(
         msg = f"edge_snapshots must be a mapping of date -> edge table, got {type(edge_snapshots).__name__}."
         raise InvalidTypeError(msg)
     growth = _region_growth(regions, pd.Timestamp(catalog.catalog_date()))
-    fig = _subplots(specs=[[{"secondary_y": True}]])
+    fig = new_subplots(specs=[[{"secondary_y": True}]])
     _add_region_growth_traces(fig, growth)
     _add_edge_snapshot_traces(fig, edge_snapshots)
     fig.add_vline(
@@ -483,7 +483,7 @@ def plot_footprint_growth(
         nticks=8,
         showgrid=False,
     )
-    _base_layout(fig, title if title is not None else "Growth of the AWS footprint", height=460)
+    base_layout(fig, title if title is not None else "Growth of the AWS footprint", height=460)
     return fig
 
 
@@ -514,7 +514,7 @@ def _user_hover(sub: pd.DataFrame) -> np.ndarray:
     Built column-wise from plain Python lists (not row by row, not iterating pandas/numpy
     scalars) and handed to plotly as an array: this runs on every widget update.
     """
-    names = _labels(sub, "name", "city") if ({"name", "city"} & set(sub.columns)) else None
+    names = labels(sub, "name", "city") if ({"name", "city"} & set(sub.columns)) else None
 
     def floats(column: str) -> list[float]:
         return list(pd.to_numeric(sub[column]).to_numpy(dtype=float).tolist())
@@ -651,8 +651,8 @@ def plot_user_latency_map(
 
     hover = _user_hover(sub)
     marker = _user_marker(w, rows, rtt, sub, by_country=color == "country_code")
-    fig = _figure()
-    fig.add_trace(_users_trace(lat[rows], lon[rows], marker, hover))
+    fig = new_figure()
+    fig.add_trace(users_trace(lat[rows], lon[rows], marker, hover))
     missing = _add_site_trace(fig, pd.unique(df["site"]).tolist(), sites)
     wmean = float(np.average(rtt, weights=w)) if w is not None and w.sum() > 0 else float(np.mean(rtt))
     text = title if title is not None else f"RTT to the nearest site: weighted mean {wmean:.0f} ms"
@@ -660,5 +660,5 @@ def plot_user_latency_map(
         text += f" (showing a random sample of {len(rows):,} of {len(info):,} users, seed 0)"
     if missing:
         text += f"; sites without coordinates not drawn: {', '.join(missing[:5])}"
-    _base_layout(fig, text, geo=world_geo_layout())
+    base_layout(fig, text, geo=world_geo_layout())
     return fig

@@ -10,7 +10,7 @@ Each ``*_explorer`` factory returns an :class:`ipywidgets.VBox` subclass holding
 
 The factories never call ``display()``; leave the explorer as the last expression of a cell.
 Every explorer follows the same split (:mod:`cloudgeo.widgets._base`): the control values
-form a small frozen *state* dataclass, a pure ``_render_*(state, context)`` function in the
+form a small frozen *state* dataclass, a pure ``render_*(state, context)`` function in the
 explorer's module turns the state into ``(table, figure)`` with exactly one compute call and
 one plot call, and the widget only maps controls -> state -> render -> outputs. What does not
 depend on a control (catalogues, the user population, per-site latency tables) is computed once

@@ -56,7 +56,8 @@ ARCHITECTURES: tuple[str, ...] = ("single_instance", "app_and_rds", "multi_az", 
 """The seed's four architecture presets in :mod:`cloudgeo.availability`."""
 
 
-def _render_availability(state: AvailabilityState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+def render_availability(state: AvailabilityState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+    """Return the architecture's steps table and :func:`cloudgeo.plotting.plot_availability` of it."""
     from cloudgeo import availability, plotting
 
     preset = getattr(availability, state.architecture)
@@ -126,4 +127,4 @@ def availability_explorer() -> Explorer:
     def caption(state: AvailabilityState, table: pd.DataFrame) -> str:
         return f"{state.architecture}: availability step by step"
 
-    return Explorer(controls, _render_availability, make_state, caption=caption, kind="availability")
+    return Explorer(controls, render_availability, make_state, caption=caption, kind="availability")

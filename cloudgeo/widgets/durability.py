@@ -58,7 +58,8 @@ class DurabilityState:
         V.check_fraction(self.az_loss_probability_per_year, "az_loss_probability_per_year")
 
 
-def _render_durability(state: DurabilityState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+def render_durability(state: DurabilityState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+    """Return the expected losses table and :func:`cloudgeo.plotting.plot_durability` for ``state``."""
     from cloudgeo import catalog, durability, plotting
 
     one_zone = bool(catalog.get_storage_class(state.storage_class)["lost_if_az_destroyed"])
@@ -162,4 +163,4 @@ def durability_explorer() -> Explorer:
     def caption(state: DurabilityState, table: pd.DataFrame) -> str:
         return f"{state.storage_class}: {state.objects:,} objects over {state.years:g} year(s)"
 
-    return Explorer(controls, _render_durability, make_state, caption=caption, kind="durability")
+    return Explorer(controls, render_durability, make_state, caption=caption, kind="durability")

@@ -70,7 +70,8 @@ def _as_of(year: int) -> _dt.date:
     return latest if year >= latest.year else _dt.date(year, 12, 31)
 
 
-def _render_infrastructure(state: InfrastructureState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+def render_infrastructure(state: InfrastructureState) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+    """Return the footprint counts and :func:`cloudgeo.plotting.plot_infrastructure_map` at the year's end."""
     from cloudgeo import catalog, plotting
 
     as_of = _as_of(state.year)
@@ -138,4 +139,4 @@ def infrastructure_explorer(*, start_year: int = 2006) -> Explorer:
     def caption(state: InfrastructureState, table: pd.DataFrame) -> str:
         return f"AWS footprint at {_as_of(state.year).isoformat()}"
 
-    return Explorer(controls, _render_infrastructure, make_state, caption=caption, kind="infrastructure")
+    return Explorer(controls, render_infrastructure, make_state, caption=caption, kind="infrastructure")

@@ -64,7 +64,9 @@ def _access_options() -> tuple[str, ...]:
     return tuple(str(a) for a in latency.ACCESS_RTT_MS)
 
 
-class _LatencyContext:
+class LatencyContext:
+    """What does not depend on the controls: users, regions, edges and per-site tables."""
+
     def __init__(self, users: pd.DataFrame | None, regions: pd.DataFrame | None) -> None:
         from cloudgeo import catalog, latency, population
 
@@ -75,6 +77,7 @@ class _LatencyContext:
         self.cache = LRU()
 
     def edges(self) -> pd.DataFrame:
+        """Return the current edge locations (loaded once)."""
         if self._edges is None:
             from cloudgeo import catalog
 
@@ -82,6 +85,7 @@ class _LatencyContext:
         return self._edges
 
     def sites(self, state: LatencyState) -> pd.DataFrame:
+        """Return the sites the users reach: edges with CloudFront, else the chosen regions."""
         if state.cloudfront:
             return self.edges()
         if not state.regions:
@@ -96,9 +100,10 @@ def _latency_label(state: LatencyState) -> str:
     return f"{', '.join(state.regions)}, {state.access}"
 
 
-def _render_latency(
-    state: LatencyState, ctx: _LatencyContext
+def render_latency(
+    state: LatencyState, ctx: LatencyContext
 ) -> tuple[pd.DataFrame, tuple[go.Figure, go.Figure]]:
+    """Return the latency summary, the users' map and their RTT distribution (CDF)."""
     from cloudgeo import latency, plotting
 
     sites = ctx.sites(state)
@@ -163,7 +168,7 @@ def latency_explorer(
     if regions is not None:
         V.points_arrays(regions, source="regions")
     wanted = codes_tuple(initial_regions, "initial_regions")
-    ctx = _LatencyContext(users, regions)
+    ctx = LatencyContext(users, regions)
     codes = [str(c) for c in ctx.regions.index]
     for code in wanted:
         if code not in codes:
@@ -192,7 +197,7 @@ def latency_explorer(
 
     return Explorer(
         controls,
-        lambda s: _render_latency(s, ctx),
+        lambda s: render_latency(s, ctx),
         make_state,
         n_figures=2,
         caption=caption,

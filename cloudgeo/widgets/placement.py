@@ -102,7 +102,7 @@ def _default_candidates() -> pd.DataFrame:
     return regions[regions["partition"] == "aws"]
 
 
-class _PlacementContext:
+class PlacementContext:
     """What does not depend on the controls: populations, candidates, RTT matrices, results."""
 
     def __init__(self, users: pd.DataFrame | None, candidates: pd.DataFrame | None) -> None:
@@ -115,6 +115,7 @@ class _PlacementContext:
         self.cache = LRU()
 
     def users(self, population: str) -> pd.DataFrame:
+        """Return the users of a population choice (loaded once)."""
         if population == "user" and self._user_users is not None:
             return self._user_users
         if population in PLACEMENT_MIXES:
@@ -153,7 +154,8 @@ class _PlacementContext:
         return self._prepared[population]
 
 
-def _render_placement(state: PlacementState, ctx: _PlacementContext) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+def render_placement(state: PlacementState, ctx: PlacementContext) -> tuple[pd.DataFrame, tuple[go.Figure]]:
+    """Return the per-site table and :func:`cloudgeo.plotting.plot_placement` for ``state``."""
     from cloudgeo import placement, plotting
 
     users = ctx.users(state.population)
@@ -183,7 +185,7 @@ def _render_placement(state: PlacementState, ctx: _PlacementContext) -> tuple[pd
     return table, (fig,)
 
 
-def _placement_note(state: PlacementState, result: Any, ctx: _PlacementContext) -> str:
+def _placement_note(state: PlacementState, result: Any, ctx: PlacementContext) -> str:
     """Return the objective reached and, for the greedy solver, its gap to the proven optimum."""
 
     def fmt(v: float) -> str:
@@ -193,7 +195,7 @@ def _placement_note(state: PlacementState, result: Any, ctx: _PlacementContext) 
 
     text = f"objective {state.objective}: {fmt(result.objective_value)}"
     if state.method == "greedy":
-        exact = _render_placement(dataclasses.replace(state, method="exact"), ctx)[0]
+        exact = render_placement(dataclasses.replace(state, method="exact"), ctx)[0]
         value = float(exact.attrs["value"])
         if result.objective_value != value:
             gap = abs(result.objective_value - value) / value if value else 0.0
@@ -317,7 +319,7 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
         check_users(users)
     if candidates is not None:
         V.points_arrays(candidates, source="candidates")
-    ctx = _PlacementContext(users, candidates)
+    ctx = PlacementContext(users, candidates)
     codes = [str(c) for c in ctx.candidates.index]
     population_options = [("World cities", "world")] + [
         (label, key) for key, (label, _) in PLACEMENT_MIXES.items()
@@ -327,7 +329,7 @@ def placement_explorer(users: pd.DataFrame | None = None, candidates: pd.DataFra
     controls = _placement_controls(population_options, codes)
     explorer = Explorer(
         controls,
-        lambda s: _render_placement(s, ctx),
+        lambda s: render_placement(s, ctx),
         _placement_state,
         caption=_placement_caption,
         kind="placement",
