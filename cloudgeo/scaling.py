@@ -1,35 +1,12 @@
 """Autoscaling simulation: a CloudWatch alarm and a scaling policy following a traffic series.
 
-The model follows how Amazon EC2 Auto Scaling reacts to load, one metric period at a time:
-
-1. **Load.** Each period carries a demand rate (e.g. requests/s). Instances that are *in
-   service* (launched and past their warm-up) share it; the fleet serves at most
-   ``in_service x capacity_per_instance`` and the rest is *unserved*. The metric is the
-   fleet's average utilisation (the analogue of ``CPUUtilization`` averaged over the group):
-   ``served / capacity``, a fraction in [0, 1].
-2. **Alarm.** A CloudWatch alarm compares the metric of each period with a threshold and goes
-   to ALARM when *M out of the last N* datapoints breach it ("datapoints to alarm" out of
-   "evaluation periods"). One metric period here is one step of the demand series (EC2 basic
-   monitoring publishes every 300 s, detailed monitoring every 60 s: resample the demand to
-   match).
-3. **Policy.** While the alarm is in ALARM and no cooldown is running, the policy changes the
-   desired capacity: a :class:`StepScalingPolicy` by a percentage of the current capacity
-   (``PercentChangeInCapacity``, at least ``MinAdjustmentMagnitude`` instances); a
-   :class:`TargetTrackingPolicy` to the capacity that brings the metric back to its target
-   (quickly out, slowly in). Capacity stays within the group's min and max size.
-4. **Warm-up.** New instances are billed from launch but serve load only after the warm-up.
-   Scale-in removes instances that are still warming up first (they carry no load), then
-   in-service ones.
-
-Timing convention: the metric of period ``t`` is evaluated at the end of period ``t``; an action
-there changes ``instances`` from period ``t + 1`` and ``in_service_instances`` from period
-``t + 1 + ceil(warmup_s / period_s)``. With a step in demand at period ``t0`` that breaches at
-once, an N-of-N alarm fires at ``t0 + N - 1``.
-
-Simplifications (documented, deliberate): one metric, one step per direction, no
-Availability-Zone rebalancing, no instance failures, no launch failures, identical instances,
-and step scaling modelled with the cooldown of simple scaling (set ``cooldown_s=0`` for pure
-step scaling, which relies on warm-up alone).
+Owns the model of how Amazon EC2 Auto Scaling reacts to load one metric period at a time
+(:func:`simulate_autoscaling`: load shared by in-service instances, an M-of-N CloudWatch alarm
+on the average utilisation, a step or target-tracking policy with cooldowns, warm-up; the
+model, its timing convention and simplifications are in its Notes), the policies and the group
+(:class:`StepScalingPolicy`, :class:`TargetTrackingPolicy`, :class:`Fleet`), the results
+(:class:`ScalingResult`, :class:`ScalingSummary`) and synthetic demand series
+(:func:`daily_demand`, :func:`surge_demand`, :func:`seasonal_decline_demand`).
 
 References
 ----------
@@ -739,7 +716,7 @@ def simulate_autoscaling(
 ) -> ScalingResult:
     """Simulate an Auto Scaling group following ``demand`` under ``policy``.
 
-    See the module documentation for the model and its timing convention.
+    The model and its timing convention are in the Notes below.
 
     Parameters
     ----------
@@ -770,10 +747,43 @@ def simulate_autoscaling(
         If the index is unsorted, duplicated or irregular, or values are NaN, infinite or
         negative (the first offending timestamps are named).
 
+    Notes
+    -----
+    The model follows how Amazon EC2 Auto Scaling reacts to load, one metric period at a time:
+
+    1. **Load.** Each period carries a demand rate (e.g. requests/s). Instances that are *in
+       service* (launched and past their warm-up) share it; the fleet serves at most
+       ``in_service x capacity_per_instance`` and the rest is *unserved*. The metric is the
+       fleet's average utilisation (the analogue of ``CPUUtilization`` averaged over the group):
+       ``served / capacity``, a fraction in [0, 1].
+    2. **Alarm.** A CloudWatch alarm compares the metric of each period with a threshold and goes
+       to ALARM when *M out of the last N* datapoints breach it ("datapoints to alarm" out of
+       "evaluation periods"). One metric period here is one step of the demand series (EC2 basic
+       monitoring publishes every 300 s, detailed monitoring every 60 s: resample the demand to
+       match).
+    3. **Policy.** While the alarm is in ALARM and no cooldown is running, the policy changes the
+       desired capacity: a :class:`StepScalingPolicy` by a percentage of the current capacity
+       (``PercentChangeInCapacity``, at least ``MinAdjustmentMagnitude`` instances); a
+       :class:`TargetTrackingPolicy` to the capacity that brings the metric back to its target
+       (quickly out, slowly in). Capacity stays within the group's min and max size.
+    4. **Warm-up.** New instances are billed from launch but serve load only after the warm-up.
+       Scale-in removes instances that are still warming up first (they carry no load), then
+       in-service ones.
+
+    Timing convention: the metric of period ``t`` is evaluated at the end of period ``t``; an action
+    there changes ``instances`` from period ``t + 1`` and ``in_service_instances`` from period
+    ``t + 1 + ceil(warmup_s / period_s)``. With a step in demand at period ``t0`` that breaches at
+    once, an N-of-N alarm fires at ``t0 + N - 1``.
+
+    Simplifications (documented, deliberate): one metric, one step per direction, no
+    Availability-Zone rebalancing, no instance failures, no launch failures, identical instances,
+    and step scaling modelled with the cooldown of simple scaling (set ``cooldown_s=0`` for pure
+    step scaling, which relies on warm-up alone).
+
     References
     ----------
     AWS, *Amazon EC2 Auto Scaling User Guide* and *Amazon CloudWatch User Guide* (see the
-    module documentation).
+    module docstring).
     """
     if not isinstance(policy, (StepScalingPolicy, TargetTrackingPolicy)):
         msg = f"policy must be a StepScalingPolicy or TargetTrackingPolicy, got {type(policy).__name__}."
