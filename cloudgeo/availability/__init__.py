@@ -18,14 +18,16 @@ The public API (``cloudgeo.availability.X``):
 from __future__ import annotations
 
 from cloudgeo.availability.blocks import (
-    GREGORIAN_YEAR_DAYS,
-    Block,
+    GREGORIAN_YEAR_DAYS as GREGORIAN_YEAR_DAYS,
+)
+from cloudgeo.availability.blocks import (
+    Block as Block,
+)
+from cloudgeo.availability.blocks import (
     Component,
     Domain,
-    FloatArray,
     KOfN,
     Parallel,
-    Part,
     Series,
     failover_unavailability,
     k_of_n,
@@ -33,9 +35,18 @@ from cloudgeo.availability.blocks import (
     series,
     with_failover,
 )
+from cloudgeo.availability.blocks import (
+    FloatArray as FloatArray,
+)
+from cloudgeo.availability.blocks import (
+    Part as Part,
+)
 from cloudgeo.availability.downtime import downtime, downtime_table, format_duration
-from cloudgeo.availability.exact import Node, importance, single_points_of_failure
-from cloudgeo.availability.montecarlo import MAX_SIMULATED_OUTAGES, Intervals, MonteCarloResult, monte_carlo
+from cloudgeo.availability.exact import Node as Node
+from cloudgeo.availability.exact import importance, single_points_of_failure
+from cloudgeo.availability.montecarlo import MAX_SIMULATED_OUTAGES as MAX_SIMULATED_OUTAGES
+from cloudgeo.availability.montecarlo import Intervals as Intervals
+from cloudgeo.availability.montecarlo import MonteCarloResult, monte_carlo
 from cloudgeo.availability.presets import (
     ArchitectureResult,
     app_and_rds,
@@ -70,6 +81,3 @@ __all__ = [
     "single_points_of_failure",
     "with_failover",
 ]
-
-# public module-level names that are not in __all__ but importable as before
-_ALSO_EXPORTED = (GREGORIAN_YEAR_DAYS, MAX_SIMULATED_OUTAGES, Block, FloatArray, Intervals, Node, Part)

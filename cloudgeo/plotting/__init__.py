@@ -51,20 +51,40 @@ from cloudgeo.plotting.offline import (
     topojson_dir,
     vendored_plotlyjs_version,
 )
-from cloudgeo.plotting.style import (  # noqa: F401 (the colours and sizes stay importable from here)
-    EDGE_COLOR,
-    EDGE_SIZE_BASE_PX,
-    EDGE_SIZE_PER_SQRT_POP_PX,
+from cloudgeo.plotting.style import (
+    EDGE_COLOR as EDGE_COLOR,
+)
+from cloudgeo.plotting.style import (
+    EDGE_SIZE_BASE_PX as EDGE_SIZE_BASE_PX,
+)
+from cloudgeo.plotting.style import (
+    EDGE_SIZE_PER_SQRT_POP_PX as EDGE_SIZE_PER_SQRT_POP_PX,
+)
+from cloudgeo.plotting.style import (
     LAND_COLOR,
     OCEAN_COLOR,
-    QUALITATIVE,
-    REC_COLOR,
-    REC_SIZE_PX,
-    REGION_COLOR,
-    REGION_SIZE_BASE_PX,
-    REGION_SIZE_PER_AZ_PX,
-    RTT_COLORSCALE,
     world_geo_layout,
+)
+from cloudgeo.plotting.style import (
+    QUALITATIVE as QUALITATIVE,
+)
+from cloudgeo.plotting.style import (
+    REC_COLOR as REC_COLOR,
+)
+from cloudgeo.plotting.style import (
+    REC_SIZE_PX as REC_SIZE_PX,
+)
+from cloudgeo.plotting.style import (
+    REGION_COLOR as REGION_COLOR,
+)
+from cloudgeo.plotting.style import (
+    REGION_SIZE_BASE_PX as REGION_SIZE_BASE_PX,
+)
+from cloudgeo.plotting.style import (
+    REGION_SIZE_PER_AZ_PX as REGION_SIZE_PER_AZ_PX,
+)
+from cloudgeo.plotting.style import (
+    RTT_COLORSCALE as RTT_COLORSCALE,
 )
 
 __all__ = [

@@ -26,7 +26,8 @@ from __future__ import annotations
 from cloudgeo.widgets._base import Explorer
 from cloudgeo.widgets.availability import ARCHITECTURES, AvailabilityState, availability_explorer
 from cloudgeo.widgets.durability import DurabilityState, durability_explorer
-from cloudgeo.widgets.infrastructure import FIRST_YEAR, InfrastructureState, infrastructure_explorer
+from cloudgeo.widgets.infrastructure import FIRST_YEAR as FIRST_YEAR
+from cloudgeo.widgets.infrastructure import InfrastructureState, infrastructure_explorer
 from cloudgeo.widgets.latency import LatencyState, latency_explorer
 from cloudgeo.widgets.placement import PLACEMENT_MIXES, PlacementState, placement_explorer
 
@@ -45,5 +46,3 @@ __all__ = [
     "latency_explorer",
     "placement_explorer",
 ]
-
-_ALSO_EXPORTED = (FIRST_YEAR,)
