@@ -18,6 +18,7 @@ The public names are re-exported by :mod:`cloudgeo.plotting`.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import functools
 import html
@@ -519,6 +520,7 @@ def chromium_launcher(browser: str) -> str:
         if found is not None and Path(found).is_file():
             return found
         folder = Path(tempfile.mkdtemp(prefix="cloudgeo-chromium-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         launcher = folder / "chromium"
         flags = " ".join(shlex.quote(f) for f in CHROMIUM_OFFLINE_FLAGS)
         launcher.write_text(f'#!/bin/sh\nexec {shlex.quote(browser)} {flags} "$@"\n', encoding="utf-8")
@@ -553,7 +555,8 @@ def export_figure(
 ) -> Path:
     """Write a figure as PNG, SVG, PDF, JPEG or WebP, offline (geo maps included).
 
-    Uses kaleido with a local chromium (see :func:`find_chromium`) and the vendored base map.
+    Uses kaleido's public API with a local chromium (see :func:`find_chromium`) started with
+    :data:`CHROMIUM_OFFLINE_FLAGS`, MathJax off and the vendored base map: nothing is fetched.
 
     Parameters
     ----------
