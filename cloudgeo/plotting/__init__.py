@@ -10,27 +10,17 @@ Geo maps need plotly's base map. cloudgeo ships it, so maps draw with no network
 from :func:`export_figure` carry it by themselves).
 
 Modules: :mod:`~cloudgeo.plotting.maps` (infrastructure and user maps),
-:mod:`~cloudgeo.plotting.latency_charts` (CDF, RTT matrix), :mod:`~cloudgeo.plotting.decisions`
-(durability, availability, placement, autoscaling, price classes),
+:mod:`~cloudgeo.plotting.latency_charts` (CDF, RTT matrix), the decision charts
+(:mod:`~cloudgeo.plotting.reliability_charts`, :mod:`~cloudgeo.plotting.placement_charts`,
+:mod:`~cloudgeo.plotting.scaling_charts`, :mod:`~cloudgeo.plotting.cdn_charts`),
 :mod:`~cloudgeo.plotting.offline` (offline maps, self-contained HTML, static export) and
 :mod:`~cloudgeo.plotting.style` (colours, geo settings, layout); the user sample drawn on maps
-is the private ``_common``.
+and the read of result attributes are the private ``_common``.
 """
 
 from __future__ import annotations
 
-from cloudgeo.plotting.decisions import (
-    plot_autoscaling,
-    plot_autoscaling_comparison,
-    plot_availability,
-    plot_durability,
-    plot_ebs_volume_losses,
-    plot_failover,
-    plot_hit_ratio_effect,
-    plot_placement,
-    plot_placement_frontier,
-    plot_price_class_latency,
-)
+from cloudgeo.plotting.cdn_charts import plot_hit_ratio_effect, plot_price_class_latency
 from cloudgeo.plotting.latency_charts import plot_latency_cdf, plot_rtt_matrix
 from cloudgeo.plotting.maps import (
     plot_footprint_growth,
@@ -51,6 +41,9 @@ from cloudgeo.plotting.offline import (
     topojson_dir,
     vendored_plotlyjs_version,
 )
+from cloudgeo.plotting.placement_charts import plot_failover, plot_placement, plot_placement_frontier
+from cloudgeo.plotting.reliability_charts import plot_availability, plot_durability, plot_ebs_volume_losses
+from cloudgeo.plotting.scaling_charts import plot_autoscaling, plot_autoscaling_comparison
 from cloudgeo.plotting.style import (
     EDGE_COLOR as EDGE_COLOR,
 )
