@@ -54,6 +54,15 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Footprint:
+    """The infrastructure drawn on one map (edges and RECs None when not shown)."""
+
+    regions: pd.DataFrame
+    edges: pd.DataFrame | None
+    recs: pd.DataFrame | None
+
+
 def _load_frames(
     as_of: object,
     regions: pd.DataFrame | None,
@@ -62,7 +71,8 @@ def _load_frames(
     *,
     need_edges: bool,
     need_recs: bool,
-) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+) -> _Footprint:
+    """Return the given frames, the missing ones from the catalogue as of ``as_of``."""
     if regions is None or (need_edges and edges is None) or (need_recs and recs is None):
         from cloudgeo import catalog
 
@@ -72,7 +82,7 @@ def _load_frames(
             edges = catalog.load_edge_locations(as_of=as_of)
         if need_recs and recs is None:
             recs = catalog.load_regional_edge_caches()
-    return regions, (edges if need_edges else None), (recs if need_recs else None)
+    return _Footprint(regions, edges if need_edges else None, recs if need_recs else None)
 
 
 def _region_trace(regions: pd.DataFrame, *, showlegend: bool = True, geo: str = "geo") -> Any:
@@ -166,14 +176,8 @@ def _rec_trace(recs: pd.DataFrame, *, showlegend: bool = True, geo: str = "geo")
     )
 
 
-def _infrastructure_traces(
-    regions: pd.DataFrame,
-    edges: pd.DataFrame | None,
-    recs: pd.DataFrame | None,
-    *,
-    showlegend: bool = True,
-    geo: str = "geo",
-) -> list[Any]:
+def _infrastructure_traces(footprint: _Footprint, *, showlegend: bool = True, geo: str = "geo") -> list[Any]:
+    regions, edges, recs = footprint.regions, footprint.edges, footprint.recs
     traces = []
     if edges is not None:
         traces.append(_edge_trace(edges, showlegend=showlegend, geo=geo))
@@ -242,12 +246,11 @@ def plot_infrastructure_map(
         If a frame lacks a required column or has bad coordinates.
     """
     show_edges, show_recs = check_bool(show_edges, "show_edges"), check_bool(show_recs, "show_recs")
-    regions, edges, recs = _load_frames(
-        as_of, regions, edges, recs, need_edges=show_edges, need_recs=show_recs
-    )
+    shown = _load_frames(as_of, regions, edges, recs, need_edges=show_edges, need_recs=show_recs)
     fig = new_figure()
-    fig.add_traces(_infrastructure_traces(regions, edges, recs))
-    default = f"AWS global infrastructure, {_as_of_label(as_of)}: {_infrastructure_summary(regions, edges)}"
+    fig.add_traces(_infrastructure_traces(shown))
+    summary = _infrastructure_summary(shown.regions, shown.edges)
+    default = f"AWS global infrastructure, {_as_of_label(as_of)}: {summary}"
     base_layout(fig, title if title is not None else default, geo=world_geo_layout())
     return fig
 
@@ -301,8 +304,8 @@ def plot_infrastructure_comparison(
     frames = [_load_frames(d, None, None, None, need_edges=show_edges, need_recs=show_recs) for d in dates]
     # each subplot's own counts in its (two-line) title; the shared legend names kinds only
     titles = [
-        f"{_as_of_label(d)}<br>{_infrastructure_summary(r, e)}"
-        for d, (r, e, _) in zip(dates, frames, strict=True)
+        f"{_as_of_label(d)}<br>{_infrastructure_summary(f.regions, f.edges)}"
+        for d, f in zip(dates, frames, strict=True)
     ]
     fig = new_subplots(
         rows=1,
@@ -311,9 +314,9 @@ def plot_infrastructure_comparison(
         subplot_titles=titles,
         horizontal_spacing=0.01,
     )
-    for i, (regions, edges, recs) in enumerate(frames):
+    for i, footprint in enumerate(frames):
         geo = "geo" if i == 0 else f"geo{i + 1}"
-        traces = _infrastructure_traces(regions, edges, recs, showlegend=i == 0, geo=geo)
+        traces = _infrastructure_traces(footprint, showlegend=i == 0, geo=geo)
         for trace in traces:
             trace.name = _LEGEND_KINDS.get(str(trace.name).split(" (")[0], trace.name)
             trace.legendgroup = trace.name
