@@ -450,6 +450,7 @@ def single_points_of_failure(system: Part | ArchitectureResult, *, max_shared: i
 
     Examples
     --------
+    >>> from cloudgeo.availability import Component, parallel, series
     >>> web = Component(0.995, "web")
     >>> single_points_of_failure(series(Component(0.9999, "lb"), parallel(web, Component(0.995, "web2"))))
     ('lb',)
