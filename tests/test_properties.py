@@ -32,7 +32,6 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cloudgeo import _offline
 from cloudgeo import availability as A
 from cloudgeo import catalog as C
 from cloudgeo import durability as D
@@ -49,6 +48,7 @@ from cloudgeo import scaling as S
 from cloudgeo import stats as STATS
 from cloudgeo import widgets as W
 from cloudgeo.errors import CloudGeoError
+from cloudgeo.plotting import offline as _offline
 
 # (function, kind) -> inputs tried; kind is "valid", "invalid" (must raise) or "random" (either).
 COUNTS: Counter[tuple[str, str]] = Counter()
