@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cloudgeo import geodesy, network
+from cloudgeo.latency import backbone
 from cloudgeo.errors import DataFileError, DataValidationError, InvalidInputError, InvalidTypeError
 
 
@@ -152,8 +153,8 @@ def backbone_files(
         else:
             (tmp_path / "backbone_hubs.csv").write_text(hubs, encoding="utf-8")
         (tmp_path / "backbone_links.csv").write_text(links, encoding="utf-8")
-        monkeypatch.setattr(network, "data_path", lambda name: tmp_path / name)
-        return network._load_backbone.__wrapped__(0.0)
+        monkeypatch.setattr(backbone, "data_path", lambda name: tmp_path / name)
+        return backbone._load_backbone.__wrapped__(0.0)
 
     return load
 

@@ -43,11 +43,12 @@ from cloudgeo._validate import (
     check_nonnegative,
     check_positive,
     coordinate_problems,
+    numeric_array,
     raise_if_problems,
     require_columns,
 )
 from cloudgeo.errors import DataFileError, InvalidInputError, InvalidTypeError
-from cloudgeo.geodesy import _coord_array, chord_to_km, great_circle_trusted_km, unit_vectors_trusted
+from cloudgeo.geodesy import chord_to_km, great_circle_trusted_km, unit_vectors_trusted
 
 __all__ = [
     "ATTACH_FACTOR",
@@ -372,8 +373,8 @@ def _backbone_arg(backbone: object) -> Backbone:
 
 
 def _checked(lat: object, lon: object, source: str) -> tuple[FloatArray, FloatArray]:
-    la = np.atleast_1d(_coord_array(lat, f"{source}: lat"))
-    lo = np.atleast_1d(_coord_array(lon, f"{source}: lon"))
+    la = np.atleast_1d(numeric_array(lat, f"{source}: lat", expected="numeric decimal degrees"))
+    lo = np.atleast_1d(numeric_array(lon, f"{source}: lon", expected="numeric decimal degrees"))
     if la.shape != lo.shape or la.ndim != 1:
         msg = (
             f"{source}: lat and lon must be 1-D arrays of equal length, got shapes {la.shape} and {lo.shape}."
