@@ -6,7 +6,7 @@ Kept so that ``cloudgeo.enduser.X`` keeps working for every public name; new cod
 
 from __future__ import annotations
 
-from cloudgeo.latency.enduser import (
+from cloudgeo.latency.enduser import (  # noqa: F401 - names outside __all__ stay importable as before
     CANDIDATE_HUBS,
     COUNTRIES_FILE,
     MAX_CITY_KM,
@@ -28,20 +28,13 @@ from cloudgeo.latency.enduser import (
 
 __all__ = [
     "CANDIDATE_HUBS",
-    "COUNTRIES_FILE",
-    "MAX_CITY_KM",
-    "MODEL_FILE",
-    "REFERENCE_TECHNOLOGY",
     "REGIONAL_FACTOR",
     "RETIRED_CODES",
-    "STATS",
     "PathBreakdown",
-    "UserTerms",
     "access_rtt_ms",
     "countries_at",
     "country_rtt_ms",
     "ingress_hub",
     "ingress_table",
     "path_breakdown",
-    "user_terms",
 ]

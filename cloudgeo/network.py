@@ -6,7 +6,7 @@ Kept so that ``cloudgeo.network.X`` keeps working for every public name; new cod
 
 from __future__ import annotations
 
-from cloudgeo.latency.backbone import (
+from cloudgeo.latency.backbone import (  # noqa: F401 - names outside __all__ stay importable as before
     ATTACH_FACTOR,
     ATTACH_SLACK_KM,
     DIRECT_MAX_KM,
@@ -28,16 +28,9 @@ __all__ = [
     "ATTACH_FACTOR",
     "ATTACH_SLACK_KM",
     "DIRECT_MAX_KM",
-    "HUB_COLUMNS",
-    "LINK_COLUMNS",
-    "LINK_KINDS",
     "Backbone",
-    "hub_to_sites_trusted_km",
     "load_backbone",
     "route_hubs",
     "routed_distance_km",
     "routed_distance_matrix_km",
-    "routed_matrix_trusted_km",
-    "routed_pairs_trusted_km",
-    "routed_to_sites_trusted_km",
 ]

@@ -33,7 +33,7 @@ from cloudgeo.latency.enduser import (
     ingress_table,
     path_breakdown,
 )
-from cloudgeo.latency.model import (
+from cloudgeo.latency.model import (  # noqa: F401 - names outside __all__ stay importable as before
     ACCESS_RTT_MS,
     C_KM_S,
     FIBRE_INDEX,
@@ -51,7 +51,7 @@ from cloudgeo.latency.model import (
     rtt_from_distance_ms,
 )
 from cloudgeo.latency.pairs import region_rtt_ms, rtt_matrix_ms, rtt_ms
-from cloudgeo.latency.users import (
+from cloudgeo.latency.users import (  # noqa: F401 - names outside __all__ stay importable as before
     RTT_CANDIDATES,
     SELECTS,
     latency_summary,
@@ -64,14 +64,7 @@ __all__ = [
     "ACCESS_RTT_MS",
     "C_KM_S",
     "FIBRE_INDEX",
-    "MAX_DISTANCE_KM",
-    "N_SETUP_RTTS",
-    "ROUTINGS",
-    "RTT_CANDIDATES",
-    "SELECTS",
-    "STATS",
     "CalibrationResult",
-    "FloatArray",
     "LatencyModel",
     "PathBreakdown",
     "access_rtt_ms",
@@ -87,9 +80,7 @@ __all__ = [
     "ingress_hub",
     "ingress_table",
     "latency_summary",
-    "model_from_dict",
     "model_names",
-    "model_to_dict",
     "path_breakdown",
     "region_rtt_ms",
     "rtt_from_distance_ms",

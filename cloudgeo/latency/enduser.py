@@ -110,7 +110,8 @@ class _Params:
 
 @functools.lru_cache(maxsize=1)
 def _params() -> _Params:
-    from cloudgeo import latency, network, population
+    from cloudgeo import latency, population
+    from cloudgeo.latency import backbone as network
 
     table = _read_table()
     spec = _read_spec()
@@ -337,7 +338,8 @@ def ingress_hub(country: str) -> str | None:
 
 
 def _hubs() -> pd.DataFrame:
-    from cloudgeo import latency, network
+    from cloudgeo import latency
+    from cloudgeo.latency import backbone as network
 
     return network.load_backbone(latency.get_model().hop_penalty_km).hubs
 
@@ -372,7 +374,7 @@ def ingress_table() -> pd.DataFrame:
 
 
 def _route_km(m: LatencyModel, sa: FloatArray, so: FloatArray, da: FloatArray, do: FloatArray) -> FloatArray:
-    from cloudgeo import network
+    from cloudgeo.latency import backbone as network
 
     bb = network.load_backbone(m.hop_penalty_km)
     return network.routed_pairs_trusted_km(sa, so, da, do, bb, m.n_attach, m.attach_factor, m.short_haul_km)

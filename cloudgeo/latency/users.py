@@ -95,7 +95,7 @@ def user_rtt_matrix_ms(
         raise InvalidTypeError(msg)
     out = rtt_matrix_ms(users, sites, model=m, stat=stat)
     if m.routing == "backbone":
-        from cloudgeo.enduser import user_terms
+        from cloudgeo.latency.enduser import user_terms
 
         la, lo, _ = points_arrays(users, source="users")
         sa, so, _, _ = _table_or_codes(sites, "sites")
@@ -363,7 +363,7 @@ def _user_latency_frame(
     backbone = m.routing == "backbone"
     rt = None
     if backbone:
-        from cloudgeo.enduser import user_terms
+        from cloudgeo.latency.enduser import user_terms
 
         terms = user_terms(users, m)
         rt = _routing(m, sites["lat"].to_numpy(dtype=float), sites["lon"].to_numpy(dtype=float))
