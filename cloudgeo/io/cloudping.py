@@ -125,6 +125,22 @@ def read_cloudping_json(
     if stat is not None and not is_valid_stat(stat):
         msg = f"stat must be 'min', 'avg', 'max' or a percentile like 'p50'; got {stat!r}{_stat_hint(stat)}."
         raise InvalidInputError(msg)
+    text = _read_capped_text(path_or_buffer, source, max_bytes)
+    data, meta = _data_and_metadata(_parse_json_object(text, source), source)
+    stat = _resolve_stat(stat, meta, source)
+    rows = _pair_rows(data, source)
+    label = "cloudping.co"
+    if meta.get("timeframe") is not None:
+        label += f" (timeframe {meta['timeframe']})"
+    rows = rows.assign(stat=stat, method="tcp-connect", one_way=False, source=label)
+    return _finish(rows, source)
+
+
+_EXPECTED = "a JSON object mapping source region -> {destination region -> RTT ms}"
+
+
+def _read_capped_text(path_or_buffer: PathOrBuffer, source: str, max_bytes: int) -> str:
+    """Read at most ``max_bytes`` of the file as text (UTF-8, optional BOM), or refuse it."""
     raw: str | bytes
     if isinstance(path_or_buffer, (str, os.PathLike)):
         with open(path_or_buffer, "rb") as fh:
@@ -139,24 +155,24 @@ def read_cloudping_json(
                 "Raise max_bytes if intended"
             ],
         )
-    if isinstance(raw, bytes):
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DataFileError(
-                source, [f"expected UTF-8 JSON text; found undecodable bytes ({exc})"]
-            ) from None
-    else:
-        text = raw
-    expected = "a JSON object mapping source region -> {destination region -> RTT ms}"
-    problem = _content_problem(text[:_HEAD_BYTES], expected)
+    if not isinstance(raw, bytes):
+        return raw
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFileError(source, [f"expected UTF-8 JSON text; found undecodable bytes ({exc})"]) from None
+
+
+def _parse_json_object(text: str, source: str) -> dict[str, Any]:
+    """Parse ``text`` as one JSON object: no HTML page, deep nesting, duplicate keys or NaN."""
+    problem = _content_problem(text[:_HEAD_BYTES], _EXPECTED)
     if problem:
         raise DataFileError(source, [problem])
     depth = _json_depth(text)
     if depth > _MAX_JSON_DEPTH:
         raise DataFileError(
             source,
-            [f"expected {expected}; found JSON nested {depth} levels deep (at most {_MAX_JSON_DEPTH})"],
+            [f"expected {_EXPECTED}; found JSON nested {depth} levels deep (at most {_MAX_JSON_DEPTH})"],
         )
     try:
         doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_refuse_duplicate_keys)
@@ -166,31 +182,37 @@ def read_cloudping_json(
         ) from None
     except (json.JSONDecodeError, ValueError) as exc:
         raise DataFileError(
-            source, [f"expected {expected}; found text that is not valid JSON ({exc})"]
+            source, [f"expected {_EXPECTED}; found text that is not valid JSON ({exc})"]
         ) from None
     if not isinstance(doc, dict):
-        raise DataFileError(source, [f"expected {expected}; found a JSON {_json_kind(doc)}"])
-    meta: dict[str, Any] = {}
-    data: Any = doc
-    if "data" in doc:
-        data = doc["data"]
-        if not isinstance(data, dict):
-            raise DataFileError(
-                source, [f'expected "data" to be {expected}; found a JSON {_json_kind(data)}']
-            )
-        meta_raw = doc.get("metadata", {})
-        if not isinstance(meta_raw, dict):
-            raise DataFileError(
-                source, [f'expected "metadata" to be a JSON object; found a JSON {_json_kind(meta_raw)}']
-            )
-        meta = meta_raw
+        raise DataFileError(source, [f"expected {_EXPECTED}; found a JSON {_json_kind(doc)}"])
+    return doc
+
+
+def _data_and_metadata(doc: dict[str, Any], source: str) -> tuple[Any, dict[str, Any]]:
+    """Split the API reply into its matrix and metadata (a bare matrix has no metadata)."""
+    if "data" not in doc:
+        return doc, {}
+    data = doc["data"]
+    if not isinstance(data, dict):
+        raise DataFileError(source, [f'expected "data" to be {_EXPECTED}; found a JSON {_json_kind(data)}'])
+    meta_raw = doc.get("metadata", {})
+    if not isinstance(meta_raw, dict):
+        raise DataFileError(
+            source, [f'expected "metadata" to be a JSON object; found a JSON {_json_kind(meta_raw)}']
+        )
+    return data, meta_raw
+
+
+def _resolve_stat(stat: str | None, meta: dict[str, Any], source: str) -> str:
+    """Return the statistic of the values: ``stat`` checked against the metadata, else the metadata's."""
     file_stat = _cloudping_stat(meta.get("percentile"), source)
     unit = meta.get("unit")
     if unit is not None and str(unit).lower() not in ("milliseconds", "ms"):
         raise DataFileError(source, [f"expected values in milliseconds; metadata gives unit {unit!r}"])
     if stat is None:
-        stat = file_stat or "p50"
-    elif file_stat is not None and file_stat != stat:
+        return file_stat or "p50"
+    if file_stat is not None and file_stat != stat:
         raise DataFileError(
             source,
             [
@@ -199,6 +221,11 @@ def read_cloudping_json(
                 f"pass stat={file_stat!r} or stat=None"
             ],
         )
+    return stat
+
+
+def _pair_rows(data: Any, source: str) -> pd.DataFrame:
+    """Return ``src``, ``dst``, ``rtt_ms`` of every numeric cell; warn about the null ones."""
     problems: list[str] = []
     src_l: list[str] = []
     dst_l: list[str] = []
@@ -222,28 +249,14 @@ def read_cloudping_json(
     if problems:
         raise DataFileError(source, problems)
     if not rtt_l:
-        raise DataFileError(source, [f"expected {expected}; found no measurements in it"])
+        raise DataFileError(source, [f"expected {_EXPECTED}; found no measurements in it"])
     if nulls:
         warnings.warn(
             f"{source}: {len(nulls)} pair(s) have no value (null) and were left out: {_rows_text(nulls)}",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,  # the caller of read_cloudping_json
         )
-    label = "cloudping.co"
-    if meta.get("timeframe") is not None:
-        label += f" (timeframe {meta['timeframe']})"
-    rows = pd.DataFrame(
-        {
-            "src": src_l,
-            "dst": dst_l,
-            "rtt_ms": rtt_l,
-            "stat": stat,
-            "method": "tcp-connect",
-            "one_way": False,
-            "source": label,
-        }
-    )
-    return _finish(rows, source)
+    return pd.DataFrame({"src": src_l, "dst": dst_l, "rtt_ms": rtt_l})
 
 
 def _json_kind(value: object) -> str:

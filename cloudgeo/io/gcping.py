@@ -188,6 +188,15 @@ def _read_gcping_cumulative(path: PathOrBuffer, source: str, chunksize: int) -> 
 def _read_gcping_requests(
     path: PathOrBuffer, source: str, stat: str, chunksize: int, expected: str
 ) -> pd.DataFrame:
+    """Read the per-request form (``gcping -csv``) and take ``stat`` over each region's requests."""
+    samples, errors = _request_samples(path, source, chunksize, expected)
+    return _per_region(samples, errors, stat, source)
+
+
+def _request_samples(
+    path: PathOrBuffer, source: str, chunksize: int, expected: str
+) -> tuple[dict[str, list[npt.NDArray[np.float64]]], dict[str, int]]:
+    """Collect each region's successful request times [ms] and its count of failed requests."""
     samples: dict[str, list[npt.NDArray[np.float64]]] = {}
     errors: dict[str, int] = {}
     problems: list[str] = []
@@ -201,30 +210,10 @@ def _read_gcping_requests(
         keep_default_na=False,
         na_values=[],
     ):
-        region = chunk["region"].str.strip()
-        rest_empty = (chunk["endpoint"].fillna("") == "") & (chunk["duration_ns"].fillna("") == "")
-        report = (region.str.match(_GCPING_REPORT_LINE).fillna(False) & rest_empty).to_numpy(dtype=bool)
-        data = chunk.loc[~report]
-        if data.empty:
+        frame, chunk_problems = _request_chunk(chunk, offset + 1, expected)
+        problems.extend(chunk_problems)
+        if frame is None:
             continue
-        first_line = offset + 1
-        ns = pd.to_numeric(data["duration_ns"], errors="coerce")
-        bad = ns.isna().to_numpy()
-        if bad.any():
-            lines = (np.flatnonzero(~report)[bad] + first_line).tolist()
-            shown = data["region"].to_numpy()[bad][:2].tolist()
-            problems.append(
-                f"expected {expected}; lines {_rows_text(lines)} have no integer duration_ns "
-                f"(first field(s) {shown})"
-            )
-            continue
-        err, err_problems = _parse_bools(data["error"].fillna(""), column="error", first_line=first_line)
-        if err_problems:
-            problems.extend(err_problems)
-            continue
-        reg = region.loc[~report].to_numpy()
-        ms = ns.to_numpy(dtype=float) / 1e6
-        frame = pd.DataFrame({"region": reg, "ms": ms, "err": err})
         for key, grp in frame.groupby("region", sort=False):
             k = str(key)
             ok = grp["ms"].to_numpy()[~grp["err"].to_numpy()]
@@ -234,6 +223,52 @@ def _read_gcping_requests(
         raise DataFileError(source, problems)
     if not samples:
         raise DataFileError(source, [f"expected {expected}; found no request lines"])
+    return samples, errors
+
+
+def _request_chunk(
+    chunk: pd.DataFrame, first_line: int, expected: str
+) -> tuple[pd.DataFrame | None, list[str]]:
+    """Return one chunk's requests (``region``, ``ms``, ``err``; report lines skipped) or its problems."""
+    region = chunk["region"].str.strip()
+    rest_empty = (chunk["endpoint"].fillna("") == "") & (chunk["duration_ns"].fillna("") == "")
+    report = (region.str.match(_GCPING_REPORT_LINE).fillna(False) & rest_empty).to_numpy(dtype=bool)
+    data = chunk.loc[~report]
+    if data.empty:
+        return None, []
+    ns = pd.to_numeric(data["duration_ns"], errors="coerce")
+    bad = ns.isna().to_numpy()
+    if bad.any():
+        lines = (np.flatnonzero(~report)[bad] + first_line).tolist()
+        shown = data["region"].to_numpy()[bad][:2].tolist()
+        problem = (
+            f"expected {expected}; lines {_rows_text(lines)} have no integer duration_ns "
+            f"(first field(s) {shown})"
+        )
+        return None, [problem]
+    err, err_problems = _parse_bools(data["error"].fillna(""), column="error", first_line=first_line)
+    if err_problems:
+        return None, err_problems
+    reg = region.loc[~report].to_numpy()
+    ms = ns.to_numpy(dtype=float) / 1e6
+    return pd.DataFrame({"region": reg, "ms": ms, "err": err}), []
+
+
+def _sample_stat(values: npt.NDArray[np.float64], stat: str) -> float:
+    """Return ``stat`` of sorted samples as gcping computes it (the median: the upper middle one)."""
+    if stat == "p50":
+        return float(values[values.size // 2])
+    if stat == "avg":
+        return float(values.mean())
+    if stat == "min":
+        return float(values[0])
+    return float(values[-1])
+
+
+def _per_region(
+    samples: dict[str, list[npt.NDArray[np.float64]]], errors: dict[str, int], stat: str, source: str
+) -> pd.DataFrame:
+    """One row per region with ``stat`` of its requests; regions where every request failed warn."""
     dst: list[str] = []
     rtt: list[float] = []
     n_ok: list[int] = []
@@ -244,16 +279,8 @@ def _read_gcping_requests(
         if values.size == 0:
             failed.append(region_name)
             continue
-        if stat == "p50":
-            value = float(values[values.size // 2])
-        elif stat == "avg":
-            value = float(values.mean())
-        elif stat == "min":
-            value = float(values[0])
-        else:
-            value = float(values[-1])
         dst.append(region_name)
-        rtt.append(value)
+        rtt.append(_sample_stat(values, stat))
         n_ok.append(int(values.size))
         n_err.append(errors[region_name])
     if failed and dst:
@@ -261,7 +288,7 @@ def _read_gcping_requests(
             f"{source}: every request failed for {len(failed)} region(s), which were left out: "
             f"{_rows_text(failed)}",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of read_gcping_csv
         )
     if not dst:
         raise DataFileError(source, ["every request in the file failed (error=true); no latency to report"])

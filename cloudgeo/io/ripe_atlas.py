@@ -27,7 +27,8 @@ import io
 import json
 import os
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -195,22 +196,46 @@ def read_ripe_atlas(
         When results are dropped: their probe is not in ``probes`` (or has no coordinates), or
         they have no reply; the message gives the counts.
     """
+    parse = _ping_parser()
+    it, name = _records(results)
+    table = _probes(probes)
+    if targets is not None and not isinstance(targets, Mapping):
+        msg = f"targets must be a mapping of target name to (lat, lon), got {type(targets).__name__}."
+        raise InvalidTypeError(msg)
+    found = _collect_samples(it, name, table, parse)
+    if found.n_unknown or found.n_no_reply:
+        listed = ", ".join(map(str, sorted(found.unknown)[:10]))
+        warnings.warn(
+            f"{name}: dropped {found.n_unknown} result(s) of {len(found.unknown)} probe(s) not in the probe "
+            f"table or without coordinates ({listed}) and {found.n_no_reply} result(s) with no reply.",
+            ProbeDropWarning,
+            stacklevel=2,
+        )
+    df = _sample_rows(found.samples, table)
+    if targets is not None:
+        missing = sorted(set(df["dst"]) - set(targets))
+        if missing:
+            raise DataFileError(
+                name, [f"target(s) {missing[:10]} not in targets; give each target's (lat, lon)"]
+            )
+        df["dst_lat"] = [float(targets[d][0]) for d in df["dst"]]
+        df["dst_lon"] = [float(targets[d][1]) for d in df["dst"]]
+    df["source"] = "RIPE Atlas"
+    cols = ["src", "dst", "rtt_ms", "stat", "method", "one_way", "src_lat", "src_lon"]
+    cols += ["dst_lat", "dst_lon"] if targets is not None else []
+    return df[[*cols, "source", "n_samples", "probe_id", "country_code", "measurement_id"]]
+
+
+def _ping_parser() -> Callable[[Mapping[str, Any], int, str], Any]:
+    """Return a parser of one raw ping result (RIPE NCC's sagan), or raise if sagan is missing."""
     try:
         from ripe.atlas.sagan import Result, ResultParseError  # type: ignore[import-untyped]
         from ripe.atlas.sagan.base import ParsingDict  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - depends on the environment
         msg = "read_ripe_atlas needs ripe.atlas.sagan (RIPE NCC's parser): pip install 'cloudgeo[ripe]'."
         raise MissingDependencyError(msg) from None
-    it, name = _records(results)
-    table = _probes(probes)
-    if targets is not None and not isinstance(targets, Mapping):
-        msg = f"targets must be a mapping of target name to (lat, lon), got {type(targets).__name__}."
-        raise InvalidTypeError(msg)
-    no_coords = set(table.index[table["lat"].isna() | table["lon"].isna()])
-    samples: dict[tuple[int, str, int], list[float]] = {}
-    unknown: set[int] = set()
-    n_unknown = n_no_reply = 0
-    for pos, raw in it:
+
+    def parse(raw: Mapping[str, Any], pos: int, name: str) -> Any:
         if not isinstance(raw, Mapping):
             raise DataFileError(name, [f"result {pos} is not a JSON object"])
         kind = str(raw.get("type", "")).lower()
@@ -220,7 +245,7 @@ def read_ripe_atlas(
                 name, [f"result {pos} has type {shown!r}; read_ripe_atlas reads ping results only"]
             )
         try:
-            r = Result.get(
+            return Result.get(
                 dict(raw), on_error=ParsingDict.ACTION_IGNORE, on_malformation=ParsingDict.ACTION_FAIL
             )
         except ResultParseError as exc:
@@ -231,6 +256,33 @@ def read_ripe_atlas(
                     "required: type, prb_id, msm_id, timestamp, fw"
                 ],
             ) from None
+
+    return parse
+
+
+@dataclass(frozen=True)
+class _Samples:
+    """Round trips [ms] per (probe, target, measurement), and the results left out."""
+
+    samples: dict[tuple[int, str, int], list[float]]
+    unknown: set[int]  # probes not in the probe table or without coordinates
+    n_unknown: int  # results of those probes
+    n_no_reply: int  # results without a single reply
+
+
+def _collect_samples(
+    it: Iterator[tuple[int, Any]],
+    name: str,
+    table: pd.DataFrame,
+    parse: Callable[[Mapping[str, Any], int, str], Any],
+) -> _Samples:
+    """Parse every result and pool the replies of each (probe, target, measurement)."""
+    no_coords = set(table.index[table["lat"].isna() | table["lon"].isna()])
+    samples: dict[tuple[int, str, int], list[float]] = {}
+    unknown: set[int] = set()
+    n_unknown = n_no_reply = 0
+    for pos, raw in it:
+        r = parse(raw, pos, name)
         dst = r.destination_name or r.destination_address
         if not dst:
             raise DataFileError(name, [f"result {pos} has neither dst_name nor dst_addr"])
@@ -243,14 +295,11 @@ def read_ripe_atlas(
             n_no_reply += 1
             continue
         samples.setdefault((int(r.probe_id), str(dst), int(r.measurement_id)), []).extend(rtts)
-    if n_unknown or n_no_reply:
-        listed = ", ".join(map(str, sorted(unknown)[:10]))
-        warnings.warn(
-            f"{name}: dropped {n_unknown} result(s) of {len(unknown)} probe(s) not in the probe table or "
-            f"without coordinates ({listed}) and {n_no_reply} result(s) with no reply.",
-            ProbeDropWarning,
-            stacklevel=2,
-        )
+    return _Samples(samples, unknown, n_unknown, n_no_reply)
+
+
+def _sample_rows(samples: dict[tuple[int, str, int], list[float]], table: pd.DataFrame) -> pd.DataFrame:
+    """Tidy rows: each statistic of RIPE_STATS per (probe, target, measurement), probe located."""
     rows = []
     for (prb, dst, msm), vals in samples.items():
         a = np.asarray(vals)
@@ -265,15 +314,4 @@ def read_ripe_atlas(
     df["src_lat"] = table["lat"].reindex(df["probe_id"]).to_numpy()
     df["src_lon"] = table["lon"].reindex(df["probe_id"]).to_numpy()
     df["country_code"] = table["country_code"].reindex(df["probe_id"]).to_numpy()
-    if targets is not None:
-        missing = sorted(set(df["dst"]) - set(targets))
-        if missing:
-            raise DataFileError(
-                name, [f"target(s) {missing[:10]} not in targets; give each target's (lat, lon)"]
-            )
-        df["dst_lat"] = [float(targets[d][0]) for d in df["dst"]]
-        df["dst_lon"] = [float(targets[d][1]) for d in df["dst"]]
-    df["source"] = "RIPE Atlas"
-    cols = ["src", "dst", "rtt_ms", "stat", "method", "one_way", "src_lat", "src_lon"]
-    cols += ["dst_lat", "dst_lon"] if targets is not None else []
-    return df[[*cols, "source", "n_samples", "probe_id", "country_code", "measurement_id"]]
+    return df

@@ -117,13 +117,33 @@ def validate_measurements(df: pd.DataFrame, *, source: str = "measurements") -> 
                 f"A measurement table needs {list(TIDY_COLUMNS)}"
             ],
         )
+    problems = [
+        *_label_problems(df),
+        *_rtt_problems(df),
+        *_category_problems(df),
+        *_coordinate_column_problems(df),
+    ]
+    raise_if_problems(source, problems)
+    return df
+
+
+def _label_problems(df: pd.DataFrame) -> list[str]:
+    """Problems of ``src`` and ``dst``: each a non-empty string."""
     problems: list[str] = []
-    index = df.index
     for col in ("src", "dst"):
         vals = df[col]
         bad = ~vals.map(lambda v: isinstance(v, str) and v.strip() != "").to_numpy(dtype=bool)
         if bad.any():
-            problems.append(f"{col} must be a non-empty string; bad in row(s) {_rows_text(list(index[bad]))}")
+            problems.append(
+                f"{col} must be a non-empty string; bad in row(s) {_rows_text(list(df.index[bad]))}"
+            )
+    return problems
+
+
+def _rtt_problems(df: pd.DataFrame) -> list[str]:
+    """Problems of ``rtt_ms``: numeric, present, finite and > 0."""
+    problems: list[str] = []
+    index = df.index
     rtt = pd.to_numeric(df["rtt_ms"], errors="coerce").to_numpy(dtype=float)
     nonnum = np.isnan(rtt) & df["rtt_ms"].notna().to_numpy()
     if nonnum.any():
@@ -139,6 +159,13 @@ def validate_measurements(df: pd.DataFrame, *, source: str = "measurements") -> 
     if nonpos.any():
         shown = ", ".join(f"{v:g}" for v in rtt[nonpos][:_MAX_LISTED])
         problems.append(f"rtt_ms must be > 0 ms; found {shown} in row(s) {_rows_text(list(index[nonpos]))}")
+    return problems
+
+
+def _category_problems(df: pd.DataFrame) -> list[str]:
+    """Problems of ``stat`` (a documented label), ``method`` (one of METHODS) and ``one_way`` (bool)."""
+    problems: list[str] = []
+    index = df.index
     stat_ok = df["stat"].map(is_valid_stat).to_numpy(dtype=bool)
     if not stat_ok.all():
         bad_vals = sorted({repr(v) for v in df["stat"][~stat_ok]})[:_MAX_LISTED]
@@ -162,6 +189,12 @@ def validate_measurements(df: pd.DataFrame, *, source: str = "measurements") -> 
                 f"one_way must be a boolean (True for a one-way time, False for a round trip); "
                 f"bad in row(s) {_rows_text(list(index[~ow_ok]))}"
             )
+    return problems
+
+
+def _coordinate_column_problems(df: pd.DataFrame) -> list[str]:
+    """Problems of the optional coordinate columns: in pairs, finite and in range."""
+    problems: list[str] = []
     for end in ("src", "dst"):
         lat_c, lon_c = f"{end}_lat", f"{end}_lon"
         has_lat, has_lon = lat_c in df.columns, lon_c in df.columns
@@ -172,9 +205,8 @@ def validate_measurements(df: pd.DataFrame, *, source: str = "measurements") -> 
         if has_lat:
             la = pd.to_numeric(df[lat_c], errors="coerce").to_numpy(dtype=float)
             lo = pd.to_numeric(df[lon_c], errors="coerce").to_numpy(dtype=float)
-            problems.extend(coordinate_problems(la, lo, index, lat_name=lat_c, lon_name=lon_c))
-    raise_if_problems(source, problems)
-    return df
+            problems.extend(coordinate_problems(la, lo, df.index, lat_name=lat_c, lon_name=lon_c))
+    return problems
 
 
 def to_round_trip(df: pd.DataFrame) -> pd.DataFrame:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from cloudgeo._validate import (
@@ -192,92 +194,117 @@ def _read_wn_pings(
     unknown_servers: str,
     chunksize: int,
 ) -> pd.DataFrame:
+    """Read the pings file, name each server from ``table`` and leave out self-pings if asked."""
     expected = "WonderNetwork pings with columns source,destination,min,avg,max,mdev"
     header = _header(path, source, expected)
     if header:
         missing = [c for c in _WN_PING_COLUMNS if c not in header]
         if missing:
             raise DataFileError(source, [f"expected {expected}; missing {missing}; found columns {header}"])
-    parts: list[pd.DataFrame] = []
-    problems: list[str] = []
-    unknown: set[int] = set()
-    n_unknown_rows = 0
-    for offset, chunk in _csv_chunks(
-        path, source, chunksize=chunksize, usecols=["source", "destination", *stats], dtype=str
-    ):
-        s_id = pd.to_numeric(chunk["source"], errors="coerce")
-        d_id = pd.to_numeric(chunk["destination"], errors="coerce")
-        bad = (s_id.isna() | d_id.isna() | (s_id.fillna(0) % 1 != 0) | (d_id.fillna(0) % 1 != 0)).to_numpy()
-        if bad.any():
-            lines = (np.flatnonzero(bad) + offset + 2).tolist()
-            problems.append(
-                f"source and destination must be integer server ids; bad on line(s) {_rows_text(lines)}"
-            )
-            continue
-        s = s_id.to_numpy(dtype=np.int64)
-        d = d_id.to_numpy(dtype=np.int64)
-        keep = np.ones(len(chunk), dtype=bool) if include_self else s != d
-        known_s = np.isin(s, table.index.to_numpy())
-        known_d = np.isin(d, table.index.to_numpy())
-        unk = keep & ~(known_s & known_d)
-        if unk.any():
-            unknown.update(s[unk & ~known_s].tolist())
-            unknown.update(d[unk & ~known_d].tolist())
-            n_unknown_rows += int(unk.sum())
-            keep &= ~unk
-        if not keep.any():
-            continue
-        sub = chunk.loc[keep]
-        s_k, d_k = s[keep], d[keep]
-        src_info = table.loc[s_k]
-        dst_info = table.loc[d_k]
-        for st in stats:
-            vals = pd.to_numeric(sub[st], errors="coerce").to_numpy(dtype=float)
-            nonnum = np.isnan(vals) & sub[st].notna().to_numpy()
-            if nonnum.any():
-                lines = (np.flatnonzero(keep)[nonnum] + offset + 2).tolist()
-                problems.append(f"column {st!r} is not a number on line(s) {_rows_text(lines)}")
-                continue
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "src": src_info["name"].to_numpy(),
-                        "dst": dst_info["name"].to_numpy(),
-                        "rtt_ms": vals,
-                        "stat": st,
-                        "method": "icmp",
-                        "one_way": False,
-                        "src_lat": src_info["lat"].to_numpy(),
-                        "src_lon": src_info["lon"].to_numpy(),
-                        "dst_lat": dst_info["lat"].to_numpy(),
-                        "dst_lon": dst_info["lon"].to_numpy(),
-                        "source": "WonderNetwork",
-                        "src_server_id": s_k,
-                        "dst_server_id": d_k,
-                        "src_country": src_info["country"].to_numpy(),
-                        "dst_country": dst_info["country"].to_numpy(),
-                    }
-                )
-            )
+    chunks = [
+        _ping_chunk(chunk, offset, table, stats, include_self)
+        for offset, chunk in _csv_chunks(
+            path, source, chunksize=chunksize, usecols=["source", "destination", *stats], dtype=str
+        )
+    ]
+    problems = [p for c in chunks for p in c.problems]
     if problems:
         raise DataFileError(source, problems)
+    unknown = {i for c in chunks for i in c.unknown_ids}
     if unknown:
-        detail = (
-            f"{n_unknown_rows} ping row(s) name server id(s) not in the servers file: "
-            f"{_rows_text(sorted(unknown))}"
-        )
-        if unknown_servers == "raise":
-            raise DataFileError(
-                source,
-                [
-                    detail
-                    + "; check that the servers file is from the same date, or pass unknown_servers='drop'"
-                ],
-            )
-        warnings.warn(f"{source}: {detail}; these pings were left out", UserWarning, stacklevel=3)
+        n_rows = sum(c.n_unknown_rows for c in chunks)
+        _report_unknown_servers(sorted(unknown), n_rows, unknown_servers, source)
+    parts = [part for c in chunks for part in c.parts]
     if not parts:
         raise DataFileError(source, [f"expected {expected}; found no pings between known servers"])
     return pd.concat(parts, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class _PingChunk:
+    """One chunk of the pings file: its tidy rows, problems and pings naming unknown servers."""
+
+    parts: list[pd.DataFrame]
+    problems: list[str]
+    unknown_ids: set[int]
+    n_unknown_rows: int
+
+
+def _ping_chunk(
+    chunk: pd.DataFrame, offset: int, table: pd.DataFrame, stats: list[str], include_self: bool
+) -> _PingChunk:
+    """Turn one chunk of pings into tidy rows (one frame per statistic) between known servers."""
+    s_id = pd.to_numeric(chunk["source"], errors="coerce")
+    d_id = pd.to_numeric(chunk["destination"], errors="coerce")
+    bad = (s_id.isna() | d_id.isna() | (s_id.fillna(0) % 1 != 0) | (d_id.fillna(0) % 1 != 0)).to_numpy()
+    if bad.any():
+        lines = (np.flatnonzero(bad) + offset + 2).tolist()
+        problem = f"source and destination must be integer server ids; bad on line(s) {_rows_text(lines)}"
+        return _PingChunk([], [problem], set(), 0)
+    s = s_id.to_numpy(dtype=np.int64)
+    d = d_id.to_numpy(dtype=np.int64)
+    keep = np.ones(len(chunk), dtype=bool) if include_self else s != d
+    known_s = np.isin(s, table.index.to_numpy())
+    known_d = np.isin(d, table.index.to_numpy())
+    unk = keep & ~(known_s & known_d)
+    unknown_ids = set(s[unk & ~known_s].tolist()) | set(d[unk & ~known_d].tolist())
+    keep &= ~unk
+    if not keep.any():
+        return _PingChunk([], [], unknown_ids, int(unk.sum()))
+    sub = chunk.loc[keep]
+    src_info = table.loc[s[keep]]
+    dst_info = table.loc[d[keep]]
+    parts: list[pd.DataFrame] = []
+    problems: list[str] = []
+    for st in stats:
+        vals = pd.to_numeric(sub[st], errors="coerce").to_numpy(dtype=float)
+        nonnum = np.isnan(vals) & sub[st].notna().to_numpy()
+        if nonnum.any():
+            lines = (np.flatnonzero(keep)[nonnum] + offset + 2).tolist()
+            problems.append(f"column {st!r} is not a number on line(s) {_rows_text(lines)}")
+            continue
+        parts.append(_ping_frame(src_info, dst_info, np.stack([s[keep], d[keep]]), vals, st))
+    return _PingChunk(parts, problems, unknown_ids, int(unk.sum()))
+
+
+def _ping_frame(
+    src_info: pd.DataFrame,
+    dst_info: pd.DataFrame,
+    ids: npt.NDArray[np.int64],
+    vals: npt.NDArray[np.float64],
+    st: str,
+) -> pd.DataFrame:
+    """Tidy rows of one statistic between servers ``src_info`` and ``dst_info`` (ids: 2 x rows)."""
+    return pd.DataFrame(
+        {
+            "src": src_info["name"].to_numpy(),
+            "dst": dst_info["name"].to_numpy(),
+            "rtt_ms": vals,
+            "stat": st,
+            "method": "icmp",
+            "one_way": False,
+            "src_lat": src_info["lat"].to_numpy(),
+            "src_lon": src_info["lon"].to_numpy(),
+            "dst_lat": dst_info["lat"].to_numpy(),
+            "dst_lon": dst_info["lon"].to_numpy(),
+            "source": "WonderNetwork",
+            "src_server_id": ids[0],
+            "dst_server_id": ids[1],
+            "src_country": src_info["country"].to_numpy(),
+            "dst_country": dst_info["country"].to_numpy(),
+        }
+    )
+
+
+def _report_unknown_servers(unknown: list[int], n_rows: int, unknown_servers: str, source: str) -> None:
+    """Raise (``unknown_servers="raise"``) or warn about pings naming servers not in the servers file."""
+    detail = f"{n_rows} ping row(s) name server id(s) not in the servers file: {_rows_text(unknown)}"
+    if unknown_servers == "raise":
+        raise DataFileError(
+            source,
+            [detail + "; check that the servers file is from the same date, or pass unknown_servers='drop'"],
+        )
+    warnings.warn(f"{source}: {detail}; these pings were left out", UserWarning, stacklevel=4)
 
 
 def _read_wn_pairs(
