@@ -228,7 +228,8 @@ def _numeric(df: pd.DataFrame, col: str, problems: list[str]) -> FloatArray:
     return values
 
 
-def _hub_problems(hubs: pd.DataFrame) -> tuple[list[str], FloatArray, FloatArray]:
+def _checked_hubs(hubs: pd.DataFrame, hubs_file: str) -> pd.DataFrame:
+    """Return the hub table with numeric lat, lon, or raise listing every problem of the file."""
     problems: list[str] = []
     ids = hubs["hub"]
     if ids.isna().any():
@@ -241,7 +242,9 @@ def _hub_problems(hubs: pd.DataFrame) -> tuple[list[str], FloatArray, FloatArray
     problems += coordinate_problems(lat, lon, pd.Index(ids.astype(str)))
     if len(hubs) == 0:
         problems.append("the table is empty; the backbone needs hubs")
-    return problems, lat, lon
+    if problems:
+        raise DataFileError(hubs_file, problems)
+    return hubs.assign(lat=lat, lon=lon)
 
 
 def _link_problems(links: pd.DataFrame, hub_ids: pd.Index) -> list[str]:
@@ -326,10 +329,9 @@ def _load_backbone(hop_penalty_km: float) -> Backbone:
     hubs_file, links_file = "backbone_hubs.csv", "backbone_links.csv"
     raw_hubs = _read_csv(hubs_file, HUB_COLUMNS)
     links = _read_csv(links_file, LINK_COLUMNS)
-    hub_problems, lat, lon = _hub_problems(raw_hubs)
-    if hub_problems:
-        raise DataFileError(hubs_file, hub_problems)
-    hubs = raw_hubs.assign(lat=lat, lon=lon).set_index("hub")
+    hubs = _checked_hubs(raw_hubs, hubs_file).set_index("hub")
+    lat = hubs["lat"].to_numpy(dtype=np.float64)
+    lon = hubs["lon"].to_numpy(dtype=np.float64)
     link_problems = _link_problems(links, hubs.index)
     if link_problems:
         raise DataFileError(links_file, link_problems)
@@ -384,14 +386,6 @@ def _checked(lat: object, lon: object, source: str) -> tuple[FloatArray, FloatAr
     return la, lo
 
 
-def _params(n_attach: int, attach_factor: float, direct_max_km: float) -> tuple[int, float, float]:
-    return (
-        check_int(n_attach, "n_attach", minimum=1),
-        check_positive(attach_factor, "attach_factor"),
-        check_nonnegative(direct_max_km, "direct_max_km", "km"),
-    )
-
-
 def routed_distance_km(
     src_lat: object,
     src_lon: object,
@@ -438,7 +432,9 @@ def routed_distance_km(
     Bozkurt et al. (2018), arXiv:1811.10737 (terrestrial factor 1.3); link sources in
     ``data/SOURCES.md``.
     """
-    n_attach, attach_factor, direct_max_km = _params(n_attach, attach_factor, direct_max_km)
+    n_attach = check_int(n_attach, "n_attach", minimum=1)
+    attach_factor = check_positive(attach_factor, "attach_factor")
+    direct_max_km = check_nonnegative(direct_max_km, "direct_max_km", "km")
     sa, so = _checked(src_lat, src_lon, "source points")
     da, do = _checked(dst_lat, dst_lon, "destination points")
     try:
@@ -514,7 +510,9 @@ def routed_distance_matrix_km(
     ----------
     As :func:`routed_distance_km`.
     """
-    n_attach, attach_factor, direct_max_km = _params(n_attach, attach_factor, direct_max_km)
+    n_attach = check_int(n_attach, "n_attach", minimum=1)
+    attach_factor = check_positive(attach_factor, "attach_factor")
+    direct_max_km = check_nonnegative(direct_max_km, "direct_max_km", "km")
     aa, ao = _checked(a_lat, a_lon, "points a")
     ba, bo = _checked(b_lat, b_lon, "points b")
     return routed_matrix_trusted_km(

@@ -73,18 +73,37 @@ class CalibrationResult:
         )
 
 
-def _measurement_geometry(
-    df: pd.DataFrame, m: LatencyModel
-) -> tuple[FloatArray, npt.NDArray[np.bool_], FloatArray]:
-    """Great circle [km], same-site mask and path time term 2 p / v [ms] of measurement rows."""
-    sa, so, da, do = _measurement_points(df)
+@dataclass(frozen=True)
+class _Geometry:
+    """Per measurement row: great circle [km], same site, and the path time term 2 p / v [ms]."""
+
+    gc_km: FloatArray
+    same_site: npt.NDArray[np.bool_]
+    path_ms: FloatArray
+
+
+def _measurement_geometry(df: pd.DataFrame, m: LatencyModel) -> _Geometry:
+    """Great circle, same-site mask and path time term of measurement rows under ``m``'s routing."""
+    ends = _measurement_points(df)
+    sa, so, da, do = ends.src_lat, ends.src_lon, ends.dst_lat, ends.dst_lon
     gc = great_circle_trusted_km(sa, so, da, do)
     same = (df["src"].astype(str).to_numpy() == df["dst"].astype(str).to_numpy()) | (gc < 1.0)
     path = np.where(same, 0.0, _path_km_pairs(m, sa, so, da, do))
-    return gc, same, 2.0 * path / (m.fibre_speed_km_s / 1000.0)
+    return _Geometry(gc, same, 2.0 * path / (m.fibre_speed_km_s / 1000.0))
 
 
-def _measurement_points(df: pd.DataFrame) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+@dataclass(frozen=True)
+class _Ends:
+    """Coordinates of both ends of each measurement row [deg]."""
+
+    src_lat: FloatArray
+    src_lon: FloatArray
+    dst_lat: FloatArray
+    dst_lon: FloatArray
+
+
+def _measurement_points(df: pd.DataFrame) -> _Ends:
+    """Both ends of each row: its coordinate columns if given, else its region codes' locations."""
     coord_cols = ["src_lat", "src_lon", "dst_lat", "dst_lon"]
     if all(c in df.columns for c in coord_cols):
         sa = df["src_lat"].to_numpy(dtype=float)
@@ -94,10 +113,10 @@ def _measurement_points(df: pd.DataFrame) -> tuple[FloatArray, FloatArray, Float
         problems = coordinate_problems(sa, so, df.index, lat_name="src_lat", lon_name="src_lon")
         problems += coordinate_problems(da, do, df.index, lat_name="dst_lat", lon_name="dst_lon")
         raise_if_problems("measurements", problems)
-        return sa, so, da, do
+        return _Ends(sa, so, da, do)
     sa, so = _region_coords([str(x) for x in df["src"]])
     da, do = _region_coords([str(x) for x in df["dst"]])
-    return sa, so, da, do
+    return _Ends(sa, so, da, do)
 
 
 def _fit_line(x: FloatArray, y: FloatArray, *, iterations: int = 50) -> tuple[float, float]:
@@ -169,7 +188,8 @@ def calibrate(
             ],
         )
     rtt = _measured_rtt_ms(df)
-    gc, same, x = _measurement_geometry(df, template)
+    geo = _measurement_geometry(df, template)
+    gc, same, x = geo.gc_km, geo.same_site, geo.path_ms
     params: dict[str, tuple[float, float, float]] = {}
     stats_arr = df["stat"].astype(str).to_numpy()
     for stat in STATS:
@@ -195,11 +215,23 @@ def calibrate(
     pred = _predict_rows(fitted, stats_arr, same, x)
     floor = 2.0 * gc / (fibre_speed_km_s(template.fibre_index) / 1000.0)
     out = df.assign(rtt_ms=rtt, predicted_ms=pred, abs_pct_error=100.0 * np.abs(pred - rtt) / rtt)
+    residuals = _residuals(out["abs_pct_error"].to_numpy(), pred, floor, stats_arr, same)
+    return CalibrationResult(model=fitted, residuals=residuals, predictions=out)
+
+
+def _residuals(
+    err_pct: FloatArray,
+    pred: FloatArray,
+    floor: FloatArray,
+    stats: npt.NDArray[Any],
+    same: npt.NDArray[np.bool_],
+) -> pd.DataFrame:
+    """Per statistic: absolute % errors of the rows between two sites [%], predictions below the floor."""
     rows = {}
     for stat in STATS:
-        sel = (stats_arr == stat) & ~same
+        sel = (stats == stat) & ~same
         if sel.any():
-            e = out["abs_pct_error"].to_numpy()[sel]
+            e = err_pct[sel]
             rows[stat] = {
                 "n": int(sel.sum()),
                 "median_abs_pct_error": float(np.median(e)),
@@ -207,9 +239,7 @@ def calibrate(
                 "max_abs_pct_error": float(e.max()),
                 "below_floor": int((pred[sel] < floor[sel] - 1e-9).sum()),
             }
-    return CalibrationResult(
-        model=fitted, residuals=pd.DataFrame.from_dict(rows, orient="index"), predictions=out
-    )
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def _predict_rows(
@@ -285,7 +315,8 @@ def compare_with_measurements(
     m = get_model(model)
     stats_arr = _check_model_stats(df)
     rtt = _measured_rtt_ms(df)
-    gc, same, x = _measurement_geometry(df, m)
+    geo = _measurement_geometry(df, m)
+    gc, same, x = geo.gc_km, geo.same_site, geo.path_ms
     pred = _predict_rows(m, stats_arr, same, x)
     floor = 2.0 * gc / (fibre_speed_km_s(m.fibre_index) / 1000.0)
     return df.assign(

@@ -14,6 +14,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -213,14 +214,101 @@ def cdn_ttfb_ms(
     origin = catalog.get_regions([origin_region])
     edges = catalog.load_edge_locations() if edges is None else edges
     recs = catalog.load_regional_edge_caches() if recs is None else recs
+    _check_site_tables(edges, recs)
+    ue = user_latency(users, edges, model=m, stat=stat, select=select)
+    o_lat = float(origin["lat"].iloc[0])
+    o_lon = float(origin["lon"].iloc[0])
+    legs = _user_legs(m, ue, edges, recs, origin_region, (o_lat, o_lon), stat, select)
+    parts = cdn_ttfb_breakdown_ms(
+        legs["rtt_user_edge_ms"],
+        legs["rtt_edge_rec_ms"],
+        legs["rtt_rec_origin_ms"],
+        edge_hit_ratio=edge_hit_ratio,
+        rec_hit_ratio=rec_hit_ratio,
+        tls=tls,
+        origin_time_ms=origin_time_ms,
+    )
+    la, lo, _ = points_arrays(users, source="users")
+    direct = _to_origin_rtt_ms(m, la, lo, (o_lat, o_lon), stat) + m.user_access_rtt_ms
+    n_setup = N_SETUP_RTTS[tls]
+    out = pd.DataFrame(
+        {
+            **legs,
+            "hit_ms": parts["hit_ms"],
+            "rec_hit_ms": parts["rec_hit_ms"],
+            "miss_ms": parts["miss_ms"],
+            "ttfb_ms": parts["ttfb_ms"],
+            "direct_ttfb_ms": (n_setup + 1) * direct + check_nonnegative(origin_time_ms, "origin_time_ms"),
+        },
+        index=users.index.copy(),
+    )
+    if "weight" in ue.columns:
+        out["weight"] = ue["weight"].to_numpy()
+    out.attrs.update(
+        {"quantity": "time to first byte", "unit": "ms", "stat": stat, "model": m.name, "tls": tls}
+    )
+    return out
+
+
+def _user_legs(
+    m: LatencyModel,
+    ue: pd.DataFrame,
+    edges: pd.DataFrame,
+    recs: pd.DataFrame,
+    origin_region: str,
+    origin: tuple[float, float],
+    stat: str,
+    select: str,
+) -> dict[str, Any]:
+    """Per user (rows of ``ue``, :func:`user_latency` to the edges): edge, REC and the three legs' RTTs."""
+    used = pd.Index(pd.unique(ue["site"]))  # every used edge -> its REC (computed once per edge)
+    legs = _edge_rec_legs(m, edges, recs, used, stat, select)
+    rec_o = _to_origin_rtt_ms(m, legs.rec_lat, legs.rec_lon, origin, stat)
+    same_region = np.asarray(legs.rec.astype(str)) == origin_region
+    rec_o = np.where(same_region, m.stat_params(stat)[2], rec_o)
+    edge_to_row = used.get_indexer(pd.Index(ue["site"]))
+    return {
+        "edge": ue["site"].to_numpy(),
+        "rec": np.asarray(legs.rec)[edge_to_row],
+        "rtt_user_edge_ms": ue["rtt_ms"].to_numpy(),
+        "rtt_edge_rec_ms": legs.rtt_ms[edge_to_row],
+        "rtt_rec_origin_ms": rec_o[edge_to_row],
+    }
+
+
+def _check_site_tables(edges: object, recs: object) -> None:
+    """Edge and REC tables given as DataFrames need unique labels (the result names them)."""
     for table, what in ((edges, "edges"), (recs, "recs")):
         if isinstance(table, pd.DataFrame):
             require_unique_index(table, source=what)
-    ue = user_latency(users, edges, model=m, stat=stat, select=select)
+
+
+def _to_origin_rtt_ms(
+    m: LatencyModel, lat: FloatArray, lon: FloatArray, origin: tuple[float, float], stat: str
+) -> FloatArray:
+    """RTT [ms] from each point to the origin (no access term, no same-region rule)."""
+    o_lat, o_lon = origin
+    return _rtt_of_path(
+        m, _path_km_pairs(m, lat, lon, np.full_like(lat, o_lat), np.full_like(lon, o_lon)), stat
+    )
+
+
+@dataclass(frozen=True)
+class _EdgeRecLegs:
+    """Each used edge's regional edge cache, the edge -> REC RTT and the REC's location."""
+
+    rec: pd.Series  # REC label per used edge
+    rtt_ms: FloatArray  # edge -> REC [ms]
+    rec_lat: FloatArray  # [deg]
+    rec_lon: FloatArray  # [deg]
+
+
+def _edge_rec_legs(
+    m: LatencyModel, edges: pd.DataFrame, recs: pd.DataFrame, used: pd.Index, stat: str, select: str
+) -> _EdgeRecLegs:
+    """Give each used edge its REC: lowest RTT over every REC (``select="rtt"``) or nearest."""
     edge_lat = edges["lat"].to_numpy(dtype=float)
     edge_lon = edges["lon"].to_numpy(dtype=float)
-    # every used edge -> its REC (computed once per edge)
-    used = pd.Index(pd.unique(ue["site"]))
     epos = edges.index.get_indexer(used)
     e_tbl = pd.DataFrame({"lat": edge_lat[epos], "lon": edge_lon[epos]}, index=used)
     if select == "rtt":
@@ -242,52 +330,7 @@ def cdn_ttfb_ms(
         e_rec_rtt = _rtt_of_path(
             m, _path_km_pairs(m, e_tbl["lat"].to_numpy(), e_tbl["lon"].to_numpy(), r_lat, r_lon), stat
         )
-    o_lat = float(origin["lat"].iloc[0])
-    o_lon = float(origin["lon"].iloc[0])
-    rec_o = _rtt_of_path(
-        m, _path_km_pairs(m, r_lat, r_lon, np.full_like(r_lat, o_lat), np.full_like(r_lon, o_lon)), stat
-    )
-    same_region = np.asarray(e_rec["site"].astype(str)) == origin_region
-    rec_o = np.where(same_region, m.stat_params(stat)[2], rec_o)
-    edge_to_row = used.get_indexer(pd.Index(ue["site"]))
-    er = e_rec_rtt[edge_to_row]
-    ro = rec_o[edge_to_row]
-    parts = cdn_ttfb_breakdown_ms(
-        ue["rtt_ms"].to_numpy(),
-        er,
-        ro,
-        edge_hit_ratio=edge_hit_ratio,
-        rec_hit_ratio=rec_hit_ratio,
-        tls=tls,
-        origin_time_ms=origin_time_ms,
-    )
-    la, lo, _ = points_arrays(users, source="users")
-    direct = _rtt_of_path(
-        m, _path_km_pairs(m, la, lo, np.full_like(la, o_lat), np.full_like(lo, o_lon)), stat
-    )
-    direct = direct + m.user_access_rtt_ms
-    n_setup = N_SETUP_RTTS[tls]
-    out = pd.DataFrame(
-        {
-            "edge": ue["site"].to_numpy(),
-            "rec": np.asarray(e_rec["site"])[edge_to_row],
-            "rtt_user_edge_ms": ue["rtt_ms"].to_numpy(),
-            "rtt_edge_rec_ms": er,
-            "rtt_rec_origin_ms": ro,
-            "hit_ms": parts["hit_ms"],
-            "rec_hit_ms": parts["rec_hit_ms"],
-            "miss_ms": parts["miss_ms"],
-            "ttfb_ms": parts["ttfb_ms"],
-            "direct_ttfb_ms": (n_setup + 1) * direct + check_nonnegative(origin_time_ms, "origin_time_ms"),
-        },
-        index=users.index.copy(),
-    )
-    if "weight" in ue.columns:
-        out["weight"] = ue["weight"].to_numpy()
-    out.attrs.update(
-        {"quantity": "time to first byte", "unit": "ms", "stat": stat, "model": m.name, "tls": tls}
-    )
-    return out
+    return _EdgeRecLegs(e_rec["site"], e_rec_rtt, r_lat, r_lon)
 
 
 def cdn_summary(cdn_df: pd.DataFrame, *, thresholds_ms: Sequence[float] = (100, 200)) -> pd.DataFrame:

@@ -380,9 +380,16 @@ def _route_km(m: LatencyModel, sa: FloatArray, so: FloatArray, da: FloatArray, d
     return network.routed_pairs_trusted_km(sa, so, da, do, bb, m.n_attach, m.attach_factor, m.short_haul_km)
 
 
-def _entry(
-    p: _Params, pos: npt.NDArray[np.intp], lat: FloatArray, lon: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+@dataclass(frozen=True)
+class _Entry:
+    """Where points enter the backbone (their hub, or themselves) and the leg to it."""
+
+    lat: FloatArray  # [deg]
+    lon: FloatArray  # [deg]
+    leg_km: FloatArray
+
+
+def _entry(p: _Params, pos: npt.NDArray[np.intp], lat: FloatArray, lon: FloatArray) -> _Entry:
     """Entry point (hub or the point itself) and leg length [km] for points of countries ``pos``."""
     from cloudgeo import latency
 
@@ -396,7 +403,7 @@ def _entry(
     leg[via] = latency.get_model().attach_factor * great_circle_trusted_km(
         lat[via], lon[via], ea[via], eo[via]
     )
-    return ea, eo, leg
+    return _Entry(ea, eo, leg)
 
 
 def country_rtt_ms(src: object, dst: object, *, stat: str = "mean") -> Any:
@@ -451,9 +458,9 @@ def country_rtt_ms(src: object, dst: object, *, stat: str = "mean") -> Any:
         raise InvalidInputError(msg)
     m = latency.get_model()
     la, lo, lb, ob = p.lat[ia], p.lon[ia], p.lat[ib], p.lon[ib]
-    ea, eo, leg_a = _entry(p, ia, la, lo)
-    eb, ebo, leg_b = _entry(p, ib, lb, ob)
-    path = leg_a + _route_km(m, ea, eo, eb, ebo) + leg_b
+    a = _entry(p, ia, la, lo)
+    b = _entry(p, ib, lb, ob)
+    path = a.leg_km + _route_km(m, a.lat, a.lon, b.lat, b.lon) + b.leg_km
     direct = (p.hub[ia] < 0) & (p.hub[ib] < 0)
     gc = great_circle_trusted_km(la, lo, lb, ob)
     path = np.where(direct, np.minimum(path, REGIONAL_FACTOR * gc), path)

@@ -10,6 +10,7 @@ circle or the routed backbone); two sites in the same region have the intra-regi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -50,11 +51,21 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 
-def _points(obj: object, source: str) -> tuple[FloatArray, FloatArray, pd.Index | None, bool]:
-    """Return ``(lat, lon, index, scalar)`` for a (lat, lon) tuple or a DataFrame."""
+@dataclass(frozen=True)
+class _Points:
+    """Points given as a (lat, lon) tuple (``scalar``) or a DataFrame (its ``index``)."""
+
+    lat: FloatArray  # [deg]
+    lon: FloatArray  # [deg]
+    index: pd.Index | None
+    scalar: bool
+
+
+def _points(obj: object, source: str) -> _Points:
+    """Read a (lat, lon) tuple or a DataFrame with lat, lon columns."""
     if isinstance(obj, pd.DataFrame):
         la, lo, _ = points_arrays(obj, source=source)
-        return la, lo, obj.index, False
+        return _Points(la, lo, obj.index, False)
     if isinstance(obj, tuple) and len(obj) == 2:
         la = np.atleast_1d(numeric_array(obj[0], f"{source} lat", expected="numeric decimal degrees"))
         lo = np.atleast_1d(numeric_array(obj[1], f"{source} lon", expected="numeric decimal degrees"))
@@ -62,7 +73,7 @@ def _points(obj: object, source: str) -> tuple[FloatArray, FloatArray, pd.Index 
             msg = f"{source} must be a (lat, lon) tuple of numbers [deg], got {obj!r}."
             raise InvalidTypeError(msg)
         raise_if_problems(source, coordinate_problems(la, lo, pd.Index([0])))
-        return la, lo, None, True
+        return _Points(la, lo, None, True)
     msg = (
         f"{source} must be a (lat, lon) tuple or a DataFrame with lat, lon columns; got {type(obj).__name__}."
     )
@@ -150,18 +161,18 @@ def rtt_ms(
     """
     m = get_model(model)
     check_choice(stat, "stat", STATS)
-    sa, so, si, s_scalar = _points(src, "src")
-    da, do, di, d_scalar = _points(dst, "dst")
-    if not s_scalar and not d_scalar and len(sa) != len(da):
-        msg = f"src has {len(sa)} rows but dst has {len(da)}; pass row-aligned tables of equal length."
+    s = _points(src, "src")
+    d = _points(dst, "dst")
+    if not s.scalar and not d.scalar and len(s.lat) != len(d.lat):
+        msg = f"src has {len(s.lat)} rows but dst has {len(d.lat)}; pass row-aligned tables of equal length."
         raise InvalidInputError(msg)
-    sa, so, da, do = np.broadcast_arrays(sa, so, da, do)
+    sa, so, da, do = np.broadcast_arrays(s.lat, s.lon, d.lat, d.lon)
     rtt = _rtt_of_path(m, _path_km_pairs(m, sa, so, da, do), stat)
     if check_bool(one_way, "one_way"):
         rtt = rtt / 2.0
-    if s_scalar and d_scalar:
+    if s.scalar and d.scalar:
         return float(rtt[0])
-    index = si if si is not None else di
+    index = s.index if s.index is not None else d.index
     out = pd.Series(
         rtt, index=index.copy() if index is not None else None, name="one_way_ms" if one_way else "rtt_ms"
     )
@@ -219,17 +230,26 @@ def region_rtt_ms(
     return out
 
 
-def _table_or_codes(
-    obj: object, name: str
-) -> tuple[FloatArray, FloatArray, pd.Index, npt.NDArray[Any] | None]:
+@dataclass(frozen=True)
+class _Sites:
+    """Sites given as a table (its index) or as region codes (``codes``, index ``region``)."""
+
+    lat: FloatArray  # [deg]
+    lon: FloatArray  # [deg]
+    index: pd.Index
+    codes: npt.NDArray[Any] | None
+
+
+def _table_or_codes(obj: object, name: str) -> _Sites:
+    """Read a table with lat, lon columns or a sequence of region codes."""
     if isinstance(obj, pd.DataFrame):
         la, lo, _ = points_arrays(obj, source=name)
-        return la, lo, obj.index, None
+        return _Sites(la, lo, obj.index, None)
     codes, _ = _as_codes(obj, name)
     if codes.size == 0:
         raise DataValidationError(name, ["no region codes given; pass at least one"])
     la, lo = _region_coords(list(codes))
-    return la, lo, pd.Index(codes, name="region"), codes
+    return _Sites(la, lo, pd.Index(codes, name="region"), codes)
 
 
 def rtt_matrix_ms(
@@ -268,15 +288,12 @@ def rtt_matrix_ms(
     """
     m = get_model(model)
     check_choice(stat, "stat", STATS)
-    aa, ao, ai, ac = _table_or_codes(a, "a")
-    if b is None:
-        ba, bo, bi, bc = aa, ao, ai, ac
-    else:
-        ba, bo, bi, bc = _table_or_codes(b, "b")
-    rtt = _rtt_of_path(m, _path_km_matrix(m, aa, ao, ba, bo), stat)
-    if ac is not None and bc is not None:
-        same = ac[:, None] == bc[None, :]
+    sa = _table_or_codes(a, "a")
+    sb = sa if b is None else _table_or_codes(b, "b")
+    rtt = _rtt_of_path(m, _path_km_matrix(m, sa.lat, sa.lon, sb.lat, sb.lon), stat)
+    if sa.codes is not None and sb.codes is not None:
+        same = sa.codes[:, None] == sb.codes[None, :]
         rtt = np.where(same, m.stat_params(stat)[2], rtt)
-    out = pd.DataFrame(rtt, index=ai.copy(), columns=pd.Index(bi).copy())
+    out = pd.DataFrame(rtt, index=sa.index.copy(), columns=pd.Index(sb.index).copy())
     _result_attrs(out, m, stat, False)
     return out

@@ -98,13 +98,13 @@ def user_rtt_matrix_ms(
         from cloudgeo.latency.enduser import user_terms
 
         la, lo, _ = points_arrays(users, source="users")
-        sa, so, _, _ = _table_or_codes(sites, "sites")
+        s = _table_or_codes(sites, "sites")
         terms = user_terms(users, m)
-        path = _path_km_matrix(m, la, lo, sa, so)
+        path = _path_km_matrix(m, la, lo, s.lat, s.lon)
         rows = np.flatnonzero(terms.hub >= 0)
         if rows.size:
-            leg, per_hub, k, _ = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
-            path[rows] = leg[:, None] + per_hub[k]
+            legs = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], s.lat, s.lon)
+            path[rows] = legs.leg_km[:, None] + legs.per_hub_km[legs.row]
         stretch, _, intra = m.stat_params(stat)
         rtt = path * (terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0))
         rtt += intra + terms.access_ms[:, None]
@@ -118,15 +118,20 @@ def user_rtt_matrix_ms(
     return out
 
 
+@dataclass(frozen=True)
+class _HubLegs:
+    """The legs of users whose traffic enters the backbone at an ingress hub."""
+
+    leg_km: FloatArray  # user -> hub (great circle x attach factor)
+    per_hub_km: FloatArray  # route from each used hub to every site, shape (used hubs, sites)
+    row: npt.NDArray[np.intp]  # each user's row in per_hub_km
+    user_vectors: FloatArray  # the users' unit vectors (for distances to their sites)
+
+
 def _hub_legs(
     m: LatencyModel, hub: npt.NDArray[np.intp], la: FloatArray, lo: FloatArray, sa: FloatArray, so: FloatArray
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.intp], FloatArray]:
-    """Hub legs of users whose traffic enters the backbone at ingress hub ``hub``.
-
-    Returns the leg user -> hub [km] (great circle x attach factor), the route from each used
-    hub to every site [km] (shape (used hubs, sites)), each user's row in it, and the users'
-    unit vectors (for distances to their sites).
-    """
+) -> _HubLegs:
+    """Hub legs of users whose traffic enters the backbone at ingress hub ``hub`` [km]."""
     from cloudgeo.latency.backbone import routed_matrix_trusted_km
 
     bb = _backbone(m)
@@ -139,7 +144,7 @@ def _hub_legs(
     per_hub = routed_matrix_trusted_km(hl, ho, sa, so, bb, m.n_attach, m.attach_factor, m.short_haul_km)
     uv = unit_vectors_trusted(la, lo)
     leg = m.attach_factor * _chord_km(uv, unit_vectors_trusted(hl, ho)[k])
-    return leg, per_hub, k, uv
+    return _HubLegs(leg, per_hub, k, uv)
 
 
 def _chord_km(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -253,58 +258,100 @@ def _select_lowest_rtt(
     v = vec[open_]
     hu, du = rt.backbone.attach(la[open_], lo[open_], m.n_attach, v)
     k = min(RTT_CANDIDATES, n_sites)
+    best = _best_candidate(m, rt, v, hu, du, k, found[open_], idx[open_], gc[open_])
+    if k < n_sites:
+        _settle_the_rest(m, rt, v, hu, du, k, best)
+    idx[open_] = best.site
+    gc[open_] = best.distance_km
+    path[open_] = best.path_km
+
+
+@dataclass(frozen=True)
+class _Serving:
+    """Users' serving site (position in the sites), great circle [km] and path [km] to it."""
+
+    site: npt.NDArray[np.intp]
+    distance_km: FloatArray
+    path_km: FloatArray
+
+
+def _best_candidate(
+    m: LatencyModel,
+    rt: _Routing,
+    v: FloatArray,
+    hu: npt.NDArray[np.intp],
+    du: FloatArray,
+    k: int,
+    near: npt.NDArray[np.bool_],
+    nearest: npt.NDArray[np.intp],
+    nearest_km: FloatArray,
+) -> _Serving:
+    """Return each user's shortest path among its candidate sites.
+
+    The candidates: the nearest site (if ``near``) and the ``k`` sites closest to each
+    attachment hub ``hu`` (``du`` km away).
+    """
+    n = v.shape[0]
     # candidates: the nearest site (if within the short haul; beyond it every site is routed,
     # so it needs no special place) and, per attachment hub, the k sites closest to that hub
-    hub_cand = rt.hub_order[hu, :k].reshape(open_.size, -1)
-    near = found[open_]
-    best = np.empty(open_.size)
-    best_idx = np.empty(open_.size, dtype=np.intp)
-    best_km = np.empty(open_.size)
+    hub_cand = rt.hub_order[hu, :k].reshape(n, -1)
+    best = _Serving(np.empty(n, dtype=np.intp), np.empty(n), np.empty(n))
     for rows, with_nearest in ((np.flatnonzero(near), True), (np.flatnonzero(~near), False)):
         if rows.size == 0:
             continue
         hc = hub_cand[rows]
         if with_nearest:  # the nearest site first: equal paths keep the nearer site
-            cand = np.concatenate([idx[open_[rows], None], hc], axis=1)
+            cand = np.concatenate([nearest[rows, None], hc], axis=1)
         else:
             cand = hc if hc.shape[1] else np.zeros((rows.size, 1), dtype=np.intp)
         g, cp = _site_paths(m, rt, v[rows], hu[rows], du[rows], cand)
         if with_nearest:
-            g[:, 0] = gc[open_[rows]]  # the tree's distance to the nearest site (no re-rounding)
+            g[:, 0] = nearest_km[rows]  # the tree's distance to the nearest site (no re-rounding)
         j = np.argmin(cp, axis=1)
         r = np.arange(rows.size)
-        best[rows], best_idx[rows], best_km[rows] = cp[r, j], cand[r, j], g[r, j]
-    if k < n_sites:
-        # a site outside the candidates is a short hop (path >= the nearest site's, a
-        # candidate) or routed over some hub p no shorter than du_p x attach_factor + the
-        # distance from hub p to its (k+1)-th closest site; if that bound is below the best
-        # path found, evaluate every site for the user
-        bound = np.full(open_.size, np.inf)
-        for p in range(hu.shape[1]):
-            nxt = rt.hub_order[hu[:, p], k]
-            np.minimum(bound, du[:, p] * af + rt.hub_to_site_km[hu[:, p], nxt], out=bound)
-        unsettled = np.flatnonzero(bound < best)
-        rows_per_block = max(1, _FALLBACK_CELLS // n_sites)
-        every = np.arange(n_sites, dtype=np.intp)
-        for start in range(0, unsettled.size, rows_per_block):
-            u = unsettled[start : start + rows_per_block]
-            all_cand = np.broadcast_to(every, (u.size, n_sites))
-            ag, ap = _site_paths(m, rt, v[u], hu[u], du[u], all_cand)
-            jj = np.argmin(ap, axis=1)
-            rr = np.arange(u.size)
-            better = ap[rr, jj] < best[u]
-            ub = u[better]
-            best[ub] = ap[rr, jj][better]
-            best_idx[ub] = jj[better]
-            best_km[ub] = ag[rr, jj][better]
-    idx[open_] = best_idx
-    gc[open_] = best_km
-    path[open_] = best
+        best.path_km[rows], best.site[rows], best.distance_km[rows] = cp[r, j], cand[r, j], g[r, j]
+    return best
+
+
+def _settle_the_rest(
+    m: LatencyModel,
+    rt: _Routing,
+    v: FloatArray,
+    hu: npt.NDArray[np.intp],
+    du: FloatArray,
+    k: int,
+    best: _Serving,
+) -> None:
+    """Evaluate every site for the users a site outside their candidates might serve (in place).
+
+    A site outside the candidates is a short hop (path >= the nearest site's, a candidate) or
+    routed over some hub p no shorter than du_p x attach_factor + the distance from hub p to its
+    (k+1)-th closest site; if that bound is below the best path found, every site is evaluated.
+    """
+    n_sites = rt.site_vectors.shape[0]
+    bound = np.full(v.shape[0], np.inf)
+    for p in range(hu.shape[1]):
+        nxt = rt.hub_order[hu[:, p], k]
+        np.minimum(bound, du[:, p] * m.attach_factor + rt.hub_to_site_km[hu[:, p], nxt], out=bound)
+    unsettled = np.flatnonzero(bound < best.path_km)
+    rows_per_block = max(1, _FALLBACK_CELLS // n_sites)
+    every = np.arange(n_sites, dtype=np.intp)
+    for start in range(0, unsettled.size, rows_per_block):
+        u = unsettled[start : start + rows_per_block]
+        all_cand = np.broadcast_to(every, (u.size, n_sites))
+        ag, ap = _site_paths(m, rt, v[u], hu[u], du[u], all_cand)
+        jj = np.argmin(ap, axis=1)
+        rr = np.arange(u.size)
+        better = ap[rr, jj] < best.path_km[u]
+        ub = u[better]
+        best.path_km[ub] = ap[rr, jj][better]
+        best.site[ub] = jj[better]
+        best.distance_km[ub] = ag[rr, jj][better]
 
 
 def _direct_paths(
     m: LatencyModel, rt: _Routing | None, tree: Any, la: FloatArray, lo: FloatArray, select: str
-) -> tuple[npt.NDArray[np.intp], FloatArray, FloatArray]:
+) -> _Serving:
     """Return the serving site, great circle [km] and path [km] of users routed from where they are."""
     n = len(la)
     idx = np.empty(n, dtype=np.intp)
@@ -351,7 +398,7 @@ def _direct_paths(
                 m.attach_factor,
                 vec[far],
             )
-    return idx, gc, path
+    return _Serving(idx, gc, path)
 
 
 def _user_latency_frame(
@@ -373,9 +420,11 @@ def _user_latency_frame(
         idx = np.zeros(n, dtype=np.intp)
         gc = np.empty(n, dtype=np.float64)
         path = np.empty(n, dtype=np.float64)
-        idx[direct], gc[direct], path[direct] = _direct_paths(m, rt, tree, la[direct], lo[direct], select)
+        served = _direct_paths(m, rt, tree, la[direct], lo[direct], select)
+        idx[direct], gc[direct], path[direct] = served.site, served.distance_km, served.path_km
     else:
-        idx, gc, path = _direct_paths(m, rt, tree, la, lo, select)
+        served = _direct_paths(m, rt, tree, la, lo, select)
+        idx, gc, path = served.site, served.distance_km, served.path_km
     stretch, overhead, intra = m.stat_params(stat)
     rtt = path
     if backbone:
@@ -384,12 +433,12 @@ def _user_latency_frame(
         if rows.size:
             sa = sites["lat"].to_numpy(dtype=float)
             so = sites["lon"].to_numpy(dtype=float)
-            leg, per_hub, k, uv = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
+            legs = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
             # a hub user's traffic enters the backbone at the hub: its best site is the hub's
-            pick = idx[rows] if select == "distance" else np.argmin(per_hub, axis=1)[k]
+            pick = idx[rows] if select == "distance" else np.argmin(legs.per_hub_km, axis=1)[legs.row]
             idx[rows] = pick
-            path[rows] = leg + per_hub[k, pick]
-            gc[rows] = _chord_km(uv, unit_vectors_trusted(sa, so)[pick])
+            path[rows] = legs.leg_km + legs.per_hub_km[legs.row, pick]
+            gc[rows] = _chord_km(legs.user_vectors, unit_vectors_trusted(sa, so)[pick])
         rtt *= terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
         rtt += intra
         rtt += terms.access_ms
