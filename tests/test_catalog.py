@@ -25,8 +25,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cloudgeo import _data, catalog
-from cloudgeo.catalog import edges as catalog_edges
-from cloudgeo.catalog import lookup as catalog_lookup
 from cloudgeo.catalog import (
     edge_snapshot_dates,
     get_regions,
@@ -44,6 +42,8 @@ from cloudgeo.catalog import (
     validate_edge_locations,
     validate_regions,
 )
+from cloudgeo.catalog import edges as catalog_edges
+from cloudgeo.catalog import lookup as catalog_lookup
 from cloudgeo.errors import (
     CatalogDateError,
     CloudGeoError,

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from cloudgeo import catalog, enduser, latency, network
-from cloudgeo.latency import enduser as enduser_model
 from cloudgeo.errors import DataValidationError, InvalidInputError, InvalidTypeError, UnknownNameError
+from cloudgeo.latency import enduser as enduser_model
 
 NAIROBI = (-1.2864, 36.8172)
 

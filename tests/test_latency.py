@@ -13,8 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cloudgeo import catalog, latency
-from cloudgeo.latency import model as latency_model
-from cloudgeo.latency import users as latency_users
 from cloudgeo.errors import (
     DataFileError,
     DataValidationError,
@@ -23,6 +21,8 @@ from cloudgeo.errors import (
     UnknownNameError,
     UnknownRegionError,
 )
+from cloudgeo.latency import model as latency_model
+from cloudgeo.latency import users as latency_users
 
 NYC = (40.7128, -74.0060)
 LONDON = (51.5074, -0.1278)

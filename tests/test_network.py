@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cloudgeo import geodesy, network
-from cloudgeo.latency import backbone
 from cloudgeo.errors import DataFileError, DataValidationError, InvalidInputError, InvalidTypeError
+from cloudgeo.latency import backbone
 
 
 def test_backbone_loads_connected_with_sources() -> None:

@@ -7,20 +7,19 @@ path factor (cables and conduits are longer than the great circle).
 
 Routed distance between two points: each point is attached to its ``n_attach`` nearest hubs
 (attachment length = great circle x ``attach_factor``; only hubs at most ``ATTACH_SLACK_KM``
-farther than the nearest one, so a point at a hub uses that hub's links), the hubs are joined by the shortest
-path over the graph (precomputed once for all hub pairs with :mod:`scipy.sparse.csgraph`), and
-the minimum over all attachment combinations is taken with numpy. Pairs at most
-``direct_max_km`` apart are short hops: they are joined directly (great circle x
-``attach_factor``), without the graph. The result is never shorter than the great circle.
+farther than the nearest one, so a point at a hub uses that hub's links), the hubs are joined
+by the shortest path over the graph (all hub pairs precomputed once, :mod:`scipy.sparse.csgraph`)
+and the minimum over all attachment combinations is taken. Pairs at most ``direct_max_km``
+apart are short hops, joined directly (great circle x ``attach_factor``). The result is never
+shorter than the great circle. Used by :mod:`cloudgeo.latency` (``routing="backbone"``).
 
 References
 ----------
 .. [1] Bozkurt, I. N. et al. (2018). "Dissecting Latency in the Internet's Fiber
    Infrastructure". arXiv:1811.10737 (shortest paths over the US long-haul conduit map are
    about 1.3x the line-of-sight distance in the median: the terrestrial path factor).
-.. [2] Submarine path factor 1.15: median ratio of published system length to the great
-   circle between end landings for MAREA, Dunant, Curie, INDIGO-West and FASTER (see
-   ``data/SOURCES.md``).
+.. [2] Submarine path factor 1.15: median ratio of published system length to the great circle
+   between end landings for MAREA, Dunant, Curie, INDIGO-West and FASTER (``data/SOURCES.md``).
 .. [3] Dijkstra, E. W. (1959). "A note on two problems in connexion with graphs". Numerische
    Mathematik 1, 269-271 (``scipy.sparse.csgraph.shortest_path``).
 """
