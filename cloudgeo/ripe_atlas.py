@@ -6,9 +6,9 @@ from :mod:`cloudgeo.io`.
 
 from __future__ import annotations
 
+from cloudgeo.io import PathOrBuffer  # noqa: F401 - outside __all__, importable as before
 from cloudgeo.io.ripe_atlas import (  # noqa: F401 - names outside __all__ stay importable as before
     RIPE_STATS,
-    PathOrBuffer,
     ProbeDropWarning,
     read_ripe_atlas,
 )
