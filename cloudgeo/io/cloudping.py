@@ -46,6 +46,8 @@ def _reject_constant(name: str) -> float:
 
 _MAX_JSON_DEPTH = 32
 """Deepest JSON nesting read (a cloudping reply has 3 levels); deeper input is refused. [-]"""
+#: What a cloudping reply holds (named in every file error).
+_EXPECTED = "a JSON object mapping source region -> {destination region -> RTT ms}"
 
 
 class _DuplicateKeyError(Exception):
@@ -134,9 +136,6 @@ def read_cloudping_json(
         label += f" (timeframe {meta['timeframe']})"
     rows = rows.assign(stat=stat, method="tcp-connect", one_way=False, source=label)
     return _finish(rows, source)
-
-
-_EXPECTED = "a JSON object mapping source region -> {destination region -> RTT ms}"
 
 
 def _read_capped_text(path_or_buffer: PathOrBuffer, source: str, max_bytes: int) -> str:
