@@ -258,7 +258,7 @@ def _select_lowest_rtt(
     v = vec[open_]
     hu, du = rt.backbone.attach(la[open_], lo[open_], m.n_attach, v)
     k = min(RTT_CANDIDATES, n_sites)
-    best = _best_candidate(m, rt, v, hu, du, k, found[open_], idx[open_], gc[open_])
+    best = _best_candidate(m, rt, v, hu, du, k, open_, found, idx, gc)
     if k < n_sites:
         _settle_the_rest(m, rt, v, hu, du, k, best)
     idx[open_] = best.site
@@ -282,31 +282,33 @@ def _best_candidate(
     hu: npt.NDArray[np.intp],
     du: FloatArray,
     k: int,
-    near: npt.NDArray[np.bool_],
-    nearest: npt.NDArray[np.intp],
-    nearest_km: FloatArray,
+    open_: npt.NDArray[np.intp],
+    found: npt.NDArray[np.bool_],
+    idx: npt.NDArray[np.intp],
+    gc: FloatArray,
 ) -> _Serving:
-    """Return each user's shortest path among its candidate sites.
+    """Return the shortest path of each user ``open_`` among its candidate sites.
 
-    The candidates: the nearest site (if ``near``) and the ``k`` sites closest to each
-    attachment hub ``hu`` (``du`` km away).
+    The candidates: the nearest site ``idx`` (if ``found``, ``gc`` km away) and the ``k`` sites
+    closest to each attachment hub ``hu`` (``du`` km away).
     """
     n = v.shape[0]
     # candidates: the nearest site (if within the short haul; beyond it every site is routed,
     # so it needs no special place) and, per attachment hub, the k sites closest to that hub
     hub_cand = rt.hub_order[hu, :k].reshape(n, -1)
+    near = found[open_]
     best = _Serving(np.empty(n, dtype=np.intp), np.empty(n), np.empty(n))
     for rows, with_nearest in ((np.flatnonzero(near), True), (np.flatnonzero(~near), False)):
         if rows.size == 0:
             continue
         hc = hub_cand[rows]
         if with_nearest:  # the nearest site first: equal paths keep the nearer site
-            cand = np.concatenate([nearest[rows, None], hc], axis=1)
+            cand = np.concatenate([idx[open_[rows], None], hc], axis=1)
         else:
             cand = hc if hc.shape[1] else np.zeros((rows.size, 1), dtype=np.intp)
         g, cp = _site_paths(m, rt, v[rows], hu[rows], du[rows], cand)
         if with_nearest:
-            g[:, 0] = nearest_km[rows]  # the tree's distance to the nearest site (no re-rounding)
+            g[:, 0] = gc[open_[rows]]  # the tree's distance to the nearest site (no re-rounding)
         j = np.argmin(cp, axis=1)
         r = np.arange(rows.size)
         best.path_km[rows], best.site[rows], best.distance_km[rows] = cp[r, j], cand[r, j], g[r, j]
@@ -422,6 +424,7 @@ def _user_latency_frame(
         path = np.empty(n, dtype=np.float64)
         served = _direct_paths(m, rt, tree, la[direct], lo[direct], select)
         idx[direct], gc[direct], path[direct] = served.site, served.distance_km, served.path_km
+        del served  # copied into the full arrays: free it before the end-user terms (peak memory)
     else:
         served = _direct_paths(m, rt, tree, la, lo, select)
         idx, gc, path = served.site, served.distance_km, served.path_km
