@@ -251,6 +251,25 @@ def price_class_latency(
     InvalidInputError
         An unknown or repeated price class, an empty ``price_classes``, or ``groups`` not
         aligned with ``users``; plus the errors of :func:`cloudgeo.latency.cdn_ttfb_ms`.
+
+    Notes
+    -----
+    Each user is served by the edge of the class with the lowest viewer -> edge RTT, as
+    CloudFront routes a viewer to the edge location with the lowest latency *to the viewer*:
+    the choice does not look at the edge's regional edge cache (REC) or the origin fetch [1]_.
+    Each edge then fetches misses through its lowest-RTT REC. A larger class holds every edge of
+    a smaller one, so what a larger class guarantees is a viewer leg that is never longer: per
+    user, the hit time ``(n_setup + 1) x RTT_user->edge`` never grows, and at
+    ``edge_hit_ratio=1`` no mean or p90 grows. The miss path is *not* monotone: the extra edge
+    that wins the viewer by a few ms can sit far behind its REC (e.g. a viewer at 2 N, 15 W
+    moves from Lisbon, 27 ms from the London REC, to Lagos, 72 ms from it), so with misses a
+    larger class can be slower for some users and, slightly, for a group's mean.
+    ``groups`` only labels users for the averages; the edges are chosen from ``lat``, ``lon``.
+
+    References
+    ----------
+    .. [1] Amazon CloudFront Developer Guide, "How CloudFront delivers content" (requests are
+       routed to the edge location with the lowest latency) and "Regional edge caches".
     """
     from cloudgeo import catalog, latency
 

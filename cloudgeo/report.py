@@ -405,6 +405,39 @@ def _add_request_paths(
     sec.paragraphs.append(_table(path.round(1), float_format="{:,.1f}"))
 
 
+_PRICE_CLASS_TOL_MS = 1.0  # a class "is enough" within this of the fastest class's mean [ms]
+
+
+def _price_class_takeaway(table: pd.DataFrame, classes: tuple[str, ...]) -> str:
+    """Say, from the computed means, the smallest class each group needs and any slower larger one."""
+    enough: dict[str, list[str]] = {c: [] for c in classes}
+    slower: list[str] = []
+    for group, row in table.iterrows():
+        means = row[list(classes)].to_numpy(dtype=float)
+        first = next(i for i, v in enumerate(means) if v <= means.min() + _PRICE_CLASS_TOL_MS)
+        enough[classes[first]].append(html.escape(str(group)))
+        worse = [
+            f"{classes[i + 1]} +{means[i + 1] - means[i]:,.1f} ms over {classes[i]}"
+            for i in range(len(means) - 1)
+            if means[i + 1] > means[i] + 0.05
+        ]
+        if worse:
+            slower.append(f"{html.escape(str(group))} ({'; '.join(worse)})")
+    parts = [
+        f"{c} is enough for {', '.join(groups)}" if i == 0 else f"{', '.join(groups)} gain from {c}"
+        for i, (c, groups) in enumerate(enough.items())
+        if groups
+    ]
+    text = "; ".join(parts) + f" (within {_PRICE_CLASS_TOL_MS:g} ms of the fastest class)."
+    if slower:
+        text += (
+            " A larger class is slower for " + ", ".join(slower) + ": CloudFront routes each viewer "
+            "to the edge with the lowest latency to the viewer, and a newly included edge can sit "
+            "behind a farther regional edge cache, so its misses take longer."
+        )
+    return text
+
+
 def _add_price_classes(sec: _Section, users: pd.DataFrame, origin: str, edges: pd.DataFrame) -> None:
     """Add what each CloudFront price class holds and the time to first byte through it."""
     from cloudgeo import plotting, price_classes
@@ -432,7 +465,7 @@ def _add_price_classes(sec: _Section, users: pd.DataFrame, origin: str, edges: p
         )
     sec.paragraphs.append(
         "<p>A distribution's <b>price class</b> limits the edge locations that serve it; viewers "
-        "outside the class are served by the nearest edge inside it. Which locations each class "
+        "outside the class are served by the lowest-latency edge inside it. Which locations each class "
         'holds (Amazon CloudFront Developer Guide, "Choosing the price class for a CloudFront '
         'distribution", and the AWS CDK v2 <code>PriceClass</code> reference, read '
         "2026-12-04; shipped in <code>data/cloudfront_price_classes.csv</code>; mainland China is "
@@ -441,8 +474,7 @@ def _add_price_classes(sec: _Section, users: pd.DataFrame, origin: str, edges: p
     sec.paragraphs.append(_table(pd.DataFrame(holds).set_index("price class"), float_format="{:,.0f}"))
     sec.paragraphs.append(
         "<p>Mean time to first byte per continent, straight to the origin and through each price "
-        "class. PriceClass_100 is enough for North America and Europe; Asia and Africa gain from "
-        "PriceClass_200; South America and Oceania only from PriceClass_All.</p>"
+        f"class. {_price_class_takeaway(result.table, price_classes.PRICE_CLASSES)}</p>"
     )
     sec.paragraphs.append(_table(by_continent, float_format="{:,.0f}"))
     sec.figures["cg-price-classes"] = plotting.plot_price_class_latency(result)

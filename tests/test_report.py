@@ -328,3 +328,26 @@ def test_report_says_which_question_each_philippines_number_answers(html: str) -
     assert "how far is the nearest region?" in text
     assert "single instance in Singapore (ap-southeast-1)" in text
     assert "multi_az(az_count=3)" in text
+
+
+def test_price_class_takeaway_comes_from_the_numbers(html: str) -> None:
+    text = _text(html)
+    assert "PriceClass_100 is enough for Europe, North America" in text
+    assert "served by the lowest-latency edge inside it" in text
+    classes = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
+    table = pd.DataFrame(
+        {"PriceClass_100": [90.0, 351.6], "PriceClass_200": [90.5, 391.7], "PriceClass_All": [90.0, 391.7]},
+        index=pd.Index(["Europe", "Ocean <b>"], name="group"),
+    )
+    said = report._price_class_takeaway(table, classes)
+    assert said.startswith("PriceClass_100 is enough for Europe, Ocean &lt;b&gt;")
+    assert "PriceClass_200 +40.1 ms over PriceClass_100" in said
+    assert "Europe (PriceClass_200 +0.5 ms over PriceClass_100)" in said  # small, still said
+    assert "lowest latency to the viewer" in said
+    plain = report._price_class_takeaway(
+        table.assign(PriceClass_200=[89.0, 300.0], PriceClass_All=[88.0, 200.0]), classes
+    )
+    assert plain == (
+        "Europe gain from PriceClass_200; Ocean &lt;b&gt; gain from PriceClass_All "
+        "(within 1 ms of the fastest class)."
+    )
