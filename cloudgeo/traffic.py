@@ -20,7 +20,13 @@ import pandas as pd
 from cloudgeo._validate import check_bool, check_int, require_columns
 from cloudgeo.errors import DataValidationError, InvalidTypeError
 
-__all__ = ["CdnLogComparison", "compare_cdn_with_logs", "edge_traffic", "population_from_logs"]
+__all__ = [
+    "CdnLogComparison",
+    "compare_cdn_with_logs",
+    "edge_traffic",
+    "miss_fetch_legs_ms",
+    "population_from_logs",
+]
 
 EDGE_KEYS = ("edge_city", "edge_country", "edge_lat", "edge_lon")
 #: ``x-edge-result-type`` values served from the edge cache (AWS: Hit, RefreshHit).
@@ -287,8 +293,7 @@ def compare_cdn_with_logs(
     A Miss's ``time-to-first-byte`` is measured on the edge server, from the request to the
     first byte of the response, so it holds the edge -> regional edge cache -> origin fetch
     and the origin's own time, not the viewer's leg. For each edge city the model
-    (:func:`cloudgeo.latency.cdn_ttfb_ms` with the edge as the viewer) gives the edge -> REC
-    and REC -> origin round trips; a least-squares line over the edges, weighted by their
+    (:func:`miss_fetch_legs_ms`) gives the edge -> REC and REC -> origin round trips; a least-squares line over the edges, weighted by their
     misses, fits ``measured p50 = origin_time_ms + scale x (edge -> REC + REC -> origin)``.
 
     Parameters
@@ -318,12 +323,10 @@ def compare_cdn_with_logs(
     Amazon CloudFront Developer Guide, "Standard logging reference" (``time-to-first-byte``:
     measured on the server) and "How CloudFront delivers content" (regional edge caches).
     """
-    from cloudgeo.latency import cdn_ttfb_ms
-
     check_int(min_misses, "min_misses", minimum=1)
     misses = _aggregate(logs, False, ("Miss",))
     sites = _edge_sites(misses)
-    cdn = cdn_ttfb_ms(sites[["lat", "lon"]], origin_region, edges=sites[["lat", "lon"]], model=model)
+    cdn = miss_fetch_legs_ms(sites[["lat", "lon"]], origin_region, model=model)
     table = pd.DataFrame(
         {
             "edge_city": misses["edge_city"].to_numpy(),
@@ -347,3 +350,60 @@ def compare_cdn_with_logs(
     table["fitted_ms"] = intercept + slope * table["modelled_fetch_ms"]
     table["residual_ms"] = table["measured_ttfb_p50_ms"] - table["fitted_ms"]
     return CdnLogComparison(per_edge=table, origin_time_ms=float(intercept), scale=float(slope), edges=int(use.sum()))
+
+
+def miss_fetch_legs_ms(edges: pd.DataFrame, origin_region: str, *, model: Any = None) -> pd.DataFrame:
+    """The round trips of a miss fetched from the origin: edge -> regional edge cache -> origin.
+
+    Each edge fetches from its lowest-RTT regional edge cache (REC); the REC fetches from the
+    origin region (the intra-region RTT when the REC is in that region). Site-to-site RTTs of
+    :func:`cloudgeo.latency.rtt_matrix_ms` (no viewer access term), as
+    :func:`cloudgeo.latency.cdn_ttfb_ms` uses for these two legs.
+
+    Parameters
+    ----------
+    edges : pandas.DataFrame
+        Edge locations with ``lat``, ``lon`` [deg]; the index labels the rows.
+    origin_region : str
+        Region code of the origin.
+    model : str or LatencyModel, optional
+        Latency model (default ``"calibrated"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned with ``edges``: ``rec`` (REC id), ``rtt_edge_rec_ms``, ``rtt_rec_origin_ms`` [ms].
+
+    Raises
+    ------
+    UnknownRegionError
+        ``origin_region`` is unknown.
+    DataValidationError, InvalidTypeError
+        Bad coordinates or a table without ``lat``/``lon``.
+
+    References
+    ----------
+    Amazon CloudFront Developer Guide, "How CloudFront delivers content" (regional edge caches).
+    """
+    from cloudgeo.catalog import get_regions, load_regional_edge_caches
+    from cloudgeo.latency import rtt_matrix_ms
+
+    if not isinstance(origin_region, str):
+        msg = f"origin_region must be a region code (str), got {origin_region!r}."
+        raise InvalidTypeError(msg)
+    origin = get_regions([origin_region])
+    recs = load_regional_edge_caches()
+    to_rec = rtt_matrix_ms(edges, recs[["lat", "lon"]], model=model)
+    pos = np.argmin(to_rec.to_numpy(), axis=1)
+    chosen = recs.iloc[pos]
+    rec_origin = rtt_matrix_ms(chosen[["lat", "lon"]].reset_index(drop=True), origin[["lat", "lon"]], model=model)
+    intra = float(rtt_matrix_ms([origin_region], [origin_region], model=model).iloc[0, 0])
+    same = chosen["region"].astype(str).to_numpy() == origin_region
+    return pd.DataFrame(
+        {
+            "rec": np.asarray(recs.index)[pos],
+            "rtt_edge_rec_ms": to_rec.to_numpy()[np.arange(len(pos)), pos],
+            "rtt_rec_origin_ms": np.where(same, intra, rec_origin.to_numpy()[:, 0]),
+        },
+        index=edges.index.copy(),
+    )

@@ -18,6 +18,8 @@ COMPUTE_MODULES = (
     "ripe_atlas",
     "stats",
     "price_classes",
+    "io",
+    "traffic",
 )
 #: Every module with a public ``__all__`` of library functions.
 PUBLIC_MODULES = (*COMPUTE_MODULES, "plotting", "report", "widgets")

@@ -25,7 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from cloudgeo._validate import check_choice, check_int
-from cloudgeo.errors import BadLogLinesWarning, CloudGeoError, DataFileError, InvalidInputError
+from cloudgeo.errors import BadLogLinesWarning, DataFileError, InvalidInputError, UnknownEdgeLocationError
 from cloudgeo.io._logfields import (
     DEFAULT_COLUMNS,
     EDGE_COLUMNS,
@@ -429,11 +429,11 @@ def _edge_columns(codes: Any, lines: npt.NDArray[np.int64], info: LogFile, plan:
     ok_code = np.ones(len(uniques), dtype=bool)
     try:
         table = lookup_edge_location(uniques, as_of=plan.as_of) if uniques else None
-    except CloudGeoError:
+    except (UnknownEdgeLocationError, InvalidInputError):
         for i, u in enumerate(uniques):
             try:
                 lookup_edge_location(u, as_of=plan.as_of)
-            except CloudGeoError as exc:
+            except (UnknownEdgeLocationError, InvalidInputError) as exc:
                 ok_code[i] = False
                 for row in np.flatnonzero(index == i):
                     bad.append((info.path, int(lines[row]), f"field x-edge-location: {exc}", str(u)))
@@ -601,6 +601,26 @@ def _plan_for(files: Sequence[str], fields: Any, realtime_fields: Sequence[str] 
     return _Plan(columns=columns, fields_asked=fields, **kw)
 
 
+def _check_realtime_fields(fields: object) -> tuple[str, ...]:
+    if isinstance(fields, str) or not isinstance(fields, Sequence) or not fields:
+        msg = f"realtime_fields must be the non-empty list of a real-time log's fields, got {fields!r}."
+        raise InvalidInputError(msg)
+    if not all(isinstance(f, str) and f for f in fields):
+        msg = f"realtime_fields must hold field names (str), got {list(fields)!r}."
+        raise InvalidInputError(msg)
+    if len(set(fields)) != len(fields):
+        msg = f"realtime_fields repeats a field: {list(fields)!r}."
+        raise InvalidInputError(msg)
+    return tuple(fields)
+
+
+def _check_as_of(as_of: object) -> None:
+    """Check the edge-list date once (a bad date is the caller's error, not a bad log line)."""
+    from cloudgeo.catalog import load_edge_locations
+
+    load_edge_locations(as_of=as_of)
+
+
 def _check_fields_arg(fields: object) -> Any:
     if fields is None or fields == "all":
         return fields
@@ -692,6 +712,9 @@ def read_cloudfront_logs(
         if engine == "dask":
             msg = "chunksize applies to engine='pandas'; dask reads one partition per file."
             raise InvalidInputError(msg)
+    if realtime_fields is not None:
+        realtime_fields = _check_realtime_fields(realtime_fields)
+    _check_as_of(as_of)
     files = expand_paths(paths)
     plan = _plan_for(
         files,

@@ -1,7 +1,7 @@
 """A seeded synthetic CloudFront standard log (all 33 fields), for tests, benchmarks and demos.
 
 Misses take their time to first byte from a known model: the modelled edge -> regional edge
-cache -> origin round trips (:func:`cloudgeo.latency.cdn_ttfb_ms`, the edge as the viewer)
+cache -> origin round trips (:func:`cloudgeo.traffic.miss_fetch_legs_ms`)
 times ``scale`` plus ``origin_time_ms``, with symmetric noise, so
 :func:`cloudgeo.traffic.compare_cdn_with_logs` can be checked to recover it.
 """
@@ -24,10 +24,10 @@ _DEFAULT_EDGES = ("IAD", "FRA", "NRT", "SIN", "GRU", "SYD", "LHR", "BOM", "JNB",
 
 
 def _fetch_ms(edges: pd.DataFrame, origin_region: str) -> np.ndarray[Any, np.dtype[np.float64]]:
-    from cloudgeo.latency import cdn_ttfb_ms
+    from cloudgeo.traffic import miss_fetch_legs_ms
 
-    cdn = cdn_ttfb_ms(edges[["lat", "lon"]], origin_region, edges=edges[["lat", "lon"]])
-    return (cdn["rtt_edge_rec_ms"] + cdn["rtt_rec_origin_ms"]).to_numpy(dtype=np.float64)
+    legs = miss_fetch_legs_ms(edges[["lat", "lon"]], origin_region)
+    return (legs["rtt_edge_rec_ms"] + legs["rtt_rec_origin_ms"]).to_numpy(dtype=np.float64)
 
 
 def _block(rng: np.random.Generator, n: int, start_s: int, codes: list[str], fetch: np.ndarray[Any, Any],
