@@ -188,7 +188,7 @@ def _cast_strings(values: Any, kind: str) -> Any:
     if kind == "time":
         parts = [pc.cast(pc.utf8_slice_codeunits(values, a, a + 2), pa.int32()) for a in (0, 3, 6)]
         secs = pc.add(pc.add(pc.multiply(parts[0], 3600), pc.multiply(parts[1], 60)), parts[2])
-        return pc.cast(secs, pa.time32("s"))
+        return pc.cast(pc.cast(secs, pa.int32()), pa.time32("s"))
     if kind in ("cat", "edge"):
         return values.dictionary_encode()
     target = arrow_type(kind)
@@ -487,7 +487,7 @@ def _plain_column(table: Any, column: str, info: LogFile) -> Any:
     if kind == "url":
         values = _url_decode(values)
     elif kind in _IP_KINDS:
-        values = _truncate_ips(values, info.path)
+        values = _truncate_ips(_url_decode(values), info.path)
     if kind in _INT_DTYPES:
         return pd.array(values.to_pandas(), dtype=_INT_DTYPES[kind]) if values.null_count else pd.array(
             values.to_numpy(), dtype=_INT_DTYPES[kind]
