@@ -77,28 +77,27 @@ def _expand_one(path: str) -> list[str]:
     return sorted(found)
 
 
-def open_binary(path: str) -> IO[bytes]:
-    """Open ``path`` (local or fsspec URL) for reading bytes, unwrapping gzip."""
-    raw: IO[bytes]
+def _open_raw(path: str, compression: str | None = None) -> IO[bytes]:
     if is_url(path):
         import fsspec
 
-        raw = fsspec.open(path, "rb").open()
-    else:
-        raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
-    head = raw.read(2)
-    raw.seek(0)
-    if head == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    return raw
+        # fsspec's open file closes the layers below it (remote file, decompressor) on close
+        return fsspec.open(path, "rb", compression=compression).open()  # type: ignore[no-any-return]
+    if compression == "gzip":
+        return gzip.open(path, "rb")
+    return open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+
+
+def open_binary(path: str) -> IO[bytes]:
+    """Open ``path`` (local or fsspec URL) for reading bytes, unwrapping gzip."""
+    with _open_raw(path) as raw:
+        head = raw.read(2)
+    return _open_raw(path, "gzip" if head == b"\x1f\x8b" else None)
 
 
 def _is_gzip(path: str) -> bool:
-    opener = open_binary(path)
-    try:
-        return isinstance(opener, gzip.GzipFile)
-    finally:
-        opener.close()
+    with _open_raw(path) as raw:
+        return raw.read(2) == b"\x1f\x8b"
 
 
 def open_text_lines(path: str, bad: list[Any] | None = None) -> Iterator[tuple[int, str]]:

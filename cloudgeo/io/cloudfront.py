@@ -203,7 +203,8 @@ def _check_rows(
     import pyarrow.compute as pc
 
     lines = np.array([n for n, _ in rows], dtype=np.int64)
-    pos = [info.fields.index(f) for f in fields] if info.format != "json" else list(range(len(fields)))
+    in_order = info.format in ("json", "parquet")  # rows hold just `fields`, in order
+    pos = list(range(len(fields))) if in_order else [info.fields.index(f) for f in fields]
     cols = [pa.array([r[p] for _, r in rows], type=pa.string()) for p in pos]
     ok = np.ones(len(rows), dtype=bool)
     for field, col in zip(fields, cols, strict=True):
@@ -833,6 +834,22 @@ def _encode_text(values: pd.Series) -> Any:
     return pa.DictionaryArray.from_arrays(indices, pa.array(out, type=pa.string())).cast(pa.string())
 
 
+def _plain_text(values: pd.Series, field: str) -> Any:
+    """Text written as it is (AWS does not URL-encode these fields): refuse what cannot be read back."""
+    import pyarrow as pa
+
+    text = values.astype(object).where(values.notna(), None)
+    present = text.dropna().astype(str)
+    bad = present[(present == "-") | present.str.contains(r"[\t\r\n]", regex=True)]
+    if len(bad):
+        msg = (
+            f"field {field}: {bad.iloc[0]!r} cannot be written (a bare '-' reads back as a null; tabs and "
+            "newlines split the line); this field is not URL-encoded in CloudFront logs."
+        )
+        raise InvalidInputError(msg)
+    return pa.array(text.tolist(), type=pa.string())
+
+
 def _field_values(frame: pd.DataFrame, field: str) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -851,7 +868,9 @@ def _field_values(frame: pd.DataFrame, field: str) -> Any:
         return pc.cast(arr, pa.string())
     if kind in _INT_DTYPES:
         return pc.cast(pa.array(values.astype("Int64")), pa.string())
-    return _encode_text(values)
+    if kind == "url":
+        return _encode_text(values)
+    return _plain_text(values, field)
 
 
 def write_cloudfront_log(
