@@ -58,16 +58,33 @@ print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": peak_mb}))
 
 # the source fields of read_cloudfront_logs' default columns
 COLUMNS = [
-    "date", "time", "x-edge-location", "x-edge-result-type", "x-edge-detailed-result-type", "sc-status",
-    "sc-bytes", "time-taken", "time-to-first-byte", "cs-protocol", "cs-method",
-]  # fmt: skip
+    "date",
+    "time",
+    "x-edge-location",
+    "x-edge-result-type",
+    "x-edge-detailed-result-type",
+    "sc-status",
+    "sc-bytes",
+    "time-taken",
+    "time-to-first-byte",
+    "cs-protocol",
+    "cs-method",
+]
 
 
 def run(mode: str, path: str, chunksize: int) -> dict[str, float]:
     from cloudgeo.io._logfields import STANDARD_FIELDS
 
-    argv = [sys.executable, "-c", CHILD, mode, path, str(chunksize), json.dumps(list(STANDARD_FIELDS)),
-            json.dumps(COLUMNS)]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-c",
+        CHILD,
+        mode,
+        path,
+        str(chunksize),
+        json.dumps(list(STANDARD_FIELDS)),
+        json.dumps(COLUMNS),
+    ]
     out = subprocess.run(argv, check=True, capture_output=True, text=True, env=os.environ.copy())
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -97,12 +114,18 @@ def main() -> None:
     o = min(ours, key=lambda r: r["seconds"])
     assert int(o["rows"]) == int(b["rows"]) == args.lines, (o, b)
     rate_b, rate_o = b["rows"] / b["seconds"], o["rows"] / o["seconds"]
-    print(f"baseline pyarrow.csv.read_csv ({len(COLUMNS)} columns): {b['seconds']:.1f} s, "
-          f"{rate_b:,.0f} rows/s, peak {b['peak_mb']:,.0f} MB")  # fmt: skip
-    print(f"cloudgeo read_cloudfront_logs(chunksize={args.chunksize:,}) + edge_traffic: {o['seconds']:.1f} s, "
-          f"{rate_o:,.0f} rows/s, peak {o['peak_mb']:,.0f} MB")  # fmt: skip
-    print(f"ratio to pyarrow: {rate_o / rate_b:.2f}x (target >= 0.5x); "
-          f"peak memory {o['peak_mb']:,.0f} MB (target < 1024 MB)")  # fmt: skip
+    print(
+        f"baseline pyarrow.csv.read_csv ({len(COLUMNS)} columns): {b['seconds']:.1f} s, "
+        f"{rate_b:,.0f} rows/s, peak {b['peak_mb']:,.0f} MB"
+    )
+    print(
+        f"cloudgeo read_cloudfront_logs(chunksize={args.chunksize:,}) + edge_traffic: {o['seconds']:.1f} s, "
+        f"{rate_o:,.0f} rows/s, peak {o['peak_mb']:,.0f} MB"
+    )
+    print(
+        f"ratio to pyarrow: {rate_o / rate_b:.2f}x (target >= 0.5x); "
+        f"peak memory {o['peak_mb']:,.0f} MB (target < 1024 MB)"
+    )
 
 
 if __name__ == "__main__":

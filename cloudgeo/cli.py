@@ -218,7 +218,9 @@ def _add_report_parser(sub: Any) -> None:
         help="write the report for your CloudFront logs (files, globs, gzip or plain) instead",
     )
     p.add_argument(
-        "--origin", default="us-east-1", help="with --logs: the distribution's origin region (default us-east-1)"
+        "--origin",
+        default="us-east-1",
+        help="with --logs: the distribution's origin region (default us-east-1)",
     )
     p.add_argument(
         "--placement-k",

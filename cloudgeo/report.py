@@ -901,7 +901,9 @@ def _logs_placement_section(users: pd.DataFrame, as_of: _dt.date, k: int) -> _Se
         f"request-weighted mean round-trip time: <b>{sites}</b>.</p>"
     )
     sec.paragraphs.append(_table(_placement_summary_frame(result.summary)))
-    sec.figures["cg-logs-placement"] = plotting.plot_placement(result, users, candidates, max_points=_MAP_POINTS)
+    sec.figures["cg-logs-placement"] = plotting.plot_placement(
+        result, users, candidates, max_points=_MAP_POINTS
+    )
     return sec
 
 

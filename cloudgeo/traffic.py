@@ -57,7 +57,9 @@ def _partial(df: pd.DataFrame, by_hour: bool, result_types: tuple[str, ...] | No
         hits=df["result_type"].isin(HIT_TYPES).to_numpy().astype("int64"),
     )
     tot = base.groupby(names, sort=False)[list(_TOTALS)].sum()
-    parts = [tot.melt(ignore_index=False, var_name="metric", value_name="count").reset_index().assign(value_ms=-1)]
+    parts = [
+        tot.melt(ignore_index=False, var_name="metric", value_name="count").reset_index().assign(value_ms=-1)
+    ]
     for metric, col in _METRICS.items():
         ms = np.rint(df[col].to_numpy(dtype=np.float64, na_value=np.nan) * 1000.0)
         have = ~np.isnan(ms)
@@ -79,7 +81,7 @@ def _combine(parts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _partials(logs: Any, by_hour: bool, result_types: tuple[str, ...] | None) -> pd.DataFrame:
-    """The combined partial aggregate of a pandas frame, an iterable of chunks or a dask frame."""
+    """Return the combined partial aggregate of a pandas frame, an iterable of chunks or a dask frame."""
     if hasattr(logs, "logs") and hasattr(logs, "bad_lines"):  # a LogReadResult
         logs = logs.logs
     if isinstance(logs, pd.DataFrame):
@@ -138,7 +140,7 @@ def _aggregate(logs: Any, by_hour: bool, result_types: tuple[str, ...] | None = 
 
 
 def edge_traffic(logs: Any, *, by_hour: bool = False) -> pd.DataFrame:
-    """Requests, bytes, hit ratio and time percentiles per edge city (and hour) of CloudFront logs.
+    """Count requests, bytes, hit ratio and time percentiles per edge city (and hour) of CloudFront logs.
 
     Parameters
     ----------
@@ -179,13 +181,15 @@ def edge_traffic(logs: Any, *, by_hour: bool = False) -> pd.DataFrame:
 
 def _edge_sites(traffic: pd.DataFrame) -> pd.DataFrame:
     sites = traffic[list(EDGE_KEYS)].copy()
-    sites.index = pd.Index([f"{c}, {k}" for c, k in zip(sites["edge_city"], sites["edge_country"], strict=True)])
+    sites.index = pd.Index(
+        [f"{c}, {k}" for c, k in zip(sites["edge_city"], sites["edge_country"], strict=True)]
+    )
     sites = sites.rename(columns={"edge_lat": "lat", "edge_lon": "lon"})
     return sites[~sites.index.duplicated()]
 
 
 def population_from_logs(logs: Any, *, min_population: int = 15000, as_of: object = None) -> pd.DataFrame:
-    """The user population the logs reveal: each edge's requests spread over its catchment's cities.
+    """Return the user population the logs reveal: each edge's requests spread over its catchment.
 
     An approximation: CloudFront logs name the edge that served a request, not where the
     viewer is. Each world city (:func:`cloudgeo.population.load_world_cities`) is put in the
@@ -222,19 +226,29 @@ def population_from_logs(logs: Any, *, min_population: int = 15000, as_of: objec
     check_int(min_population, "min_population", minimum=15000)
     traffic = _aggregate(logs, False)
     sites = _edge_sites(traffic)
-    requests = pd.Series(traffic["requests"].to_numpy(dtype=np.float64), index=sites.index).groupby(level=0).sum()
+    requests = (
+        pd.Series(traffic["requests"].to_numpy(dtype=np.float64), index=sites.index).groupby(level=0).sum()
+    )
     catalog = load_edge_locations(as_of=as_of)
     known = set(zip(sites["lat"].round(4), sites["lon"].round(4), strict=True))
-    extra = catalog[[(a, b) not in known for a, b in zip(catalog["lat"].round(4), catalog["lon"].round(4), strict=True)]]
-    others = pd.DataFrame({"lat": extra["lat"].to_numpy(), "lon": extra["lon"].to_numpy()},
-                          index=pd.Index([f"catalog:{i}" for i in range(len(extra))]))  # fmt: skip
+    extra = catalog[
+        [(a, b) not in known for a, b in zip(catalog["lat"].round(4), catalog["lon"].round(4), strict=True)]
+    ]
+    others = pd.DataFrame(
+        {"lat": extra["lat"].to_numpy(), "lon": extra["lon"].to_numpy()},
+        index=pd.Index([f"catalog:{i}" for i in range(len(extra))]),
+    )
     cities = load_world_cities(min_population=min_population)
     serving = nearest_sites(cities, pd.concat([sites[["lat", "lon"]], others]))["site"].astype(str)
     mine = serving.isin(sites.index)
     pop = cities["population"].to_numpy(dtype=np.float64)
-    share = pd.Series(np.where(mine, pop, 0.0), index=cities.index).groupby(serving.to_numpy()).transform("sum")
+    share = (
+        pd.Series(np.where(mine, pop, 0.0), index=cities.index).groupby(serving.to_numpy()).transform("sum")
+    )
     weight = np.where(mine, requests.reindex(serving).to_numpy() * pop / share.to_numpy(), 0.0)
-    out = cities[["name", "country_code", "lat", "lon", "population"]].assign(weight=weight, edge_city=serving.to_numpy())
+    out = cities[["name", "country_code", "lat", "lon", "population"]].assign(
+        weight=weight, edge_city=serving.to_numpy()
+    )
     out = out[out["weight"] > 0]
     lonely = sites.index.difference(pd.Index(serving[mine].unique()))
     if len(lonely):
@@ -293,7 +307,8 @@ def compare_cdn_with_logs(
     A Miss's ``time-to-first-byte`` is measured on the edge server, from the request to the
     first byte of the response, so it holds the edge -> regional edge cache -> origin fetch
     and the origin's own time, not the viewer's leg. For each edge city the model
-    (:func:`miss_fetch_legs_ms`) gives the edge -> REC and REC -> origin round trips; a least-squares line over the edges, weighted by their
+    (:func:`miss_fetch_legs_ms`) gives the edge -> REC and REC -> origin round trips; a
+    least-squares line over the edges, weighted by their
     misses, fits ``measured p50 = origin_time_ms + scale x (edge -> REC + REC -> origin)``.
 
     Parameters
@@ -342,18 +357,24 @@ def compare_cdn_with_logs(
     use = (table["misses"] >= min_misses) & table["measured_ttfb_p50_ms"].notna()
     if use.sum() < 2:
         problem = f"{int(use.sum())} edge(s) with >= {min_misses} misses and a logged time-to-first-byte"
-        raise DataValidationError("logs", [problem + "; the fit needs two (lower min_misses or read more logs)"])
+        raise DataValidationError(
+            "logs", [problem + "; the fit needs two (lower min_misses or read more logs)"]
+        )
     x = table.loc[use, "modelled_fetch_ms"].to_numpy()
     y = table.loc[use, "measured_ttfb_p50_ms"].to_numpy()
     w = np.sqrt(table.loc[use, "misses"].to_numpy(dtype=np.float64))
-    slope, intercept = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]) * w[:, None], y * w, rcond=None)[0]
+    slope, intercept = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]) * w[:, None], y * w, rcond=None)[
+        0
+    ]
     table["fitted_ms"] = intercept + slope * table["modelled_fetch_ms"]
     table["residual_ms"] = table["measured_ttfb_p50_ms"] - table["fitted_ms"]
-    return CdnLogComparison(per_edge=table, origin_time_ms=float(intercept), scale=float(slope), edges=int(use.sum()))
+    return CdnLogComparison(
+        per_edge=table, origin_time_ms=float(intercept), scale=float(slope), edges=int(use.sum())
+    )
 
 
 def miss_fetch_legs_ms(edges: pd.DataFrame, origin_region: str, *, model: Any = None) -> pd.DataFrame:
-    """The round trips of a miss fetched from the origin: edge -> regional edge cache -> origin.
+    """Return the round trips of a miss fetched from the origin: edge -> regional edge cache -> origin.
 
     Each edge fetches from its lowest-RTT regional edge cache (REC); the REC fetches from the
     origin region (the intra-region RTT when the REC is in that region). Site-to-site RTTs of
@@ -396,8 +417,10 @@ def miss_fetch_legs_ms(edges: pd.DataFrame, origin_region: str, *, model: Any = 
     to_rec = rtt_matrix_ms(edges, recs[["lat", "lon"]], model=model)
     pos = np.argmin(to_rec.to_numpy(), axis=1)
     chosen = recs.iloc[pos]
-    rec_origin = rtt_matrix_ms(chosen[["lat", "lon"]].reset_index(drop=True), origin[["lat", "lon"]], model=model)
-    intra = float(rtt_matrix_ms([origin_region], [origin_region], model=model).iloc[0, 0])
+    rec_origin = rtt_matrix_ms(
+        chosen[["lat", "lon"]].reset_index(drop=True), origin[["lat", "lon"]], model=model
+    )
+    intra = float(rtt_matrix_ms([origin_region], [origin_region], model=model).to_numpy()[0, 0])
     same = chosen["region"].astype(str).to_numpy() == origin_region
     return pd.DataFrame(
         {

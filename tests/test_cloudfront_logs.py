@@ -59,7 +59,13 @@ def test_standard_log_every_field_typed() -> None:
     assert str(df["timestamp"].dtype) == "datetime64[ms, UTC]"
     assert df["timestamp"].iloc[0] == pd.Timestamp("2019-12-04T21:02:31Z")
     assert df["edge_code"].tolist()[:3] == ["LAX1-C2", "LAX1-C2", "SEA19-C1"]
-    assert df["edge_city"].astype(str).tolist() == ["Los Angeles", "Los Angeles", "Seattle", "Frankfurt am Main", "Tokyo"]
+    assert df["edge_city"].astype(str).tolist() == [
+        "Los Angeles",
+        "Los Angeles",
+        "Seattle",
+        "Frankfurt am Main",
+        "Tokyo",
+    ]
     assert df[["edge_lat", "edge_lon"]].notna().all().all()
     assert str(df["status"].dtype) == "Int16"
     assert df["status"].tolist() == [200, 200, 304, 206, 502]
@@ -70,19 +76,26 @@ def test_standard_log_every_field_typed() -> None:
     assert df["uri_stem"].iloc[1] == "/café/a b.html"
     assert df["user_agent"].iloc[1] == '"Mozilla/5.0 (quoted agent)"'
     assert df["query"].iloc[1] == "q=café&x=1%2"
-    assert pd.isna(df["referer"].iloc[0]) and pd.isna(df["cookie"].iloc[0])
-    assert df["range_end"].iloc[3] == 1045495 and pd.isna(df["range_end"].iloc[0])
+    assert pd.isna(df["referer"].iloc[0])
+    assert pd.isna(df["cookie"].iloc[0])
+    assert df["range_end"].iloc[3] == 1045495
+    assert pd.isna(df["range_end"].iloc[0])
     # client addresses kept only truncated: /24 for IPv4, /48 for IPv6
     assert df["client_ip"].tolist() == [
-        "192.0.2.0/24", "2001:db8:85a3::/48", "192.0.2.0/24", "203.0.113.0/24", "2001:db8::/48",
-    ]  # fmt: skip
+        "192.0.2.0/24",
+        "2001:db8:85a3::/48",
+        "192.0.2.0/24",
+        "203.0.113.0/24",
+        "2001:db8::/48",
+    ]
     assert df["forwarded_for"].iloc[1] == "198.51.100.0/24, 203.0.113.0/24"
     assert df["detailed_result_type"].iloc[4] == "OriginConnectError"
 
 
 def test_client_addresses_are_dropped_by_default() -> None:
     df = read_cloudfront_logs(STANDARD, fields="all")
-    assert "client_ip" not in df.columns and "forwarded_for" not in df.columns
+    assert "client_ip" not in df.columns
+    assert "forwarded_for" not in df.columns
     with pytest.raises(DataFileError, match="client_ip='truncate'"):
         read_cloudfront_logs(STANDARD, fields=["c-ip"])
 
@@ -90,9 +103,21 @@ def test_client_addresses_are_dropped_by_default() -> None:
 def test_default_columns() -> None:
     df = read_cloudfront_logs(STANDARD)
     assert list(df.columns) == [
-        "timestamp", "edge_code", "edge_city", "edge_country", "edge_lat", "edge_lon", "result_type",
-        "detailed_result_type", "status", "bytes", "time_taken_s", "time_to_first_byte_s", "protocol", "method",
-    ]  # fmt: skip
+        "timestamp",
+        "edge_code",
+        "edge_city",
+        "edge_country",
+        "edge_lat",
+        "edge_lon",
+        "result_type",
+        "detailed_result_type",
+        "status",
+        "bytes",
+        "time_taken_s",
+        "time_to_first_byte_s",
+        "protocol",
+        "method",
+    ]
 
 
 def test_fields_line_in_another_order_and_subset() -> None:
@@ -106,7 +131,9 @@ def test_fields_line_in_another_order_and_subset() -> None:
 def test_gzip_and_plain_read_the_same(tmp_path: Path) -> None:
     gz = tmp_path / "a.log.gz"
     gz.write_bytes(gzip.compress(STANDARD.read_bytes()))
-    pd.testing.assert_frame_equal(read_cloudfront_logs(gz, fields="all"), read_cloudfront_logs(STANDARD, fields="all"))
+    pd.testing.assert_frame_equal(
+        read_cloudfront_logs(gz, fields="all"), read_cloudfront_logs(STANDARD, fields="all")
+    )
 
 
 def test_v2_json_lines_and_parquet_match_the_w3c_form(tmp_path: Path) -> None:
@@ -118,8 +145,12 @@ def test_v2_json_lines_and_parquet_match_the_w3c_form(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(js, w3c, check_categorical=False)
     # Parquet as v2 writes it: one string column per field, names with underscores
     records = [json.loads(line) for line in V2_JSON.read_text().splitlines()]
-    table = pa.table({k.replace("-", "_").replace("(", "_").replace(")", "").lower(): [r[k] for r in records]
-                      for k in records[0]})  # fmt: skip
+    table = pa.table(
+        {
+            k.replace("-", "_").replace("(", "_").replace(")", "").lower(): [r[k] for r in records]
+            for k in records[0]
+        }
+    )
     pq.write_table(table, tmp_path / "v2.parquet")
     pdf = read_cloudfront_logs(tmp_path / "v2.parquet", fields="all")
     pd.testing.assert_frame_equal(pdf, w3c, check_categorical=False)
@@ -128,13 +159,24 @@ def test_v2_json_lines_and_parquet_match_the_w3c_form(tmp_path: Path) -> None:
 def test_v2_json_numbers_and_millisecond_timestamps(tmp_path: Path) -> None:
     path = tmp_path / "v2.jsonl"
     path.write_text(
-        json.dumps({"timestamp(ms)": 1575493351123, "x-edge-location": "IAD89-C3", "sc-status": 200,
-                    "time-to-first-byte": 0.01, "c-country": "US", "DistributionId": "E1ABC"}) + "\n"
-    )  # fmt: skip
+        json.dumps(
+            {
+                "timestamp(ms)": 1575493351123,
+                "x-edge-location": "IAD89-C3",
+                "sc-status": 200,
+                "time-to-first-byte": 0.01,
+                "c-country": "US",
+                "DistributionId": "E1ABC",
+            }
+        )
+        + "\n"
+    )
     df = read_cloudfront_logs(path, fields="all")
     assert df["timestamp"].iloc[0] == pd.Timestamp("2019-12-04T21:02:31.123Z")
-    assert df["status"].iloc[0] == 200 and df["time_to_first_byte_s"].iloc[0] == 0.01
-    assert df["client_country"].iloc[0] == "US" and df["distribution_id"].iloc[0] == "E1ABC"
+    assert df["status"].iloc[0] == 200
+    assert df["time_to_first_byte_s"].iloc[0] == 0.01
+    assert df["client_country"].iloc[0] == "US"
+    assert df["distribution_id"].iloc[0] == "E1ABC"
 
 
 def test_realtime_log_with_its_field_list() -> None:
@@ -165,9 +207,21 @@ _CODES = ["IAD89-C3", "FRA56-P5", "NRT57-P2", "SEA19-C1", "LAX1-C2", "GRU3"]
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 #: fields AWS does not URL-encode (method, result type, ...): no tab, newline or bare "-"
 _PLAIN = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8).filter(lambda t: t != "-")
-_FIELDS = ["date", "time", "x-edge-location", "sc-bytes", "sc-status", "cs-method", "cs-uri-stem",
-           "cs(User-Agent)", "x-edge-request-id", "time-taken", "c-port", "time-to-first-byte",
-           "x-edge-result-type"]  # fmt: skip
+_FIELDS = [
+    "date",
+    "time",
+    "x-edge-location",
+    "sc-bytes",
+    "sc-status",
+    "cs-method",
+    "cs-uri-stem",
+    "cs(User-Agent)",
+    "x-edge-request-id",
+    "time-taken",
+    "c-port",
+    "time-to-first-byte",
+    "x-edge-result-type",
+]
 
 
 @st.composite
@@ -182,30 +236,45 @@ def _frames(draw: Any) -> pd.DataFrame:
             "timestamp": pd.to_datetime(secs, unit="s", utc=True).as_unit("ms"),
             "edge_code": pd.Categorical(draw(st.lists(st.sampled_from(_CODES), min_size=n, max_size=n))),
             "bytes": pd.array(draw(st.lists(ints, min_size=n, max_size=n)), dtype="Int64"),
-            "status": pd.array(draw(st.lists(st.one_of(st.none(), st.integers(0, 999)), min_size=n, max_size=n)),
-                               dtype="Int16"),  # fmt: skip
+            "status": pd.array(
+                draw(st.lists(st.one_of(st.none(), st.integers(0, 999)), min_size=n, max_size=n)),
+                dtype="Int16",
+            ),
             "method": pd.Categorical(draw(st.lists(st.one_of(st.none(), _PLAIN), min_size=n, max_size=n))),
             "uri_stem": pd.array(draw(st.lists(texts, min_size=n, max_size=n)), dtype="str"),
             "user_agent": pd.array(draw(st.lists(texts, min_size=n, max_size=n)), dtype="str"),
-            "request_id": pd.array(draw(st.lists(st.one_of(st.none(), st.text("abcXYZ_=09", min_size=1)),
-                                                 min_size=n, max_size=n)), dtype="str"),  # fmt: skip
-            "time_taken_s": np.array([np.nan if v is None else v for v in draw(st.lists(floats, min_size=n,
-                                      max_size=n))], dtype=np.float64),  # fmt: skip
-            "client_port": pd.array(draw(st.lists(st.one_of(st.none(), st.integers(0, 65535)), min_size=n,
-                                                  max_size=n)), dtype="Int32"),  # fmt: skip
+            "request_id": pd.array(
+                draw(
+                    st.lists(st.one_of(st.none(), st.text("abcXYZ_=09", min_size=1)), min_size=n, max_size=n)
+                ),
+                dtype="str",
+            ),
+            "time_taken_s": np.array(
+                [np.nan if v is None else v for v in draw(st.lists(floats, min_size=n, max_size=n))],
+                dtype=np.float64,
+            ),
+            "client_port": pd.array(
+                draw(st.lists(st.one_of(st.none(), st.integers(0, 65535)), min_size=n, max_size=n)),
+                dtype="Int32",
+            ),
             "time_to_first_byte_s": np.array(draw(st.lists(st.floats(0, 1e4), min_size=n, max_size=n))),
-            "result_type": pd.Categorical(draw(st.lists(st.sampled_from(["Hit", "Miss", "Error"]), min_size=n,
-                                                        max_size=n))),  # fmt: skip
+            "result_type": pd.Categorical(
+                draw(st.lists(st.sampled_from(["Hit", "Miss", "Error"]), min_size=n, max_size=n))
+            ),
         }
     )
 
 
 @given(frame=_frames())
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_write_then_read_is_the_identity(frame: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_write_then_read_is_the_identity(
+    frame: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     path = tmp_path_factory.mktemp("rt") / "log.gz"
     write_cloudfront_log(frame, str(path), fields=_FIELDS)
-    got = read_cloudfront_logs(path, fields="all").drop(columns=["edge_city", "edge_country", "edge_lat", "edge_lon"])
+    got = read_cloudfront_logs(path, fields="all").drop(
+        columns=["edge_city", "edge_country", "edge_lat", "edge_lon"]
+    )
     got = got[frame.columns]
     pd.testing.assert_frame_equal(got, frame, check_categorical=False)
 
@@ -226,7 +295,9 @@ def _with_line(tmp_path: Path, line_no: int, new: str, name: str = "bad.log") ->
 def test_wrong_field_count_names_file_and_line(tmp_path: Path) -> None:
     short = "\t".join(STANDARD.read_text().splitlines()[3].split("\t")[:-1])
     path = _with_line(tmp_path, 4, short)
-    with pytest.raises(DataFileError, match=r"(?s)bad\.log.*line 4: expected 33 tab-separated fields.*got 32"):
+    with pytest.raises(
+        DataFileError, match=r"(?s)bad\.log.*line 4: expected 33 tab-separated fields.*got 32"
+    ):
         read_cloudfront_logs(path)
 
 
@@ -245,7 +316,8 @@ def test_collect_returns_bad_lines_beside_the_good_ones(tmp_path: Path) -> None:
     assert res.bad_lines["line"].tolist() == [3, 5]
     assert res.bad_lines["file"].tolist() == [str(path)] * 2
     assert "expected 33" in res.bad_lines["reason"].iloc[0]
-    assert "sc-status" in res.bad_lines["reason"].iloc[1] and "'2OO'" in res.bad_lines["reason"].iloc[1]
+    assert "sc-status" in res.bad_lines["reason"].iloc[1]
+    assert "'2OO'" in res.bad_lines["reason"].iloc[1]
     assert res.bad_lines["text"].iloc[0] == "only\ttwo"
     with pytest.raises(DataFileError, match=r"(?s)line 3: .*line 5: "):
         read_cloudfront_logs(path)
@@ -284,11 +356,14 @@ def test_unknown_edge_code(tmp_path: Path) -> None:
     parts = STANDARD.read_text().splitlines()[2].split("\t")
     parts[2] = "QQX7-C1"  # well-formed, but no catalogue or airport knows QQX
     path = _with_line(tmp_path, 3, "\t".join(parts))
-    with pytest.raises(DataFileError, match=r"line 3: field x-edge-location: unknown edge-location code 'QQX7-C1'"):
+    with pytest.raises(
+        DataFileError, match=r"line 3: field x-edge-location: unknown edge-location code 'QQX7-C1'"
+    ):
         read_cloudfront_logs(path)
     with pytest.warns(BadLogLinesWarning, match="1 bad log line"):
         res = read_cloudfront_logs(path, errors="collect")
-    assert res.bad_lines["line"].tolist() == [3] and len(res.logs) == 4
+    assert res.bad_lines["line"].tolist() == [3]
+    assert len(res.logs) == 4
 
 
 def test_options_are_checked() -> None:
@@ -310,8 +385,11 @@ def test_chunks_give_the_same_rows_and_traffic(small_log: Path) -> None:
     chunks = list(read_cloudfront_logs(small_log, chunksize=3000))
     assert [len(c) for c in chunks] == [3000] * 6 + [2000]
     assert chunks[1].index[0] == 3000
-    pd.testing.assert_frame_equal(pd.concat([c.astype({"edge_code": str}) for c in chunks]).reset_index(drop=True),
-                                  whole.astype({"edge_code": str}), check_categorical=False)  # fmt: skip
+    pd.testing.assert_frame_equal(
+        pd.concat([c.astype({"edge_code": str}) for c in chunks]).reset_index(drop=True),
+        whole.astype({"edge_code": str}),
+        check_categorical=False,
+    )
     pd.testing.assert_frame_equal(
         traffic.edge_traffic(read_cloudfront_logs(small_log, chunksize=3000)), traffic.edge_traffic(whole)
     )
@@ -397,8 +475,11 @@ def test_edge_traffic_exact_on_the_millisecond_grid() -> None:
     df = read_cloudfront_logs(STANDARD)
     t = traffic.edge_traffic(df)
     la = t.set_index("edge_city").loc["Los Angeles"]
-    assert la["requests"] == 2 and la["bytes"] == 784 and la["hit_ratio"] == 0.5
-    assert la["time_taken_p50_s"] == 0.001 and la["time_taken_p90_s"] == 0.153  # inverted CDF
+    assert la["requests"] == 2
+    assert la["bytes"] == 784
+    assert la["hit_ratio"] == 0.5
+    assert la["time_taken_p50_s"] == 0.001
+    assert la["time_taken_p90_s"] == 0.153
     hourly = traffic.edge_traffic(df, by_hour=True)
     assert hourly["hour"].iloc[0] == pd.Timestamp("2019-12-04T21:00Z")
     assert hourly["requests"].sum() == 5
@@ -418,8 +499,9 @@ def test_population_from_logs_feeds_placement(small_log: Path) -> None:
 
 def test_compare_cdn_with_logs_recovers_the_known_model(tmp_path: Path) -> None:
     path = tmp_path / "model.log.gz"
-    synthetic_cloudfront_log(str(path), lines=60_000, seed=3, origin_region="eu-west-1",
-                             origin_time_ms=55.0, scale=1.3)  # fmt: skip
+    synthetic_cloudfront_log(
+        str(path), lines=60_000, seed=3, origin_region="eu-west-1", origin_time_ms=55.0, scale=1.3
+    )
     check = traffic.compare_cdn_with_logs(read_cloudfront_logs(path), "eu-west-1")
     assert check.scale == pytest.approx(1.3, abs=0.03)
     assert check.origin_time_ms == pytest.approx(55.0, abs=3.0)
@@ -436,7 +518,8 @@ def test_cli_report_with_logs(small_log: Path, tmp_path: Path, capsys: pytest.Ca
     html = out.read_text()
     for anchor in ("traffic", "cdn-check", "placement"):
         assert f'<section id="{anchor}">' in html
-    assert "Where to place the origin" in html and "cg-logs-placement" in html
+    assert "Where to place the origin" in html
+    assert "cg-logs-placement" in html
     assert cli.main(["report", "--logs", str(tmp_path / "none-*.gz"), "--out", str(out)]) == 2
     assert "no log file matches" in capsys.readouterr().err
 

@@ -66,8 +66,9 @@ def _expand_one(path: str) -> list[str]:
 
         fs, _, found = fsspec.core.get_fs_token_paths(path)
         protocol = fs.protocol[0] if isinstance(fs.protocol, (tuple, list)) else fs.protocol
-        found = [p if "://" in p else f"{protocol}://{p.lstrip('/') if protocol != 'memory' else p}"
-                 for p in found]  # fmt: skip
+        found = [
+            p if "://" in p else f"{protocol}://{p.lstrip('/') if protocol != 'memory' else p}" for p in found
+        ]
     elif glob.has_magic(path):
         found = sorted(glob.glob(path, recursive=True))
     else:
@@ -84,8 +85,8 @@ def _open_raw(path: str, compression: str | None = None) -> IO[bytes]:
         # fsspec's open file closes the layers below it (remote file, decompressor) on close
         return fsspec.open(path, "rb", compression=compression).open()  # type: ignore[no-any-return]
     if compression == "gzip":
-        return gzip.open(path, "rb")
-    return open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
 
 
 def open_binary(path: str) -> IO[bytes]:
@@ -110,7 +111,7 @@ def open_text_lines(path: str, bad: list[Any] | None = None) -> Iterator[tuple[i
     with open_binary(path) as fh:
         text = io.TextIOWrapper(fh, encoding="utf-8", errors="strict", newline="")
         try:
-            for lineno, line in enumerate(text, start=1):  # noqa: B007 - used after the loop
+            for lineno, line in enumerate(text, start=1):
                 yield lineno, line.rstrip("\r\n")
         except (EOFError, OSError, UnicodeDecodeError) as exc:
             if isinstance(exc, UnicodeDecodeError):
@@ -160,7 +161,8 @@ def _first_lines(path: str, n: int) -> list[str]:
 def _sniff_w3c(path: str, lines: list[str], gz: bool) -> LogFile:
     version = lines[0].removeprefix("#Version:").strip()
     if version not in KNOWN_VERSIONS:
-        problem = f"line 1: unknown W3C log version {version!r}; cloudgeo reads version(s) {', '.join(KNOWN_VERSIONS)}"
+        known = ", ".join(KNOWN_VERSIONS)
+        problem = f"line 1: unknown W3C log version {version!r}; cloudgeo reads version(s) {known}"
         raise DataFileError(path, [problem])
     if len(lines) < 2 or not lines[1].startswith("#Fields:"):
         raise DataFileError(path, ["line 2: expected the '#Fields:' line after '#Version:'"])

@@ -37,7 +37,14 @@ from cloudgeo.io._logfields import (
 )
 from cloudgeo.io._logfiles import LogFile, arrow_input, expand_paths, open_binary, open_text_lines, sniff
 
-__all__ = ["BAD_LINE_COLUMNS", "LogReadResult", "concat_frames", "read_cloudfront_logs", "write_cloudfront_log", "write_rows"]
+__all__ = [
+    "BAD_LINE_COLUMNS",
+    "LogReadResult",
+    "concat_frames",
+    "read_cloudfront_logs",
+    "write_cloudfront_log",
+    "write_rows",
+]
 
 ENGINES = ("pandas", "dask")
 ERRORS = ("raise", "collect")
@@ -219,7 +226,9 @@ def _check_rows(
             bad.append((info.path, int(lines[i]), f"field {field}: {what}", "\t".join(_texts(rows[i][1]))))
         ok &= valid
     keep = pa.array(ok)
-    typed = [_cast_strings(pc.filter(col, keep), column_of(f)[2]) for f, col in zip(fields, cols, strict=True)]
+    typed = [
+        _cast_strings(pc.filter(col, keep), column_of(f)[2]) for f, col in zip(fields, cols, strict=True)
+    ]
     return pa.table(typed, names=list(fields)), lines[ok]
 
 
@@ -234,7 +243,9 @@ def _split_line(info: LogFile, lineno: int, line: str, bad: list[Any]) -> list[s
     if line.startswith("#"):
         same = line.startswith("#Version:") or line.removeprefix("#Fields:").split() == list(info.fields)
         if not same:
-            bad.append((info.path, lineno, "a '#' line that is not this file's #Version/#Fields header", line))
+            bad.append(
+                (info.path, lineno, "a '#' line that is not this file's #Version/#Fields header", line)
+            )
         return None
     parts = line.split("\t")
     if len(parts) != len(info.fields):
@@ -277,7 +288,7 @@ def _json_batches(
         try:
             record = json.loads(line)
             if not isinstance(record, dict):
-                raise TypeError  # noqa: TRY301
+                raise TypeError
         except (ValueError, TypeError):
             bad.append((info.path, lineno, "not a JSON object", line))
             continue
@@ -329,7 +340,8 @@ def _parquet_batches(
                 col = batch.column(f)
                 col = col if pa.types.is_string(col.type) else pc.cast(col, pa.string())
                 cols.append(pc.if_else(pc.equal(col, "-"), None, col))
-            rows = list(zip(range(start, start + batch.num_rows), zip(*(c.to_pylist() for c in cols), strict=True)))
+            values = zip(*(c.to_pylist() for c in cols), strict=True)
+            rows = list(zip(range(start, start + batch.num_rows), values, strict=True))
             start += batch.num_rows
             yield _check_rows(info, [(n, list(r)) for n, r in rows], fields, bad)
 
@@ -367,7 +379,9 @@ def _timestamp(table: Any, info_fields: Sequence[str]) -> pd.Series:
         secs = np.asarray(table.column(kinds["time"]).cast("int32").to_numpy(), dtype=np.int64)
         values = days + secs.astype("timedelta64[s]")
     elif "epoch_ms" in kinds:
-        values = np.asarray(table.column(kinds["epoch_ms"]).to_numpy(), dtype=np.int64).astype("datetime64[ms]")
+        values = np.asarray(table.column(kinds["epoch_ms"]).to_numpy(), dtype=np.int64).astype(
+            "datetime64[ms]"
+        )
     else:
         secs_f = np.asarray(table.column(kinds["epoch_s"]).to_numpy(), dtype=np.float64)
         values = np.rint(secs_f * 1000.0).astype(np.int64).astype("datetime64[ms]")
@@ -402,7 +416,11 @@ def _truncate_ips(values: Any, source: str) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    encoded = values.combine_chunks().dictionary_encode() if isinstance(values, pa.ChunkedArray) else values.dictionary_encode()
+    encoded = (
+        values.combine_chunks().dictionary_encode()
+        if isinstance(values, pa.ChunkedArray)
+        else values.dictionary_encode()
+    )
     out = []
     for text in encoded.dictionary.to_pylist():
         nets = []
@@ -418,9 +436,9 @@ def _truncate_ips(values: Any, source: str) -> Any:
     return pc.take(pa.array(out, type=pa.string()), encoded.indices)
 
 
-def _edge_columns(codes: Any, lines: npt.NDArray[np.int64], info: LogFile, plan: _Plan, bad: list[Any]) -> tuple[
-    dict[str, Any], npt.NDArray[np.bool_]
-]:
+def _edge_columns(
+    codes: Any, lines: npt.NDArray[np.int64], info: LogFile, plan: _Plan, bad: list[Any]
+) -> tuple[dict[str, Any], npt.NDArray[np.bool_]]:
     """Decode the edge codes (each distinct code once); rows with unknown codes are flagged."""
     from cloudgeo.catalog import lookup_edge_location
 
@@ -454,7 +472,9 @@ def _edge_columns(codes: Any, lines: npt.NDArray[np.int64], info: LogFile, plan:
     return cols, keep
 
 
-def _frame(table: Any, lines: npt.NDArray[np.int64], info: LogFile, plan: _Plan, bad: list[Any]) -> pd.DataFrame:
+def _frame(
+    table: Any, lines: npt.NDArray[np.int64], info: LogFile, plan: _Plan, bad: list[Any]
+) -> pd.DataFrame:
     """Turn a typed Arrow table into the output frame (rows with unknown edge codes to ``bad``)."""
     import pyarrow as pa
 
@@ -490,16 +510,22 @@ def _plain_column(table: Any, column: str, info: LogFile) -> Any:
     elif kind in _IP_KINDS:
         values = _truncate_ips(_url_decode(values), info.path)
     if kind in _INT_DTYPES:
-        return pd.array(values.to_pandas(), dtype=_INT_DTYPES[kind]) if values.null_count else pd.array(
-            values.to_numpy(), dtype=_INT_DTYPES[kind]
+        return (
+            pd.array(values.to_pandas(), dtype=_INT_DTYPES[kind])
+            if values.null_count
+            else pd.array(values.to_numpy(), dtype=_INT_DTYPES[kind])
         )
     if kind == "float":
         return values.to_numpy(zero_copy_only=False).astype(np.float64)
     if kind == "cat":
         values = values.combine_chunks() if hasattr(values, "combine_chunks") else values
         codes = values.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        return pd.Categorical.from_codes(codes, categories=pd.Index(values.dictionary.to_pylist(), dtype="str"))
-    return pd.array(values.to_pylist() if values.null_count else values.to_numpy(zero_copy_only=False), dtype="str")
+        return pd.Categorical.from_codes(
+            codes, categories=pd.Index(values.dictionary.to_pylist(), dtype="str")
+        )
+    return pd.array(
+        values.to_pylist() if values.null_count else values.to_numpy(zero_copy_only=False), dtype="str"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -540,7 +566,9 @@ def _file_frames(
     info, fields = _prepare(path, plan, realtime_fields)
     missing = [c for c in plan.columns if c not in _available_columns(info, plan.client_ip)]
     if missing:
-        raise DataFileError(path, [f"lacks the field(s) for column(s) {missing}; the file has {list(info.fields)}"])
+        raise DataFileError(
+            path, [f"lacks the field(s) for column(s) {missing}; the file has {list(info.fields)}"]
+        )
     mine: list[Any] = []
     for table, lines in _typed_batches(info, fields, plan, mine):
         frame = _frame(table, lines, info, plan, mine)
@@ -589,7 +617,7 @@ def _plan_for(files: Sequence[str], fields: Any, realtime_fields: Sequence[str] 
     first = sniff(files[0], realtime_fields)
     if first.format == "json":
         first = _json_fields(first)
-    formats = {}
+    formats: dict[str, str] = {}
     for path in files:
         formats.setdefault(sniff(path, realtime_fields).format, path)
     if len(formats) > 1:
@@ -625,7 +653,11 @@ def _check_as_of(as_of: object) -> None:
 def _check_fields_arg(fields: object) -> Any:
     if fields is None or fields == "all":
         return fields
-    if isinstance(fields, str) or not isinstance(fields, Sequence) or not all(isinstance(f, str) for f in fields):
+    if (
+        isinstance(fields, str)
+        or not isinstance(fields, Sequence)
+        or not all(isinstance(f, str) for f in fields)
+    ):
         msg = f"fields must be None, 'all' or a list of field/column names, got {fields!r}."
         raise InvalidInputError(msg)
     if not fields:
@@ -736,7 +768,9 @@ def read_cloudfront_logs(
     return _result(logs, bad, plan)
 
 
-def _chunk_iterator(files: Sequence[str], plan: _Plan, realtime_fields: Sequence[str] | None) -> Iterator[Any]:
+def _chunk_iterator(
+    files: Sequence[str], plan: _Plan, realtime_fields: Sequence[str] | None
+) -> Iterator[Any]:
     bad: list[Any] = []
     for chunk in _iter_chunks(files, plan, realtime_fields, bad):
         if plan.errors == "collect":
@@ -796,8 +830,8 @@ def _read_file(path: str, plan: _Plan, realtime_fields: Sequence[str] | None) ->
 
 def _read_dask(files: Sequence[str], plan: _Plan, realtime_fields: Sequence[str] | None) -> Any:
     try:
-        import dask
         import dask.dataframe as dd
+        from dask.delayed import delayed
     except ImportError:  # pragma: no cover - optional dependency
         from cloudgeo.errors import MissingDependencyError
 
@@ -805,8 +839,10 @@ def _read_dask(files: Sequence[str], plan: _Plan, realtime_fields: Sequence[str]
         raise MissingDependencyError(msg) from None
     meta = _empty(plan)
     if plan.errors == "raise":
-        return dd.from_map(_read_file, list(files), plan=plan, realtime_fields=realtime_fields, meta=meta)
-    parts = [dask.delayed(_read_file)(path, plan, realtime_fields) for path in files]
+        return dd.from_map(  # type: ignore[no-untyped-call]
+            _read_file, list(files), plan=plan, realtime_fields=realtime_fields, meta=meta
+        )
+    parts = [delayed(_read_file)(path, plan, realtime_fields) for path in files]
     logs = dd.from_delayed([p[0] for p in parts], meta=meta)
     bad = dd.from_delayed([p[1] for p in parts], meta=_bad_frame([]))
     return LogReadResult(logs=logs, bad_lines=bad)
@@ -927,7 +963,9 @@ def write_rows(out: Any, frame: pd.DataFrame, fields: Sequence[str]) -> None:
         return
     table = pa.table([_fill_nulls(_field_values(frame, f)) for f in fields], names=list(fields))
     pacsv.write_csv(
-        table, out, write_options=pacsv.WriteOptions(include_header=False, delimiter="\t", quoting_style="none")
+        table,
+        out,
+        write_options=pacsv.WriteOptions(include_header=False, delimiter="\t", quoting_style="none"),
     )
 
 

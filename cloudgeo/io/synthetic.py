@@ -30,11 +30,21 @@ def _fetch_ms(edges: pd.DataFrame, origin_region: str) -> np.ndarray[Any, np.dty
     return (legs["rtt_edge_rec_ms"] + legs["rtt_rec_origin_ms"]).to_numpy(dtype=np.float64)
 
 
-def _block(rng: np.random.Generator, n: int, start_s: int, codes: list[str], fetch: np.ndarray[Any, Any],
-           probs: np.ndarray[Any, Any], origin_time_ms: float, scale: float) -> pd.DataFrame:  # fmt: skip
+def _block(
+    rng: np.random.Generator,
+    n: int,
+    start_s: int,
+    codes: list[str],
+    fetch: np.ndarray[Any, Any],
+    probs: np.ndarray[Any, Any],
+    origin_time_ms: float,
+    scale: float,
+) -> pd.DataFrame:
     edge = rng.choice(len(codes), size=n, p=probs)
     u = rng.random(n)
-    result = np.where(u < 0.7, 0, np.where(u < 0.95, 1, np.where(u < 0.98, 2, 3)))  # Hit Miss RefreshHit Error
+    result = np.where(
+        u < 0.7, 0, np.where(u < 0.95, 1, np.where(u < 0.98, 2, 3))
+    )  # Hit Miss RefreshHit Error
     kinds = np.array(["Hit", "Miss", "RefreshHit", "Error"], dtype=object)
     hit_ms = rng.uniform(0.5, 4.0, n)
     miss_ms = fetch[edge] * scale + origin_time_ms + rng.normal(0.0, 5.0, n)
@@ -44,13 +54,13 @@ def _block(rng: np.random.Generator, n: int, start_s: int, codes: list[str], fet
     sc_bytes = rng.lognormal(8.0, 1.5, n).astype(np.int64) + 200
     ip4 = rng.integers(1, 224, (n, 4))
     ips = pd.Series([f"{a}.{b}.{c}.{d}" for a, b, c, d in ip4[: min(n, 1000)]])
-    cat = pd.Categorical.from_codes
+    cat: Any = pd.Categorical.from_codes  # categories given as lists (pandas-stubs wants an Index)
     return pd.DataFrame(
         {
             "timestamp": pd.to_datetime(ts, unit="s", utc=True).as_unit("ms"),
             "edge_code": cat(edge, categories=codes),
             "bytes": pd.array(sc_bytes, dtype="Int64"),
-            "client_ip": cat(rng.integers(0, len(ips), n), categories=ips.tolist() + ["2001:db8::7"]),
+            "client_ip": cat(rng.integers(0, len(ips), n), categories=[*ips.tolist(), "2001:db8::7"]),
             "method": cat(rng.integers(0, 2, n), categories=["GET", "HEAD"]),
             "host": cat(np.zeros(n, dtype=np.int8), categories=["d111111abcdef8.cloudfront.net"]),
             "uri_stem": cat(rng.integers(0, len(_URIS), n), categories=list(_URIS)),
@@ -142,7 +152,9 @@ def synthetic_cloudfront_log(
         done = 0
         while done < lines:
             n = min(block_lines, lines - done)
-            frame = _block(rng, n, start + 3600 * (done // block_lines), codes, fetch, probs, origin_time_ms, scale)
+            frame = _block(
+                rng, n, start + 3600 * (done // block_lines), codes, fetch, probs, origin_time_ms, scale
+            )
             write_rows(out, frame, STANDARD_FIELDS)
             done += n
         if gz:
