@@ -62,35 +62,43 @@ def _block(
             "bytes": pd.array(sc_bytes, dtype="Int64"),
             "client_ip": cat(rng.integers(0, len(ips), n), categories=[*ips.tolist(), "2001:db8::7"]),
             "method": cat(rng.integers(0, 2, n), categories=["GET", "HEAD"]),
-            "host": cat(np.zeros(n, dtype=np.int8), categories=["d111111abcdef8.cloudfront.net"]),
             "uri_stem": cat(rng.integers(0, len(_URIS), n), categories=list(_URIS)),
             "status": pd.array(status, dtype="Int16"),
-            "referer": cat(np.full(n, -1, dtype=np.int8), categories=["https://example.com/"]),
             "user_agent": cat(rng.integers(0, len(_AGENTS), n), categories=list(_AGENTS)),
             "query": cat(rng.integers(-1, 1, n), categories=["q=a%b c"]),
-            "cookie": cat(np.full(n, -1, dtype=np.int8), categories=["x"]),
             "result_type": cat(result, categories=kinds.tolist()),
             "request_id": pd.array(rng.integers(0, 2**62, n).astype(str), dtype="str"),
-            "host_header": cat(np.zeros(n, dtype=np.int8), categories=["www.example.com"]),
             "protocol": cat(rng.integers(0, 2, n), categories=["http", "https"]),
             "request_bytes": pd.array(rng.integers(50, 900, n), dtype="Int64"),
             "time_taken_s": (ttfb_ms + np.round(rng.uniform(0, 20, n))) / 1000.0,
-            "forwarded_for": cat(np.full(n, -1, dtype=np.int8), categories=["198.51.100.7"]),
             "ssl_protocol": cat(np.ones(n, dtype=np.int8), categories=["TLSv1.2", "TLSv1.3"]),
-            "ssl_cipher": cat(np.zeros(n, dtype=np.int8), categories=["TLS_AES_128_GCM_SHA256"]),
             "response_result_type": cat(result, categories=kinds.tolist()),
             "protocol_version": cat(rng.integers(0, 2, n), categories=["HTTP/1.1", "HTTP/2.0"]),
-            "fle_status": cat(np.full(n, -1, dtype=np.int8), categories=["Processed"]),
-            "fle_encrypted_fields": pd.array(np.full(n, None), dtype="Int64"),
             "client_port": pd.array(rng.integers(1024, 65535, n), dtype="Int32"),
             "time_to_first_byte_s": ttfb_ms / 1000.0,
             "detailed_result_type": cat(result, categories=kinds.tolist()),
             "content_type": cat(rng.integers(0, 2, n), categories=["text/html", "image/png"]),
             "content_length": pd.array(sc_bytes - 150, dtype="Int64"),
-            "range_start": pd.array(np.full(n, None), dtype="Int64"),
-            "range_end": pd.array(np.full(n, None), dtype="Int64"),
+            **_unvaried_columns(n),
         }
     )
+
+
+def _unvaried_columns(n: int) -> dict[str, Any]:
+    """Columns with one value or null on every line (host names, cipher, FLE, ranges)."""
+    cat: Any = pd.Categorical.from_codes
+    return {
+        "host": cat(np.zeros(n, dtype=np.int8), categories=["d111111abcdef8.cloudfront.net"]),
+        "referer": cat(np.full(n, -1, dtype=np.int8), categories=["https://example.com/"]),
+        "cookie": cat(np.full(n, -1, dtype=np.int8), categories=["x"]),
+        "host_header": cat(np.zeros(n, dtype=np.int8), categories=["www.example.com"]),
+        "forwarded_for": cat(np.full(n, -1, dtype=np.int8), categories=["198.51.100.7"]),
+        "ssl_cipher": cat(np.zeros(n, dtype=np.int8), categories=["TLS_AES_128_GCM_SHA256"]),
+        "fle_status": cat(np.full(n, -1, dtype=np.int8), categories=["Processed"]),
+        "fle_encrypted_fields": pd.array(np.full(n, None), dtype="Int64"),
+        "range_start": pd.array(np.full(n, None), dtype="Int64"),
+        "range_end": pd.array(np.full(n, None), dtype="Int64"),
+    }
 
 
 def synthetic_cloudfront_log(
