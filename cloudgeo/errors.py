@@ -97,8 +97,8 @@ class InfeasibleError(InvalidInputError):
     """The constraints of a decision problem cannot all be met; the message names the binding one."""
 
 
-class LogFileNotFoundError(CloudGeoError, FileNotFoundError):
-    """A log path, glob or URL matches no file."""
+class LogFileNotFoundError(CloudGeoError, FileNotFoundError, ValueError):
+    """A log path, glob or URL matches no file (a ``FileNotFoundError`` and a ``ValueError``)."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern

@@ -40,6 +40,10 @@ _METRICS = {"time_taken": "time_taken_s", "ttfb": "time_to_first_byte_s"}
 def _partial(df: pd.DataFrame, by_hour: bool, result_types: tuple[str, ...] | None) -> pd.DataFrame:
     """One chunk's partial aggregate: totals and whole-millisecond histograms per edge (and hour)."""
     require_columns(df, list(_NEEDED) + (["timestamp"] if by_hour else []), source="logs")
+    nulls = [k for k in (*EDGE_KEYS, "result_type") if bool(df[k].isna().any())]
+    if nulls:
+        problem = f"column(s) {nulls} have missing values; every request needs its edge and result type"
+        raise DataValidationError("logs", [problem + " (read the logs with cloudgeo.io.read_cloudfront_logs)"])
     if result_types is not None:
         df = df[df["result_type"].isin(result_types).to_numpy()]
     keys = pd.DataFrame({k: df[k].to_numpy() for k in EDGE_KEYS[2:]}, index=df.index)

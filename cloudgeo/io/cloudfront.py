@@ -25,7 +25,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from cloudgeo._validate import check_choice, check_int
-from cloudgeo.errors import BadLogLinesWarning, DataFileError, InvalidInputError, UnknownEdgeLocationError
+from cloudgeo.errors import (
+    BadLogLinesWarning,
+    DataFileError,
+    InvalidInputError,
+    InvalidTypeError,
+    UnknownEdgeLocationError,
+)
 from cloudgeo.io._logfields import (
     DEFAULT_COLUMNS,
     EDGE_COLUMNS,
@@ -175,7 +181,7 @@ def _fast_batches(info: LogFile, fields: Sequence[str], done: list[int]) -> Iter
     """Yield (typed batch, line numbers) with pyarrow; ``done[0]`` counts the rows yielded."""
     import pyarrow as pa
 
-    reader = _tsv_reader(info, fields, 0, 16 << 20)
+    reader = _tsv_reader(info, fields, 0, 4 << 20)  # 4 MB blocks: less read-ahead memory
     for batch in reader:
         if batch.num_rows == 0:
             continue
@@ -938,7 +944,21 @@ def write_cloudfront_log(
         A column is missing, or a timestamp has fractions of a second.
     """
     import gzip
+    import os
 
+    if not isinstance(frame, pd.DataFrame):
+        msg = f"frame must be a pandas DataFrame of log columns, got {type(frame).__name__}."
+        raise InvalidTypeError(msg)
+    if not isinstance(path, (str, os.PathLike)):
+        msg = f"path must be a str or path-like, got {type(path).__name__}: {path!r}."
+        raise InvalidTypeError(msg)
+    path = os.fspath(path)
+    if isinstance(fields, str) or not isinstance(fields, Sequence) or not fields:
+        msg = f"fields must be a non-empty list of AWS field names, got {fields!r}."
+        raise InvalidInputError(msg)
+    if not all(isinstance(f, str) for f in fields) or len(set(fields)) != len(fields):
+        msg = f"fields must be distinct AWS field names (str), got {list(fields)!r}."
+        raise InvalidInputError(msg)
     need = {"timestamp" if column_of(f)[2] in ("date", "time") else column_of(f)[1] for f in fields}
     missing = sorted(need - set(frame.columns))
     if missing:
