@@ -1,6 +1,7 @@
 """What a user's own CloudFront logs tell: traffic per edge, the users they reveal, the CDN model checked.
 
-Owns :func:`edge_traffic`, :func:`population_from_logs` and :func:`compare_cdn_with_logs`. Each
+Owns :func:`edge_traffic`, :func:`population_from_logs`, :func:`compare_cdn_with_logs` and
+:func:`miss_fetch_legs_ms`, and re-exports the log reader of :mod:`cloudgeo.io`. Each
 takes the frame :func:`cloudgeo.io.read_cloudfront_logs` returns - a pandas DataFrame, an
 iterator of pandas chunks (memory bounded by one chunk) or a dask DataFrame (one partial
 aggregate per partition, combined on the client) - and gives the same result for each, to the
@@ -20,8 +21,15 @@ import pandas as pd
 from cloudgeo._validate import check_bool, check_int, require_columns
 from cloudgeo.errors import DataValidationError, InvalidTypeError
 
+# the log reader lives in cloudgeo.io; re-exported here beside what the logs tell
+from cloudgeo.io import LogReadResult, read_cloudfront_logs, synthetic_cloudfront_log, write_cloudfront_log
+
 __all__ = [
     "CdnLogComparison",
+    "LogReadResult",
+    "read_cloudfront_logs",
+    "synthetic_cloudfront_log",
+    "write_cloudfront_log",
     "compare_cdn_with_logs",
     "edge_traffic",
     "miss_fetch_legs_ms",

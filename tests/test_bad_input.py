@@ -2209,49 +2209,49 @@ def _cf_logs() -> pd.DataFrame:
 
 
 row(
-    "io.read_cloudfront_logs",
+    "traffic.read_cloudfront_logs",
     "glob matches nothing",
     cloudgeo.errors.LogFileNotFoundError,
     r"no log file matches '/nonexistent/\*\.gz'",
     lambda: _io().read_cloudfront_logs("/nonexistent/*.gz"),
 )
 row(
-    "io.read_cloudfront_logs",
+    "traffic.read_cloudfront_logs",
     "paths not a path",
     InvalidTypeError,
     r"paths must be a path, a glob or a list of them, got float",
     lambda: _io().read_cloudfront_logs(3.5),
 )
 row(
-    "io.read_cloudfront_logs",
+    "traffic.read_cloudfront_logs",
     "unknown engine",
     InvalidInputError,
     r"engine.*'spark'",
     lambda: _io().read_cloudfront_logs(_CF / "standard_all_fields.log", engine="spark"),
 )
 row(
-    "io.read_cloudfront_logs",
+    "traffic.read_cloudfront_logs",
     "two formats in one call",
     InvalidInputError,
     r"different log formats",
     lambda: _io().read_cloudfront_logs([_CF / "standard_all_fields.log", _CF / "v2.jsonl"]),
 )
 row(
-    "io.write_cloudfront_log",
+    "traffic.write_cloudfront_log",
     "missing column",
     InvalidInputError,
     r"frame lacks column\(s\) \['bytes'\]",
     lambda: _io().write_cloudfront_log(_cf_logs().drop(columns="bytes"), "/tmp/cg-x.log", fields=["sc-bytes"]),
 )
 row(
-    "io.write_cloudfront_log",
+    "traffic.write_cloudfront_log",
     "frame not a frame",
     InvalidTypeError,
     r"frame must be a pandas DataFrame",
     lambda: _io().write_cloudfront_log([1, 2], "/tmp/cg-x.log"),  # type: ignore[arg-type]
 )
 row(
-    "io.synthetic_cloudfront_log",
+    "traffic.synthetic_cloudfront_log",
     "zero lines",
     InvalidInputError,
     r"lines must be >= 1",
@@ -2365,7 +2365,7 @@ EXEMPT: dict[str, str] = {
     "price_classes.load_price_classes": "no input",
     "price_classes.PriceClassLatency": "result container built by price_class_latency()",
     "report.bundled_trace_types": "no input",
-    "io.LogReadResult": "result container built by read_cloudfront_logs(errors='collect')",
+    "traffic.LogReadResult": "result container built by read_cloudfront_logs(errors='collect')",
     "traffic.CdnLogComparison": "result container built by compare_cdn_with_logs()",
 }
 

@@ -135,6 +135,12 @@ for label, make_users in (("str-index", users_str_index), ("shuffled-int-index",
             [(_frame_of, 0)],
         ),
         Case(
+            f"placement.prepare_cost[{label}]",
+            lambda u, c: PL.prepare_cost(u, c, model="physics"),
+            lambda m=make_users: (m(), regions_extra()),
+            [(lambda out: pd.Series(0, index=out.users_index), 0)],
+        ),
+        Case(
             f"placement.optimize_placement[{label}]",
             lambda u, c: PL.optimize_placement(u, c, 2, model="physics"),
             lambda m=make_users: (m(), regions_extra()),
@@ -312,7 +318,7 @@ CASES += [
         lambda: (users_str_index(),),
         [(_frame_of, 0)],
     ),
-    Case("io.write_cloudfront_log", _write_log, lambda: (_cf_logs(),)),
+    Case("traffic.write_cloudfront_log", _write_log, lambda: (_cf_logs(),)),
 ]
 
 

@@ -43,14 +43,7 @@ from cloudgeo.io._logfields import (
 )
 from cloudgeo.io._logfiles import LogFile, arrow_input, expand_paths, open_binary, open_text_lines, sniff
 
-__all__ = [
-    "BAD_LINE_COLUMNS",
-    "LogReadResult",
-    "concat_frames",
-    "read_cloudfront_logs",
-    "write_cloudfront_log",
-    "write_rows",
-]
+__all__ = ["BAD_LINE_COLUMNS", "LogReadResult", "read_cloudfront_logs", "write_cloudfront_log"]
 
 ENGINES = ("pandas", "dask")
 ERRORS = ("raise", "collect")
@@ -539,7 +532,7 @@ def _plain_column(table: Any, column: str, info: LogFile) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
-def concat_frames(frames: Sequence[pd.DataFrame], start: int = 0) -> pd.DataFrame:
+def _concat_frames(frames: Sequence[pd.DataFrame], start: int = 0) -> pd.DataFrame:
     """Concatenate log frames, uniting the categories of categorical columns (none turns to object)."""
     from pandas.api.types import union_categoricals
 
@@ -608,13 +601,13 @@ def _iter_chunks(
             pending.append(frame)
             size += len(frame)
             while size >= plan.chunk_rows:
-                whole = concat_frames(pending, start)
+                whole = _concat_frames(pending, start)
                 chunk, rest = whole.iloc[: plan.chunk_rows], whole.iloc[plan.chunk_rows :]
                 yield chunk
                 start += len(chunk)
                 pending, size = ([rest.reset_index(drop=True)] if len(rest) else []), len(rest)
     if pending:
-        yield concat_frames(pending, start)
+        yield _concat_frames(pending, start)
 
 
 def _plan_for(files: Sequence[str], fields: Any, realtime_fields: Sequence[str] | None, **kw: Any) -> _Plan:
@@ -770,7 +763,7 @@ def read_cloudfront_logs(
         return _chunk_iterator(files, plan, realtime_fields)
     bad: list[Any] = []
     frames = list(_iter_chunks(files, plan, realtime_fields, bad))
-    logs = concat_frames(frames) if frames else _empty(plan)
+    logs = _concat_frames(frames) if frames else _empty(plan)
     return _result(logs, bad, plan)
 
 
@@ -828,7 +821,7 @@ def _read_file(path: str, plan: _Plan, realtime_fields: Sequence[str] | None) ->
     """One dask partition: a whole file (with its bad lines when collecting)."""
     bad: list[Any] = []
     frames = list(_file_frames(path, plan, realtime_fields, bad))
-    logs = concat_frames(frames) if frames else _empty(plan)
+    logs = _concat_frames(frames) if frames else _empty(plan)
     if plan.errors == "collect":
         return logs, _bad_frame(bad)
     return logs
@@ -968,13 +961,13 @@ def write_cloudfront_log(
     with open(path, "wb") as raw:
         out: Any = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) if gz else raw
         out.write(f"#Version: 1.0\n#Fields: {' '.join(fields)}\n".encode())
-        write_rows(out, frame, fields)
+        _write_rows(out, frame, fields)
         if gz:
             out.close()
     return path
 
 
-def write_rows(out: Any, frame: pd.DataFrame, fields: Sequence[str]) -> None:
+def _write_rows(out: Any, frame: pd.DataFrame, fields: Sequence[str]) -> None:
     """Write the rows of ``frame`` as tab-separated log lines of ``fields`` to a binary stream."""
     import pyarrow as pa
     import pyarrow.csv as pacsv

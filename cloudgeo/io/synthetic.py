@@ -139,7 +139,7 @@ def synthetic_cloudfront_log(
     import gzip
 
     from cloudgeo.catalog import lookup_edge_location
-    from cloudgeo.io.cloudfront import write_rows
+    from cloudgeo.io.cloudfront import _write_rows
 
     check_int(lines, "lines", minimum=1)
     check_int(block_lines, "block_lines", minimum=1)
@@ -163,7 +163,7 @@ def synthetic_cloudfront_log(
             frame = _block(
                 rng, n, start + 3600 * (done // block_lines), codes, fetch, probs, origin_time_ms, scale
             )
-            write_rows(out, frame, STANDARD_FIELDS)
+            _write_rows(out, frame, STANDARD_FIELDS)
             done += n
         if gz:
             out.close()
