@@ -51,7 +51,8 @@ def _partial(df: pd.DataFrame, by_hour: bool, result_types: tuple[str, ...] | No
     nulls = [k for k in (*EDGE_KEYS, "result_type") if bool(df[k].isna().any())]
     if nulls:
         problem = f"column(s) {nulls} have missing values; every request needs its edge and result type"
-        raise DataValidationError("logs", [problem + " (read the logs with cloudgeo.io.read_cloudfront_logs)"])
+        hint = " (read the logs with cloudgeo.io.read_cloudfront_logs)"
+        raise DataValidationError("logs", [problem + hint])
     if result_types is not None:
         df = df[df["result_type"].isin(result_types).to_numpy()]
     keys = pd.DataFrame({k: df[k].to_numpy() for k in EDGE_KEYS[2:]}, index=df.index)

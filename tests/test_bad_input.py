@@ -2241,7 +2241,9 @@ row(
     "missing column",
     InvalidInputError,
     r"frame lacks column\(s\) \['bytes'\]",
-    lambda: _io().write_cloudfront_log(_cf_logs().drop(columns="bytes"), "/tmp/cg-x.log", fields=["sc-bytes"]),
+    lambda: _io().write_cloudfront_log(
+        _cf_logs().drop(columns="bytes"), "/tmp/cg-x.log", fields=["sc-bytes"]
+    ),
 )
 row(
     "traffic.write_cloudfront_log",

@@ -292,7 +292,8 @@ def _cf_logs() -> pd.DataFrame:
 
     from cloudgeo.io import read_cloudfront_logs
 
-    logs: pd.DataFrame = read_cloudfront_logs(Path(__file__).parent / "cloudfront" / "standard_all_fields.log")
+    path = Path(__file__).parent / "cloudfront" / "standard_all_fields.log"
+    logs: pd.DataFrame = read_cloudfront_logs(path)
     return logs.set_axis(pd.Index([f"r{i}" for i in range(len(logs))], name="req"))
 
 
@@ -301,7 +302,8 @@ def _write_log(frame: pd.DataFrame) -> str:
 
     from cloudgeo.io import write_cloudfront_log
 
-    return write_cloudfront_log(frame, tempfile.mktemp(suffix=".log"), fields=["date", "time", "x-edge-location"])
+    path = tempfile.mktemp(suffix=".log")
+    return write_cloudfront_log(frame, path, fields=["date", "time", "x-edge-location"])
 
 
 CASES += [

@@ -417,8 +417,14 @@ BASES: dict[str, Callable[[], tuple[tuple[Any, ...], dict[str, Any]]]] = {
     "traffic.LogReadResult": lambda: ((), {"logs": _logs(), "bad_lines": pd.DataFrame()}),
     "traffic.edge_traffic": lambda: ((), {"logs": _logs()}),
     "traffic.population_from_logs": lambda: ((), {"logs": _logs()}),
-    "traffic.compare_cdn_with_logs": lambda: ((), {"logs": _logs(), "origin_region": "us-east-1", "min_misses": 3}),
-    "traffic.miss_fetch_legs_ms": lambda: ((), {"edges": _users()[["lat", "lon"]], "origin_region": "us-east-1"}),
+    "traffic.compare_cdn_with_logs": lambda: (
+        (),
+        {"logs": _logs(), "origin_region": "us-east-1", "min_misses": 3},
+    ),
+    "traffic.miss_fetch_legs_ms": lambda: (
+        (),
+        {"edges": _users()[["lat", "lon"]], "origin_region": "us-east-1"},
+    ),
     "traffic.CdnLogComparison": lambda: (
         (),
         _fields(traffic_module().compare_cdn_with_logs(_logs(), "us-east-1", min_misses=3)),

@@ -26,6 +26,7 @@ from cloudgeo.io.cloudfront import LogReadResult, read_cloudfront_logs, write_cl
 from cloudgeo.io.cloudping import read_cloudping_json
 from cloudgeo.io.gcping import read_gcping_csv
 from cloudgeo.io.ripe_atlas import RIPE_STATS, ProbeDropWarning, read_ripe_atlas
+from cloudgeo.io.synthetic import synthetic_cloudfront_log
 from cloudgeo.io.table import (
     COORDINATE_COLUMNS,
     METHODS,
@@ -34,7 +35,6 @@ from cloudgeo.io.table import (
     to_round_trip,
     validate_measurements,
 )
-from cloudgeo.io.synthetic import synthetic_cloudfront_log
 from cloudgeo.io.tidy_csv import read_measurements_csv
 from cloudgeo.io.wondernetwork import read_wondernetwork_csv
 

@@ -909,7 +909,7 @@ def _field_values(frame: pd.DataFrame, field: str) -> Any:
 
 
 def write_cloudfront_log(
-    frame: pd.DataFrame, path: str, *, fields: Sequence[str] = STANDARD_FIELDS, compress: bool | None = None
+    frame: pd.DataFrame, path: str, *, fields: Sequence[str] | None = None, compress: bool | None = None
 ) -> str:
     """Write a frame in the standard (W3C) CloudFront log format: the inverse of the reader.
 
@@ -920,9 +920,9 @@ def write_cloudfront_log(
         ``edge_code``, ...); the decoded ``edge_*`` columns are not written.
     path : str
         Output file; gzip when it ends in ``.gz`` (or ``compress=True``).
-    fields : sequence of str, default the 33 standard fields
+    fields : sequence of str, optional
         AWS field names to write, in order (``#Fields:`` line); each needs its column in
-        ``frame``.
+        ``frame``. Default: the standard fields (in AWS's order) whose columns ``frame`` has.
     compress : bool, optional
         Force gzip on or off. Default: by the ``.gz`` suffix.
 
@@ -946,6 +946,12 @@ def write_cloudfront_log(
         msg = f"path must be a str or path-like, got {type(path).__name__}: {path!r}."
         raise InvalidTypeError(msg)
     path = os.fspath(path)
+    if fields is None:
+        fields = [
+            f
+            for f in STANDARD_FIELDS
+            if ("timestamp" if column_of(f)[2] in ("date", "time") else column_of(f)[1]) in frame.columns
+        ]
     if isinstance(fields, str) or not isinstance(fields, Sequence) or not fields:
         msg = f"fields must be a non-empty list of AWS field names, got {fields!r}."
         raise InvalidInputError(msg)
