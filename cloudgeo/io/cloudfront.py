@@ -974,18 +974,18 @@ def write_cloudfront_log(
 
 
 def _write_rows(out: Any, frame: pd.DataFrame, fields: Sequence[str]) -> None:
-    """Write the rows of ``frame`` as tab-separated log lines of ``fields`` to a binary stream."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    """Write the rows of ``frame`` as tab-separated log lines of ``fields`` to a binary stream.
+
+    Lines are joined by pyarrow (no CSV quoting: a ``"`` in a value is data, as in CloudFront's
+    own logs, which the reader parses without quote handling).
+    """
+    import pyarrow.compute as pc
 
     if not len(frame):
         return
-    table = pa.table([_fill_nulls(_field_values(frame, f)) for f in fields], names=list(fields))
-    pacsv.write_csv(
-        table,
-        out,
-        write_options=pacsv.WriteOptions(include_header=False, delimiter="\t", quoting_style="none"),
-    )
+    cols = [_fill_nulls(_field_values(frame, f)) for f in fields]
+    lines = pc.binary_join_element_wise(*cols, "\t") if len(cols) > 1 else cols[0]
+    out.write(("\n".join(lines.to_pylist()) + "\n").encode("utf-8"))
 
 
 def _fill_nulls(values: Any) -> Any:
