@@ -2195,7 +2195,7 @@ row(
 _CF = Path(__file__).parent / "cloudfront"
 
 
-def _io() -> Any:
+def _cgio() -> Any:
     return importlib.import_module("cloudgeo.io")
 
 
@@ -2204,7 +2204,7 @@ def _traffic() -> Any:
 
 
 def _cf_logs() -> pd.DataFrame:
-    out: pd.DataFrame = _io().read_cloudfront_logs(_CF / "standard_all_fields.log")
+    out: pd.DataFrame = _cgio().read_cloudfront_logs(_CF / "standard_all_fields.log")
     return out
 
 
@@ -2213,35 +2213,35 @@ row(
     "glob matches nothing",
     cloudgeo.errors.LogFileNotFoundError,
     r"no log file matches '/nonexistent/\*\.gz'",
-    lambda: _io().read_cloudfront_logs("/nonexistent/*.gz"),
+    lambda: _cgio().read_cloudfront_logs("/nonexistent/*.gz"),
 )
 row(
     "traffic.read_cloudfront_logs",
     "paths not a path",
     InvalidTypeError,
     r"paths must be a path, a glob or a list of them, got float",
-    lambda: _io().read_cloudfront_logs(3.5),
+    lambda: _cgio().read_cloudfront_logs(3.5),
 )
 row(
     "traffic.read_cloudfront_logs",
     "unknown engine",
     InvalidInputError,
     r"engine.*'spark'",
-    lambda: _io().read_cloudfront_logs(_CF / "standard_all_fields.log", engine="spark"),
+    lambda: _cgio().read_cloudfront_logs(_CF / "standard_all_fields.log", engine="spark"),
 )
 row(
     "traffic.read_cloudfront_logs",
     "two formats in one call",
     InvalidInputError,
     r"different log formats",
-    lambda: _io().read_cloudfront_logs([_CF / "standard_all_fields.log", _CF / "v2.jsonl"]),
+    lambda: _cgio().read_cloudfront_logs([_CF / "standard_all_fields.log", _CF / "v2.jsonl"]),
 )
 row(
     "traffic.write_cloudfront_log",
     "missing column",
     InvalidInputError,
     r"frame lacks column\(s\) \['bytes'\]",
-    lambda: _io().write_cloudfront_log(
+    lambda: _cgio().write_cloudfront_log(
         _cf_logs().drop(columns="bytes"), "/tmp/cg-x.log", fields=["sc-bytes"]
     ),
 )
@@ -2250,14 +2250,14 @@ row(
     "frame not a frame",
     InvalidTypeError,
     r"frame must be a pandas DataFrame",
-    lambda: _io().write_cloudfront_log([1, 2], "/tmp/cg-x.log"),  # type: ignore[arg-type]
+    lambda: _cgio().write_cloudfront_log([1, 2], "/tmp/cg-x.log"),  # type: ignore[arg-type]
 )
 row(
     "traffic.synthetic_cloudfront_log",
     "zero lines",
     InvalidInputError,
     r"lines must be >= 1",
-    lambda: _io().synthetic_cloudfront_log("/tmp/cg-x.log", lines=0),
+    lambda: _cgio().synthetic_cloudfront_log("/tmp/cg-x.log", lines=0),
 )
 row(
     "traffic.edge_traffic",
