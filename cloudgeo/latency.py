@@ -842,8 +842,13 @@ def user_rtt_matrix_ms(
         path = _path_km_matrix(m, la, lo, sa, so)
         rows = np.flatnonzero(terms.hub >= 0)
         if rows.size:
+            from cloudgeo.enduser import site_countries
+
             leg, per_hub, k, _ = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
-            path[rows] = leg[:, None] + per_hub[k]
+            # a site in the user's own country is also reached directly (domestic traffic)
+            home = terms.country[rows, None] == site_countries(sa, so)[None, :]
+            via = leg[:, None] + per_hub[k]
+            path[rows] = np.where(home, np.minimum(path[rows], via), via)
         stretch, _, intra = m.stat_params(stat)
         rtt = path * (terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0))
         rtt += intra + terms.access_ms[:, None]
@@ -879,6 +884,47 @@ def _hub_legs(
     uv = unit_vectors_trusted(la, lo)
     leg = m.attach_factor * _chord_km(uv, unit_vectors_trusted(hl, ho)[k])
     return leg, per_hub, k, uv
+
+
+def _serve_domestic(
+    m: LatencyModel,
+    country: npt.NDArray[np.intp],
+    rows: npt.NDArray[np.intp],
+    la: FloatArray,
+    lo: FloatArray,
+    sa: FloatArray,
+    so: FloatArray,
+    select: str,
+    out: tuple[npt.NDArray[np.intp], FloatArray, FloatArray],
+) -> None:
+    """Serve hub users (``rows``) from a site in their own country by the direct route, in place.
+
+    Domestic traffic stays in the country (:func:`cloudgeo.enduser.site_countries`): for each
+    country with sites, its hub users' direct paths to those sites are found like any direct
+    user's; ``select="rtt"`` keeps the shorter of that and the hub path, ``"distance"`` uses the
+    direct path when the nearest site (already in ``out``) is domestic. ``out`` is
+    ``(idx, gc, path)``, updated.
+    """
+    from scipy.spatial import cKDTree
+
+    from cloudgeo.enduser import site_countries
+
+    idx, gc, path = out
+    site_cc = site_countries(sa, so)
+    user_cc = country[rows]
+    for c in np.intersect1d(np.unique(user_cc[user_cc >= 0]), site_cc):
+        sub = rows[user_cc == c]
+        own = np.flatnonzero(site_cc == c)
+        if select == "distance":
+            sub = sub[site_cc[idx[sub]] == c]
+            if not sub.size:
+                continue
+        rt = _routing(m, sa[own], so[own])
+        tree = cKDTree(rt.site_vectors)
+        i, g, p = _direct_paths(m, rt, tree, la[sub], lo[sub], select)
+        better = p < path[sub]
+        take = sub[better]
+        idx[take], gc[take], path[take] = own[i[better]], g[better], p[better]
 
 
 def _chord_km(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -1384,6 +1430,7 @@ def _user_latency_frame(
             idx[rows] = pick
             path[rows] = leg + per_hub[k, pick]
             gc[rows] = _chord_km(uv, unit_vectors_trusted(sa, so)[pick])
+            _serve_domestic(m, terms.country, rows, la, lo, sa, so, select, (idx, gc, path))
         rtt *= terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
         rtt += intra
         rtt += terms.access_ms
