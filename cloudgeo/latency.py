@@ -888,43 +888,43 @@ def _hub_legs(
 
 def _serve_domestic(
     m: LatencyModel,
-    country: npt.NDArray[np.intp],
     rows: npt.NDArray[np.intp],
+    user_cc: npt.NDArray[np.intp],
+    site_cc: npt.NDArray[np.intp],
     la: FloatArray,
     lo: FloatArray,
-    sa: FloatArray,
-    so: FloatArray,
+    sites: tuple[FloatArray, FloatArray],
     select: str,
-    out: tuple[npt.NDArray[np.intp], FloatArray, FloatArray],
-) -> None:
-    """Serve hub users (``rows``) from a site in their own country by the direct route, in place.
+    direct: tuple[npt.NDArray[np.intp], FloatArray, FloatArray],
+    via_km: FloatArray,
+) -> npt.NDArray[np.bool_]:
+    """Which hub users (``rows``) reach a site in their own country faster directly.
 
-    Domestic traffic stays in the country (:func:`cloudgeo.enduser.site_countries`): for each
-    country with sites, its hub users' direct paths to those sites are found like any direct
-    user's; ``select="rtt"`` keeps the shorter of that and the hub path, ``"distance"`` uses the
-    direct path when the nearest site (already in ``out``) is domestic. ``out`` is
-    ``(idx, gc, path)``, updated.
+    Domestic traffic stays in the country (:func:`cloudgeo.enduser.site_countries`). ``direct``
+    (``idx, gc, path`` over all users) holds the direct search's result for every hub user whose
+    country ``user_cc`` has a site (``select="distance"``: the nearest site, for every user);
+    a user whose best direct site is abroad is searched again among its own country's sites
+    (rare; updated in place). Returns, per row, whether its direct path to a domestic site is
+    shorter than its hub path ``via_km`` (``select="distance"``: only if the nearest site is
+    domestic).
     """
     from scipy.spatial import cKDTree
 
-    from cloudgeo.enduser import site_countries
-
-    idx, gc, path = out
-    site_cc = site_countries(sa, so)
-    user_cc = country[rows]
-    for c in np.intersect1d(np.unique(user_cc[user_cc >= 0]), site_cc):
-        sub = rows[user_cc == c]
-        own = np.flatnonzero(site_cc == c)
-        if select == "distance":
-            sub = sub[site_cc[idx[sub]] == c]
-            if not sub.size:
-                continue
-        rt = _routing(m, sa[own], so[own])
-        tree = cKDTree(rt.site_vectors)
-        i, g, p = _direct_paths(m, rt, tree, la[sub], lo[sub], select)
-        better = p < path[sub]
-        take = sub[better]
-        idx[take], gc[take], path[take] = own[i[better]], g[better], p[better]
+    idx, gc, path = direct
+    home = np.isin(user_cc, site_cc[site_cc >= 0])
+    at_home = site_cc[idx[rows]] == user_cc
+    if select == "rtt":
+        for c in np.unique(user_cc[home & ~at_home]):  # rare: the best direct site is abroad
+            sub = rows[home & ~at_home & (user_cc == c)]
+            own = np.flatnonzero(site_cc == c)
+            rt_c = _routing(m, sites[0][own], sites[1][own])
+            i, gc[sub], path[sub] = _direct_paths(
+                m, rt_c, cKDTree(rt_c.site_vectors), la[sub], lo[sub], select
+            )
+            idx[sub] = own[i]
+        at_home = home
+    keep: npt.NDArray[np.bool_] = home & at_home & (path[rows] < via_km)
+    return keep
 
 
 def _chord_km(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -1407,30 +1407,40 @@ def _user_latency_frame(
 
         terms = user_terms(users, m)
         rt = _routing(m, sites["lat"].to_numpy(dtype=float), sites["lon"].to_numpy(dtype=float))
-    if backbone and select == "rtt" and (terms.hub >= 0).any():
-        # users whose traffic enters the backbone at an ingress hub are served below
-        direct = np.flatnonzero(terms.hub < 0)
+    hubs = backbone and bool((terms.hub >= 0).any())
+    if hubs:
+        from cloudgeo.enduser import site_countries
+
+        sa = sites["lat"].to_numpy(dtype=float)
+        so = sites["lon"].to_numpy(dtype=float)
+        site_cc = site_countries(sa, so)
+    if hubs and select == "rtt":
+        # direct search: users routed from where they are, and hub users whose country has a
+        # site (domestic traffic may be faster directly); other hub users are served below
+        search = np.flatnonzero((terms.hub < 0) | np.isin(terms.country, site_cc[site_cc >= 0]))
         idx = np.zeros(n, dtype=np.intp)
         gc = np.empty(n, dtype=np.float64)
         path = np.empty(n, dtype=np.float64)
-        idx[direct], gc[direct], path[direct] = _direct_paths(m, rt, tree, la[direct], lo[direct], select)
+        idx[search], gc[search], path[search] = _direct_paths(m, rt, tree, la[search], lo[search], select)
     else:
         idx, gc, path = _direct_paths(m, rt, tree, la, lo, select)
     stretch, overhead, intra = m.stat_params(stat)
     rtt = path
     if backbone:
         # end-user terms (cloudgeo.enduser): per-country access, ingress hub, end-user stretch
-        rows = np.flatnonzero(terms.hub >= 0)
-        if rows.size:
-            sa = sites["lat"].to_numpy(dtype=float)
-            so = sites["lon"].to_numpy(dtype=float)
+        if hubs:
+            rows = np.flatnonzero(terms.hub >= 0)
             leg, per_hub, k, uv = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
             # a hub user's traffic enters the backbone at the hub: its best site is the hub's
             pick = idx[rows] if select == "distance" else np.argmin(per_hub, axis=1)[k]
+            via = leg + per_hub[k, pick]
+            keep = _serve_domestic(
+                m, rows, terms.country[rows], site_cc, la, lo, (sa, so), select, (idx, gc, path), via
+            )
+            rows, pick, via, uv = rows[~keep], pick[~keep], via[~keep], uv[~keep]
             idx[rows] = pick
-            path[rows] = leg + per_hub[k, pick]
+            path[rows] = via
             gc[rows] = _chord_km(uv, unit_vectors_trusted(sa, so)[pick])
-            _serve_domestic(m, terms.country, rows, la, lo, sa, so, select, (idx, gc, path))
         rtt *= terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
         rtt += intra
         rtt += terms.access_ms
