@@ -886,6 +886,43 @@ def _hub_legs(
     return leg, per_hub, k, uv
 
 
+def _serve_hub_users(
+    m: LatencyModel,
+    terms: Any,
+    la: FloatArray,
+    lo: FloatArray,
+    sites: tuple[FloatArray, FloatArray, npt.NDArray[np.intp]],
+    select: str,
+    out: tuple[npt.NDArray[np.intp], FloatArray, FloatArray],
+) -> None:
+    """Serve the users whose traffic enters the backbone at an ingress hub, in place.
+
+    A hub user's best site is the one its hub reaches fastest (``select="distance"``: its
+    nearest site), unless a site in its own country is faster directly
+    (:func:`_serve_domestic`). Rows go in chunks of ``_CHUNK`` (bounded temporaries).
+    ``out`` is ``(idx, gc, path)`` holding the direct search's results.
+    """
+    sa, so, site_cc = sites
+    idx, gc, path = out
+    sv = unit_vectors_trusted(sa, so)
+    cache: dict[int, _Routing] = {}
+    hub_rows = np.flatnonzero(terms.hub >= 0)
+    for start in range(0, hub_rows.size, _CHUNK):
+        rows = hub_rows[start : start + _CHUNK]
+        leg, per_hub, k, uv = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
+        # a hub user's traffic enters the backbone at the hub: its best site is the hub's
+        pick = idx[rows] if select == "distance" else np.argmin(per_hub, axis=1)[k]
+        via = leg + per_hub[k, pick]
+        keep = _serve_domestic(
+            m, rows, terms.country[rows], site_cc, la, lo, (sa, so), select, out, via, cache
+        )
+        hub = ~keep
+        rows, pick = rows[hub], pick[hub]
+        idx[rows] = pick
+        path[rows] = via[hub]
+        gc[rows] = _chord_km(uv[hub], sv[pick])
+
+
 def _serve_domestic(
     m: LatencyModel,
     rows: npt.NDArray[np.intp],
@@ -897,16 +934,18 @@ def _serve_domestic(
     select: str,
     direct: tuple[npt.NDArray[np.intp], FloatArray, FloatArray],
     via_km: FloatArray,
+    cache: dict[int, _Routing],
 ) -> npt.NDArray[np.bool_]:
     """Which hub users (``rows``) reach a site in their own country faster directly.
 
     Domestic traffic stays in the country (:func:`cloudgeo.enduser.site_countries`). ``direct``
     (``idx, gc, path`` over all users) holds the direct search's result for every hub user whose
     country ``user_cc`` has a site (``select="distance"``: the nearest site, for every user);
-    a user whose best direct site is abroad is searched again among its own country's sites
-    (rare; updated in place). Returns, per row, whether its direct path to a domestic site is
-    shorter than its hub path ``via_km`` (``select="distance"``: only if the nearest site is
-    domestic).
+    a user whose best direct site is abroad but shorter than its hub path is searched again
+    among its own country's sites (rare; updated in place). Returns, per row, whether its
+    direct path to a domestic site is shorter than its hub path ``via_km``
+    (``select="distance"``: only if the nearest site is domestic). ``cache`` keeps the
+    per-country routings between calls.
     """
     from scipy.spatial import cKDTree
 
@@ -914,15 +953,20 @@ def _serve_domestic(
     home = np.isin(user_cc, site_cc[site_cc >= 0])
     at_home = site_cc[idx[rows]] == user_cc
     if select == "rtt":
-        for c in np.unique(user_cc[home & ~at_home]):  # rare: the best direct site is abroad
-            sub = rows[home & ~at_home & (user_cc == c)]
+        # the best direct site is abroad (rare): a domestic one is no shorter, so it can beat
+        # the hub path only if the foreign one does
+        again = home & ~at_home & (path[rows] < via_km)
+        for c in np.unique(user_cc[again]):
+            sub = rows[again & (user_cc == c)]
             own = np.flatnonzero(site_cc == c)
-            rt_c = _routing(m, sites[0][own], sites[1][own])
+            if int(c) not in cache:
+                cache[int(c)] = _routing(m, sites[0][own], sites[1][own])
+            rt_c = cache[int(c)]
             i, gc[sub], path[sub] = _direct_paths(
                 m, rt_c, cKDTree(rt_c.site_vectors), la[sub], lo[sub], select
             )
             idx[sub] = own[i]
-        at_home = home
+        at_home = home & (at_home | again)
     keep: npt.NDArray[np.bool_] = home & at_home & (path[rows] < via_km)
     return keep
 
@@ -1429,18 +1473,7 @@ def _user_latency_frame(
     if backbone:
         # end-user terms (cloudgeo.enduser): per-country access, ingress hub, end-user stretch
         if hubs:
-            rows = np.flatnonzero(terms.hub >= 0)
-            leg, per_hub, k, uv = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
-            # a hub user's traffic enters the backbone at the hub: its best site is the hub's
-            pick = idx[rows] if select == "distance" else np.argmin(per_hub, axis=1)[k]
-            via = leg + per_hub[k, pick]
-            keep = _serve_domestic(
-                m, rows, terms.country[rows], site_cc, la, lo, (sa, so), select, (idx, gc, path), via
-            )
-            rows, pick, via, uv = rows[~keep], pick[~keep], via[~keep], uv[~keep]
-            idx[rows] = pick
-            path[rows] = via
-            gc[rows] = _chord_km(uv, unit_vectors_trusted(sa, so)[pick])
+            _serve_hub_users(m, terms, la, lo, (sa, so, site_cc), select, (idx, gc, path))
         rtt *= terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
         rtt += intra
         rtt += terms.access_ms
