@@ -680,13 +680,7 @@ def path_breakdown(
         raise InvalidInputError(msg)
     stretch_m, _, intra = m.stat_params(stat)
     ul, uo = _point(user, "user")
-    if isinstance(site, str):
-        from cloudgeo import catalog
-
-        r = catalog.get_regions([site])
-        sl, so = float(r["lat"].iloc[0]), float(r["lon"].iloc[0])
-    else:
-        sl, so = _point(site, "site")
+    sl, so = _site_point(site)
     users = pd.DataFrame({"lat": [ul], "lon": [uo]})
     if country is not None:
         if not isinstance(country, str):
@@ -727,6 +721,16 @@ def path_breakdown(
         ),
         path_km=leg + route,
     )
+
+
+def _site_point(site: object) -> tuple[float, float]:
+    """``(lat, lon)`` of an AWS region code or a ``(lat, lon)`` tuple [deg] (clear errors)."""
+    if isinstance(site, str):
+        from cloudgeo import catalog
+
+        r = catalog.get_regions([site])
+        return float(r["lat"].iloc[0]), float(r["lon"].iloc[0])
+    return _point(site, "site")
 
 
 def _point(value: object, name: str) -> tuple[float, float]:

@@ -214,8 +214,7 @@ def read_ripe_atlas(
         they have no reply; the message gives the counts.
     """
     try:
-        from ripe.atlas.sagan import Result, ResultParseError  # type: ignore[import-untyped]
-        from ripe.atlas.sagan.base import ParsingDict  # type: ignore[import-untyped]
+        import ripe.atlas.sagan  # type: ignore[import-untyped]  # noqa: F401  (parses in _ping)
     except ImportError:  # pragma: no cover - depends on the environment
         msg = "read_ripe_atlas needs ripe.atlas.sagan (RIPE NCC's parser): pip install 'cloudgeo[ripe]'."
         raise MissingDependencyError(msg) from None
@@ -229,55 +228,7 @@ def read_ripe_atlas(
     unknown: set[int] = set()
     n_unknown = n_no_reply = 0
     for pos, raw in it:
-        if not isinstance(raw, Mapping):
-            raise DataFileError(name, [f"result {pos} is not a JSON object"])
-        kind = str(raw.get("type", "")).lower()
-        if kind != "ping":
-            shown = raw.get("type", "<missing>")
-            raise DataFileError(
-                name, [f"result {pos} has type {shown!r}; read_ripe_atlas reads ping results only"]
-            )
-        lacking = [k for k in ("prb_id", "msm_id", "timestamp", "result") if k not in raw]
-        if lacking:
-            raise DataFileError(
-                name,
-                [
-                    f"result {pos} lacks the field(s) {lacking}; a RIPE Atlas ping result has type, "
-                    "prb_id, msm_id, timestamp, fw, dst_addr/dst_name and result"
-                ],
-            )
-        if not isinstance(raw["result"], list) or not all(isinstance(x, Mapping) for x in raw["result"]):
-            raise DataFileError(
-                name,
-                [
-                    f"result {pos}: 'result' must be a list of reply objects ({{'rtt': ...}}), "
-                    f"got {raw['result']!r:.60}"
-                ],
-            )
-        try:
-            r = Result.get(
-                dict(raw), on_error=ParsingDict.ACTION_IGNORE, on_malformation=ParsingDict.ACTION_FAIL
-            )
-        except ResultParseError as exc:
-            raise DataFileError(
-                name,
-                [
-                    f"result {pos} is not a valid RIPE Atlas ping result ({exc}); "
-                    "required: type, prb_id, msm_id, timestamp, fw"
-                ],
-            ) from None
-        bad = [
-            f"{k}={raw[k]!r}"
-            for k, v in (("prb_id", r.probe_id), ("msm_id", r.measurement_id))
-            if isinstance(v, bool) or not isinstance(v, int)
-        ]
-        if bad:
-            raise DataFileError(
-                name, [f"result {pos} is not a valid RIPE Atlas ping result: {', '.join(bad)} (integer ids)"]
-            )
-        dst = r.destination_name or r.destination_address
-        if not dst:
-            raise DataFileError(name, [f"result {pos} has neither dst_name nor dst_addr"])
+        r, dst = _ping(raw, pos, name)
         if r.probe_id not in table.index or int(r.probe_id) in no_coords:
             unknown.add(int(r.probe_id))
             n_unknown += 1
@@ -295,6 +246,70 @@ def read_ripe_atlas(
             ProbeDropWarning,
             stacklevel=2,
         )
+    return _tidy(samples, table, targets, name)
+
+
+def _ping(raw: object, pos: int, name: str) -> tuple[Any, str]:
+    """Check one result against RIPE's ping schema and parse it with sagan: (result, target)."""
+    from ripe.atlas.sagan import Result, ResultParseError
+    from ripe.atlas.sagan.base import ParsingDict  # type: ignore[import-untyped]
+
+    if not isinstance(raw, Mapping):
+        raise DataFileError(name, [f"result {pos} is not a JSON object"])
+    if str(raw.get("type", "")).lower() != "ping":
+        shown = raw.get("type", "<missing>")
+        raise DataFileError(
+            name, [f"result {pos} has type {shown!r}; read_ripe_atlas reads ping results only"]
+        )
+    lacking = [k for k in ("prb_id", "msm_id", "timestamp", "result") if k not in raw]
+    if lacking:
+        raise DataFileError(
+            name,
+            [
+                f"result {pos} lacks the field(s) {lacking}; a RIPE Atlas ping result has type, "
+                "prb_id, msm_id, timestamp, fw, dst_addr/dst_name and result"
+            ],
+        )
+    if not isinstance(raw["result"], list) or not all(isinstance(x, Mapping) for x in raw["result"]):
+        raise DataFileError(
+            name,
+            [
+                f"result {pos}: 'result' must be a list of reply objects ({{'rtt': ...}}), "
+                f"got {raw['result']!r:.60}"
+            ],
+        )
+    try:
+        r = Result.get(dict(raw), on_error=ParsingDict.ACTION_IGNORE, on_malformation=ParsingDict.ACTION_FAIL)
+    except ResultParseError as exc:
+        raise DataFileError(
+            name,
+            [
+                f"result {pos} is not a valid RIPE Atlas ping result ({exc}); "
+                "required: type, prb_id, msm_id, timestamp, fw"
+            ],
+        ) from None
+    bad = [
+        f"{k}={raw[k]!r}"
+        for k, v in (("prb_id", r.probe_id), ("msm_id", r.measurement_id))
+        if isinstance(v, bool) or not isinstance(v, int)
+    ]
+    if bad:
+        raise DataFileError(
+            name, [f"result {pos} is not a valid RIPE Atlas ping result: {', '.join(bad)} (integer ids)"]
+        )
+    dst = r.destination_name or r.destination_address
+    if not dst:
+        raise DataFileError(name, [f"result {pos} has neither dst_name nor dst_addr"])
+    return r, str(dst)
+
+
+def _tidy(
+    samples: Mapping[tuple[int, str, int], list[float]],
+    table: pd.DataFrame,
+    targets: Mapping[str, tuple[float, float]] | None,
+    name: str,
+) -> pd.DataFrame:
+    """Build the tidy measurement table of the collected replies (statistics per probe, target)."""
     rows = []
     for (prb, dst, msm), vals in samples.items():
         a = np.asarray(vals)
