@@ -19,8 +19,16 @@ backbone route and the fibre speed are those of the calibrated AWS model
 Alternatives tried and rejected by 5-fold CV on the training pairs (no better median or p90):
 all 109 backbone hubs as candidates, a per-country multiplicative path factor, a per-country
 share of traffic through the hub (mixture), and a per-country local-peering radius (pairs
-closer than it route directly). The CV tail (p90 ~32 %) is dominated by short intra-continent
-pairs whose probe populations mix local and detoured paths.
+closer than it route directly). Also rejected (5-fold CV median / p90 %, shipped 7.2 / 32.5):
+direct routing below a global distance (300 km: 7.2 / 31.9, 600: 7.5 / 34.4, 1000: 7.7 / 34.9),
+pairs sharing a hub routed directly (7.2 / 34.3), a second hub for pairs within the continent
+(7.7 / 37.0), log-ratio hub losses (7.1-7.6 / 33.9-37.8), fewer candidate hubs (7, 10, 16:
+7.3-7.9 / 31.1-32.5), shrinkage 1/2/8 pseudo-pairs (7.2-7.7 / 31.7-32.8), 2/5/8 pairs for a hub
+(7.1-7.3 / 31.8-33.2), hub loss caps 0.3/0.4/0.7 (7.2-7.6 / 33.2-35.5), regional factor 1.6/2.5
+(7.5 / 34.3, 7.0 / 33.5): differences within the fold-to-fold noise (~1.5 pp of p90), none
+reaching p90 <= 30 %. The CV tail is dominated by short intra-continent pairs whose probe
+populations mix local and detoured paths (one hub per country sends all of a country's foreign
+traffic the same way).
 
 The cleaning rule (physical): a pair is kept when it has at least :data:`MIN_PINGS` pings, its
 mean RTT is at least the vacuum-light round trip between the two countries' centres (2 x great
