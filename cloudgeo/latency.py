@@ -1462,10 +1462,13 @@ def _user_latency_frame(
         # direct search: users routed from where they are, and hub users whose country has a
         # site (domestic traffic may be faster directly); other hub users are served below
         search = np.flatnonzero((terms.hub < 0) | np.isin(terms.country, site_cc[site_cc >= 0]))
+        found = _direct_paths(m, rt, tree, la[search], lo[search], select)
+        # the full arrays only after the search (peak memory)
         idx = np.zeros(n, dtype=np.intp)
         gc = np.empty(n, dtype=np.float64)
         path = np.empty(n, dtype=np.float64)
-        idx[search], gc[search], path[search] = _direct_paths(m, rt, tree, la[search], lo[search], select)
+        idx[search], gc[search], path[search] = found
+        del found, search
     else:
         idx, gc, path = _direct_paths(m, rt, tree, la, lo, select)
     stretch, overhead, intra = m.stat_params(stat)
