@@ -23,6 +23,7 @@ from cloudgeo.latency.enduser import (  # noqa: F401 - names outside __all__ sta
     ingress_hub,
     ingress_table,
     path_breakdown,
+    site_countries,
     user_terms,
 )
 
@@ -37,4 +38,5 @@ __all__ = [
     "ingress_hub",
     "ingress_table",
     "path_breakdown",
+    "site_countries",
 ]

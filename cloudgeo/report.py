@@ -256,10 +256,13 @@ def _latency_section(
     summary[shares] = summary[shares] * 100.0
     sec.paragraphs.append(
         f"<p>Users are the {len(users):,} cities of the shipped world-cities table, weighted by "
-        "population; each user goes to the nearest site. Round-trip times are modelled (fibre "
-        "path with route stretch plus the access network), not measured.</p>"
+        "population; each user goes to the site with the lowest round trip. Round-trip times are "
+        "modelled (the end-user path model: access, the way to where the country's traffic meets "
+        "the global backbone, the backbone route and the data centre), not measured.</p>"
     )
     sec.paragraphs.append(_table(summary))
+    sec.paragraphs.append(f"<p>{_e(_access_sentence())}</p>")
+    sec.paragraphs.append(_table(_shares_by_group(users, results)))
     seed = latency.user_latency(_SEED_USERS, catalog_regions)
     seed_table = seed[["site", "distance_km", "rtt_ms"]].rename(columns={"site": "nearest region"})
     manila, singapore = (float(seed["rtt_ms"].iloc[i]) for i in range(2))
@@ -274,6 +277,60 @@ def _latency_section(
         results[several_label], users=users, sites=several, max_points=_MAP_POINTS
     )
     return sec
+
+
+#: Round-trip thresholds of the country-group table. [ms]
+_GROUP_THRESHOLDS_MS = (20, 50, 100)
+_CONTINENTS = {
+    "AF": "Africa",
+    "AN": "Antarctica",
+    "AS": "Asia",
+    "EU": "Europe",
+    "NA": "North America",
+    "OC": "Oceania",
+    "SA": "South America",
+}
+
+
+def _access_sentence() -> str:
+    """One sentence on what the access term is, with the shipped per-country figures."""
+    from cloudgeo import latency, population
+
+    t = latency.ingress_table()
+    pop = population.load_country_population()["population"].reindex(t.index).fillna(0.0)
+    med = latency.weighted_quantile(t["access_ms"].to_numpy(), 0.5, weights=pop.to_numpy())
+    de, ke = (float(latency.access_rtt_ms(c)) for c in ("DE", "KE"))
+    return (
+        "The access term is the last-mile round trip between a user's device and its provider's "
+        "network, fitted per country on RIPE Atlas pings (fixed, fibre-class access: "
+        f"population-weighted median {float(med):.0f} ms; Germany {de:.0f} ms, Kenya {ke:.0f} ms; "
+        "mobile access adds 36 ms), and users in countries whose traffic enters the backbone at a "
+        "distant exchange (the ingress hub, e.g. Kenya via London) also pay that detour."
+    )
+
+
+def _shares_by_group(users: pd.DataFrame, results: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Share of users [%] within 20/50/100 ms per continent (country group) and deployment."""
+    from cloudgeo import latency, population
+
+    cont = population.load_country_population()["continent"]
+    group = users["country_code"].map(cont).map(_CONTINENTS).fillna("other")
+    cols: dict[str, pd.Series] = {}
+    for label, df in results.items():
+        short = label.split(":", 1)[0]
+        per = {
+            g: latency.latency_summary(df[group == g], thresholds_ms=_GROUP_THRESHOLDS_MS)
+            for g in sorted(set(group))
+        }
+        for t in _GROUP_THRESHOLDS_MS:
+            cols[f"{short}: within {t} ms [%]"] = pd.Series(
+                {g: 100.0 * float(v[f"share_within_{t}_ms"]) for g, v in per.items()}
+            )
+    out = pd.DataFrame(cols)
+    share = users.groupby(group)["weight"].sum()
+    out.insert(0, "users [%]", 100.0 * share / share.sum())
+    out.index.name = "country group (continent)"
+    return out
 
 
 def _seed_question_note(catalog_regions: pd.DataFrame) -> str:

@@ -128,9 +128,23 @@ nearest[["site", "distance_km", "rtt_ms"]].round(1)""",
     ),
     (
         "md",
-        """The calibrated model adds what the physics floor leaves out: the last mile (fibre access by
-default), routing off the great circle and fixed overheads. Its parameters and their sources:""",
+        """The calibrated model adds what the physics floor leaves out: routing off the great circle,
+fixed overheads and, for end users, the **access term**: the last-mile round trip between a
+user's device and its provider's network. It is fitted per country on RIPE Atlas pings (fixed,
+fibre-class access by default; other technologies add the FCC's measured difference), and
+users whose country's traffic meets the global backbone at a distant exchange (the ingress
+hub) also pay that detour. Each user's country comes from a `country_code` column or, as here,
+from the nearest shipped city.""",
     ),
+    (
+        "code",
+        """for code in ["PH", "SG"]:
+    print(code, "access: fibre", round(cg.latency.access_rtt_ms(code), 1), "ms, mobile",
+          round(cg.latency.access_rtt_ms(code, technology="mobile"), 1), "ms; ingress hub:",
+          cg.latency.ingress_hub(code) or "none (direct)")
+cg.latency.path_breakdown((14.5995, 120.9842), "ap-southeast-1")""",
+    ),
+    ("md", "The backbone model's parameters and their sources:"),
     ("code", "cg.latency.get_model()"),
     (
         "md",
@@ -148,7 +162,7 @@ city_people = cities["population"].sum()
 print(f"{len(cities):,} cities holding {city_people / 1e9:.2f} billion people, "
       f"{city_people / world:.0%} of the world's {world / 1e9:.2f} billion")
 one_region = cg.latency.user_latency(cities, singapore)
-summary = cg.latency.latency_summary(one_region, thresholds_ms=(50, 100, 200))
+summary = cg.latency.latency_summary(one_region, thresholds_ms=(20, 50, 100, 200))
 print(summary.drop(["n_rows", "total_weight"]).round(3).to_string())""",
     ),
     ("code", "plotting.plot_user_latency_map(one_region, users=cities, sites=singapore, max_points=1500)"),
@@ -273,17 +287,24 @@ fig""",
     (
         "md",
         """What each term costs: a user in Nairobi reaching Cape Town (af-south-1) and Ireland
-(eu-west-1). The `hub` column is where Kenya's traffic meets the backbone (fitted); the shipped
-backbone has no route south from Mombasa (measured Johannesburg-Nairobi pings go north via
-Europe, `data/SOURCES.md`), so Cape Town is farther away in time than Ireland.""",
+(eu-west-1). The `hub` column is where Kenya's traffic meets the backbone (fitted: most of
+Kenya's pairs fit best via London), so the model sends Kenyan traffic to Cape Town via Europe
+and Cape Town comes out farther away in time than Ireland. That is the limit of one hub per
+country: hosting servers measured Johannesburg-Nairobi at 201 ms in 2020 (WonderNetwork, via
+Europe), but the RIPE Atlas pairs of 2025 average 79 ms between Kenya and South Africa, so
+many paths now go direct. A user and a site in the *same* country never detour: the shorter of
+the direct and the hub route (the Johannesburg row).""",
     ),
     (
         "code",
         """import dataclasses
 
-nairobi = (-1.2864, 36.8172)
-terms = pd.DataFrame([dataclasses.asdict(cg.latency.path_breakdown(nairobi, r, country="KE"))
-                      for r in ("af-south-1", "eu-west-1")], index=["af-south-1", "eu-west-1"])
+nairobi, johannesburg = (-1.2864, 36.8172), (-26.2041, 28.0473)
+cases = {"Nairobi -> af-south-1": (nairobi, "af-south-1", "KE"),
+         "Nairobi -> eu-west-1": (nairobi, "eu-west-1", "KE"),
+         "Johannesburg -> af-south-1": (johannesburg, "af-south-1", "ZA")}
+terms = pd.DataFrame([dataclasses.asdict(cg.latency.path_breakdown(u, r, country=c))
+                      for u, r, c in cases.values()], index=list(cases))
 terms[["hub", "access_ms", "to_hub_ms", "backbone_ms", "far_end_ms", "total_ms", "distance_km"]].round(1)""",
     ),
     (

@@ -9,8 +9,9 @@ country pair; attribution: RIPE NCC, RIPE Atlas), cleans it (:func:`clean`), fit
 
     RTT(a, b) = access(a) + access(b) + stretch * 2 * (leg(a) + route(entry(a), entry(b)) + leg(b)) / v
 
-(each country's ingress hub ``entry`` - its own centre or one of :data:`CANDIDATE_HUBS` -,
-its access RTT shrunk towards the continent's default, one global stretch) and with
+(each country's ingress hub ``entry`` - its own centre or one of :data:`CANDIDATE_HUBS` -, or
+for a country with few pairs its nearest fitted neighbour's (:data:`NEIGHBOUR_HUB_KM`); its
+access RTT shrunk towards the continent's default; one global stretch) and with
 ``--write`` writes ``data/enduser_countries.csv`` and ``data/enduser_model.json``. The
 backbone route and the fibre speed are those of the calibrated AWS model
 (``data/latency_model.json``); legs to a hub are great circle x the model's attach factor.
@@ -18,8 +19,16 @@ backbone route and the fibre speed are those of the calibrated AWS model
 Alternatives tried and rejected by 5-fold CV on the training pairs (no better median or p90):
 all 109 backbone hubs as candidates, a per-country multiplicative path factor, a per-country
 share of traffic through the hub (mixture), and a per-country local-peering radius (pairs
-closer than it route directly). The CV tail (p90 ~32 %) is dominated by short intra-continent
-pairs whose probe populations mix local and detoured paths.
+closer than it route directly). Also rejected (5-fold CV median / p90 %, shipped 7.2 / 32.5):
+direct routing below a global distance (300 km: 7.2 / 31.9, 600: 7.5 / 34.4, 1000: 7.7 / 34.9),
+pairs sharing a hub routed directly (7.2 / 34.3), a second hub for pairs within the continent
+(7.7 / 37.0), log-ratio hub losses (7.1-7.6 / 33.9-37.8), fewer candidate hubs (7, 10, 16:
+7.3-7.9 / 31.1-32.5), shrinkage 1/2/8 pseudo-pairs (7.2-7.7 / 31.7-32.8), 2/5/8 pairs for a hub
+(7.1-7.3 / 31.8-33.2), hub loss caps 0.3/0.4/0.7 (7.2-7.6 / 33.2-35.5), regional factor 1.6/2.5
+(7.5 / 34.3, 7.0 / 33.5): differences within the fold-to-fold noise (~1.5 pp of p90), none
+reaching p90 <= 30 %. The CV tail is dominated by short intra-continent pairs whose probe
+populations mix local and detoured paths (one hub per country sends all of a country's foreign
+traffic the same way).
 
 The cleaning rule (physical): a pair is kept when it has at least :data:`MIN_PINGS` pings, its
 mean RTT is at least the vacuum-light round trip between the two countries' centres (2 x great
@@ -58,11 +67,17 @@ HUB_GAIN = 0.0
 #: outlier pairs and aimed at the tail (cap and power selected by 5-fold CV on the training
 #: pairs among {0.2, 0.3, 0.5, 1, 10} x {1, 2}). [-]
 HUB_LOSS_CAP = 0.5
+#: A country with fewer than ``MIN_PAIRS_FOR_HUB`` training pairs takes the ingress hub (or direct
+#: routing) of the nearest country that has enough pairs, if its centre lies within this distance
+#: (the neighbour default of the issue; 1000 km was best in leave-one-country-out on the training
+#: pairs among {0 (none), 1000, 2000} km and {1, 3}-neighbour majority: median 11.0 -> 10.1 %,
+#: p90 42.5 -> 40.1 %; 5-fold CV unchanged). [km]
+NEIGHBOUR_HUB_KM = 1000.0
 #: Coordinate-descent rounds (hubs, then access and stretch). [-]
 ROUNDS = 6
 RIPE_FILE = "ripe_country_rtt_2025_train.csv"
 #: Date written into the provenance (set by hand when refitting; never the wall clock).
-FITTED_ON = "2026-12-04"
+FITTED_ON = "2026-12-08"
 
 
 @functools.cache
@@ -278,7 +293,30 @@ def fit(g: Geometry, ia: IntArray, ib: IntArray, y: FloatArray) -> Fit:
             err = np.mean(rel**2, axis=1)
             j = int(np.argmin(err))
             entry[c] = cand[j] if err[j] < err[0] - HUB_GAIN**2 else c
-    return Fit(entry, access, cont_access, float(stretch), counts.astype(np.intp))
+    return Fit(
+        neighbour_entries(g, entry, counts), access, cont_access, float(stretch), counts.astype(np.intp)
+    )
+
+
+def neighbour_entries(g: Geometry, entry: IntArray, counts: IntArray) -> IntArray:
+    """Entries of countries with too few pairs for their own hub: the nearest fitted neighbour's.
+
+    A country with fewer than ``MIN_PAIRS_FOR_HUB`` pairs takes the hub (or direct routing) of
+    the nearest country with at least that many pairs whose centre is within
+    ``NEIGHBOUR_HUB_KM``; farther from all of them it routes directly.
+    """
+    n = len(g.countries)
+    out = entry.copy()
+    fitted = np.flatnonzero(counts >= MIN_PAIRS_FOR_HUB)
+    if not fitted.size:
+        return out
+    for c in np.flatnonzero(counts < MIN_PAIRS_FOR_HUB):
+        d = g.gc_km[c, fitted]
+        k = int(np.argmin(d))
+        if d[k] <= NEIGHBOUR_HUB_KM:
+            e = entry[fitted[k]]
+            out[c] = e if e >= n else c
+    return out
 
 
 def indices(g: Geometry, df: pd.DataFrame) -> tuple[IntArray, IntArray, FloatArray]:
@@ -338,7 +376,9 @@ def main(argv: Sequence[str]) -> int:
             "provenance": {
                 "fitted_on": FITTED_ON,
                 "fitted_by": "scripts/fit_enduser.py (coordinate descent: access and stretch by least "
-                "absolute relative error, hubs by capped squared relative error)",
+                "absolute relative error, hubs by capped squared relative error; a country with < "
+                f"{MIN_PAIRS_FOR_HUB} pairs takes the nearest fitted country's hub within "
+                f"{NEIGHBOUR_HUB_KM:.0f} km)",
                 "source": "RIPE Atlas public daily ping dumps 2025-03-29/30/31 and 2025-04-18/19 tabulated "
                 "per country pair (RIPE2025, training half); attribution: RIPE NCC, RIPE Atlas",
                 "cleaning": f"pairs with >= {MIN_PINGS} pings, mean RTT >= the vacuum-light RTT between the "

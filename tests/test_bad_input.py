@@ -35,6 +35,7 @@ import cloudgeo
 from cloudgeo import availability as A
 from cloudgeo import catalog as C
 from cloudgeo import durability as D
+from cloudgeo import enduser as EU
 from cloudgeo import geodesy as G
 from cloudgeo import latency as L
 from cloudgeo import measurements as M
@@ -1863,6 +1864,13 @@ row(
     DataValidationError,
     r"95",
     lambda: L.countries_at([95.0], [3.0]),
+)
+row(
+    "enduser.site_countries",
+    "lat out of range",
+    DataValidationError,
+    r"95",
+    lambda: EU.site_countries(np.array([95.0]), np.array([3.0])),
 )
 row(
     "latency.path_breakdown",

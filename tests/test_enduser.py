@@ -248,3 +248,49 @@ def test_html_reprs_escape_the_model_name() -> None:
     assert len(sites) == 3
     res = latency.calibrate(rows, model=latency.LatencyModel(name="<b>x</b>", routing="backbone"))
     assert "<b>x</b>" not in res._repr_html_().split("</b>", 1)[1]
+
+
+def test_domestic_sites_are_reached_directly() -> None:
+    # Brazil's and South Africa's traffic abroad enters the backbone at a distant hub, but users
+    # reach a site in their own country directly (the shorter of direct and hub route)
+    sites = catalog.get_regions(["sa-east-1", "af-south-1", "us-east-1"])
+    users = pd.DataFrame(
+        {
+            "lat": [-23.55, -26.2041, -23.55],
+            "lon": [-46.63, 28.0473, -46.63],
+            "country_code": ["BR", "ZA", "BR"],
+        }
+    )
+    assert latency.ingress_hub("BR") is not None
+    assert latency.ingress_hub("ZA") is not None
+    pb = latency.path_breakdown((-26.2041, 28.0473), "af-south-1", country="ZA")
+    assert pb.hub is None
+    assert pb.to_hub_ms == 0.0
+    assert pb.total_ms < 80.0
+    abroad = latency.path_breakdown((-23.55, -46.63), "us-east-1", country="BR")
+    assert abroad.hub == latency.ingress_hub("BR")
+    out = latency.user_latency(users.iloc[:2], sites)
+    assert list(out["site"]) == ["sa-east-1", "af-south-1"]
+    assert out["rtt_ms"].iloc[0] < 20.0
+    mat = latency.user_rtt_matrix_ms(users, sites)
+    np.testing.assert_allclose(out["rtt_ms"], mat.min(axis=1).iloc[:2], rtol=1e-9)
+    assert mat.at[2, "us-east-1"] == pytest.approx(abroad.total_ms, rel=1e-9)
+    # the nearest site (select="distance") is domestic too: the same direct path
+    near = latency.user_latency(users.iloc[:2], sites, select="distance")
+    pd.testing.assert_frame_equal(near, out)
+    # a foreign country's code (no site at home): via the hub, as before
+    ke = latency.path_breakdown(NAIROBI, "af-south-1", country="KE")
+    assert ke.hub == latency.ingress_hub("KE")
+    assert list(enduser.site_countries(np.array([-23.55, 0.0]), np.array([-46.63, -140.0])) >= 0) == [
+        True,
+        False,
+    ]
+
+
+def test_countries_without_pairs_take_a_neighbours_hub() -> None:
+    # fit_enduser.neighbour_entries: few pairs -> the nearest fitted country's hub (within 1000 km)
+    t = latency.ingress_table()
+    few = t[(t["n_pairs"] < 3) & t["lat"].notna()]
+    assert (few["hub"] != "").any()
+    # Antarctica has no shipped city: no country, the generic access and direct routing
+    assert list(latency.countries_at([-80.0], [0.0])) == [""]

@@ -222,6 +222,7 @@ BASES: dict[str, Callable[[], tuple[tuple[Any, ...], dict[str, Any]]]] = {
     "enduser.access_rtt_ms": lambda: ((), {"country": "KE"}),
     "latency.countries_at": lambda: ((), {"lat": [50.1, -1.29], "lon": [8.7, 36.82]}),
     "enduser.countries_at": lambda: ((), {"lat": [50.1, -1.29], "lon": [8.7, 36.82]}),
+    "enduser.site_countries": lambda: ((), {"lat": [50.1, -23.55], "lon": [8.7, -46.63]}),
     "latency.country_rtt_ms": lambda: ((), {"src": ["AF", "CZ"], "dst": ["TJ", "SK"]}),
     "enduser.country_rtt_ms": lambda: ((), {"src": ["AF", "CZ"], "dst": ["TJ", "SK"]}),
     "latency.ingress_hub": lambda: ((), {"country": "TJ"}),

@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 from cloudgeo import availability as A
 from cloudgeo import catalog as C
 from cloudgeo import durability as D
+from cloudgeo import enduser as EU
 from cloudgeo import geodesy as G
 from cloudgeo import latency as L
 from cloudgeo import measurements as M
@@ -2862,9 +2863,24 @@ def test_countries_at_gives_known_codes_or_blank(pts: list[tuple[float, float]])
     assert set(out) <= set(_EU_ALL) | {""}
 
 
+@covers("enduser.site_countries")
+@FAST
+@given(st.lists(st.tuples(st.floats(-90, 90), st.floats(-180, 180)), min_size=1, max_size=8))
+def test_site_countries_are_the_nearest_citys(pts: list[tuple[float, float]]) -> None:
+    count("enduser.site_countries")
+    lat, lon = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
+    pos = EU.site_countries(lat, lon)
+    assert pos.shape == (len(pts),)
+    codes = np.asarray(L.ingress_table().index, dtype=object)  # the positions' table
+    expect = L.countries_at(lat, lon)
+    got = np.where(pos >= 0, codes[np.maximum(pos, 0)], "")
+    assert list(got) == list(expect)
+
+
 @covers(
     "latency.countries_at",
     "enduser.countries_at",
+    "enduser.site_countries",
     "latency.path_breakdown",
     "enduser.path_breakdown",
     kind="invalid",
@@ -2877,8 +2893,11 @@ def test_countries_at_gives_known_codes_or_blank(pts: list[tuple[float, float]])
 )
 def test_bad_latitudes_raise(lat: float) -> None:
     count("latency.countries_at", "invalid")
+    count("enduser.site_countries", "invalid")
     with pytest.raises(CloudGeoError):
         L.countries_at([lat], [0.0])
+    with pytest.raises(CloudGeoError):
+        EU.site_countries(np.array([lat]), np.array([0.0]))
     with pytest.raises(CloudGeoError):
         L.path_breakdown((lat, 0.0), "eu-west-1")
 

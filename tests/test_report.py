@@ -351,3 +351,21 @@ def test_price_class_takeaway_comes_from_the_numbers(html: str) -> None:
         "Europe gain from PriceClass_200; Ocean &lt;b&gt; gain from PriceClass_All "
         "(within 1 ms of the fastest class)."
     )
+
+
+def test_report_latency_by_country_group_and_access_term(html: str) -> None:
+    # issue 15: the share of users within 20/50/100 ms by country group, and the access term
+    text = _text(html)
+    assert "The access term is the last-mile round trip" in text
+    assert "RIPE Atlas" in text
+    assert "country group (continent)" in text
+    for t in (20, 50, 100):
+        assert f"CloudFront: within {t} ms [%]" in text
+    for group in ("Africa", "Asia", "Europe", "North America", "Oceania", "South America"):
+        assert group in text
+    # with per-country access, some users are within 20 ms of an edge (was 0.0 % everywhere)
+    row = re.search(r"Europe (\d+\.\d) ((?:\d+\.\d ){9})", text)
+    assert row is not None
+    shares = [float(x) for x in row.group(2).split()]
+    assert shares[6] > 0.0  # CloudFront, within 20 ms
+    assert shares[6] <= shares[7] <= shares[8] <= 100.0

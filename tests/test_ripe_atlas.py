@@ -88,8 +88,12 @@ def _one(**change: Any) -> list[dict[str, Any]]:
     [
         (_one(type="traceroute"), "type 'traceroute'.*ping results only"),
         (_one(type=None), "type '<missing>'"),
-        (_one(prb_id=None), "not a valid RIPE Atlas ping result.*prb_id"),
-        (_one(timestamp=None), "not a valid RIPE Atlas ping result"),
+        (_one(prb_id=None), r"result 1 lacks the field\(s\) \['prb_id'\]"),
+        (_one(timestamp=None), r"lacks the field\(s\) \['timestamp'\]"),
+        (_one(prb_id="abc"), "not a valid RIPE Atlas ping result"),
+        (_one(msm_id="x"), r"msm_id='x' \(integer ids\)"),
+        (_one(result="oops"), "'result' must be a list of reply objects"),
+        (_one(result=[{"rtt": "fast"}]), "not a valid RIPE Atlas ping result"),
         (_one(dst_name=None, dst_addr=None), "neither dst_name nor dst_addr"),
         ([[1, 2]], "not a JSON object"),
     ],
@@ -127,3 +131,27 @@ def test_probe_without_coordinates_is_a_counted_drop() -> None:
     with pytest.warns(ProbeDropWarning, match=r"dropped 4 result\(s\) of 2 probe\(s\).*1001"):
         out = read_ripe_atlas(RESULTS, probes=probes)
     assert 1001 not in set(out["probe_id"])
+
+
+def test_compressed_daily_dump(tmp_path: Path) -> None:
+    # the daily dumps are published bzip2-compressed (ping-<date>T<hour>.bz2); gzip also works
+    import bz2
+    import gzip
+
+    plain = read(NDJSON)
+    dump = tmp_path / "ping-2025-03-29T0000.bz2"
+    dump.write_bytes(bz2.compress(NDJSON.read_bytes()))
+    pd.testing.assert_frame_equal(read(dump), plain)
+    pd.testing.assert_frame_equal(read(io.BytesIO(gzip.compress(NDJSON.read_bytes()))), plain)
+    broken = tmp_path / "cut.bz2"
+    broken.write_bytes(bz2.compress(NDJSON.read_bytes())[:50])
+    with pytest.raises(DataFileError, match="could not read"):
+        read_ripe_atlas(broken, probes=PROBES)
+
+
+def test_result_without_packets_or_measurement_id() -> None:
+    # RIPE's required fields: a result without "result" or "msm_id" is a clear error, not a drop
+    with pytest.raises(DataFileError, match=r"result 1 lacks the field\(s\) \['result'\]"):
+        read_ripe_atlas(_one(result=None), probes=PROBES)
+    with pytest.raises(DataFileError, match=r"lacks the field\(s\) \['msm_id'\]"):
+        read_ripe_atlas(_one(msm_id=None), probes=PROBES)

@@ -1,11 +1,12 @@
 """Read RIPE Atlas ping results, joined to probe metadata, into the tidy measurement table.
 
 :func:`read_ripe_atlas` parses results (a JSON list, as the RIPE Atlas API returns them, or
-NDJSON, one result per line, as in the daily dumps) with ``ripe.atlas.sagan``, the RIPE NCC's
-own parser (optional dependency: ``pip install cloudgeo[ripe]``), and joins each result's probe
-to the probe archive JSON (``{"objects": [...]}``, the daily archive) or the API's probe list
-(``{"results": [...]}``) for the probe's coordinates and country. The output is the tidy table
-of :mod:`cloudgeo.measurements`, one row per (probe, target, statistic), ready for
+NDJSON, one result per line, as in the daily dumps, also bzip2- or gzip-compressed as
+published) with ``ripe.atlas.sagan``, the RIPE NCC's own parser (optional dependency:
+``pip install cloudgeo[ripe]``), and joins each result's probe to the probe archive JSON
+(``{"objects": [...]}``, the daily archive) or the API's probe list (``{"results": [...]}``)
+for the probe's coordinates and country. The output is the tidy table of
+:mod:`cloudgeo.measurements`, one row per (probe, target, statistic), ready for
 :func:`cloudgeo.latency.calibrate` (``p50``/``p90`` rows) and
 :func:`cloudgeo.latency.compare_with_measurements`.
 
@@ -23,6 +24,8 @@ References
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import io
 import json
 import os
@@ -56,14 +59,28 @@ def _text(src: PathOrBuffer | Sequence[Mapping[str, Any]], what: str) -> tuple[s
     if isinstance(src, str | os.PathLike):
         p = Path(src)
         try:
-            return p.read_text(encoding="utf-8"), p.name
-        except (OSError, UnicodeDecodeError) as exc:
+            return _decode(p.read_bytes()), p.name
+        except (OSError, EOFError, ValueError) as exc:  # ValueError: truncated, not UTF-8
             raise DataFileError(p.name, [f"could not read the {what}: {exc}"]) from None
     if isinstance(src, io.IOBase) or hasattr(src, "read"):
         raw = src.read()
-        return (raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)), what
+        if not isinstance(raw, bytes):
+            return str(raw), what
+        try:
+            return _decode(raw), what
+        except (OSError, EOFError, ValueError) as exc:  # ValueError: truncated, not UTF-8
+            raise DataFileError(what, [f"could not read the {what}: {exc}"]) from None
     msg = f"{what} must be a path, a file object or parsed JSON (list or dict), got {type(src).__name__}."
     raise InvalidTypeError(msg)
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8 text of raw bytes, bzip2 (the daily dumps' ``.bz2``) or gzip decompressed first."""
+    if raw.startswith(b"BZh"):
+        raw = bz2.decompress(raw)
+    elif raw.startswith(b"\x1f\x8b"):
+        raw = gzip.decompress(raw)
+    return raw.decode("utf-8")
 
 
 def _records(results: Any) -> tuple[Iterator[tuple[int, Any]], str]:
@@ -161,7 +178,8 @@ def read_ripe_atlas(
     Parameters
     ----------
     results : path, file object or list of dict
-        Ping results: a JSON list (API download) or NDJSON (daily dump), or parsed dicts.
+        Ping results: a JSON list (API download) or NDJSON (daily dump), plain or bzip2/gzip
+        compressed (``ping-2025-03-29T0000.bz2``), or parsed dicts.
     probes : path, file object, dict or list of dict
         Probe metadata: the probe archive JSON (``{"objects": [...]}``), the API's probe list
         (``{"results": [...]}``, coordinates in ``geometry``) or a list of probe dicts.
@@ -236,16 +254,9 @@ def _ping_parser() -> Callable[[Mapping[str, Any], int, str], Any]:
         raise MissingDependencyError(msg) from None
 
     def parse(raw: Mapping[str, Any], pos: int, name: str) -> Any:
-        if not isinstance(raw, Mapping):
-            raise DataFileError(name, [f"result {pos} is not a JSON object"])
-        kind = str(raw.get("type", "")).lower()
-        if kind != "ping":
-            shown = raw.get("type", "<missing>")
-            raise DataFileError(
-                name, [f"result {pos} has type {shown!r}; read_ripe_atlas reads ping results only"]
-            )
+        _check_schema(raw, pos, name)
         try:
-            return Result.get(
+            r = Result.get(
                 dict(raw), on_error=ParsingDict.ACTION_IGNORE, on_malformation=ParsingDict.ACTION_FAIL
             )
         except ResultParseError as exc:
@@ -256,8 +267,46 @@ def _ping_parser() -> Callable[[Mapping[str, Any], int, str], Any]:
                     "required: type, prb_id, msm_id, timestamp, fw"
                 ],
             ) from None
+        bad = [
+            f"{k}={raw[k]!r}"
+            for k, v in (("prb_id", r.probe_id), ("msm_id", r.measurement_id))
+            if isinstance(v, bool) or not isinstance(v, int)
+        ]
+        if bad:
+            raise DataFileError(
+                name, [f"result {pos} is not a valid RIPE Atlas ping result: {', '.join(bad)} (integer ids)"]
+            )
+        return r
 
     return parse
+
+
+def _check_schema(raw: object, pos: int, name: str) -> None:
+    """Check one raw result against RIPE's ping schema (type, required fields, replies)."""
+    if not isinstance(raw, Mapping):
+        raise DataFileError(name, [f"result {pos} is not a JSON object"])
+    if str(raw.get("type", "")).lower() != "ping":
+        shown = raw.get("type", "<missing>")
+        raise DataFileError(
+            name, [f"result {pos} has type {shown!r}; read_ripe_atlas reads ping results only"]
+        )
+    lacking = [k for k in ("prb_id", "msm_id", "timestamp", "result") if k not in raw]
+    if lacking:
+        raise DataFileError(
+            name,
+            [
+                f"result {pos} lacks the field(s) {lacking}; a RIPE Atlas ping result has type, "
+                "prb_id, msm_id, timestamp, fw, dst_addr/dst_name and result"
+            ],
+        )
+    if not isinstance(raw["result"], list) or not all(isinstance(x, Mapping) for x in raw["result"]):
+        raise DataFileError(
+            name,
+            [
+                f"result {pos}: 'result' must be a list of reply objects ({{'rtt': ...}}), "
+                f"got {raw['result']!r:.60}"
+            ],
+        )
 
 
 @dataclass(frozen=True)

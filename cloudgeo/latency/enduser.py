@@ -6,8 +6,10 @@ country's traffic meets the backbone (``data/backbone_hubs.csv``): its own locat
 a distant exchange city, which is how detours via Europe or Dubai arise. The far end is another
 end user (:func:`country_rtt_ms`) or a data centre (the model's intra-region RTT:
 :func:`path_breakdown`, :func:`cloudgeo.latency.user_latency`). Between two direct countries the
-path is at most ``REGIONAL_FACTOR`` x the great circle. Per-country parameters are fitted on RIPE
-Atlas pings (``scripts/fit_enduser.py``, ``data/enduser_countries.csv``, ``enduser_model.json``).
+path is at most ``REGIONAL_FACTOR`` x the great circle; a user reaches a site in its own
+country by the shorter of the direct and the hub route (domestic traffic stays at home).
+Per-country parameters are fitted on RIPE Atlas pings (``scripts/fit_enduser.py``,
+``data/enduser_countries.csv``, ``enduser_model.json``).
 
 References
 ----------
@@ -57,6 +59,7 @@ __all__ = [
     "ingress_hub",
     "ingress_table",
     "path_breakdown",
+    "site_countries",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -524,11 +527,37 @@ class UserTerms:
         Ingress hub position in the backbone (-1: direct).
     stretch : float
         End-user path stretch. [-]
+    country : numpy.ndarray
+        Position of the user's country in the country table (-1: none); compare with
+        :func:`site_countries` (traffic to a site in the user's own country stays domestic).
     """
 
     access_ms: FloatArray
     hub: npt.NDArray[np.intp]
     stretch: float
+    country: npt.NDArray[np.intp]
+
+
+def site_countries(lat: FloatArray, lon: FloatArray) -> npt.NDArray[np.intp]:
+    """Country (position in the country table, -1 none) of each site, from its nearest shipped city.
+
+    Traffic between a user and a site in the same country need not leave it: the user reaches
+    such a site by the shorter of the direct route and the hub route (domestic traffic is
+    exchanged at home; the RIPE pairs the hubs are fitted on all join two different countries).
+
+    Parameters
+    ----------
+    lat, lon : numpy.ndarray
+        Site coordinates. [deg]
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Positions aligned with :func:`user_terms`'s ``country``.
+    """
+    codes = countries_at(lat, lon)
+    pos = np.asarray(_params().codes.get_indexer(pd.Index(codes, dtype=object)), dtype=np.intp)
+    return pos
 
 
 def user_terms(users: pd.DataFrame, m: LatencyModel) -> UserTerms:
@@ -579,7 +608,7 @@ def user_terms(users: pd.DataFrame, m: LatencyModel) -> UserTerms:
         access = _with_technology(p.access_ms[np.maximum(pos, 0)], m.access)
         access[none] = m.user_access_rtt_ms
     hub = np.where(none, -1, p.hub[np.maximum(pos, 0)]).astype(np.intp)
-    return UserTerms(access, hub, p.stretch)
+    return UserTerms(access, hub, p.stretch, np.asarray(pos, dtype=np.intp))
 
 
 @dataclass(frozen=True)
@@ -591,7 +620,8 @@ class PathBreakdown:
     country : str
         The user's country ("" if none).
     hub : str or None
-        Ingress hub id (None: direct).
+        Ingress hub id (None: direct; also for a site in the user's own country when the
+        direct route is the shorter).
     hub_name : str
         Its name ("" if direct).
     access_ms : float
@@ -663,13 +693,7 @@ def path_breakdown(
         raise InvalidInputError(msg)
     stretch_m, _, intra = m.stat_params(stat)
     ul, uo = _point(user, "user")
-    if isinstance(site, str):
-        from cloudgeo import catalog
-
-        r = catalog.get_regions([site])
-        sl, so = float(r["lat"].iloc[0]), float(r["lon"].iloc[0])
-    else:
-        sl, so = _point(site, "site")
+    sl, so = _site_point(site)
     users = pd.DataFrame({"lat": [ul], "lon": [uo]})
     if country is not None:
         if not isinstance(country, str):
@@ -683,13 +707,17 @@ def path_breakdown(
     h = int(terms.hub[0])
     hubs = _hubs()
     a, o = np.array([ul]), np.array([uo])
-    if h >= 0:
-        hl, ho = float(hubs["lat"].iloc[h]), float(hubs["lon"].iloc[h])
-        leg = float(m.attach_factor * great_circle_trusted_km(a, o, np.array([hl]), np.array([ho]))[0])
-        a, o = np.array([hl]), np.array([ho])
-    else:
-        leg = 0.0
+    leg = 0.0
     route = float(_route_km(m, a, o, np.array([sl]), np.array([so]))[0])
+    if h >= 0:
+        hl, ho = np.array([float(hubs["lat"].iloc[h])]), np.array([float(hubs["lon"].iloc[h])])
+        leg_h = float(m.attach_factor * great_circle_trusted_km(a, o, hl, ho)[0])
+        route_h = float(_route_km(m, hl, ho, np.array([sl]), np.array([so]))[0])
+        home = int(site_countries(np.array([sl]), np.array([so]))[0]) == int(terms.country[0])
+        if home and route <= leg_h + route_h:
+            h = -1  # a site in the user's own country, reached faster directly (domestic traffic)
+        else:
+            leg, route = leg_h, route_h
     access = float(terms.access_ms[0])
     parts = (access, leg * ms_per_km, route * ms_per_km, float(intra))
     return PathBreakdown(
@@ -706,6 +734,16 @@ def path_breakdown(
         ),
         path_km=leg + route,
     )
+
+
+def _site_point(site: object) -> tuple[float, float]:
+    """``(lat, lon)`` of an AWS region code or a ``(lat, lon)`` tuple [deg] (clear errors)."""
+    if isinstance(site, str):
+        from cloudgeo import catalog
+
+        r = catalog.get_regions([site])
+        return float(r["lat"].iloc[0]), float(r["lon"].iloc[0])
+    return _point(site, "site")
 
 
 def _point(value: object, name: str) -> tuple[float, float]:

@@ -103,8 +103,13 @@ def user_rtt_matrix_ms(
         path = _path_km_matrix(m, la, lo, s.lat, s.lon)
         rows = np.flatnonzero(terms.hub >= 0)
         if rows.size:
+            from cloudgeo.latency.enduser import site_countries
+
             legs = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], s.lat, s.lon)
-            path[rows] = legs.leg_km[:, None] + legs.per_hub_km[legs.row]
+            # a site in the user's own country is also reached directly (domestic traffic)
+            home = terms.country[rows, None] == site_countries(s.lat, s.lon)[None, :]
+            via = legs.leg_km[:, None] + legs.per_hub_km[legs.row]
+            path[rows] = np.where(home, np.minimum(path[rows], via), via)
         stretch, _, intra = m.stat_params(stat)
         rtt = path * (terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0))
         rtt += intra + terms.access_ms[:, None]
@@ -145,6 +150,89 @@ def _hub_legs(
     uv = unit_vectors_trusted(la, lo)
     leg = m.attach_factor * _chord_km(uv, unit_vectors_trusted(hl, ho)[k])
     return _HubLegs(leg, per_hub, k, uv)
+
+
+def _serve_hub_users(
+    m: LatencyModel,
+    terms: Any,
+    la: FloatArray,
+    lo: FloatArray,
+    sites: tuple[FloatArray, FloatArray, npt.NDArray[np.intp]],
+    select: str,
+    out: tuple[npt.NDArray[np.intp], FloatArray, FloatArray],
+) -> None:
+    """Serve the users whose traffic enters the backbone at an ingress hub, in place.
+
+    A hub user's best site is the one its hub reaches fastest (``select="distance"``: its
+    nearest site), unless a site in its own country is faster directly
+    (:func:`_serve_domestic`). Rows go in chunks of ``_CHUNK`` (bounded temporaries).
+    ``out`` is ``(idx, gc, path)`` holding the direct search's results.
+    """
+    sa, so, site_cc = sites
+    idx, gc, path = out
+    sv = unit_vectors_trusted(sa, so)
+    cache: dict[int, _Routing] = {}
+    hub_rows = np.flatnonzero(terms.hub >= 0)
+    for start in range(0, hub_rows.size, _CHUNK):
+        rows = hub_rows[start : start + _CHUNK]
+        legs = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
+        # a hub user's traffic enters the backbone at the hub: its best site is the hub's
+        pick = idx[rows] if select == "distance" else np.argmin(legs.per_hub_km, axis=1)[legs.row]
+        via = legs.leg_km + legs.per_hub_km[legs.row, pick]
+        keep = _serve_domestic(
+            m, rows, terms.country[rows], site_cc, la, lo, (sa, so), select, out, via, cache
+        )
+        hub = ~keep
+        rows, pick = rows[hub], pick[hub]
+        idx[rows] = pick
+        path[rows] = via[hub]
+        gc[rows] = _chord_km(legs.user_vectors[hub], sv[pick])
+
+
+def _serve_domestic(
+    m: LatencyModel,
+    rows: npt.NDArray[np.intp],
+    user_cc: npt.NDArray[np.intp],
+    site_cc: npt.NDArray[np.intp],
+    la: FloatArray,
+    lo: FloatArray,
+    sites: tuple[FloatArray, FloatArray],
+    select: str,
+    direct: tuple[npt.NDArray[np.intp], FloatArray, FloatArray],
+    via_km: FloatArray,
+    cache: dict[int, _Routing],
+) -> npt.NDArray[np.bool_]:
+    """Which hub users (``rows``) reach a site in their own country faster directly.
+
+    Domestic traffic stays in the country (:func:`cloudgeo.latency.enduser.site_countries`).
+    ``direct`` (``idx, gc, path`` over all users) holds the direct search's result for every
+    hub user whose country ``user_cc`` has a site (``select="distance"``: the nearest site, for
+    every user); a user whose best direct site is abroad but shorter than its hub path is
+    searched again among its own country's sites (rare; updated in place). Returns, per row,
+    whether its direct path to a domestic site is shorter than its hub path ``via_km``
+    (``select="distance"``: only if the nearest site is domestic). ``cache`` keeps the
+    per-country routings between calls.
+    """
+    from scipy.spatial import cKDTree
+
+    idx, gc, path = direct
+    home = np.isin(user_cc, site_cc[site_cc >= 0])
+    at_home = site_cc[idx[rows]] == user_cc
+    if select == "rtt":
+        # the best direct site is abroad (rare): a domestic one is no shorter, so it can beat
+        # the hub path only if the foreign one does
+        again = home & ~at_home & (path[rows] < via_km)
+        for c in np.unique(user_cc[again]):
+            sub = rows[again & (user_cc == c)]
+            own = np.flatnonzero(site_cc == c)
+            if int(c) not in cache:
+                cache[int(c)] = _routing(m, sites[0][own], sites[1][own])
+            rt_c = cache[int(c)]
+            found = _direct_paths(m, rt_c, cKDTree(rt_c.site_vectors), la[sub], lo[sub], select)
+            idx[sub], gc[sub], path[sub] = own[found.site], found.distance_km, found.path_km
+        at_home = home & (at_home | again)
+    keep: npt.NDArray[np.bool_] = home & at_home & (path[rows] < via_km)
+    return keep
 
 
 def _chord_km(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -416,15 +504,24 @@ def _user_latency_frame(
 
         terms = user_terms(users, m)
         rt = _routing(m, sites["lat"].to_numpy(dtype=float), sites["lon"].to_numpy(dtype=float))
-    if backbone and select == "rtt" and (terms.hub >= 0).any():
-        # users whose traffic enters the backbone at an ingress hub are served below
-        direct = np.flatnonzero(terms.hub < 0)
+    hubs = backbone and bool((terms.hub >= 0).any())
+    if hubs:
+        from cloudgeo.latency.enduser import site_countries
+
+        sa = sites["lat"].to_numpy(dtype=float)
+        so = sites["lon"].to_numpy(dtype=float)
+        site_cc = site_countries(sa, so)
+    if hubs and select == "rtt":
+        # direct search: users routed from where they are, and hub users whose country has a
+        # site (domestic traffic may be faster directly); other hub users are served below
+        search = np.flatnonzero((terms.hub < 0) | np.isin(terms.country, site_cc[site_cc >= 0]))
+        served = _direct_paths(m, rt, tree, la[search], lo[search], select)
+        # the full arrays only after the search (peak memory)
         idx = np.zeros(n, dtype=np.intp)
         gc = np.empty(n, dtype=np.float64)
         path = np.empty(n, dtype=np.float64)
-        served = _direct_paths(m, rt, tree, la[direct], lo[direct], select)
-        idx[direct], gc[direct], path[direct] = served.site, served.distance_km, served.path_km
-        del served  # copied into the full arrays: free it before the end-user terms (peak memory)
+        idx[search], gc[search], path[search] = served.site, served.distance_km, served.path_km
+        del served, search  # copied into the full arrays: free them (peak memory)
     else:
         served = _direct_paths(m, rt, tree, la, lo, select)
         idx, gc, path = served.site, served.distance_km, served.path_km
@@ -432,16 +529,8 @@ def _user_latency_frame(
     rtt = path
     if backbone:
         # end-user terms (cloudgeo.enduser): per-country access, ingress hub, end-user stretch
-        rows = np.flatnonzero(terms.hub >= 0)
-        if rows.size:
-            sa = sites["lat"].to_numpy(dtype=float)
-            so = sites["lon"].to_numpy(dtype=float)
-            legs = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
-            # a hub user's traffic enters the backbone at the hub: its best site is the hub's
-            pick = idx[rows] if select == "distance" else np.argmin(legs.per_hub_km, axis=1)[legs.row]
-            idx[rows] = pick
-            path[rows] = legs.leg_km + legs.per_hub_km[legs.row, pick]
-            gc[rows] = _chord_km(legs.user_vectors, unit_vectors_trusted(sa, so)[pick])
+        if hubs:
+            _serve_hub_users(m, terms, la, lo, (sa, so, site_cc), select, (idx, gc, path))
         rtt *= terms.stretch * stretch / m.stretch * 2.0 / (m.fibre_speed_km_s / 1000.0)
         rtt += intra
         rtt += terms.access_ms
