@@ -56,6 +56,26 @@ _APT_HINT = (
 )
 _EXPORT_HINT = 'pip install "cloudgeo[export]"'
 _DEFAULT_EXPORT_SIZE_PX = (1000, 600)
+#: Chromium switches added to kaleido's for export: no background networking (sign-in,
+#: extension and component updates, Safe Browsing, pings, domain reliability, metrics) and no
+#: host-name resolution at all (every name maps to "not found"), so an export never looks up
+#: accounts.google.com, clients2.google.com or update.googleapis.com. kaleido's own switches
+#: already include --disable-component-update, --disable-sync and --metrics-recording-only.
+BROWSER_OFFLINE_FLAGS: tuple[str, ...] = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--metrics-recording-only",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-component-extensions-with-background-pages",
+    "--disable-field-trial-config",
+    "--no-pings",
+    "--no-service-autorun",
+    "--dns-prefetch-disable",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+)
 
 
 def topojson_dir() -> Path:
@@ -464,6 +484,28 @@ def _prepare(fig: object, what: str) -> dict[str, Any]:
     return d
 
 
+@functools.cache
+def _offline_browser_cls() -> Any:
+    """Return choreographer's Chromium with :data:`BROWSER_OFFLINE_FLAGS` appended."""
+    from choreographer.browsers import Chromium
+
+    class _OfflineChromium(Chromium):
+        def get_cli(self) -> list[str]:
+            return [*super().get_cli(), *BROWSER_OFFLINE_FLAGS]
+
+    return _OfflineChromium
+
+
+def _browser_options(browser: str) -> dict[str, Any]:
+    """Return kaleido options for a browser that stays offline (no MathJax from a CDN either)."""
+    return {
+        "path": browser,
+        "mathjax": False,
+        "enable_extensions": False,
+        "browser_cls": _offline_browser_cls(),
+    }
+
+
 def _server_running(kaleido: Any) -> bool:
     server = getattr(kaleido, "_global_server", None)
     return bool(server is not None and server.is_running())
@@ -481,6 +523,9 @@ def export_figure(
     """Write a figure as PNG, SVG, PDF, JPEG or WebP, offline (geo maps included).
 
     Uses kaleido with a local chromium (see :func:`find_chromium`) and the vendored base map.
+    The browser starts with :data:`BROWSER_OFFLINE_FLAGS` (no background networking, no name
+    resolution) and without MathJax (TeX in titles shows as typed), so an export makes no
+    network request; a kaleido server the caller started keeps its own settings.
 
     Parameters
     ----------
@@ -519,7 +564,7 @@ def export_figure(
     browser = find_chromium()
     kwargs: dict[str, Any] = {"opts": _opts(d, fmt, width, height, scale), "topojson": _topojson_url()}
     if not _server_running(kaleido):
-        kwargs["kopts"] = {"path": browser}
+        kwargs["kopts"] = _browser_options(browser)
     data = kaleido.calc_fig_sync(d, **kwargs)
     out.write_bytes(data)
     return out
@@ -583,6 +628,6 @@ def export_figures(
     ]
     kwargs: dict[str, Any] = {"cancel_on_error": True}
     if not _server_running(kaleido):
-        kwargs["kopts"] = {"path": browser}
+        kwargs["kopts"] = _browser_options(browser)
     kaleido.write_fig_from_object_sync(specs, **kwargs)
     return paths
