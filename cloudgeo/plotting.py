@@ -401,10 +401,11 @@ def plot_footprint_growth(
 ) -> go.Figure:
     """Regions, Availability Zones and CloudFront edge PoPs by year.
 
-    Regions and AZs are counted at the end of each year from the regions' opening dates (the
-    AZs of a region are counted at today's number from the year it opened: the catalogue has
-    no dates for AZs added later). Edge locations and PoPs are the dated snapshots of the
-    catalogue (no earlier lists are shipped).
+    Regions and AZs are counted at the end of each year: regions from their opening dates, AZs
+    (for the catalogue's regions) from each AZ's own opening date where a source gives it, else
+    from its region's (:func:`cloudgeo.catalog.load_availability_zones`); for ``regions`` of
+    your own, at their ``az_count`` from the year each opened. Edge locations and PoPs are the
+    dated snapshots of the catalogue (no earlier lists are shipped).
 
     Parameters
     ----------
@@ -434,6 +435,7 @@ def plot_footprint_growth(
 
     from cloudgeo import catalog
 
+    dated_azs = regions is None
     if regions is None or edge_snapshots is None:
         if regions is None:
             regions = catalog.load_regions()
@@ -455,7 +457,10 @@ def plot_footprint_growth(
     ends = [min(pd.Timestamp(year=int(y), month=12, day=31), max(latest, opened.max())) for y in years]
     year_of = opened.dt.year.to_numpy()
     n_regions = np.array([(year_of <= y).sum() for y in years])
-    n_azs = np.array([az[year_of <= y].sum() for y in years])
+    if dated_azs:  # the catalogue's AZs, each counted from its own opening date where known
+        n_azs = np.array([len(catalog.load_availability_zones(as_of=e.date())) for e in ends])
+    else:
+        n_azs = np.array([az[year_of <= y].sum() for y in years])
     snaps = sorted(edge_snapshots.items(), key=lambda kv: pd.Timestamp(str(kv[0])))
     snap_x = [pd.Timestamp(str(d)) for d, _ in snaps]
     pops = [int(pd.to_numeric(e["pops"]).sum()) for _, e in snaps]
@@ -478,7 +483,7 @@ def plot_footprint_growth(
             x=ends,
             y=n_azs,
             mode="lines+markers",
-            name="Availability Zones (today's count per open region)",
+            name="Availability Zones (end of year)",
             line={"color": "#7a3b0c"},
             hovertemplate="%{x|%Y-%m-%d}: %{y} Availability Zones<extra></extra>",
         ),

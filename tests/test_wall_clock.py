@@ -150,6 +150,16 @@ def test_footprint_chart_ends_at_the_catalogue_date() -> None:
     assert last == pd.Timestamp(catalog.catalog_date())
 
 
+def test_footprint_azs_travel_in_time() -> None:
+    # issue 14: the AZ line counts each AZ from its own opening date, as load_regions does
+    fig = plotting.plot_footprint_growth()
+    azs = next(t for t in fig.data if str(t.name).startswith("Availability Zones"))
+    by_day = {pd.Timestamp(x).date(): int(y) for x, y in zip(azs.x, azs.y, strict=True)}
+    end_2019 = int(catalog.load_regions(as_of="2019-12-31")["az_count"].sum())
+    assert by_day[dt.date(2019, 12, 31)] == end_2019 == 71
+    assert by_day[catalog.catalog_date()] == len(catalog.load_availability_zones()) == 124
+
+
 def test_infrastructure_slider_ends_at_the_catalogue_year() -> None:
     pytest.importorskip("ipywidgets")
     from cloudgeo import widgets
