@@ -222,6 +222,16 @@ def _infrastructure_section(as_of: _dt.date, then: _dt.date) -> _Section:
         f"<b>{int(n['regions'])} regions</b>, {int(n['Availability Zones'])} Availability Zones and "
         f"<b>{int(n['edge locations (PoPs)'])} edge locations</b> in {int(n['edge cities'])} cities.</p>"
     )
+    head = catalog.edge_network_headline()
+    if as_of >= head.stated_on:  # AWS's dated figures, so 638 listed PoPs are not read as all
+        sec.paragraphs.append(
+            f"<p>The edge counts are those of the newest machine-readable list "
+            f"({_e(head.listed_snapshot.isoformat())}: {head.listed_pops:,} PoPs in "
+            f"{head.listed_cities:,} cities), a part of the network: AWS states "
+            f"<b>{head.pops_min:,}+ PoPs in {head.cities_min:,}+ cities</b> and "
+            f"{head.embedded_pops_min:,}+ embedded PoPs inside internet providers' networks "
+            f"({_e(head.source)}).</p>"
+        )
     sec.paragraphs.append(_table(counts, float_format="{:,.0f}"))
     sec.figures["cg-infrastructure"] = plotting.plot_infrastructure_comparison((then, as_of))
     sec.figures["cg-footprint-growth"] = plotting.plot_footprint_growth()
