@@ -511,7 +511,15 @@ def plot_footprint_growth(
         line={"dash": "dot", "color": "#888"},
         annotation_text="end of 2019 (the seed article)",
     )
-    fig.update_xaxes(title_text="date (counts at the end of each year)", type="date")
+    # ticks on the year ends the bars stand on, labelled with their year (a tick at 1 January
+    # would put the end-2019 bar above "2020")
+    tick_ends = [e for e, y in zip(ends, years, strict=True) if int(y) % 2 == int(years[-1]) % 2]
+    fig.update_xaxes(
+        title_text="end of year (the catalogue's own year: up to its date)",
+        type="date",
+        tickvals=tick_ends,
+        ticktext=[str(e.year) for e in tick_ends],
+    )
     fig.update_yaxes(title_text="regions / Availability Zones [count]", secondary_y=False, rangemode="tozero")
     fig.update_yaxes(
         title_text="edge PoPs / locations [count]",

@@ -158,6 +158,11 @@ def test_footprint_azs_travel_in_time() -> None:
     end_2019 = int(catalog.load_regions(as_of="2019-12-31")["az_count"].sum())
     assert by_day[dt.date(2019, 12, 31)] == end_2019 == 71
     assert by_day[catalog.catalog_date()] == len(catalog.load_availability_zones()) == 124
+    # issue 18: each tick stands on a year-end bar and is labelled with that year (a tick at
+    # 1 January put the end-2019 bar above "2020")
+    ticks = [pd.Timestamp(v) for v in fig.layout.xaxis.tickvals]
+    assert [str(t.year) for t in ticks] == list(fig.layout.xaxis.ticktext)
+    assert all(t.date() in by_day for t in ticks)
 
 
 def test_infrastructure_slider_ends_at_the_catalogue_year() -> None:
