@@ -59,8 +59,10 @@ _DEFAULT_EXPORT_SIZE_PX = (1000, 600)
 #: Chromium switches added to kaleido's for export: no background networking (sign-in,
 #: extension and component updates, Safe Browsing, pings, domain reliability, metrics) and no
 #: host-name resolution at all (every name maps to "not found"), so an export never looks up
-#: accounts.google.com, clients2.google.com or update.googleapis.com. kaleido's own switches
-#: already include --disable-component-update, --disable-sync and --metrics-recording-only.
+#: accounts.google.com, clients2.google.com or update.googleapis.com: Chromium 156 still asks
+#: for the first and the last (sign-in cookie check, extension updates; no switch stops them)
+#: and they fail inside the browser. kaleido's own switches already include
+#: --disable-component-update, --disable-sync and --metrics-recording-only.
 BROWSER_OFFLINE_FLAGS: tuple[str, ...] = (
     "--disable-background-networking",
     "--disable-component-update",
@@ -75,7 +77,13 @@ BROWSER_OFFLINE_FLAGS: tuple[str, ...] = (
     "--no-service-autorun",
     "--dns-prefetch-disable",
     "--host-resolver-rules=MAP * ~NOTFOUND",
+    # the network-time query (clients2.google.com), the search engine's preconnect and other
+    # services that fetch on their own
+    "--disable-features=NetworkTimeServiceQuerying,PreconnectToSearch,OptimizationHints,"
+    "MediaRouter,Translate",
 )
+#: Start page of the export browser: without one, Debian's chromium opens its home page.
+_START_PAGE = "about:blank"
 
 
 def topojson_dir() -> Path:
@@ -491,7 +499,7 @@ def _offline_browser_cls() -> Any:
 
     class _OfflineChromium(Chromium):
         def get_cli(self) -> list[str]:
-            return [*super().get_cli(), *BROWSER_OFFLINE_FLAGS]
+            return [*super().get_cli(), *BROWSER_OFFLINE_FLAGS, _START_PAGE]
 
     return _OfflineChromium
 
