@@ -22,6 +22,7 @@ _SUBMODULES = (
     "durability",
     "errors",
     "geodesy",
+    "io",
     "latency",
     "measurements",
     "network",

@@ -37,7 +37,10 @@ from cloudgeo._validate import check_choice, check_int
 from cloudgeo.errors import CatalogDateWarning, InvalidInputError, InvalidTypeError, UnknownRegionError
 
 if TYPE_CHECKING:
+    import numpy as np
     import plotly.graph_objects as go
+
+    from cloudgeo import scaling
 
 __all__ = [
     "DEFAULT_REGIONS",
@@ -355,14 +358,30 @@ def _availability_section() -> _Section:
 _HIT_RATIOS = (0.0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99)
 
 
+_EDGE_HIT_RATIO = 0.9  # the report's assumed CloudFront edge hit ratio [fraction]
+_REC_HIT_RATIO = 0.8  # and regional edge cache hit ratio [fraction]
+
+
 def _volume_section(users: pd.DataFrame, origin: str, as_of: _dt.date) -> _Section:
-    from cloudgeo import catalog, latency, plotting, price_classes
+    from cloudgeo import catalog
 
     sec = _Section("volume", f"Volume: S3 behind CloudFront (origin {origin})")
     edges = catalog.load_edge_locations(as_of=as_of)
-    h_edge, h_rec = 0.9, 0.8
-    cdn = latency.cdn_ttfb_ms(users, origin, edges=edges, edge_hit_ratio=h_edge, rec_hit_ratio=h_rec)
     w = users["weight"].to_numpy(dtype=float) if "weight" in users.columns else None
+    _add_request_paths(sec, users, origin, edges, w)
+    _add_price_classes(sec, users, origin, edges)
+    _add_hit_ratio_effect(sec, users, origin, edges, w)
+    return sec
+
+
+def _add_request_paths(
+    sec: _Section, users: pd.DataFrame, origin: str, edges: pd.DataFrame, w: np.ndarray | None
+) -> None:
+    """Add where requests are served (edge, REC, origin): share and mean time to first byte."""
+    from cloudgeo import latency
+
+    h_edge, h_rec = _EDGE_HIT_RATIO, _REC_HIT_RATIO
+    cdn = latency.cdn_ttfb_ms(users, origin, edges=edges, edge_hit_ratio=h_edge, rec_hit_ratio=h_rec)
 
     def mean(col: str) -> float:
         return _wmean(cdn[col], w)
@@ -394,6 +413,13 @@ def _volume_section(users: pd.DataFrame, origin: str, as_of: _dt.date) -> _Secti
         "straight to the bucket</b> (TCP and TLS 1.3 set-up included; modelled, not measured).</p>"
     )
     sec.paragraphs.append(_table(path.round(1), float_format="{:,.1f}"))
+
+
+def _add_price_classes(sec: _Section, users: pd.DataFrame, origin: str, edges: pd.DataFrame) -> None:
+    """Add what each CloudFront price class holds and the time to first byte through it."""
+    from cloudgeo import plotting, price_classes
+
+    h_edge, h_rec = _EDGE_HIT_RATIO, _REC_HIT_RATIO
     result = price_classes.price_class_latency(
         users, origin, edges=edges, edge_hit_ratio=h_edge, rec_hit_ratio=h_rec
     )
@@ -430,6 +456,15 @@ def _volume_section(users: pd.DataFrame, origin: str, as_of: _dt.date) -> _Secti
     )
     sec.paragraphs.append(_table(by_continent, float_format="{:,.0f}"))
     sec.figures["cg-price-classes"] = plotting.plot_price_class_latency(result)
+
+
+def _add_hit_ratio_effect(
+    sec: _Section, users: pd.DataFrame, origin: str, edges: pd.DataFrame, w: np.ndarray | None
+) -> None:
+    """Add the mean time to first byte against the edge hit ratio (CloudFront and direct)."""
+    from cloudgeo import latency, plotting
+
+    h_rec = _REC_HIT_RATIO
     rows: dict[float, dict[str, float]] = {}
     for h in _HIT_RATIOS:
         out = latency.cdn_ttfb_ms(users, origin, edges=edges, edge_hit_ratio=h, rec_hit_ratio=h_rec)
@@ -449,7 +484,6 @@ def _volume_section(users: pd.DataFrame, origin: str, as_of: _dt.date) -> _Secti
         "a nearby edge, whose connections onward are already open.</p>"
     )
     sec.figures["cg-hit-ratio"] = plotting.plot_hit_ratio_effect(hits)
-    return sec
 
 
 def _wmean(values: object, weights: object) -> float:
@@ -459,18 +493,11 @@ def _wmean(values: object, weights: object) -> float:
     return float(np.average(arr, weights=None if weights is None else np.asarray(weights, dtype=float)))
 
 
-def _elasticity_section() -> _Section:
-    from cloudgeo import plotting, scaling
+def _elasticity_scenarios() -> dict[str, pd.Series]:
+    """Return the report's two demand scenarios: a sudden surge and a daily cycle [requests/s]."""
+    from cloudgeo import scaling
 
-    sec = _Section("elasticity", "Elasticity: the step policy beside target tracking")
-    fleet = scaling.Fleet(capacity_per_instance=100, min_size=2, max_size=40, initial_size=6, warmup_s=300)
-    step = scaling.StepScalingPolicy()
-    policies: dict[str, scaling.StepScalingPolicy | scaling.TargetTrackingPolicy] = {
-        "step (CPU > 80 % adds 30 %, < 30 % removes 20 %)": step,
-        "step, scale-out only": scaling.StepScalingPolicy(scale_in_threshold=None),
-        "target tracking (60 %)": scaling.TargetTrackingPolicy(target_utilisation=0.6),
-    }
-    scenarios = {
+    return {
         "surge": scaling.surge_demand(
             "2019-07-01",
             days=1,
@@ -485,6 +512,60 @@ def _elasticity_section() -> _Section:
             "2019-07-01", days=3, freq="5min", mean_rps=1200, daily_amplitude=0.6, seed=2
         ),
     }
+
+
+def _add_elasticity_scenario(
+    sec: _Section,
+    key: str,
+    demand: pd.Series,
+    policies: Mapping[str, scaling.StepScalingPolicy | scaling.TargetTrackingPolicy],
+    fleet: scaling.Fleet,
+) -> None:
+    """Add one scenario: every policy simulated, its figures as a table and a chart."""
+    from cloudgeo import plotting, scaling
+
+    results = {label: scaling.simulate_autoscaling(demand, p, fleet=fleet) for label, p in policies.items()}
+    rows = {
+        label: {
+            "instance-hours": r.summary.instance_hours,
+            "unserved demand [%]": 100 * r.summary.unserved_share,
+            "mean utilisation [%]": 100 * r.summary.mean_utilisation,
+            "fewest instances": r.summary.min_instances,
+            "most instances": r.summary.max_instances,
+            "scale-out actions": r.summary.scale_out_actions,
+            "scale-in actions": r.summary.scale_in_actions,
+        }
+        for label, r in results.items()
+    }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "policy"
+    text = (
+        "A sudden surge: 400 requests/s jumps to four times that within 30 minutes at 10:00 and "
+        "falls back at 16:00."
+        if key == "surge"
+        else (
+            "A daily cycle: three days around 1,200 requests/s, peaking at 20:00, with "
+            "five-minute metric periods (EC2 basic monitoring; the alarm then needs 15 minutes)."
+        )
+    )
+    sec.paragraphs.append(f"<h3>{_e(key.capitalize())}</h3><p>{_e(text)}</p>")
+    sec.paragraphs.append(_table(frame, float_format="{:,.1f}"))
+    sec.figures[f"cg-elasticity-{key.replace(' ', '-')}"] = plotting.plot_autoscaling_comparison(
+        results, title=f"Autoscaling on a {key}: instances, capacity, utilisation"
+    )
+
+
+def _elasticity_section() -> _Section:
+    from cloudgeo import scaling
+
+    sec = _Section("elasticity", "Elasticity: the step policy beside target tracking")
+    fleet = scaling.Fleet(capacity_per_instance=100, min_size=2, max_size=40, initial_size=6, warmup_s=300)
+    step = scaling.StepScalingPolicy()
+    policies: dict[str, scaling.StepScalingPolicy | scaling.TargetTrackingPolicy] = {
+        "step (CPU > 80 % adds 30 %, < 30 % removes 20 %)": step,
+        "step, scale-out only": scaling.StepScalingPolicy(scale_in_threshold=None),
+        "target tracking (60 %)": scaling.TargetTrackingPolicy(target_utilisation=0.6),
+    }
     sec.paragraphs.append(
         "<p>The seed's policy: a CloudWatch alarm on the group's average CPU above "
         f"{step.alarm_threshold:.0%} for {step.evaluation_periods} one-minute evaluation periods "
@@ -496,38 +577,8 @@ def _elasticity_section() -> _Section:
         f"instance, {fleet.min_size} to {fleet.max_size} instances, starting at "
         f"{fleet.initial_size}. Target tracking keeps utilisation near its target.</p>"
     )
-    for key, demand in scenarios.items():
-        results = {
-            label: scaling.simulate_autoscaling(demand, p, fleet=fleet) for label, p in policies.items()
-        }
-        rows = {
-            label: {
-                "instance-hours": r.summary.instance_hours,
-                "unserved demand [%]": 100 * r.summary.unserved_share,
-                "mean utilisation [%]": 100 * r.summary.mean_utilisation,
-                "fewest instances": r.summary.min_instances,
-                "most instances": r.summary.max_instances,
-                "scale-out actions": r.summary.scale_out_actions,
-                "scale-in actions": r.summary.scale_in_actions,
-            }
-            for label, r in results.items()
-        }
-        frame = pd.DataFrame.from_dict(rows, orient="index")
-        frame.index.name = "policy"
-        text = (
-            "A sudden surge: 400 requests/s jumps to four times that within 30 minutes at 10:00 and "
-            "falls back at 16:00."
-            if key == "surge"
-            else (
-                "A daily cycle: three days around 1,200 requests/s, peaking at 20:00, with "
-                "five-minute metric periods (EC2 basic monitoring; the alarm then needs 15 minutes)."
-            )
-        )
-        sec.paragraphs.append(f"<h3>{_e(key.capitalize())}</h3><p>{_e(text)}</p>")
-        sec.paragraphs.append(_table(frame, float_format="{:,.1f}"))
-        sec.figures[f"cg-elasticity-{key.replace(' ', '-')}"] = plotting.plot_autoscaling_comparison(
-            results, title=f"Autoscaling on a {key}: instances, capacity, utilisation"
-        )
+    for key, demand in _elasticity_scenarios().items():
+        _add_elasticity_scenario(sec, key, demand, policies, fleet)
     sec.paragraphs.append(
         '<p class="note">Without its scale-in alarm the step policy keeps every instance it '
         "added: the instance-hours column is the bill of never scaling back in.</p>"

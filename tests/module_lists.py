@@ -19,5 +19,9 @@ COMPUTE_MODULES = (
     "stats",
     "price_classes",
 )
+#: Compute subpackages whose public names the modules above re-export (``cloudgeo.io`` behind
+#: ``measurements`` and ``ripe_atlas``): checked for layering; their callables are walked
+#: through the re-exporting modules.
+COMPUTE_SUBPACKAGES = ("io",)
 #: Every module with a public ``__all__`` of library functions.
 PUBLIC_MODULES = (*COMPUTE_MODULES, "plotting", "report", "widgets")
