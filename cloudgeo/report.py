@@ -25,7 +25,7 @@ import html
 import os
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,9 +46,11 @@ __all__ = [
     "DEFAULT_REGIONS",
     "FIGURE_FORMATS",
     "SEED_DATE",
+    "build_logs_report",
     "build_report",
     "bundled_trace_types",
     "report_figures",
+    "write_logs_report",
     "write_report",
 ]
 
@@ -888,3 +890,177 @@ def _export(figures: Mapping[str, go.Figure], folder: Path, fmt: str) -> dict[st
 
     named = {div_id.removeprefix("cg-"): fig for div_id, fig in figures.items()}
     return plotting.export_figures(named, folder, format=fmt)
+
+
+# --------------------------------------------------------------------------------------------
+# the report for a user's own CloudFront logs (issue 19)
+# --------------------------------------------------------------------------------------------
+
+_LOG_CHUNK_ROWS = 1_000_000  # rows per chunk when the report reads log files itself
+
+
+def _logs_source(logs: object) -> Callable[[], object]:
+    """Return a function giving the logs afresh: paths are re-read in bounded chunks per analysis."""
+    from cloudgeo.io import read_cloudfront_logs
+
+    if isinstance(logs, (str, os.PathLike)) or (
+        isinstance(logs, Sequence) and not isinstance(logs, pd.DataFrame) and all(
+            isinstance(p, (str, os.PathLike)) for p in logs)
+    ):  # fmt: skip
+        return lambda: read_cloudfront_logs(logs, chunksize=_LOG_CHUNK_ROWS)
+    return lambda: logs
+
+
+def _traffic_section(source: Callable[[], object]) -> _Section:
+    from cloudgeo.traffic import edge_traffic
+
+    sec = _Section("traffic", "Your traffic: where the users are and how the edges serve them")
+    traffic = edge_traffic(source())
+    total = int(traffic["requests"].sum())
+    hits = float((traffic["hit_ratio"] * traffic["requests"]).sum()) / total
+    sec.paragraphs.append(
+        f"<p>The logs hold <b>{total:,}</b> requests served by <b>{len(traffic)}</b> edge "
+        f"cities; {100 * hits:.1f} % were served from the edge cache (Hit or RefreshHit).</p>"
+    )
+    sec.paragraphs.append(
+        '<p class="note">The busiest edge cities: requests, bytes, hit ratio and the median and '
+        "90th percentile of the time the edge took and of its time to first byte.</p>"
+    )
+    shown = traffic.head(15).drop(columns=["edge_lat", "edge_lon"]).set_index("edge_city")
+    sec.paragraphs.append(_table(shown, float_format="{:,.3f}"))
+    return sec
+
+
+def _cdn_check_section(source: Callable[[], object], origin: str) -> _Section:
+    from cloudgeo.errors import DataValidationError
+    from cloudgeo.traffic import compare_cdn_with_logs
+
+    sec = _Section("cdn-check", f"The CDN model against your traffic (origin {origin})")
+    try:
+        check = compare_cdn_with_logs(source(), origin)
+    except DataValidationError as exc:
+        sec.paragraphs.append(f"<p>Not enough misses to check the model: {_e(exc)}</p>")
+        return sec
+    sec.paragraphs.append(
+        f"<p>On misses, the edge's time to first byte follows {check.scale:.2f} x the modelled "
+        f"edge -> regional edge cache -> origin round trips + {check.origin_time_ms:.0f} ms "
+        f"(fitted over {check.edges} edges, weighted by their misses).</p>"
+    )
+    cols = ["edge_city", "misses", "measured_ttfb_p50_ms", "rec", "modelled_fetch_ms", "residual_ms"]
+    sec.paragraphs.append(_table(check.per_edge[cols].head(15).set_index("edge_city")))
+    return sec
+
+
+def _logs_placement_section(users: pd.DataFrame, as_of: _dt.date, k: int) -> _Section:
+    from cloudgeo import catalog, placement, plotting
+
+    sec = _Section("placement", f"Where to place the origin: {k} region(s) for your users")
+    candidates = catalog.load_regions(as_of=as_of)
+    if "partition" in candidates.columns:
+        candidates = candidates[candidates["partition"] == "aws"]
+    result = placement.optimize_placement(users, candidates, k, objective="mean")
+    sites = ", ".join(_e(_region_label(candidates, s)) for s in result.sites)
+    sec.paragraphs.append(
+        f"<p>For the users your logs reveal (each edge's requests spread over the cities of its "
+        f"catchment by population, an approximation), the region(s) minimising the "
+        f"request-weighted mean round-trip time: <b>{sites}</b>.</p>"
+    )
+    sec.paragraphs.append(_table(_placement_summary_frame(result.summary)))
+    sec.figures["cg-logs-placement"] = plotting.plot_placement(
+        result, users, candidates, max_points=_MAP_POINTS
+    )
+    return sec
+
+
+def build_logs_report(
+    logs: object,
+    *,
+    origin_region: str = "us-east-1",
+    placement_k: int = 1,
+    as_of: str | _dt.date | None = None,
+    title: str = "cloudgeo: your CloudFront traffic",
+) -> str:
+    """Build the offline HTML report for a user's own CloudFront logs.
+
+    Sections: the traffic per edge (:func:`cloudgeo.traffic.edge_traffic`), the CDN model
+    checked against the misses (:func:`cloudgeo.traffic.compare_cdn_with_logs`) and where to
+    place the origin for the users the logs reveal (:func:`cloudgeo.traffic.population_from_logs`
+    and :func:`cloudgeo.optimize_placement`).
+
+    Parameters
+    ----------
+    logs : path, glob, list of them, pandas or dask DataFrame
+        Log files (read three times in chunks of a million rows: memory stays bounded) or a
+        frame from :func:`cloudgeo.io.read_cloudfront_logs`.
+    origin_region : str, default "us-east-1"
+        The distribution's current origin, for the CDN check.
+    placement_k : int, default 1
+        Regions to place. [count]
+    as_of : str or datetime.date, optional
+        Catalogue date (default: the catalogue's own).
+    title : str
+        Page title (escaped).
+
+    Returns
+    -------
+    str
+        A complete HTML document (figure div ``cg-logs-placement``).
+
+    Raises
+    ------
+    LogFileNotFoundError, DataFileError
+        As :func:`cloudgeo.io.read_cloudfront_logs`.
+    UnknownRegionError
+        ``origin_region`` is unknown.
+    """
+    from cloudgeo.traffic import population_from_logs
+
+    as_of_date = resolve_as_of(as_of, "as_of")
+    k = check_int(placement_k, "placement_k", minimum=1)
+    source = _logs_source(logs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CatalogDateWarning)
+        users = population_from_logs(source(), as_of=as_of_date)
+        sections = [
+            _traffic_section(source),
+            _cdn_check_section(source, origin_region),
+            _logs_placement_section(users, as_of_date, k),
+        ]
+    return _assemble(title, as_of_date.isoformat(), sections)
+
+
+def write_logs_report(
+    path: str | os.PathLike[str],
+    logs: object,
+    *,
+    origin_region: str = "us-east-1",
+    placement_k: int = 1,
+    as_of: str | _dt.date | None = None,
+    title: str = "cloudgeo: your CloudFront traffic",
+) -> Path:
+    """Write :func:`build_logs_report` to ``path`` (parent folders created); return the path.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Output HTML file.
+    logs, origin_region, placement_k, as_of, title
+        As in :func:`build_logs_report`.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``path`` is not a str or path-like; plus the errors of :func:`build_logs_report`.
+    """
+    out = _as_path(path, "path")
+    text = build_logs_report(
+        logs, origin_region=origin_region, placement_k=placement_k, as_of=as_of, title=title
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out

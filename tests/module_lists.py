@@ -18,6 +18,7 @@ COMPUTE_MODULES = (
     "ripe_atlas",
     "stats",
     "price_classes",
+    "traffic",
 )
 #: Compute subpackages whose public names the modules above re-export (``cloudgeo.io`` behind
 #: ``measurements`` and ``ripe_atlas``): checked for layering; their callables are walked

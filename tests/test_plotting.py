@@ -855,11 +855,16 @@ def test_autoscaling_stand_in_timeline_marks_actions() -> None:
 def test_chart_modules_do_not_import_each_other() -> None:
     # the plotting package re-exports the chart modules (one way); no chart module and no
     # shared helper imports the package or another chart module, so there is no cycle (issue 16)
-    charts = {
-        "cloudgeo.plotting",
-        *(f"cloudgeo.plotting.{m}" for m in ("maps", "latency_charts", "decisions")),
-    }
-    for name in ("maps", "latency_charts", "decisions"):
+    modules = (
+        "maps",
+        "latency_charts",
+        "reliability_charts",
+        "placement_charts",
+        "scaling_charts",
+        "cdn_charts",
+    )
+    charts = {"cloudgeo.plotting", *(f"cloudgeo.plotting.{m}" for m in modules)}
+    for name in modules:
         assert not (charts - {f"cloudgeo.plotting.{name}"}) & _module_imports(name), name
     assert not charts & _module_imports("_common")
     assert not charts & _module_imports("style")
