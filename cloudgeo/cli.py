@@ -2,7 +2,7 @@
 
 Subcommands::
 
-    cloudgeo regions [--as-of DATE] [--partition P ...] [--format table|csv|json]
+    cloudgeo regions [--as-of DATE] [--partition P ...] [--include-announced] [--format table|csv|json]
     cloudgeo edges [--as-of DATE] [--format table|csv|json]
     cloudgeo lookup-edge CODE [CODE ...] [--as-of DATE] [--format table|csv|json]
     cloudgeo check [--data-dir DIR] [--format table|csv|json]
@@ -58,14 +58,40 @@ def _add_common(p: argparse.ArgumentParser, *, as_of: bool = True) -> None:
 _REGION_VIEW = ["name", "partition", "country_code", "city", "lat", "lon", "az_count", "opened", "opt_in"]
 
 
+def _regions_footer(every: pd.DataFrame, shown_announced: bool) -> str:
+    """Say what the table leaves out, so 39 open regions and 42 codes are not a puzzle."""
+    status = every["status"]
+    announced = sorted(str(c) for c in every.index[status == "announced"])
+    unannounced = sorted(str(c) for c in every.index[status == "unannounced"])
+    opened = int((status == "available").sum())
+    lines = [f"{opened} regions open on the date asked."]
+    if announced and not shown_announced:
+        lines.append(
+            f"Left out: {len(announced)} announced but not open yet ({', '.join(announced)}); "
+            "--include-announced lists them."
+        )
+    if unannounced:
+        lines.append(
+            f"The catalogue also knows {len(unannounced)} code seen in AWS's IP ranges but never "
+            f"announced ({', '.join(unannounced)}), without coordinates: {len(every)} codes with the "
+            "announced ones (load_regions(include_announced=True, include_unannounced=True))."
+        )
+    return "\n".join(lines)
+
+
 def _run_regions(args: argparse.Namespace) -> str:
     from cloudgeo.catalog import DEFAULT_PARTITIONS, load_regions
 
     parts = args.partition or list(DEFAULT_PARTITIONS)
-    df = load_regions(as_of=args.as_of, partitions=parts)
-    if args.fmt == "table":
-        df = df[_REGION_VIEW]
-    return _render(df, args.fmt)
+    df = load_regions(as_of=args.as_of, partitions=parts, include_announced=args.include_announced)
+    if args.fmt != "table":
+        return _render(df, args.fmt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CatalogDateWarning)  # already said once for df
+        every = load_regions(
+            as_of=args.as_of, partitions=parts, include_announced=True, include_unannounced=True
+        )
+    return _render(df[_REGION_VIEW], "table") + "\n\n" + _regions_footer(every, args.include_announced)
 
 
 def _add_regions_parser(sub: Any) -> None:
@@ -76,6 +102,11 @@ def _add_regions_parser(sub: Any) -> None:
         action="append",
         default=None,
         help="partition to include (repeatable): aws, aws-us-gov, aws-cn, aws-eusc (default: all)",
+    )
+    p.add_argument(
+        "--include-announced",
+        action="store_true",
+        help="also list regions AWS has announced but not opened (status 'announced', no AZs yet)",
     )
     p.set_defaults(run=_run_regions)
 

@@ -111,3 +111,22 @@ def test_check_reports_differences_and_bad_folder(tmp_path: Path, capsys: pytest
     assert capsys.readouterr().out.startswith("code,partition,kind")
     assert main(["check", "--data-dir", str(tmp_path / "nope")]) == 2
     assert "partitions.json" in capsys.readouterr().err
+
+
+def test_regions_table_says_what_it_leaves_out(capsys: pytest.CaptureFixture[str]) -> None:
+    # issue 14/18: announced regions are left out by default and the table says how to include
+    # them; the footer explains 39 open regions against the 42 codes of the region table
+    assert main(["regions"]) == 0
+    out = capsys.readouterr().out
+    assert "39 regions open on the date asked." in out
+    assert "2 announced but not open yet (me-west-1, sa-west-1); --include-announced lists them" in out
+    assert "us-south-1" in out
+    assert "42 codes" in out
+    assert "\nme-west-1 " not in out
+    assert main(["regions", "--include-announced"]) == 0
+    out = capsys.readouterr().out
+    assert "\nme-west-1 " in out
+    assert "Left out" not in out
+    assert main(["regions", "--include-announced", "--format", "csv"]) == 0
+    csv = capsys.readouterr().out
+    assert len(csv.strip().splitlines()) == 1 + 41

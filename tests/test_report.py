@@ -369,3 +369,19 @@ def test_report_latency_by_country_group_and_access_term(html: str) -> None:
     shares = [float(x) for x in row.group(2).split()]
     assert shares[6] > 0.0  # CloudFront, within 20 ms
     assert shares[6] <= shares[7] <= shares[8] <= 100.0
+
+
+def test_infrastructure_quotes_aws_headline_edge_figures_beside_the_list() -> None:
+    # issue 14: nobody may take the 638 listed PoPs for the whole network
+    import datetime as dt
+
+    from cloudgeo import catalog
+
+    sec = report._infrastructure_section(catalog.catalog_date(), dt.date(2019, 12, 31))
+    text = _text("<body>" + " ".join(sec.paragraphs))
+    assert "2025-05-04: 638 PoPs in 107 cities" in text
+    assert "750+ PoPs in 440+ cities" in text
+    assert "1,140+ embedded PoPs" in text
+    assert "AWS News Blog, 2025-11-17" in text
+    before = report._infrastructure_section(dt.date(2025, 6, 30), dt.date(2019, 12, 31))
+    assert "750+" not in " ".join(before.paragraphs)  # not quoted before AWS stated it

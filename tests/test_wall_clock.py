@@ -36,9 +36,25 @@ def _dotted(node: ast.AST) -> str:
     return ""
 
 
+def _clock_imports(tree: ast.AST) -> set[str]:
+    """Local names bound by ``from time import time`` and the like."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "time":
+            names |= {a.asname or a.name for a in node.names if ("time", a.name) in _CLOCK_FUNCS}
+    return names
+
+
 def _clock_calls(tree: ast.AST) -> list[tuple[int, str]]:
     found = []
+    bare = _clock_imports(tree)
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and id(node) not in called and node.attr in _CLOCK_ATTRS:
+            # a clock passed as a callable, e.g. field(default_factory=datetime.date.today)
+            if isinstance(node.ctx, ast.Load):
+                found.append((node.lineno, _dotted(node)))
+            continue
         if not isinstance(node, ast.Call):
             continue
         name = _dotted(node.func)
@@ -46,11 +62,15 @@ def _clock_calls(tree: ast.AST) -> list[tuple[int, str]]:
         attr_call = isinstance(node.func, ast.Attribute) and node.func.attr in _CLOCK_ATTRS
         if attr_call or (len(parts) >= 2 and (parts[-2], parts[-1]) in _CLOCK_FUNCS):
             found.append((node.lineno, name))
+        elif isinstance(node.func, ast.Name) and node.func.id in bare:
+            found.append((node.lineno, f"{name} (from time)"))
         elif parts[-1] in {"Timestamp", "datetime64", "to_datetime", "Period"} and any(
             isinstance(a, ast.Constant) and str(a.value).strip().lower() in _CLOCK_STRINGS for a in node.args
         ):
             found.append((node.lineno, f"{name}('now'/'today')"))
-    return found
+        elif parts[-1] in {"strftime", "ctime", "asctime"} and parts[0] == "time" and len(node.args) < 2:
+            found.append((node.lineno, f"{name} (local time of now)"))
+    return sorted(found)
 
 
 def test_ast_finds_the_clock_calls_it_looks_for() -> None:
@@ -59,8 +79,12 @@ def test_ast_finds_the_clock_calls_it_looks_for() -> None:
         "import datetime as _dt, time\nimport pandas as pd, numpy as np\n"
         "_dt.date.today()\n_dt.datetime.now()\npd.Timestamp.now()\npd.Timestamp('now')\n"
         "np.datetime64('today')\ntime.time()\npd.to_datetime('now')\ntime.perf_counter()\n"
+        "from time import time as _t\n_t()\nf = _dt.date.today\ntime.strftime('%Y')\n"
+        "time.strftime('%Y', time.gmtime(0))\nts.strftime('%Y')\n"
     )
-    assert [line for line, _ in _clock_calls(ast.parse(src))] == [3, 4, 5, 6, 7, 8, 9]
+    # perf_counter (line 10), an explicit struct_time (15) and a Timestamp's strftime (16) pass;
+    # line 15's time.gmtime(0) is a clock-free conversion but is flagged all the same
+    assert [line for line, _ in _clock_calls(ast.parse(src))] == [3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15]
 
 
 def test_no_wall_clock_call_in_the_package() -> None:
@@ -124,6 +148,21 @@ def test_footprint_chart_ends_at_the_catalogue_date() -> None:
     fig = plotting.plot_footprint_growth()
     last = max(pd.Timestamp(x) for trace in fig.data for x in trace.x)
     assert last == pd.Timestamp(catalog.catalog_date())
+
+
+def test_footprint_azs_travel_in_time() -> None:
+    # issue 14: the AZ line counts each AZ from its own opening date, as load_regions does
+    fig = plotting.plot_footprint_growth()
+    azs = next(t for t in fig.data if str(t.name).startswith("Availability Zones"))
+    by_day = {pd.Timestamp(x).date(): int(y) for x, y in zip(azs.x, azs.y, strict=True)}
+    end_2019 = int(catalog.load_regions(as_of="2019-12-31")["az_count"].sum())
+    assert by_day[dt.date(2019, 12, 31)] == end_2019 == 71
+    assert by_day[catalog.catalog_date()] == len(catalog.load_availability_zones()) == 124
+    # issue 18: each tick stands on a year-end bar and is labelled with that year (a tick at
+    # 1 January put the end-2019 bar above "2020")
+    ticks = [pd.Timestamp(v) for v in fig.layout.xaxis.tickvals]
+    assert [str(t.year) for t in ticks] == list(fig.layout.xaxis.ticktext)
+    assert all(t.date() in by_day for t in ticks)
 
 
 def test_infrastructure_slider_ends_at_the_catalogue_year() -> None:

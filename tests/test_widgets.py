@@ -218,11 +218,18 @@ def test_placement_world_cities_population() -> None:
     assert "chosen by exact search; objective mean:" in ex.table.value
     ex.controls["method"].value = "greedy"
     assert "the exact optimum" in ex.table.value
-    # a country mix: US 90 % / Brazil 10 % (the p90 example of tutorial 07)
+    # a country mix: US 90 % / Brazil 10 %
     ex.controls["population"].value = "us-br"
     assert ex.state.population == "us-br"
     assert ex.status.value == ""
     assert ex.result["weight_share"].sum() == pytest.approx(1.0)
+    # tutorial 07's p90 example in the explorer: US 90 % / Japan 10 %, one region
+    ex.controls["method"].value = "exact"
+    ex.controls["population"].value = "us-jp"
+    ex.controls["k"].value = 1
+    assert list(ex.result.index) == ["us-east-1"]
+    ex.controls["objective"].value = "p90"
+    assert list(ex.result.index) == ["ca-west-1"]
 
 
 def test_placement_threshold_shows_only_for_coverage(small_users: pd.DataFrame) -> None:

@@ -8,6 +8,7 @@ at most ``max_points``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -344,7 +345,7 @@ class _RegionGrowth:
 
     year_ends: list[pd.Timestamp]  # the catalogue's own year ends at the catalogue's date
     regions: np.ndarray  # [count]
-    availability_zones: np.ndarray  # today's AZ count of each open region [count]
+    availability_zones: np.ndarray  # AZs open at each year end [count]
 
 
 def _region_growth(regions: pd.DataFrame, latest: pd.Timestamp) -> _RegionGrowth:
@@ -384,7 +385,7 @@ def _add_region_growth_traces(fig: go.Figure, growth: _RegionGrowth) -> None:
             x=growth.year_ends,
             y=growth.availability_zones,
             mode="lines+markers",
-            name="Availability Zones (today's count per open region)",
+            name="Availability Zones (end of year)",
             line={"color": "#7a3b0c"},
             hovertemplate="%{x|%Y-%m-%d}: %{y} Availability Zones<extra></extra>",
         ),
@@ -428,10 +429,11 @@ def plot_footprint_growth(
 ) -> go.Figure:
     """Regions, Availability Zones and CloudFront edge PoPs by year.
 
-    Regions and AZs are counted at the end of each year from the regions' opening dates (the
-    AZs of a region are counted at today's number from the year it opened: the catalogue has
-    no dates for AZs added later). Edge locations and PoPs are the dated snapshots of the
-    catalogue (no earlier lists are shipped).
+    Regions and AZs are counted at the end of each year: regions from their opening dates, AZs
+    (for the catalogue's regions) from each AZ's own opening date where a source gives it, else
+    from its region's (:func:`cloudgeo.catalog.load_availability_zones`); for ``regions`` of
+    your own, at their ``az_count`` from the year each opened. Edge locations and PoPs are the
+    dated snapshots of the catalogue (no earlier lists are shipped).
 
     Parameters
     ----------
@@ -459,6 +461,7 @@ def plot_footprint_growth(
     """
     from cloudgeo import catalog
 
+    dated_azs = regions is None
     if regions is None or edge_snapshots is None:
         if regions is None:
             regions = catalog.load_regions()
@@ -468,6 +471,9 @@ def plot_footprint_growth(
         msg = f"edge_snapshots must be a mapping of date -> edge table, got {type(edge_snapshots).__name__}."
         raise InvalidTypeError(msg)
     growth = _region_growth(regions, pd.Timestamp(catalog.catalog_date()))
+    if dated_azs:  # the catalogue's AZs, each counted from its own opening date where known
+        azs = [len(catalog.load_availability_zones(as_of=e.date())) for e in growth.year_ends]
+        growth = dataclasses.replace(growth, availability_zones=np.array(azs))
     fig = new_subplots(specs=[[{"secondary_y": True}]])
     _add_region_growth_traces(fig, growth)
     _add_edge_snapshot_traces(fig, edge_snapshots)
@@ -476,7 +482,16 @@ def plot_footprint_growth(
         line={"dash": "dot", "color": "#888"},
         annotation_text="end of 2019 (the seed article)",
     )
-    fig.update_xaxes(title_text="date (counts at the end of each year)", type="date")
+    # ticks on the year ends the bars stand on, labelled with their year (a tick at 1 January
+    # would put the end-2019 bar above "2020")
+    ends = growth.year_ends
+    tick_ends = [e for e in ends if e.year % 2 == ends[-1].year % 2]
+    fig.update_xaxes(
+        title_text="end of year (the catalogue's own year: up to its date)",
+        type="date",
+        tickvals=tick_ends,
+        ticktext=[str(e.year) for e in tick_ends],
+    )
     fig.update_yaxes(title_text="regions / Availability Zones [count]", secondary_y=False, rangemode="tozero")
     fig.update_yaxes(
         title_text="edge PoPs / locations [count]",

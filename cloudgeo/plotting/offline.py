@@ -489,6 +489,10 @@ CHROMIUM_OFFLINE_FLAGS = (
     "--disable-breakpad",
     "--no-pings",
     "--no-first-run",
+    # the network-time query (clients2.google.com), the search engine's preconnect and other
+    # services that fetch on their own
+    "--disable-features=NetworkTimeServiceQuerying,PreconnectToSearch,OptimizationHints,"
+    "MediaRouter,Translate",
 )
 
 _LAUNCHERS: dict[str, str] = {}

@@ -6,7 +6,7 @@ and draws it; none computes a model. Re-exported by :mod:`cloudgeo.plotting`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -236,6 +236,16 @@ def _add_demand_trace(fig: go.Figure, hours: np.ndarray, tl: pd.DataFrame) -> No
     )
 
 
+#: Line width and dash per policy in :func:`plot_autoscaling_comparison` (wide first, so a
+#: later policy that coincides with an earlier one is drawn inside it, not over it).
+_OVERLAP_STYLES: tuple[dict[str, Any], ...] = (
+    {"width": 4.0, "dash": "solid"},
+    {"width": 2.0, "dash": "dash"},
+    {"width": 1.5, "dash": "solid"},
+    {"width": 1.5, "dash": "dot"},
+)
+
+
 def _add_policy_traces(
     fig: go.Figure, hours: np.ndarray, i: int, label: str, result: object, tl: pd.DataFrame
 ) -> None:
@@ -246,14 +256,17 @@ def _add_policy_traces(
     color = QUALITATIVE[i % len(QUALITATIVE)]
     share = getattr(summary, "unserved_share", None)
     inst_hours = getattr(summary, "instance_hours", None)
-    cap_name = f"{label}: capacity" + (f" ({share:.2%} unserved)" if share is not None else "")
-    inst_name = f"{label}: instances" + (f" ({inst_hours:,.0f} instance-h)" if inst_hours is not None else "")
+    facts = [f"{share:.2%} unserved"] if share is not None else []
+    facts += [f"{inst_hours:,.0f} instance-h"] if inst_hours is not None else []
+    # policies that act alike draw the same line: a wide solid line under narrower dashed ones
+    # keeps each visible where they coincide
+    line = {"shape": "hv", "color": color, **_OVERLAP_STYLES[i % len(_OVERLAP_STYLES)]}
     fig.add_trace(
         go.Scatter(
             x=hours,
             y=tl["capacity"].to_numpy(dtype=np.float32),
-            name=cap_name,
-            line={"shape": "hv", "color": color},
+            name=label + (f" ({', '.join(facts)})" if facts else ""),
+            line=line,
             legendgroup=str(label),
         ),
         row=1,
@@ -263,9 +276,10 @@ def _add_policy_traces(
         go.Scatter(
             x=hours,
             y=tl["instances"].to_numpy(dtype=np.int16),
-            name=inst_name,
-            line={"shape": "hv", "color": color},
+            name=f"{label}: instances",
+            line=line,
             legendgroup=str(label),
+            showlegend=False,
         ),
         row=2,
         col=1,

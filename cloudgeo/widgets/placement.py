@@ -80,6 +80,7 @@ class PlacementState:
 #: Weights are shares of users per ISO 3166-1 alpha-2 country (illustrative audiences).
 PLACEMENT_MIXES: dict[str, tuple[str, dict[str, float]]] = {
     "us-br": ("Country mix: US 90 %, Brazil 10 %", {"US": 0.9, "BR": 0.1}),
+    "us-jp": ("Country mix: US 90 %, Japan 10 % (p90 example of tutorial 07)", {"US": 0.9, "JP": 0.1}),
     "europe": ("Country mix: Europe (DE, FR, GB, IT, ES)", {"DE": 1, "FR": 1, "GB": 1, "IT": 1, "ES": 1}),
     "apac": ("Country mix: Asia-Pacific (JP, IN, SG, AU, PH)", {"JP": 1, "IN": 1, "SG": 1, "AU": 1, "PH": 1}),
     "global-saas": (
