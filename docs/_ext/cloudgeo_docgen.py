@@ -189,8 +189,15 @@ def write_api(out: Path = API_DIR) -> list[str]:
 def _offline_figure_html(fig: dict[str, Any], div_id: str) -> str:
     from cloudgeo.plotting import to_offline_html
 
+    layout = fig.setdefault("layout", {})
+    layout.pop("width", None)  # fit the page's column instead of a notebook's fixed width
+    layout["autosize"] = True
     return to_offline_html(
-        {"figure": fig}, full_html=False, include_plotlyjs=False, div_ids={"figure": div_id}
+        {"figure": fig},
+        full_html=False,
+        include_plotlyjs=False,
+        div_ids={"figure": div_id},
+        config={"responsive": True},
     )
 
 
