@@ -1168,6 +1168,7 @@ def plot_autoscaling_comparison(
     if not isinstance(results, dict) or not results:
         msg = "results must be a non-empty dict of label -> ScalingResult."
         raise InvalidTypeError(msg)
+    check_text(demand_unit, "demand_unit")
     fig = new_subplots(
         rows=3,
         cols=1,

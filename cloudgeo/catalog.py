@@ -408,8 +408,9 @@ def load_regions(
         Partitions to include: ``"aws"`` (commercial), ``"aws-us-gov"`` (GovCloud),
         ``"aws-cn"`` (China), ``"aws-eusc"`` (European Sovereign Cloud, opened 2026-01-14).
     include_unannounced : bool, default False
-        Also return codes seen in AWS's ip-ranges.json but never announced (me-west-1,
-        sa-west-1, us-south-1), whatever ``as_of``. They have ``status="unannounced"`` and
+        Also return codes seen in AWS's ip-ranges.json but never announced (today only
+        us-south-1; me-west-1 and sa-west-1 have since been announced, see
+        ``include_announced``), whatever ``as_of``. They have ``status="unannounced"`` and
         **no coordinates** (``lat``/``lon`` NaN), no ``az_count`` (<NA>) and no ``opened``
         (NaT); drop them before any geographic computation.
     include_announced : bool, default False

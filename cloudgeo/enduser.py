@@ -214,18 +214,22 @@ def _code_positions(values: object, name: str) -> npt.NDArray[np.intp]:
     """Positions in the country table of ISO-2 codes (any letter case), or a clear error."""
     p = _params()
     scalar = isinstance(values, str)
-    arr = (
-        pd.Series([values] if scalar else values, dtype=object)
-        if not isinstance(values, pd.Series)
-        else values
-    )
     if not scalar and not isinstance(values, pd.Series | pd.Index | np.ndarray | list | tuple):
         msg = (
             f"{name} must be an ISO 3166-1 alpha-2 code (str) or a sequence of them, "
             f"got {type(values).__name__}."
         )
         raise InvalidTypeError(msg)
-    codes, uniques = pd.factorize(pd.Series(np.asarray(arr, dtype=object)), use_na_sentinel=True)
+    arr = (
+        pd.Series([values] if scalar else values, dtype=object)
+        if not isinstance(values, pd.Series)
+        else values
+    )
+    try:
+        codes, uniques = pd.factorize(pd.Series(np.asarray(arr, dtype=object)), use_na_sentinel=True)
+    except TypeError as exc:  # unhashable elements (nested lists, dicts): not codes at all
+        msg = f"{name}: country codes must be str (ISO 3166-1 alpha-2), not nested sequences ({exc})."
+        raise InvalidTypeError(msg) from None
     if (codes < 0).any():
         rows = np.flatnonzero(codes < 0)[:5].tolist()
         raise DataValidationError(

@@ -16,6 +16,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from cloudgeo._validate import numeric_array
 from cloudgeo.errors import DataValidationError, InvalidInputError
 
 __all__ = ["weighted_quantile"]
@@ -71,8 +72,8 @@ def weighted_quantile(values: FloatArray, weights: FloatArray, q: float, *, rtol
     if not (isinstance(rtol, int | float) and 0.0 <= rtol <= 1.0):
         msg = f"rtol must be between 0 and 1, got {rtol!r}."
         raise InvalidInputError(msg)
-    v = np.asarray(values, dtype=np.float64)
-    w = np.asarray(weights, dtype=np.float64)
+    v = _floats(values, "values")
+    w = _floats(weights, "weights")
     if v.ndim != 1 or v.shape != w.shape or len(v) == 0:
         msg = f"values and weights must be non-empty 1-d arrays of one length, got {v.shape} and {w.shape}"
         raise DataValidationError("weighted_quantile", [msg])
@@ -81,6 +82,13 @@ def weighted_quantile(values: FloatArray, weights: FloatArray, q: float, *, rtol
         if value is not None:
             return value
     return _sorted_quantile(v, w, float(q), float(rtol))
+
+
+def _floats(value: object, name: str) -> FloatArray:
+    """``value`` as a float64 array: float arrays as they are, anything else by the numeric rule."""
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        return value
+    return np.asarray(numeric_array(value, name, expected="an array of numbers"), dtype=np.float64)
 
 
 def _check(values: FloatArray, weights: FloatArray, total: float) -> None:

@@ -26,22 +26,8 @@ ROOT = Path(cloudgeo.__file__).parent
 # crossing is gone (test_allow_list_has_no_stale_entries fails on entries that no longer occur).
 KNOWN_CROSSINGS: frozenset[tuple[str, str, str]] = frozenset(
     {
-        # latency and network use geodesy's unchecked kernels (h15 makes them public)
-        ("cloudgeo.latency", "cloudgeo.geodesy", "_chord_to_km"),
-        ("cloudgeo.latency", "cloudgeo.geodesy", "_great_circle_unchecked"),
-        ("cloudgeo.latency", "cloudgeo.geodesy", "_unit_vectors_unchecked"),
-        ("cloudgeo.network", "cloudgeo.geodesy", "_chord_to_km"),
+        # network validates coordinates with geodesy's shared array check
         ("cloudgeo.network", "cloudgeo.geodesy", "_coord_array"),
-        ("cloudgeo.network", "cloudgeo.geodesy", "_great_circle_unchecked"),
-        ("cloudgeo.network", "cloudgeo.geodesy", "_unit_vectors_unchecked"),
-        # latency uses network's routing internals (h15: a public routing API)
-        ("cloudgeo.latency", "cloudgeo.network", "_routed_pairs"),
-        ("cloudgeo.latency", "cloudgeo.network", "_routed_matrix"),
-        ("cloudgeo.latency", "cloudgeo.network", "_hub_to_sites_km"),
-        ("cloudgeo.latency", "cloudgeo.network", "_routed_to_sites"),
-        # _plot_decisions imports plotting's sampling helpers (h18 splits plotting)
-        ("cloudgeo._plot_decisions", "cloudgeo.plotting", "_check_max_points"),
-        ("cloudgeo._plot_decisions", "cloudgeo.plotting", "_sample_rows"),
     }
 )
 

@@ -134,6 +134,12 @@ for label, make_users in (("str-index", users_str_index), ("shuffled-int-index",
             [(_frame_of, 0)],
         ),
         Case(
+            f"placement.prepare_cost[{label}]",
+            lambda u, c: PL.prepare_cost(u, c, model="physics"),
+            lambda m=make_users: (m(), regions_extra()),
+            [(lambda out: pd.Series(0, index=out.users_index), 0)],
+        ),
+        Case(
             f"placement.optimize_placement[{label}]",
             lambda u, c: PL.optimize_placement(u, c, 2, model="physics"),
             lambda m=make_users: (m(), regions_extra()),

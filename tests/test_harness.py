@@ -84,6 +84,10 @@ RESULT_CONTAINERS = {
     "durability.OneZoneResult",
     "latency.CalibrationResult",
     "placement.PlacementResult",
+    "catalog.EdgeNetworkHeadline",
+    "latency.PathBreakdown",
+    "enduser.PathBreakdown",
+    "price_classes.PriceClassLatency",
     "scaling.ScalingResult",
     "scaling.ScalingSummary",
 }
@@ -147,10 +151,69 @@ def _plotting() -> Any:
     return importlib.import_module("cloudgeo.plotting")
 
 
+def _mod(name: str) -> Any:
+    return importlib.import_module(f"cloudgeo.{name}")
+
+
+def _tagged_users() -> pd.DataFrame:
+    return _users().assign(country_code=["PH", "SG", "GB", "AU", "US"])
+
+
+def _price_classes() -> Any:
+    return _mod("price_classes").price_class_latency(_tagged_users())
+
+
+def _ripe_rows() -> list[dict[str, Any]]:
+    return [
+        {
+            "fw": 5080, "type": "ping", "prb_id": 1, "msm_id": 7, "timestamp": 1743206400,
+            "dst_name": "t", "dst_addr": "192.0.2.1", "from": "203.0.113.1", "proto": "ICMP",
+            "af": 4, "size": 48, "result": [{"rtt": 12.5}, {"rtt": 13.0}],
+        }
+    ]  # fmt: skip
+
+
 # name -> () -> (positional args, keyword args); callables without required parameters default
 # to no arguments. Built lazily, once per callable.
 BASES: dict[str, Callable[[], tuple[tuple[Any, ...], dict[str, Any]]]] = {
     "catalog.get_regions": lambda: ((), {"codes": "us-east-1"}),
+    "catalog.EdgeNetworkHeadline": lambda: ((), _fields(C.edge_network_headline())),
+    "latency.PathBreakdown": lambda: ((), _fields(L.path_breakdown((1.29, 36.82), "eu-west-1"))),
+    "enduser.PathBreakdown": lambda: ((), _fields(L.path_breakdown((1.29, 36.82), "eu-west-1"))),
+    "latency.access_rtt_ms": lambda: ((), {"country": "KE"}),
+    "enduser.access_rtt_ms": lambda: ((), {"country": "KE"}),
+    "latency.countries_at": lambda: ((), {"lat": [50.1, -1.29], "lon": [8.7, 36.82]}),
+    "enduser.countries_at": lambda: ((), {"lat": [50.1, -1.29], "lon": [8.7, 36.82]}),
+    "latency.country_rtt_ms": lambda: ((), {"src": ["AF", "CZ"], "dst": ["TJ", "SK"]}),
+    "enduser.country_rtt_ms": lambda: ((), {"src": ["AF", "CZ"], "dst": ["TJ", "SK"]}),
+    "latency.ingress_hub": lambda: ((), {"country": "TJ"}),
+    "enduser.ingress_hub": lambda: ((), {"country": "TJ"}),
+    "latency.path_breakdown": lambda: ((), {"user": (-1.29, 36.82), "site": "eu-west-1"}),
+    "enduser.path_breakdown": lambda: ((), {"user": (-1.29, 36.82), "site": "eu-west-1"}),
+    "placement.CostMatrix": lambda: ((), _fields(PL.prepare_cost(_users(), _regions()))),
+    "placement.prepare_cost": lambda: ((), {"users": _users(), "candidates": _regions()}),
+    "plotting.plot_autoscaling_comparison": lambda: ((), {"results": {"target tracking": _scaling()}}),
+    "plotting.plot_hit_ratio_effect": lambda: (
+        (),
+        {
+            "frame": pd.DataFrame(
+                {"cloudfront_ms": [90.0, 40.0], "direct_ms": [120.0, 120.0]}, index=[0.0, 1.0]
+            )
+        },
+    ),
+    "plotting.plot_price_class_latency": lambda: ((), {"result": _price_classes()}),
+    "price_classes.PriceClassLatency": lambda: ((), _fields(_price_classes())),
+    "price_classes.edges_in_price_class": lambda: ((), {"price_class": "PriceClass_100"}),
+    "price_classes.price_class_latency": lambda: ((), {"users": _tagged_users()}),
+    "price_classes.user_continents": lambda: ((), {"users": _tagged_users()}),
+    "ripe_atlas.read_ripe_atlas": lambda: (
+        (),
+        {"results": _ripe_rows(), "probes": [{"id": 1, "latitude": 10.0, "longitude": 20.0}]},
+    ),
+    "stats.weighted_quantile": lambda: (
+        (),
+        {"values": [1.0, 2.0, 3.0], "weights": [1.0, 1.0, 2.0], "q": 0.5},
+    ),
     "catalog.get_sla": lambda: ((), {"sla": str(C.load_slas().index[0])}),
     "catalog.get_storage_class": lambda: ((), {"storage_class": "s3-standard"}),
     "catalog.lookup_edge_location": lambda: ((), {"codes": str(C.load_edge_locations().index[0])}),

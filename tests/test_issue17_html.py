@@ -73,15 +73,20 @@ def _scaling() -> S.ScalingResult:
     return S.simulate_autoscaling(S.daily_demand(days=1, freq="1h", seed=1), S.TargetTrackingPolicy())
 
 
+def _key(cls: type) -> str:
+    """``<public package>.<class>``: where the class is reached from, whatever file defines it."""
+    return f"{cls.__module__.split('.')[1].lstrip('_')}.{cls.__name__}"
+
+
 def _html_classes() -> dict[str, type]:
     found: dict[str, type] = {}
-    for info in pkgutil.iter_modules(cloudgeo.__path__):
-        if info.name == "__main__":
+    for info in pkgutil.walk_packages(cloudgeo.__path__, prefix="cloudgeo."):
+        if info.name.endswith("__main__"):
             continue
-        mod = importlib.import_module(f"cloudgeo.{info.name}")
+        mod = importlib.import_module(info.name)
         for obj in vars(mod).values():
             if isinstance(obj, type) and obj.__module__ == mod.__name__ and hasattr(obj, "_repr_html_"):
-                found[f"{info.name.lstrip('_')}.{obj.__name__}"] = obj
+                found[_key(obj)] = obj
     return found
 
 
@@ -116,7 +121,7 @@ def test_every_repr_html_class_has_a_factory() -> None:
 
 def _render(name: str) -> str:
     obj = FACTORIES[name]()
-    assert f"{type(obj).__module__.rsplit('.', 1)[-1]}.{type(obj).__name__}" == name
+    assert _key(type(obj)) == name
     out = _inject(obj)._repr_html_()
     assert isinstance(out, str)
     return out

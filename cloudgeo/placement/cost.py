@@ -64,7 +64,9 @@ class CostMatrix:
     def __post_init__(self) -> None:
         values = self.values
         if not (
-            isinstance(values, np.ndarray)
+            isinstance(self.users_index, pd.Index)
+            and isinstance(self.candidate_ids, tuple)
+            and isinstance(values, np.ndarray)
             and values.dtype == np.float64
             and values.shape == (len(self.users_index), len(self.candidate_ids))
         ):
