@@ -45,7 +45,7 @@ nb_merge_streams = True
 html_theme = "pydata_sphinx_theme"
 html_title = f"cloudgeo {release}"
 html_static_path = ["_generated_static"]
-html_js_files = ["plotly.min.js"]
+html_js_files = ["plotly.min.js", "cloudgeo.js"]
 html_css_files = ["cloudgeo.css"]
 html_theme_options = {
     "navigation_with_keys": False,

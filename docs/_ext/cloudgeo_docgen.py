@@ -257,6 +257,15 @@ table.cg-summary td:first-child { white-space: nowrap; }
 """
 
 
+_JS = """// cloudgeo docs: figures drawn while the page was laid out take the column's final width
+window.addEventListener("load", function () {
+  document.querySelectorAll(".plotly-graph-div").forEach(function (div) {
+    if (window.Plotly && div.data) { window.Plotly.Plots.resize(div); }
+  });
+});
+"""
+
+
 def generate(app: Any = None) -> None:
     """Write the generated sources (Sphinx ``builder-inited`` hook)."""
     write_api()
@@ -264,6 +273,7 @@ def generate(app: Any = None) -> None:
     static = DOCS / "_generated_static"
     _copy_plotlyjs(static)
     (static / "cloudgeo.css").write_text(_CSS, encoding="utf-8")
+    (static / "cloudgeo.js").write_text(_JS, encoding="utf-8")
 
 
 def _math_inline(self: Any, node: Any) -> None:
