@@ -8,6 +8,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
 sys.path.insert(0, str(HERE.parent))
+(HERE / "_generated_static").mkdir(exist_ok=True)  # filled by cloudgeo_docgen at builder-inited
 
 import cloudgeo  # noqa: E402
 

@@ -113,6 +113,12 @@ def _module_page(module: str) -> str:
         k = kind(obj)
         if k == "module":
             lines.append(f"* submodule :mod:`{obj.__name__}`\n")
+        elif k in {"class", "exception"} and home_module(n, obj) != module:
+            # re-exported: one full entry (autodoc's canonical name) lives on the home page
+            home = home_module(n, obj)
+            role = "exc" if k == "exception" else "class"
+            lines.append(f".. py:{k}:: {n}\n   :module: {full}\n")
+            lines.append(f"   The same {k} as :{role}:`cloudgeo.{home}.{n}` (documented there).\n")
         elif k in {"class", "exception"}:
             lines.append(f".. auto{k}:: {full}.{n}\n   :members:\n   :show-inheritance:\n")
         elif k == "function":
