@@ -23,10 +23,11 @@ import time
 from typing import Any
 
 from cloudgeo import availability as av
+from cloudgeo.availability.exact import compile_system
 
 
 def naive_exact(system: Any) -> float:
-    comp = av._compile(system)
+    comp = compile_system(system)
     probs = [v.availability for v in comp.vars]
 
     def up(node: Any, state: tuple[int, ...]) -> bool:
@@ -51,7 +52,7 @@ def naive_exact(system: Any) -> float:
 
 def python_mc(system: Any, years: float, seed: int, mttr_default: float = 1.0) -> float:
     """Event-by-event alternating-renewal simulation in plain Python (one long run)."""
-    comp = av._compile(system)
+    comp = compile_system(system)
     rng = random.Random(seed)
     horizon = years * 365.2425 * 24
     events: list[tuple[float, int, int]] = []  # (time, var, new state)
@@ -95,7 +96,7 @@ def python_mc(system: Any, years: float, seed: int, mttr_default: float = 1.0) -
 def main() -> None:
     result = av.multi_az()
     system = result.system
-    n_vars = len(av._compile(system).vars)
+    n_vars = len(compile_system(system).vars)
     n_runs = math.ceil(1_000_000 / n_vars)
 
     t = time.perf_counter()

@@ -8,7 +8,7 @@ A revisit of an already-computed control value is timed too (every value is visi
 first, so the model result comes from the explorer's cache: plot + update only).
 For the placement explorer the change is also split into compute / plot / widget update. The
 explorer validates the RTT matrix and groups the users by their order of regions once, when it
-is built (:func:`cloudgeo.placement._prepare_cost`), so its compute share is below the public
+is built (``cloudgeo.placement.prepare_cost``), so its compute share is below the public
 call on a DataFrame that the baseline times (which validates and sorts on every call). That
 prepared matrix also keeps the greedy's picks per objective (they do not depend on k), which an
 uncached k change continues, as in use; the "cold" rows clear those picks too and change the
@@ -79,7 +79,10 @@ def _row(label: str, change_s: float, cached_s: float, compute_s: float) -> None
 
 def _placement_split(ex: widgets.Explorer, k_values: list[int], method: str) -> None:
     """Split an uncached placement change into compute, plot building and FigureWidget update."""
-    from cloudgeo import _plotstyle, plotting
+    from cloudgeo import plotting
+    from cloudgeo.plotting import style as _plotstyle
+    from cloudgeo.widgets._base import replace_figure
+    from cloudgeo.widgets.placement import render_placement
 
     ctx = ex.context
     users, cands = ctx.users("world"), ctx.candidates
@@ -89,13 +92,13 @@ def _placement_split(ex: widgets.Explorer, k_values: list[int], method: str) -> 
         ctx.cache.clear()
         t0 = time.perf_counter()
         with _plotstyle.template_deferred():
-            widgets._render_placement(state, ctx)  # compute (cached afterwards) + plot
+            render_placement(state, ctx)  # compute (cached afterwards) + plot
         t1 = time.perf_counter()
         result = ctx.cache.get(dataclasses.astuple(state), lambda: None)
         with _plotstyle.template_deferred():
             fig = plotting.plot_placement(result, users, cands)
         t2 = time.perf_counter()
-        widgets._replace_figure(ex.figure, fig)
+        replace_figure(ex.figure, fig)
         t3 = time.perf_counter()
         parts["plot"].append(t2 - t1)
         parts["compute"].append((t1 - t0) - (t2 - t1))

@@ -22,6 +22,7 @@ _SUBMODULES = (
     "durability",
     "errors",
     "geodesy",
+    "io",
     "latency",
     "measurements",
     "network",
@@ -32,6 +33,7 @@ _SUBMODULES = (
     "scaling",
     "enduser",
     "ripe_atlas",
+    "traffic",
 )
 
 # public name -> submodule that defines it (the curated flat API)
@@ -77,6 +79,8 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(["check_catalog", "edge_network_headline"], "catalog"),
     **dict.fromkeys(["country_rtt_ms", "path_breakdown", "ingress_hub"], "latency"),
     **dict.fromkeys(["read_ripe_atlas"], "ripe_atlas"),
+    **dict.fromkeys(["read_cloudfront_logs", "write_cloudfront_log", "synthetic_cloudfront_log"], "traffic"),
+    **dict.fromkeys(["edge_traffic", "population_from_logs", "compare_cdn_with_logs"], "traffic"),
 }
 
 __all__ = sorted([*_SUBMODULES, *_EXPORTS, "__version__"])

@@ -124,8 +124,34 @@ def _add_lookup_edge_parser(sub: Any) -> None:
 # ---- report --------------------------------------------------------------------------------
 
 
+def _run_logs_report(args: argparse.Namespace) -> str:
+    """``cloudgeo report --logs PATH...``: the report for the user's own CloudFront logs."""
+    from cloudgeo.report import write_logs_report
+
+    if args.regions is not None or args.figures_dir is not None:
+        raise _UsageError("--logs writes the traffic report; --regions and --figures-dir do not apply to it")
+    _say_what_is_written(Path(args.out))
+    try:
+        path = write_logs_report(
+            args.out,
+            args.logs,
+            origin_region=args.origin,
+            placement_k=args.placement_k,
+            as_of=args.as_of,
+        )
+    except OSError as exc:
+        if isinstance(exc, CloudGeoError):
+            raise  # e.g. a glob that matches no log: main reports it
+        msg = f"cannot write the report to {args.out!r}: {exc.strerror or exc}"
+        raise _UsageError(msg) from None
+    return str(path.resolve())
+
+
 def _run_report(args: argparse.Namespace) -> str:
     from cloudgeo.report import DEFAULT_REGIONS, write_report
+
+    if args.logs is not None:
+        return _run_logs_report(args)
 
     if args.image_format is not None and args.figures_dir is None:
         raise _UsageError("--format needs --figures-dir (the folder for the exported figures)")
@@ -183,6 +209,25 @@ def _add_report_parser(sub: Any) -> None:
         choices=("png", "svg"),
         default=None,
         help="figure format (default png)",
+    )
+    p.add_argument(
+        "--logs",
+        nargs="+",
+        metavar="PATH",
+        default=None,
+        help="write the report for your CloudFront logs (files, globs, gzip or plain) instead",
+    )
+    p.add_argument(
+        "--origin",
+        default="us-east-1",
+        help="with --logs: the distribution's origin region (default us-east-1)",
+    )
+    p.add_argument(
+        "--placement-k",
+        dest="placement_k",
+        type=int,
+        default=1,
+        help="with --logs: regions to place for your users (default 1)",
     )
     p.set_defaults(run=_run_report)
 

@@ -21,7 +21,9 @@ __all__ = [
     "InfeasibleError",
     "InvalidInputError",
     "InvalidTypeError",
+    "BadLogLinesWarning",
     "LikelyRadiansWarning",
+    "LogFileNotFoundError",
     "MissingDependencyError",
     "NotNumericError",
     "UnknownEdgeLocationError",
@@ -93,6 +95,22 @@ class LikelyRadiansWarning(UserWarning):
 
 class InfeasibleError(InvalidInputError):
     """The constraints of a decision problem cannot all be met; the message names the binding one."""
+
+
+class LogFileNotFoundError(CloudGeoError, FileNotFoundError, ValueError):
+    """A log path, glob or URL matches no file (a ``FileNotFoundError`` and a ``ValueError``)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        msg = (
+            f"no log file matches {pattern!r}; check the path or glob (a glob needs * or ?, a "
+            "folder needs a pattern such as 'logs/*.gz')."
+        )
+        super().__init__(msg)
+
+
+class BadLogLinesWarning(UserWarning):
+    """Log lines were set aside (``errors="collect"``); the message gives the count."""
 
 
 class MissingDependencyError(CloudGeoError, ImportError):

@@ -231,34 +231,7 @@ def country_weights(
     for col in ("country_code", "population"):
         if col not in table.columns:
             raise DataValidationError("cities", [f"missing column {col!r}; present: {list(table.columns)}"])
-    parsed: dict[str, float] = {}
-    problems: list[str] = []
-    by_name = {str(n).lower(): str(c) for c, n in known["name"].items()}
-    for key, w in items:
-        if isinstance(key, str) and key.upper() in known.index:
-            code = key.upper()
-        elif isinstance(key, str) and key.strip().lower() in by_name:
-            code = by_name[key.strip().lower()]
-        else:
-            raise UnknownNameError(
-                "country code (ISO 3166-1 alpha-2) or name",
-                key,
-                [*known.index, *known["name"]],
-                listing="cloudgeo.population.load_country_population()",
-                suggest=[_NON_ISO_CODES[k] for k in [str(key).strip().upper()] if k in _NON_ISO_CODES],
-            )
-        arr, why = numeric_reason(w)  # the one numeric coercion rule: no "0.5" or True
-        if arr is None or arr.ndim != 0:
-            problems.append(f"weight of {code!r} is not a number: {w!r}{' (' + why + ')' if why else ''}")
-            continue
-        value = float(arr)
-        if not np.isfinite(value) or value < 0:
-            problems.append(f"weight of {code!r} must be finite and >= 0, got {w!r}")
-        parsed[code] = parsed.get(code, 0.0) + value
-    raise_if_problems("weights", problems)
-    if sum(parsed.values()) <= 0:
-        msg = f"weights sum to zero ({parsed}); at least one weight must be positive."
-        raise InvalidInputError(msg)
+    parsed = _parse_weights(items, known)
     cc = table["country_code"].astype(str)
     pop = _populations(table)
     sub_mask = cc.isin(list(parsed))
@@ -275,6 +248,43 @@ def country_weights(
     share = pop[sub_mask] / ccs.map(totals).astype("float64")
     out["weight"] = share * ccs.map(parsed).astype("float64")
     return out
+
+
+def _country_code(key: object, known: pd.DataFrame, by_name: Mapping[str, str]) -> str:
+    """Return the ISO-2 code ``key`` names (a code or a GeoNames name, any case), or raise."""
+    if isinstance(key, str) and key.upper() in known.index:
+        return key.upper()
+    if isinstance(key, str) and key.strip().lower() in by_name:
+        return by_name[key.strip().lower()]
+    raise UnknownNameError(
+        "country code (ISO 3166-1 alpha-2) or name",
+        key,
+        [*known.index, *known["name"]],
+        listing="cloudgeo.population.load_country_population()",
+        suggest=[_NON_ISO_CODES[k] for k in [str(key).strip().upper()] if k in _NON_ISO_CODES],
+    )
+
+
+def _parse_weights(items: list[tuple[object, object]], known: pd.DataFrame) -> dict[str, float]:
+    """Return country code -> total weight; raise listing every bad weight, or if all are zero."""
+    parsed: dict[str, float] = {}
+    problems: list[str] = []
+    by_name = {str(n).lower(): str(c) for c, n in known["name"].items()}
+    for key, w in items:
+        code = _country_code(key, known, by_name)
+        arr, why = numeric_reason(w)  # the one numeric coercion rule: no "0.5" or True
+        if arr is None or arr.ndim != 0:
+            problems.append(f"weight of {code!r} is not a number: {w!r}{' (' + why + ')' if why else ''}")
+            continue
+        value = float(arr)
+        if not np.isfinite(value) or value < 0:
+            problems.append(f"weight of {code!r} must be finite and >= 0, got {w!r}")
+        parsed[code] = parsed.get(code, 0.0) + value
+    raise_if_problems("weights", problems)
+    if sum(parsed.values()) <= 0:
+        msg = f"weights sum to zero ({parsed}); at least one weight must be positive."
+        raise InvalidInputError(msg)
+    return parsed
 
 
 def _populations(table: pd.DataFrame) -> pd.Series:

@@ -25,7 +25,7 @@ import html
 import os
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,15 +37,20 @@ from cloudgeo._validate import check_choice, check_int
 from cloudgeo.errors import CatalogDateWarning, InvalidInputError, InvalidTypeError, UnknownRegionError
 
 if TYPE_CHECKING:
+    import numpy as np
     import plotly.graph_objects as go
+
+    from cloudgeo import scaling
 
 __all__ = [
     "DEFAULT_REGIONS",
     "FIGURE_FORMATS",
     "SEED_DATE",
+    "build_logs_report",
     "build_report",
     "bundled_trace_types",
     "report_figures",
+    "write_logs_report",
     "write_report",
 ]
 
@@ -345,14 +350,30 @@ def _availability_section() -> _Section:
 _HIT_RATIOS = (0.0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99)
 
 
+_EDGE_HIT_RATIO = 0.9  # the report's assumed CloudFront edge hit ratio [fraction]
+_REC_HIT_RATIO = 0.8  # and regional edge cache hit ratio [fraction]
+
+
 def _volume_section(users: pd.DataFrame, origin: str, as_of: _dt.date) -> _Section:
-    from cloudgeo import catalog, latency, plotting, price_classes
+    from cloudgeo import catalog
 
     sec = _Section("volume", f"Volume: S3 behind CloudFront (origin {origin})")
     edges = catalog.load_edge_locations(as_of=as_of)
-    h_edge, h_rec = 0.9, 0.8
-    cdn = latency.cdn_ttfb_ms(users, origin, edges=edges, edge_hit_ratio=h_edge, rec_hit_ratio=h_rec)
     w = users["weight"].to_numpy(dtype=float) if "weight" in users.columns else None
+    _add_request_paths(sec, users, origin, edges, w)
+    _add_price_classes(sec, users, origin, edges)
+    _add_hit_ratio_effect(sec, users, origin, edges, w)
+    return sec
+
+
+def _add_request_paths(
+    sec: _Section, users: pd.DataFrame, origin: str, edges: pd.DataFrame, w: np.ndarray | None
+) -> None:
+    """Add where requests are served (edge, REC, origin): share and mean time to first byte."""
+    from cloudgeo import latency
+
+    h_edge, h_rec = _EDGE_HIT_RATIO, _REC_HIT_RATIO
+    cdn = latency.cdn_ttfb_ms(users, origin, edges=edges, edge_hit_ratio=h_edge, rec_hit_ratio=h_rec)
 
     def mean(col: str) -> float:
         return _wmean(cdn[col], w)
@@ -384,6 +405,13 @@ def _volume_section(users: pd.DataFrame, origin: str, as_of: _dt.date) -> _Secti
         "straight to the bucket</b> (TCP and TLS 1.3 set-up included; modelled, not measured).</p>"
     )
     sec.paragraphs.append(_table(path.round(1), float_format="{:,.1f}"))
+
+
+def _add_price_classes(sec: _Section, users: pd.DataFrame, origin: str, edges: pd.DataFrame) -> None:
+    """Add what each CloudFront price class holds and the time to first byte through it."""
+    from cloudgeo import plotting, price_classes
+
+    h_edge, h_rec = _EDGE_HIT_RATIO, _REC_HIT_RATIO
     result = price_classes.price_class_latency(
         users, origin, edges=edges, edge_hit_ratio=h_edge, rec_hit_ratio=h_rec
     )
@@ -420,6 +448,15 @@ def _volume_section(users: pd.DataFrame, origin: str, as_of: _dt.date) -> _Secti
     )
     sec.paragraphs.append(_table(by_continent, float_format="{:,.0f}"))
     sec.figures["cg-price-classes"] = plotting.plot_price_class_latency(result)
+
+
+def _add_hit_ratio_effect(
+    sec: _Section, users: pd.DataFrame, origin: str, edges: pd.DataFrame, w: np.ndarray | None
+) -> None:
+    """Add the mean time to first byte against the edge hit ratio (CloudFront and direct)."""
+    from cloudgeo import latency, plotting
+
+    h_rec = _REC_HIT_RATIO
     rows: dict[float, dict[str, float]] = {}
     for h in _HIT_RATIOS:
         out = latency.cdn_ttfb_ms(users, origin, edges=edges, edge_hit_ratio=h, rec_hit_ratio=h_rec)
@@ -435,7 +472,6 @@ def _volume_section(users: pd.DataFrame, origin: str, as_of: _dt.date) -> _Secti
         f"{rows[0.99]['cloudfront_ms']:.0f} ms (REC hit ratio {h_rec:.0%}).</p>"
     )
     sec.figures["cg-hit-ratio"] = plotting.plot_hit_ratio_effect(hits)
-    return sec
 
 
 def _wmean(values: object, weights: object) -> float:
@@ -445,18 +481,11 @@ def _wmean(values: object, weights: object) -> float:
     return float(np.average(arr, weights=None if weights is None else np.asarray(weights, dtype=float)))
 
 
-def _elasticity_section() -> _Section:
-    from cloudgeo import plotting, scaling
+def _elasticity_scenarios() -> dict[str, pd.Series]:
+    """Return the report's two demand scenarios: a sudden surge and a daily cycle [requests/s]."""
+    from cloudgeo import scaling
 
-    sec = _Section("elasticity", "Elasticity: the step policy beside target tracking")
-    fleet = scaling.Fleet(capacity_per_instance=100, min_size=2, max_size=40, initial_size=6, warmup_s=300)
-    step = scaling.StepScalingPolicy()
-    policies: dict[str, scaling.StepScalingPolicy | scaling.TargetTrackingPolicy] = {
-        "step (CPU > 80 % adds 30 %, < 30 % removes 20 %)": step,
-        "step, scale-out only": scaling.StepScalingPolicy(scale_in_threshold=None),
-        "target tracking (60 %)": scaling.TargetTrackingPolicy(target_utilisation=0.6),
-    }
-    scenarios = {
+    return {
         "surge": scaling.surge_demand(
             "2019-07-01",
             days=1,
@@ -471,6 +500,60 @@ def _elasticity_section() -> _Section:
             "2019-07-01", days=3, freq="5min", mean_rps=1200, daily_amplitude=0.6, seed=2
         ),
     }
+
+
+def _add_elasticity_scenario(
+    sec: _Section,
+    key: str,
+    demand: pd.Series,
+    policies: Mapping[str, scaling.StepScalingPolicy | scaling.TargetTrackingPolicy],
+    fleet: scaling.Fleet,
+) -> None:
+    """Add one scenario: every policy simulated, its figures as a table and a chart."""
+    from cloudgeo import plotting, scaling
+
+    results = {label: scaling.simulate_autoscaling(demand, p, fleet=fleet) for label, p in policies.items()}
+    rows = {
+        label: {
+            "instance-hours": r.summary.instance_hours,
+            "unserved demand [%]": 100 * r.summary.unserved_share,
+            "mean utilisation [%]": 100 * r.summary.mean_utilisation,
+            "fewest instances": r.summary.min_instances,
+            "most instances": r.summary.max_instances,
+            "scale-out actions": r.summary.scale_out_actions,
+            "scale-in actions": r.summary.scale_in_actions,
+        }
+        for label, r in results.items()
+    }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "policy"
+    text = (
+        "A sudden surge: 400 requests/s jumps to four times that within 30 minutes at 10:00 and "
+        "falls back at 16:00."
+        if key == "surge"
+        else (
+            "A daily cycle: three days around 1,200 requests/s, peaking at 20:00, with "
+            "five-minute metric periods (EC2 basic monitoring; the alarm then needs 15 minutes)."
+        )
+    )
+    sec.paragraphs.append(f"<h3>{_e(key.capitalize())}</h3><p>{_e(text)}</p>")
+    sec.paragraphs.append(_table(frame, float_format="{:,.1f}"))
+    sec.figures[f"cg-elasticity-{key.replace(' ', '-')}"] = plotting.plot_autoscaling_comparison(
+        results, title=f"Autoscaling on a {key}: instances, capacity, utilisation"
+    )
+
+
+def _elasticity_section() -> _Section:
+    from cloudgeo import scaling
+
+    sec = _Section("elasticity", "Elasticity: the step policy beside target tracking")
+    fleet = scaling.Fleet(capacity_per_instance=100, min_size=2, max_size=40, initial_size=6, warmup_s=300)
+    step = scaling.StepScalingPolicy()
+    policies: dict[str, scaling.StepScalingPolicy | scaling.TargetTrackingPolicy] = {
+        "step (CPU > 80 % adds 30 %, < 30 % removes 20 %)": step,
+        "step, scale-out only": scaling.StepScalingPolicy(scale_in_threshold=None),
+        "target tracking (60 %)": scaling.TargetTrackingPolicy(target_utilisation=0.6),
+    }
     sec.paragraphs.append(
         "<p>The seed's policy: a CloudWatch alarm on the group's average CPU above "
         f"{step.alarm_threshold:.0%} for {step.evaluation_periods} one-minute evaluation periods "
@@ -482,38 +565,8 @@ def _elasticity_section() -> _Section:
         f"instance, {fleet.min_size} to {fleet.max_size} instances, starting at "
         f"{fleet.initial_size}. Target tracking keeps utilisation near its target.</p>"
     )
-    for key, demand in scenarios.items():
-        results = {
-            label: scaling.simulate_autoscaling(demand, p, fleet=fleet) for label, p in policies.items()
-        }
-        rows = {
-            label: {
-                "instance-hours": r.summary.instance_hours,
-                "unserved demand [%]": 100 * r.summary.unserved_share,
-                "mean utilisation [%]": 100 * r.summary.mean_utilisation,
-                "fewest instances": r.summary.min_instances,
-                "most instances": r.summary.max_instances,
-                "scale-out actions": r.summary.scale_out_actions,
-                "scale-in actions": r.summary.scale_in_actions,
-            }
-            for label, r in results.items()
-        }
-        frame = pd.DataFrame.from_dict(rows, orient="index")
-        frame.index.name = "policy"
-        text = (
-            "A sudden surge: 400 requests/s jumps to four times that within 30 minutes at 10:00 and "
-            "falls back at 16:00."
-            if key == "surge"
-            else (
-                "A daily cycle: three days around 1,200 requests/s, peaking at 20:00, with "
-                "five-minute metric periods (EC2 basic monitoring; the alarm then needs 15 minutes)."
-            )
-        )
-        sec.paragraphs.append(f"<h3>{_e(key.capitalize())}</h3><p>{_e(text)}</p>")
-        sec.paragraphs.append(_table(frame, float_format="{:,.1f}"))
-        sec.figures[f"cg-elasticity-{key.replace(' ', '-')}"] = plotting.plot_autoscaling_comparison(
-            results, title=f"Autoscaling on a {key}: instances, capacity, utilisation"
-        )
+    for key, demand in _elasticity_scenarios().items():
+        _add_elasticity_scenario(sec, key, demand, policies, fleet)
     sec.paragraphs.append(
         '<p class="note">Without its scale-in alarm the step policy keeps every instance it '
         "added: the instance-hours column is the bill of never scaling back in.</p>"
@@ -823,3 +876,177 @@ def _export(figures: Mapping[str, go.Figure], folder: Path, fmt: str) -> dict[st
 
     named = {div_id.removeprefix("cg-"): fig for div_id, fig in figures.items()}
     return plotting.export_figures(named, folder, format=fmt)
+
+
+# --------------------------------------------------------------------------------------------
+# the report for a user's own CloudFront logs (issue 19)
+# --------------------------------------------------------------------------------------------
+
+_LOG_CHUNK_ROWS = 1_000_000  # rows per chunk when the report reads log files itself
+
+
+def _logs_source(logs: object) -> Callable[[], object]:
+    """Return a function giving the logs afresh: paths are re-read in bounded chunks per analysis."""
+    from cloudgeo.io import read_cloudfront_logs
+
+    if isinstance(logs, (str, os.PathLike)) or (
+        isinstance(logs, Sequence) and not isinstance(logs, pd.DataFrame) and all(
+            isinstance(p, (str, os.PathLike)) for p in logs)
+    ):  # fmt: skip
+        return lambda: read_cloudfront_logs(logs, chunksize=_LOG_CHUNK_ROWS)
+    return lambda: logs
+
+
+def _traffic_section(source: Callable[[], object]) -> _Section:
+    from cloudgeo.traffic import edge_traffic
+
+    sec = _Section("traffic", "Your traffic: where the users are and how the edges serve them")
+    traffic = edge_traffic(source())
+    total = int(traffic["requests"].sum())
+    hits = float((traffic["hit_ratio"] * traffic["requests"]).sum()) / total
+    sec.paragraphs.append(
+        f"<p>The logs hold <b>{total:,}</b> requests served by <b>{len(traffic)}</b> edge "
+        f"cities; {100 * hits:.1f} % were served from the edge cache (Hit or RefreshHit).</p>"
+    )
+    sec.paragraphs.append(
+        '<p class="note">The busiest edge cities: requests, bytes, hit ratio and the median and '
+        "90th percentile of the time the edge took and of its time to first byte.</p>"
+    )
+    shown = traffic.head(15).drop(columns=["edge_lat", "edge_lon"]).set_index("edge_city")
+    sec.paragraphs.append(_table(shown, float_format="{:,.3f}"))
+    return sec
+
+
+def _cdn_check_section(source: Callable[[], object], origin: str) -> _Section:
+    from cloudgeo.errors import DataValidationError
+    from cloudgeo.traffic import compare_cdn_with_logs
+
+    sec = _Section("cdn-check", f"The CDN model against your traffic (origin {origin})")
+    try:
+        check = compare_cdn_with_logs(source(), origin)
+    except DataValidationError as exc:
+        sec.paragraphs.append(f"<p>Not enough misses to check the model: {_e(exc)}</p>")
+        return sec
+    sec.paragraphs.append(
+        f"<p>On misses, the edge's time to first byte follows {check.scale:.2f} x the modelled "
+        f"edge -> regional edge cache -> origin round trips + {check.origin_time_ms:.0f} ms "
+        f"(fitted over {check.edges} edges, weighted by their misses).</p>"
+    )
+    cols = ["edge_city", "misses", "measured_ttfb_p50_ms", "rec", "modelled_fetch_ms", "residual_ms"]
+    sec.paragraphs.append(_table(check.per_edge[cols].head(15).set_index("edge_city")))
+    return sec
+
+
+def _logs_placement_section(users: pd.DataFrame, as_of: _dt.date, k: int) -> _Section:
+    from cloudgeo import catalog, placement, plotting
+
+    sec = _Section("placement", f"Where to place the origin: {k} region(s) for your users")
+    candidates = catalog.load_regions(as_of=as_of)
+    if "partition" in candidates.columns:
+        candidates = candidates[candidates["partition"] == "aws"]
+    result = placement.optimize_placement(users, candidates, k, objective="mean")
+    sites = ", ".join(_e(_region_label(candidates, s)) for s in result.sites)
+    sec.paragraphs.append(
+        f"<p>For the users your logs reveal (each edge's requests spread over the cities of its "
+        f"catchment by population, an approximation), the region(s) minimising the "
+        f"request-weighted mean round-trip time: <b>{sites}</b>.</p>"
+    )
+    sec.paragraphs.append(_table(_placement_summary_frame(result.summary)))
+    sec.figures["cg-logs-placement"] = plotting.plot_placement(
+        result, users, candidates, max_points=_MAP_POINTS
+    )
+    return sec
+
+
+def build_logs_report(
+    logs: object,
+    *,
+    origin_region: str = "us-east-1",
+    placement_k: int = 1,
+    as_of: str | _dt.date | None = None,
+    title: str = "cloudgeo: your CloudFront traffic",
+) -> str:
+    """Build the offline HTML report for a user's own CloudFront logs.
+
+    Sections: the traffic per edge (:func:`cloudgeo.traffic.edge_traffic`), the CDN model
+    checked against the misses (:func:`cloudgeo.traffic.compare_cdn_with_logs`) and where to
+    place the origin for the users the logs reveal (:func:`cloudgeo.traffic.population_from_logs`
+    and :func:`cloudgeo.optimize_placement`).
+
+    Parameters
+    ----------
+    logs : path, glob, list of them, pandas or dask DataFrame
+        Log files (read three times in chunks of a million rows: memory stays bounded) or a
+        frame from :func:`cloudgeo.io.read_cloudfront_logs`.
+    origin_region : str, default "us-east-1"
+        The distribution's current origin, for the CDN check.
+    placement_k : int, default 1
+        Regions to place. [count]
+    as_of : str or datetime.date, optional
+        Catalogue date (default: the catalogue's own).
+    title : str
+        Page title (escaped).
+
+    Returns
+    -------
+    str
+        A complete HTML document (figure div ``cg-logs-placement``).
+
+    Raises
+    ------
+    LogFileNotFoundError, DataFileError
+        As :func:`cloudgeo.io.read_cloudfront_logs`.
+    UnknownRegionError
+        ``origin_region`` is unknown.
+    """
+    from cloudgeo.traffic import population_from_logs
+
+    as_of_date = resolve_as_of(as_of, "as_of")
+    k = check_int(placement_k, "placement_k", minimum=1)
+    source = _logs_source(logs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CatalogDateWarning)
+        users = population_from_logs(source(), as_of=as_of_date)
+        sections = [
+            _traffic_section(source),
+            _cdn_check_section(source, origin_region),
+            _logs_placement_section(users, as_of_date, k),
+        ]
+    return _assemble(title, as_of_date.isoformat(), sections)
+
+
+def write_logs_report(
+    path: str | os.PathLike[str],
+    logs: object,
+    *,
+    origin_region: str = "us-east-1",
+    placement_k: int = 1,
+    as_of: str | _dt.date | None = None,
+    title: str = "cloudgeo: your CloudFront traffic",
+) -> Path:
+    """Write :func:`build_logs_report` to ``path`` (parent folders created); return the path.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Output HTML file.
+    logs, origin_region, placement_k, as_of, title
+        As in :func:`build_logs_report`.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``path`` is not a str or path-like; plus the errors of :func:`build_logs_report`.
+    """
+    out = _as_path(path, "path")
+    text = build_logs_report(
+        logs, origin_region=origin_region, placement_k=placement_k, as_of=as_of, title=title
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out

@@ -1,35 +1,12 @@
 """Autoscaling simulation: a CloudWatch alarm and a scaling policy following a traffic series.
 
-The model follows how Amazon EC2 Auto Scaling reacts to load, one metric period at a time:
-
-1. **Load.** Each period carries a demand rate (e.g. requests/s). Instances that are *in
-   service* (launched and past their warm-up) share it; the fleet serves at most
-   ``in_service x capacity_per_instance`` and the rest is *unserved*. The metric is the
-   fleet's average utilisation (the analogue of ``CPUUtilization`` averaged over the group):
-   ``served / capacity``, a fraction in [0, 1].
-2. **Alarm.** A CloudWatch alarm compares the metric of each period with a threshold and goes
-   to ALARM when *M out of the last N* datapoints breach it ("datapoints to alarm" out of
-   "evaluation periods"). One metric period here is one step of the demand series (EC2 basic
-   monitoring publishes every 300 s, detailed monitoring every 60 s: resample the demand to
-   match).
-3. **Policy.** While the alarm is in ALARM and no cooldown is running, the policy changes the
-   desired capacity: a :class:`StepScalingPolicy` by a percentage of the current capacity
-   (``PercentChangeInCapacity``, at least ``MinAdjustmentMagnitude`` instances); a
-   :class:`TargetTrackingPolicy` to the capacity that brings the metric back to its target
-   (quickly out, slowly in). Capacity stays within the group's min and max size.
-4. **Warm-up.** New instances are billed from launch but serve load only after the warm-up.
-   Scale-in removes instances that are still warming up first (they carry no load), then
-   in-service ones.
-
-Timing convention: the metric of period ``t`` is evaluated at the end of period ``t``; an action
-there changes ``instances`` from period ``t + 1`` and ``in_service_instances`` from period
-``t + 1 + ceil(warmup_s / period_s)``. With a step in demand at period ``t0`` that breaches at
-once, an N-of-N alarm fires at ``t0 + N - 1``.
-
-Simplifications (documented, deliberate): one metric, one step per direction, no
-Availability-Zone rebalancing, no instance failures, no launch failures, identical instances,
-and step scaling modelled with the cooldown of simple scaling (set ``cooldown_s=0`` for pure
-step scaling, which relies on warm-up alone).
+Owns the model of how Amazon EC2 Auto Scaling reacts to load one metric period at a time
+(:func:`simulate_autoscaling`: load shared by in-service instances, an M-of-N CloudWatch alarm
+on the average utilisation, a step or target-tracking policy with cooldowns, warm-up; the
+model, its timing convention and simplifications are in its Notes), the policies and the group
+(:class:`StepScalingPolicy`, :class:`TargetTrackingPolicy`, :class:`Fleet`), the results
+(:class:`ScalingResult`, :class:`ScalingSummary`) and synthetic demand series
+(:func:`daily_demand`, :func:`surge_demand`, :func:`seasonal_decline_demand`).
 
 References
 ----------
@@ -49,7 +26,7 @@ import html
 import math
 from collections import deque
 from dataclasses import asdict, dataclass, field
-from typing import Union
+from typing import Any, Union, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -385,15 +362,15 @@ class ScalingResult:
 # --------------------------------------------------------------------------------------------
 
 
-def _timestamps(index: pd.DatetimeIndex, mask: npt.NDArray[np.bool_]) -> str:
+def _timestamps(index: pd.Index, mask: npt.NDArray[np.bool_]) -> str:
     picked = index[mask]
     shown = ", ".join(str(ts) for ts in picked[:_LISTED])
     more = len(picked) - min(len(picked), _LISTED)
     return shown + (f" (+{more} more)" if more > 0 else "")
 
 
-def _demand_arrays(demand: object, period_s: float | None) -> tuple[npt.NDArray[np.float64], float]:
-    """Validate the demand series; return its values and the period length [s]."""
+def _check_demand_series(demand: object) -> pd.Series:
+    """Return ``demand`` if it is a non-empty numeric Series on a DatetimeIndex (else raise)."""
     if not isinstance(demand, pd.Series):
         msg = f"demand must be a pandas Series with a DatetimeIndex, got {type(demand).__name__}."
         raise InvalidTypeError(msg)
@@ -409,7 +386,12 @@ def _demand_arrays(demand: object, period_s: float | None) -> tuple[npt.NDArray[
     if demand.dtype == bool or not pd.api.types.is_numeric_dtype(demand.dtype):
         msg = f"demand must be numeric (a rate such as requests/s), got dtype {demand.dtype}."
         raise InvalidTypeError(msg)
-    index = demand.index
+    return demand
+
+
+def _demand_period(demand: pd.Series, period_s: float | None) -> tuple[float, list[str]]:
+    """Return the period [s] (given or the most common step) and the problems of the index."""
+    index = cast(pd.DatetimeIndex, demand.index)  # checked by _check_demand_series
     problems: list[str] = []
     stamps = index.as_unit("ns").asi8
     steps = np.diff(stamps)
@@ -440,13 +422,22 @@ def _demand_arrays(demand: object, period_s: float | None) -> tuple[npt.NDArray[
                 f"{steps[first - 1] / 1e9:g} s). Fill gaps (e.g. demand.asfreq('{period:g}s')) "
                 "and decide how to fill them explicitly."
             )
-    values = demand.to_numpy(dtype=float, na_value=np.nan)
-    problems += nonfinite_problems("demand", values, lambda mask: f"at {_timestamps(index, mask)}")
+    return period, problems
+
+
+def _demand_value_problems(
+    values: npt.NDArray[np.float64], index: pd.Index, period: float, *, index_ok: bool
+) -> list[str]:
+    """Return the problems of the demand values: not finite, negative, or overflowing totals.
+
+    The totals are checked only when nothing else is wrong (``index_ok`` and the values).
+    """
+    problems = nonfinite_problems("demand", values, lambda mask: f"at {_timestamps(index, mask)}")
     with np.errstate(invalid="ignore"):
         neg = values < 0
     if neg.any():
         problems.append(f"demand is negative at {_timestamps(index, neg)}; demand is a rate >= 0")
-    if not problems:
+    if index_ok and not problems:
         with np.errstate(over="ignore"):
             total = float(np.sum(values)) * period
         if not np.isfinite(total):
@@ -454,6 +445,15 @@ def _demand_arrays(demand: object, period_s: float | None) -> tuple[npt.NDArray[
                 "demand x period summed over the run exceeds the float range (~1.8e308), so the "
                 "summary totals would be infinite; express demand in larger units (e.g. thousands/s)"
             )
+    return problems
+
+
+def _demand_arrays(demand: object, period_s: float | None) -> tuple[npt.NDArray[np.float64], float]:
+    """Validate the demand series; return its values and the period length [s]."""
+    series = _check_demand_series(demand)
+    period, problems = _demand_period(series, period_s)
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    problems += _demand_value_problems(values, series.index, period, index_ok=not problems)
     raise_if_problems("demand", problems)
     return values, period
 
@@ -471,6 +471,241 @@ def _aws_round(x: float) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """The group and policy of one run in metric periods (what the per-period loop reads)."""
+
+    capacity_per_instance: float  # [units/s]
+    min_size: int
+    max_size: int
+    warmup_periods: int
+    high_threshold: float  # scale-out alarm above this utilisation [fraction]
+    out_periods: int  # evaluation periods of the scale-out alarm
+    out_datapoints: int  # breaching datapoints among them that raise it
+    low_threshold: float  # scale-in alarm below this utilisation (-1: never) [fraction]
+    in_periods: int  # evaluation periods (all breaching) of the scale-in alarm
+    cooldown_out: int  # [periods]
+    cooldown_in: int  # [periods]
+    cooldown_in_after_out: int  # [periods]
+    step: bool  # step scaling (percent adjustments) rather than target tracking
+    out_percent: float
+    in_percent: float
+    min_adjustment: int
+
+
+def _periods(seconds: float, period: float) -> int:
+    """Return the whole metric periods covering ``seconds``, at least 1."""
+    return max(1, math.ceil(float(seconds) / period - 1e-9))
+
+
+def _policy_rules(policy: Policy, period: float) -> dict[str, Any]:
+    """Return the alarm, cooldown and adjustment fields of :class:`_Rules` for ``policy``."""
+    if isinstance(policy, StepScalingPolicy):
+        n_out = int(policy.evaluation_periods)
+        cd = _periods(policy.cooldown_s, period)
+        return {
+            "high_threshold": float(policy.alarm_threshold),
+            "out_periods": n_out,
+            "out_datapoints": int(policy.datapoints_to_alarm or n_out),
+            "low_threshold": -1.0 if policy.scale_in_threshold is None else float(policy.scale_in_threshold),
+            "in_periods": int(policy.scale_in_evaluation_periods),
+            "cooldown_out": cd,
+            "cooldown_in": cd,
+            "cooldown_in_after_out": cd,
+            "step": True,
+            "out_percent": float(policy.adjustment_percent),
+            "in_percent": float(policy.scale_in_percent),
+            "min_adjustment": int(policy.min_adjustment),
+        }
+    target = float(policy.target_utilisation)
+    cd_in = _periods(policy.scale_in_cooldown_s, period)
+    return {
+        "high_threshold": target,
+        "out_periods": int(policy.scale_out_evaluation_periods),
+        "out_datapoints": int(policy.scale_out_evaluation_periods),
+        "low_threshold": -1.0
+        if policy.disable_scale_in
+        else target * (1.0 - float(policy.scale_in_tolerance)),
+        "in_periods": int(policy.scale_in_evaluation_periods),
+        "cooldown_out": _periods(policy.scale_out_cooldown_s, period),
+        "cooldown_in": cd_in,
+        "cooldown_in_after_out": cd_in,
+        "step": False,
+        "out_percent": 0.0,
+        "in_percent": 0.0,
+        "min_adjustment": 0,
+    }
+
+
+def _rules(policy: Policy, fleet: Fleet, period: float) -> _Rules:
+    return _Rules(
+        capacity_per_instance=float(fleet.capacity_per_instance),
+        min_size=int(fleet.min_size),
+        max_size=int(fleet.max_size),
+        warmup_periods=math.ceil(float(fleet.warmup_s) / period - 1e-9),
+        **_policy_rules(policy, period),
+    )
+
+
+@dataclass(frozen=True)
+class _Trace:
+    """Per-period arrays of one run, filled in by :func:`_simulate`."""
+
+    instances: npt.NDArray[np.int64]
+    in_service: npt.NDArray[np.int64]
+    utilisation: npt.NDArray[np.float64]
+    served: npt.NDArray[np.float64]
+    action: npt.NDArray[np.int64]
+    alarm: npt.NDArray[np.object_]
+
+    @classmethod
+    def empty(cls, n: int) -> _Trace:
+        """Return the arrays of an ``n``-period run (actions 0, alarms "")."""
+        return cls(
+            np.empty(n, dtype=np.int64),
+            np.empty(n, dtype=np.int64),
+            np.empty(n, dtype=float),
+            np.empty(n, dtype=float),
+            np.zeros(n, dtype=np.int64),
+            np.full(n, "", dtype=object),
+        )
+
+
+def _scale_out_count(instances: int, in_service: int, u: float, rules: _Rules) -> int:
+    """Return the instances a scale-out adds (<= 0: none), capped at the group's maximum."""
+    if rules.step:
+        new = instances + max(_aws_round(instances * rules.out_percent / 100.0), rules.min_adjustment)
+    else:
+        new = math.ceil(max(in_service, 1) * u / rules.high_threshold - 1e-9)
+    return min(new, rules.max_size) - instances
+
+
+def _scale_in_count(instances: int, in_service: int, u: float, rules: _Rules) -> int:
+    """Return the instances a scale-in removes (<= 0: none), never below the group's minimum."""
+    if rules.step:
+        new = instances - max(-_aws_round(-instances * rules.in_percent / 100.0), rules.min_adjustment)
+    else:
+        new = math.ceil(in_service * u / rules.high_threshold - 1e-9)
+    return instances - max(new, rules.min_size)
+
+
+def _cancel_warming(pending: deque[list[int]], count: int) -> int:
+    """Remove up to ``count`` warming instances, newest first; return how many were removed."""
+    taken = 0
+    while count > taken and pending:
+        take = min(count - taken, pending[-1][1])
+        pending[-1][1] -= take
+        taken += take
+        if pending[-1][1] == 0:
+            pending.pop()
+    return taken
+
+
+def _simulate(values: npt.NDArray[np.float64], rules: _Rules, start_size: int) -> _Trace:
+    """Run the group period by period (alarms on sliding windows, cooldowns, warm-up)."""
+    n = len(values)
+    trace = _Trace.empty(n)
+    instances_a, in_service_a, util_a, served_a = (
+        trace.instances,
+        trace.in_service,
+        trace.utilisation,
+        trace.served,
+    )
+    cap, high_thr, low_thr = rules.capacity_per_instance, rules.high_threshold, rules.low_threshold
+    n_out, m_out, n_in = rules.out_periods, rules.out_datapoints, rules.in_periods
+    in_service = start_size
+    pending: deque[list[int]] = deque()  # [ready_period, count], oldest first
+    n_pending = 0
+    high_flags, low_flags = [False] * n, [False] * n  # breaching periods of the alarm windows
+    high_count = low_count = 0
+    next_out = next_in = 0  # first period at which an action is allowed
+    for t, d in enumerate(values.tolist()):
+        while pending and pending[0][0] <= t:
+            _, count = pending.popleft()
+            in_service += count
+            n_pending -= count
+        instances = in_service + n_pending
+        capacity = in_service * cap
+        served = d if d <= capacity else capacity
+        u = served / capacity if capacity > 0 else (1.0 if d > 0 else 0.0)
+        instances_a[t], in_service_a[t], util_a[t], served_a[t] = instances, in_service, u, served
+        h, lw = u > high_thr, u < low_thr
+        high_flags[t], low_flags[t] = h, lw
+        high_count += h
+        low_count += lw
+        if t >= n_out and high_flags[t - n_out]:
+            high_count -= 1
+        if t >= n_in and low_flags[t - n_in]:
+            low_count -= 1
+        if t + 1 >= n_out and high_count >= m_out:
+            trace.alarm[t] = "scale-out"
+            added = (
+                _scale_out_count(instances, in_service, u, rules)
+                if t >= next_out and instances < rules.max_size
+                else 0
+            )
+            if added > 0:
+                n_pending += added
+                pending.append([t + 1 + rules.warmup_periods, added])
+                trace.action[t] = added
+                next_out, next_in = t + rules.cooldown_out, max(next_in, t + rules.cooldown_in_after_out)
+        elif t + 1 >= n_in and low_count >= n_in:
+            trace.alarm[t] = "scale-in"
+            removed = (
+                _scale_in_count(instances, in_service, u, rules)
+                if t >= next_in and instances > rules.min_size
+                else 0
+            )
+            if removed > 0:
+                trace.action[t] = -removed
+                warming = _cancel_warming(pending, removed)  # warming instances go first
+                n_pending, in_service = n_pending - warming, in_service - (removed - warming)
+                next_in, next_out = t + rules.cooldown_in, max(next_out, t + 1)
+    return trace
+
+
+def _timeline(values: npt.NDArray[np.float64], trace: _Trace, rules: _Rules, index: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "demand": values,
+            "instances": trace.instances,
+            "in_service_instances": trace.in_service,
+            "capacity": (trace.in_service * rules.capacity_per_instance).astype(float),
+            "utilisation": trace.utilisation,
+            "served": trace.served,
+            "unserved": values - trace.served,
+            "alarm": pd.array(trace.alarm, dtype="string"),
+            "action": trace.action,
+        },
+        index=index.copy(),
+    )
+
+
+def _summary(
+    values: npt.NDArray[np.float64], trace: _Trace, period: float, objective: float
+) -> ScalingSummary:
+    hours = period / 3600.0
+    demand_total = float(values.sum() * period)
+    unserved_total = float((values - trace.served).sum() * period)
+    action = trace.action
+    return ScalingSummary(
+        periods=len(values),
+        period_s=period,
+        instance_hours=float(trace.instances.sum() * hours),
+        utilisation_objective=objective,
+        share_periods_above_objective=float(np.mean(trace.utilisation > objective)),
+        mean_utilisation=float(trace.utilisation.mean()),
+        demand_total=demand_total,
+        unserved_total=unserved_total,
+        unserved_share=unserved_total / demand_total if demand_total > 0 else 0.0,
+        scale_out_actions=int((action > 0).sum()),
+        scale_in_actions=int((action < 0).sum()),
+        scaling_actions=int((action != 0).sum()),
+        max_instances=int(trace.instances.max()),
+        min_instances=int(trace.instances.min()),
+    )
+
+
 def simulate_autoscaling(
     demand: pd.Series,
     policy: Policy,
@@ -481,7 +716,7 @@ def simulate_autoscaling(
 ) -> ScalingResult:
     """Simulate an Auto Scaling group following ``demand`` under ``policy``.
 
-    See the module documentation for the model and its timing convention.
+    The model and its timing convention are in the Notes below.
 
     Parameters
     ----------
@@ -512,10 +747,43 @@ def simulate_autoscaling(
         If the index is unsorted, duplicated or irregular, or values are NaN, infinite or
         negative (the first offending timestamps are named).
 
+    Notes
+    -----
+    The model follows how Amazon EC2 Auto Scaling reacts to load, one metric period at a time:
+
+    1. **Load.** Each period carries a demand rate (e.g. requests/s). Instances that are *in
+       service* (launched and past their warm-up) share it; the fleet serves at most
+       ``in_service x capacity_per_instance`` and the rest is *unserved*. The metric is the
+       fleet's average utilisation (the analogue of ``CPUUtilization`` averaged over the group):
+       ``served / capacity``, a fraction in [0, 1].
+    2. **Alarm.** A CloudWatch alarm compares the metric of each period with a threshold and goes
+       to ALARM when *M out of the last N* datapoints breach it ("datapoints to alarm" out of
+       "evaluation periods"). One metric period here is one step of the demand series (EC2 basic
+       monitoring publishes every 300 s, detailed monitoring every 60 s: resample the demand to
+       match).
+    3. **Policy.** While the alarm is in ALARM and no cooldown is running, the policy changes the
+       desired capacity: a :class:`StepScalingPolicy` by a percentage of the current capacity
+       (``PercentChangeInCapacity``, at least ``MinAdjustmentMagnitude`` instances); a
+       :class:`TargetTrackingPolicy` to the capacity that brings the metric back to its target
+       (quickly out, slowly in). Capacity stays within the group's min and max size.
+    4. **Warm-up.** New instances are billed from launch but serve load only after the warm-up.
+       Scale-in removes instances that are still warming up first (they carry no load), then
+       in-service ones.
+
+    Timing convention: the metric of period ``t`` is evaluated at the end of period ``t``; an action
+    there changes ``instances`` from period ``t + 1`` and ``in_service_instances`` from period
+    ``t + 1 + ceil(warmup_s / period_s)``. With a step in demand at period ``t0`` that breaches at
+    once, an N-of-N alarm fires at ``t0 + N - 1``.
+
+    Simplifications (documented, deliberate): one metric, one step per direction, no
+    Availability-Zone rebalancing, no instance failures, no launch failures, identical instances,
+    and step scaling modelled with the cooldown of simple scaling (set ``cooldown_s=0`` for pure
+    step scaling, which relies on warm-up alone).
+
     References
     ----------
     AWS, *Amazon EC2 Auto Scaling User Guide* and *Amazon CloudWatch User Guide* (see the
-    module documentation).
+    module docstring).
     """
     if not isinstance(policy, (StepScalingPolicy, TargetTrackingPolicy)):
         msg = f"policy must be a StepScalingPolicy or TargetTrackingPolicy, got {type(policy).__name__}."
@@ -526,151 +794,10 @@ def simulate_autoscaling(
         raise InvalidTypeError(msg)
     objective = check_fraction(utilisation_objective, "utilisation_objective")
     values, period = _demand_arrays(demand, period_s)
-    n = len(values)
-
-    cap = float(fleet.capacity_per_instance)
-    lo, hi = int(fleet.min_size), int(fleet.max_size)
-    warm = math.ceil(float(fleet.warmup_s) / period - 1e-9)
-
-    if isinstance(policy, StepScalingPolicy):
-        high_thr = float(policy.alarm_threshold)
-        n_out = int(policy.evaluation_periods)
-        m_out = int(policy.datapoints_to_alarm or n_out)
-        low_thr = -1.0 if policy.scale_in_threshold is None else float(policy.scale_in_threshold)
-        n_in = int(policy.scale_in_evaluation_periods)
-        cd = max(1, math.ceil(float(policy.cooldown_s) / period - 1e-9))
-        out_pct, in_pct = float(policy.adjustment_percent), float(policy.scale_in_percent)
-        min_adj = int(policy.min_adjustment)
-        cd_out = cd_in_after_out = cd_in = cd
-    else:
-        target = float(policy.target_utilisation)
-        high_thr = target
-        n_out = m_out = int(policy.scale_out_evaluation_periods)
-        low_thr = -1.0 if policy.disable_scale_in else target * (1.0 - float(policy.scale_in_tolerance))
-        n_in = int(policy.scale_in_evaluation_periods)
-        cd_out = max(1, math.ceil(float(policy.scale_out_cooldown_s) / period - 1e-9))
-        cd_in = cd_in_after_out = max(1, math.ceil(float(policy.scale_in_cooldown_s) / period - 1e-9))
-        out_pct = in_pct = 0.0
-        min_adj = 0
-    step_policy = isinstance(policy, StepScalingPolicy)
-
-    instances_a = np.empty(n, dtype=np.int64)
-    in_service_a = np.empty(n, dtype=np.int64)
-    util_a = np.empty(n, dtype=float)
-    served_a = np.empty(n, dtype=float)
-    action_a = np.zeros(n, dtype=np.int64)
-    alarm_a = np.full(n, "", dtype=object)
-
-    in_service = fleet.start_size
-    pending: deque[list[int]] = deque()  # [ready_period, count], oldest first
-    n_pending = 0
-    high_flags = [False] * n
-    low_flags = [False] * n
-    high_count = low_count = 0
-    next_out = next_in = 0  # first period at which an action is allowed
-    demand_list = values.tolist()
-
-    for t in range(n):
-        while pending and pending[0][0] <= t:
-            _, count = pending.popleft()
-            in_service += count
-            n_pending -= count
-        instances = in_service + n_pending
-        d = demand_list[t]
-        capacity = in_service * cap
-        served = d if d <= capacity else capacity
-        u = served / capacity if capacity > 0 else (1.0 if d > 0 else 0.0)
-        instances_a[t] = instances
-        in_service_a[t] = in_service
-        util_a[t] = u
-        served_a[t] = served
-
-        h = u > high_thr
-        lw = u < low_thr
-        high_flags[t] = h
-        low_flags[t] = lw
-        high_count += h
-        low_count += lw
-        if t >= n_out and high_flags[t - n_out]:
-            high_count -= 1
-        if t >= n_in and low_flags[t - n_in]:
-            low_count -= 1
-        alarm_high = t + 1 >= n_out and high_count >= m_out
-        alarm_low = t + 1 >= n_in and low_count >= n_in
-
-        if alarm_high:
-            alarm_a[t] = "scale-out"
-            if t >= next_out and instances < hi:
-                if step_policy:
-                    adj = max(_aws_round(instances * out_pct / 100.0), min_adj)
-                    new = instances + adj
-                else:
-                    new = math.ceil(max(in_service, 1) * u / high_thr - 1e-9)
-                new = min(new, hi)
-                if new > instances:
-                    added = new - instances
-                    pending.append([t + 1 + warm, added])
-                    n_pending += added
-                    action_a[t] = added
-                    next_out = t + cd_out
-                    next_in = max(next_in, t + cd_in_after_out)
-        elif alarm_low:
-            alarm_a[t] = "scale-in"
-            if t >= next_in and instances > lo:
-                if step_policy:
-                    removed = max(-_aws_round(-instances * in_pct / 100.0), min_adj)
-                    new = instances - removed
-                else:
-                    new = math.ceil(in_service * u / high_thr - 1e-9)
-                new = max(new, lo)
-                if new < instances:
-                    to_remove = instances - new
-                    action_a[t] = -to_remove
-                    while to_remove and pending:  # warming instances first, newest first
-                        take = min(to_remove, pending[-1][1])
-                        pending[-1][1] -= take
-                        n_pending -= take
-                        to_remove -= take
-                        if pending[-1][1] == 0:
-                            pending.pop()
-                    in_service -= to_remove
-                    next_in = t + cd_in
-                    next_out = max(next_out, t + 1)
-
-    capacity_a = in_service_a * cap
-    timeline = pd.DataFrame(
-        {
-            "demand": values,
-            "instances": instances_a,
-            "in_service_instances": in_service_a,
-            "capacity": capacity_a.astype(float),
-            "utilisation": util_a,
-            "served": served_a,
-            "unserved": values - served_a,
-            "alarm": pd.array(alarm_a, dtype="string"),
-            "action": action_a,
-        },
-        index=demand.index.copy(),
-    )
-    hours = period / 3600.0
-    demand_total = float(values.sum() * period)
-    unserved_total = float((values - served_a).sum() * period)
-    summary = ScalingSummary(
-        periods=n,
-        period_s=period,
-        instance_hours=float(instances_a.sum() * hours),
-        utilisation_objective=objective,
-        share_periods_above_objective=float(np.mean(util_a > objective)),
-        mean_utilisation=float(util_a.mean()),
-        demand_total=demand_total,
-        unserved_total=unserved_total,
-        unserved_share=unserved_total / demand_total if demand_total > 0 else 0.0,
-        scale_out_actions=int((action_a > 0).sum()),
-        scale_in_actions=int((action_a < 0).sum()),
-        scaling_actions=int((action_a != 0).sum()),
-        max_instances=int(instances_a.max()),
-        min_instances=int(instances_a.min()),
-    )
+    rules = _rules(policy, fleet, period)
+    trace = _simulate(values, rules, fleet.start_size)
+    timeline = _timeline(values, trace, rules, demand.index)
+    summary = _summary(values, trace, period, objective)
     return ScalingResult(timeline=timeline, summary=summary, policy=policy, fleet=fleet)
 
 

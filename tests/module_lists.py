@@ -18,6 +18,11 @@ COMPUTE_MODULES = (
     "ripe_atlas",
     "stats",
     "price_classes",
+    "traffic",
 )
+#: Compute subpackages whose public names the modules above re-export (``cloudgeo.io`` behind
+#: ``measurements`` and ``ripe_atlas``): checked for layering; their callables are walked
+#: through the re-exporting modules.
+COMPUTE_SUBPACKAGES = ("io",)
 #: Every module with a public ``__all__`` of library functions.
 PUBLIC_MODULES = (*COMPUTE_MODULES, "plotting", "report", "widgets")

@@ -20,16 +20,11 @@ import cloudgeo
 
 ROOT = Path(cloudgeo.__file__).parent
 
-# Known crossings being removed by other work in progress (issue 16): the latency / network /
-# geodesy split (helper h15) and the plotting split (helper h18). Each entry is
-# (importing module, module the private name comes from, name); remove an entry once its
-# crossing is gone (test_allow_list_has_no_stale_entries fails on entries that no longer occur).
-KNOWN_CROSSINGS: frozenset[tuple[str, str, str]] = frozenset(
-    {
-        # network validates coordinates with geodesy's shared array check
-        ("cloudgeo.network", "cloudgeo.geodesy", "_coord_array"),
-    }
-)
+# Known crossings still to be removed, as (importing module, module the private name comes
+# from, name); remove an entry once its crossing is gone (test_allow_list_has_no_stale_entries
+# fails on entries that no longer occur). Empty since the latency/network/geodesy split and the
+# plotting split (issue 16).
+KNOWN_CROSSINGS: frozenset[tuple[str, str, str]] = frozenset()
 
 
 @dataclass(frozen=True)

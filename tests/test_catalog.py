@@ -42,6 +42,8 @@ from cloudgeo.catalog import (
     validate_edge_locations,
     validate_regions,
 )
+from cloudgeo.catalog import edges as catalog_edges
+from cloudgeo.catalog import lookup as catalog_lookup
 from cloudgeo.errors import (
     CatalogDateError,
     CloudGeoError,
@@ -568,8 +570,8 @@ def test_edge_date_before_first_list() -> None:
 
 def test_every_edge_city_within_50_km_of_its_airport() -> None:
     metro = {"YTO": "YYZ"}  # Toronto metropolitan code -> Pearson
-    e = catalog._edges_all()
-    airports = catalog._airports()  # with data/airport_overrides.csv applied
+    e = catalog_edges._edges_all()
+    airports = catalog_lookup._airports()  # with data/airport_overrides.csv applied
     codes = [metro.get(c, c) for c in e["iata"]]
     missing = sorted({c for c in codes if c not in airports})
     assert missing == []
@@ -699,7 +701,7 @@ def test_lookup_large_repetitive_input_equals_lookup_of_uniques_then_take() -> N
 
 
 def _python_path_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(catalog, "_factorise_codes_arrow", lambda raw: None)
+    monkeypatch.setattr(catalog_lookup, "_factorise_codes_arrow", lambda raw: None)
 
 
 @pytest.mark.parametrize(
@@ -1129,7 +1131,7 @@ def test_any_well_formed_listed_code_resolves_to_its_prefix(
 @settings(max_examples=40, deadline=None)
 @given(
     text=st.text(min_size=0, max_size=8).filter(
-        lambda t: catalog._EDGE_RE.fullmatch(t.strip().upper()) is None
+        lambda t: catalog_edges._EDGE_RE.fullmatch(t.strip().upper()) is None
     )
 )
 def test_any_malformed_code_is_rejected(text: str) -> None:
@@ -1206,9 +1208,9 @@ INDEPENDENT_AIRPORTS = {
 def test_fallback_airports_within_10_km_of_independent_coordinates() -> None:
     codes = sorted(INDEPENDENT_AIRPORTS)
     for code in codes:  # each through airportsdata, never through a shipped edge list
-        row = catalog._fallback_row(code, dt.date(2025, 5, 4))
+        row = catalog_lookup._fallback_row(code, dt.date(2025, 5, 4))
         assert row is not None
-        if code not in set(catalog._edges_all()["iata"]):
+        if code not in set(catalog_edges._edges_all()["iata"]):
             assert "airportsdata" in row["lookup_source"]
         want = INDEPENDENT_AIRPORTS[code]
         d = _haversine_km(
@@ -1226,7 +1228,7 @@ def test_airportsdata_rows_that_are_known_bad_are_overridden() -> None:
     import airportsdata
 
     raw = airportsdata.load("IATA")
-    fixed = catalog._airports()
+    fixed = catalog_lookup._airports()
     overrides = pd.read_csv(_data.data_path("airport_overrides.csv"))
     assert {"BRU", "CRL", "LGG", "LUX"} <= set(overrides["iata"])
     assert overrides["source"].str.contains("AIP").all()

@@ -27,6 +27,7 @@ from cloudgeo import placement as PL
 from cloudgeo import population as P
 from cloudgeo import price_classes as PCL
 from cloudgeo import scaling as S
+from cloudgeo import traffic as TR
 
 
 def users_str_index() -> pd.DataFrame:
@@ -283,6 +284,43 @@ CASES += [
         lambda u: PCL.price_class_latency(u, "us-east-1").table,
         lambda: (_with_countries(),),
     ),
+]
+
+
+def _cf_logs() -> pd.DataFrame:
+    from pathlib import Path
+
+    from cloudgeo.io import read_cloudfront_logs
+
+    path = Path(__file__).parent / "cloudfront" / "standard_all_fields.log"
+    logs: pd.DataFrame = read_cloudfront_logs(path)
+    return logs.set_axis(pd.Index([f"r{i}" for i in range(len(logs))], name="req"))
+
+
+def _write_log(frame: pd.DataFrame) -> str:
+    import tempfile
+
+    from cloudgeo.io import write_cloudfront_log
+
+    path = tempfile.mktemp(suffix=".log")
+    return write_cloudfront_log(frame, path, fields=["date", "time", "x-edge-location"])
+
+
+CASES += [
+    Case("traffic.edge_traffic", TR.edge_traffic, lambda: (_cf_logs(),)),
+    Case("traffic.population_from_logs", TR.population_from_logs, lambda: (_cf_logs(),)),
+    Case(
+        "traffic.compare_cdn_with_logs",
+        lambda logs: TR.compare_cdn_with_logs(logs, "us-east-1", min_misses=1),
+        lambda: (_cf_logs().assign(result_type="Miss"),),
+    ),
+    Case(
+        "traffic.miss_fetch_legs_ms",
+        lambda e: TR.miss_fetch_legs_ms(e, "us-east-1"),
+        lambda: (users_str_index(),),
+        [(_frame_of, 0)],
+    ),
+    Case("traffic.write_cloudfront_log", _write_log, lambda: (_cf_logs(),)),
 ]
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from cloudgeo import catalog, enduser, latency, network
 from cloudgeo.errors import DataValidationError, InvalidInputError, InvalidTypeError, UnknownNameError
+from cloudgeo.latency import enduser as enduser_model
 
 NAIROBI = (-1.2864, 36.8172)
 
@@ -201,7 +202,7 @@ def test_shipped_parameters_sane() -> None:
     assert set(t["hub"]) - {""} <= set(enduser.CANDIDATE_HUBS)
     assert (t["access_ms"] >= 0).all()
     assert t["n_pairs"].sum() > 1000
-    assert enduser._params().stretch >= 1.0
+    assert enduser_model._params().stretch >= 1.0
 
 
 # issue 16/17 items in the latency and network modules --------------------------------------

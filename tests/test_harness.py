@@ -59,6 +59,10 @@ NOT_DRIVEN: dict[str, str] = {
     "report.build_report": "builds the whole report (tests/test_report.py)",
     "report.report_figures": "builds the whole report (tests/test_report.py)",
     "report.write_report": "builds the whole report (tests/test_report.py)",
+    "report.build_logs_report": "builds the whole logs report (tests/test_cloudfront_logs.py)",
+    "report.write_logs_report": "builds the whole logs report (tests/test_cloudfront_logs.py)",
+    "traffic.synthetic_cloudfront_log": "writes `lines` log lines: hostile sizes run for minutes "
+    "(tests/test_cloudfront_logs.py)",
 }
 #: Examples per callable (fewer for the slow ones: plots, widgets, placement, Monte Carlo).
 EXAMPLES = 20
@@ -71,6 +75,10 @@ SLOW_CALLABLES = {
     "latency.calibrate",
     "latency.compare_with_measurements",
     "measurements.read_wondernetwork_csv",
+    "traffic.compare_cdn_with_logs",
+    "traffic.population_from_logs",
+    "traffic.read_cloudfront_logs",
+    "traffic.write_cloudfront_log",
 }
 #: Result containers: their constructors store what the library computed, without validating
 #: it, so a NaN field given to them directly is not a wrong answer (still: nothing may escape).
@@ -90,6 +98,8 @@ RESULT_CONTAINERS = {
     "price_classes.PriceClassLatency",
     "scaling.ScalingResult",
     "scaling.ScalingSummary",
+    "traffic.LogReadResult",
+    "traffic.CdnLogComparison",
 }
 STATS: Counter[str] = Counter()
 
@@ -140,6 +150,34 @@ def _scaling() -> S.ScalingResult:
 
 def _ul() -> pd.DataFrame:
     out: pd.DataFrame = L.user_latency(_users(), _regions())
+    return out
+
+
+_LOG_DIR: list[str] = []
+
+
+def traffic_module() -> Any:
+    return importlib.import_module("cloudgeo.traffic")
+
+
+def _log_path() -> str:
+    """A small seeded synthetic CloudFront log (written once per session)."""
+    import tempfile
+
+    from cloudgeo.io import synthetic_cloudfront_log
+
+    if not _LOG_DIR:
+        _LOG_DIR.append(tempfile.mkdtemp(prefix="cloudgeo-harness-"))
+    path = f"{_LOG_DIR[0]}/small.log.gz"
+    if not os.path.exists(path):
+        synthetic_cloudfront_log(path, lines=400, seed=1)
+    return path
+
+
+def _logs() -> pd.DataFrame:
+    from cloudgeo.io import read_cloudfront_logs
+
+    out: pd.DataFrame = read_cloudfront_logs(_log_path())
     return out
 
 
@@ -371,6 +409,26 @@ BASES: dict[str, Callable[[], tuple[tuple[Any, ...], dict[str, Any]]]] = {
     ),
     "widgets.latency_explorer": lambda: ((), {"initial_regions": ["us-east-1"]}),
     "cli.main": lambda: ((), {"argv": ["regions", "--format", "csv"]}),
+    "traffic.read_cloudfront_logs": lambda: ((), {"paths": _log_path()}),
+    "traffic.write_cloudfront_log": lambda: (
+        (),
+        {"frame": _logs(), "path": f"{_LOG_DIR[0]}/out.log", "fields": ["date", "time", "x-edge-location"]},
+    ),
+    "traffic.LogReadResult": lambda: ((), {"logs": _logs(), "bad_lines": pd.DataFrame()}),
+    "traffic.edge_traffic": lambda: ((), {"logs": _logs()}),
+    "traffic.population_from_logs": lambda: ((), {"logs": _logs()}),
+    "traffic.compare_cdn_with_logs": lambda: (
+        (),
+        {"logs": _logs(), "origin_region": "us-east-1", "min_misses": 3},
+    ),
+    "traffic.miss_fetch_legs_ms": lambda: (
+        (),
+        {"edges": _users()[["lat", "lon"]], "origin_region": "us-east-1"},
+    ),
+    "traffic.CdnLogComparison": lambda: (
+        (),
+        _fields(traffic_module().compare_cdn_with_logs(_logs(), "us-east-1", min_misses=3)),
+    ),
 }
 
 

@@ -21,6 +21,8 @@ from cloudgeo.errors import (
     UnknownNameError,
     UnknownRegionError,
 )
+from cloudgeo.latency import model as latency_model
+from cloudgeo.latency import users as latency_users
 
 NYC = (40.7128, -74.0060)
 LONDON = (51.5074, -0.1278)
@@ -468,21 +470,21 @@ def test_fitted_model_file_must_give_every_parameter(tmp_path: Path, monkeypatch
     spec = latency.model_to_dict(latency.get_model())
     spec.pop("stretch")
     (tmp_path / "latency_model.json").write_text(json.dumps(spec), encoding="utf-8")
-    monkeypatch.setattr(latency, "data_path", lambda name: tmp_path / name)
+    monkeypatch.setattr(latency_model, "data_path", lambda name: tmp_path / name)
     with pytest.raises(
         DataFileError, match=r"(?s)latency_model\.json failed.*missing key\(s\) \['stretch'\]"
     ):
-        latency._calibrated.__wrapped__()
+        latency_model._calibrated.__wrapped__()
     (tmp_path / "latency_model.json").write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(
         DataFileError, match=r"(?s)latency_model\.json failed.*expected a JSON object, got list"
     ):
-        latency._calibrated.__wrapped__()
+        latency_model._calibrated.__wrapped__()
     (tmp_path / "latency_model.json").write_text(json.dumps({**spec, "stretch": 0.5}), encoding="utf-8")
     with pytest.raises(
         DataFileError, match=r"(?s)latency_model\.json failed.*stretch must be >= 1, got 0\.5"
     ):
-        latency._calibrated.__wrapped__()
+        latency_model._calibrated.__wrapped__()
 
 
 def test_user_rtt_matrix_adds_access_and_matches_user_latency() -> None:
@@ -565,8 +567,8 @@ def test_user_latency_exact_when_every_user_falls_back(
     world_cities: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # with no per-hub candidates the bound check sends users to the every-site evaluation
-    monkeypatch.setattr(latency, "RTT_CANDIDATES", 0)
-    monkeypatch.setattr(latency, "_FALLBACK_CELLS", 500)  # several small blocks
+    monkeypatch.setattr(latency_users, "RTT_CANDIDATES", 0)
+    monkeypatch.setattr(latency_users, "_FALLBACK_CELLS", 500)  # several small blocks
     sites = catalog.load_regions(partitions="aws")
     users = world_cities.iloc[::4]
     out = latency.user_latency(users, sites)

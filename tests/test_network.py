@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cloudgeo import geodesy, network
 from cloudgeo.errors import DataFileError, DataValidationError, InvalidInputError, InvalidTypeError
+from cloudgeo.latency import backbone
 
 
 def test_backbone_loads_connected_with_sources() -> None:
@@ -152,8 +153,8 @@ def backbone_files(
         else:
             (tmp_path / "backbone_hubs.csv").write_text(hubs, encoding="utf-8")
         (tmp_path / "backbone_links.csv").write_text(links, encoding="utf-8")
-        monkeypatch.setattr(network, "data_path", lambda name: tmp_path / name)
-        return network._load_backbone.__wrapped__(0.0)
+        monkeypatch.setattr(backbone, "data_path", lambda name: tmp_path / name)
+        return backbone._load_backbone.__wrapped__(0.0)
 
     return load
 

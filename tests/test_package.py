@@ -41,7 +41,7 @@ def test_dir_lists_public_api() -> None:
     assert "widgets" not in cloudgeo.__all__
 
 
-@pytest.mark.parametrize("module", COMPUTE)
+@pytest.mark.parametrize("module", [*COMPUTE, *module_lists.COMPUTE_SUBPACKAGES])
 def test_compute_modules_never_import_presentation_libraries(module: str) -> None:
     path = PACKAGE / module
     files = sorted(path.rglob("*.py")) if path.is_dir() else [PACKAGE / f"{module}.py"]
@@ -100,3 +100,22 @@ def test_version_is_written_in_one_place() -> None:
         and pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert others == []
+
+
+@pytest.mark.parametrize(
+    ("former", "home"),
+    [
+        ("network", "cloudgeo.latency.backbone"),
+        ("enduser", "cloudgeo.latency.enduser"),
+        ("measurements", "cloudgeo.io"),
+        ("ripe_atlas", "cloudgeo.io.ripe_atlas"),
+    ],
+)
+def test_former_modules_reexport_their_new_homes(former: str, home: str) -> None:
+    """The pre-issue-16 modules keep every public name, as the very objects of their new home."""
+    old = importlib.import_module(f"cloudgeo.{former}")
+    new = importlib.import_module(home)
+    public = [n for n in vars(old) if not n.startswith("_") and n != "annotations"]
+    assert set(old.__all__) <= set(public)
+    for name in public:
+        assert getattr(old, name) is getattr(new, name), f"cloudgeo.{former}.{name}"

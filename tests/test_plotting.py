@@ -13,8 +13,9 @@ import plotly.io as pio
 import pytest
 from plotly.offline import get_plotlyjs_version
 
-from cloudgeo import _plotcommon, plotting
+from cloudgeo import plotting
 from cloudgeo.errors import DataValidationError, InvalidInputError, InvalidTypeError
+from cloudgeo.plotting import _common as _plotcommon
 
 # --------------------------------------------------------------------------------------------
 # vendored base map
@@ -66,7 +67,7 @@ def test_enable_offline_maps_displays_script_and_sets_topojson(monkeypatch: pyte
     import IPython.display
 
     shown: list[object] = []
-    from cloudgeo import _offline
+    from cloudgeo.plotting import offline as _offline
 
     monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
     monkeypatch.setattr(pio.defaults, "topojson", None)
@@ -80,7 +81,7 @@ def test_enable_offline_maps_displays_script_and_sets_topojson(monkeypatch: pyte
 def test_enable_offline_maps_prints_nothing_outside_jupyter(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from cloudgeo import _offline
+    from cloudgeo.plotting import offline as _offline
 
     assert _offline._in_kernel() is False  # pytest is no Jupyter kernel
     monkeypatch.setattr(pio.defaults, "topojson", None)
@@ -666,7 +667,8 @@ def test_availability_bars_from_presets() -> None:
 
 
 def test_figures_carry_the_cloudgeo_template_unless_deferred() -> None:
-    from cloudgeo import _plotstyle, availability
+    from cloudgeo import availability
+    from cloudgeo.plotting import style as _plotstyle
 
     expected = pio.templates[_plotstyle.TEMPLATE].to_plotly_json()
     table = availability.compare_architectures()
@@ -851,10 +853,21 @@ def test_autoscaling_stand_in_timeline_marks_actions() -> None:
 
 
 def test_chart_modules_do_not_import_each_other() -> None:
-    # plotting re-exports the decision charts (one way); _plot_decisions and the shared
-    # helpers never import plotting, so there is no cycle (issue 16)
-    assert "cloudgeo.plotting" not in _module_imports("_plot_decisions")
-    assert not {"cloudgeo.plotting", "cloudgeo._plot_decisions"} & _module_imports("_plotcommon")
+    # the plotting package re-exports the chart modules (one way); no chart module and no
+    # shared helper imports the package or another chart module, so there is no cycle (issue 16)
+    modules = (
+        "maps",
+        "latency_charts",
+        "reliability_charts",
+        "placement_charts",
+        "scaling_charts",
+        "cdn_charts",
+    )
+    charts = {"cloudgeo.plotting", *(f"cloudgeo.plotting.{m}" for m in modules)}
+    for name in modules:
+        assert not (charts - {f"cloudgeo.plotting.{name}"}) & _module_imports(name), name
+    assert not charts & _module_imports("_common")
+    assert not charts & _module_imports("style")
 
 
 def _module_imports(name: str) -> set[str]:
@@ -903,7 +916,7 @@ def test_downtime_axis_has_no_minor_labels() -> None:
 
 
 def test_long_titles_wrap_short_ones_stay() -> None:
-    from cloudgeo._plotstyle import TITLE_CHARS, wrap_title
+    from cloudgeo.plotting.style import TITLE_CHARS, wrap_title
 
     assert wrap_title("Short title") == "Short title"
     long = (

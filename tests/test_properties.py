@@ -32,7 +32,6 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cloudgeo import _offline
 from cloudgeo import availability as A
 from cloudgeo import catalog as C
 from cloudgeo import durability as D
@@ -49,6 +48,7 @@ from cloudgeo import scaling as S
 from cloudgeo import stats as STATS
 from cloudgeo import widgets as W
 from cloudgeo.errors import CloudGeoError
+from cloudgeo.plotting import offline as _offline
 
 # (function, kind) -> inputs tried; kind is "valid", "invalid" (must raise) or "random" (either).
 COUNTS: Counter[tuple[str, str]] = Counter()
@@ -2660,6 +2660,8 @@ EXEMPT = {
     "scaling.ScalingSummary": "result container",
     "catalog.EdgeNetworkHeadline": "result of edge_network_headline()",
     "price_classes.PriceClassLatency": "result of price_class_latency()",
+    "traffic.LogReadResult": "result of read_cloudfront_logs(errors='collect')",
+    "traffic.CdnLogComparison": "result of compare_cdn_with_logs()",
 }
 # Take no input at all: only a valid-input property is possible (calling them with an argument is
 # Python's own TypeError, not cloudgeo's).
@@ -3122,3 +3124,157 @@ def test_ebs_chart_marks_fleet_losses(afr: float, spread: float, volumes: float)
     fig = PLT.plot_ebs_volume_losses(table, volumes=volumes)
     marker = next(t for t in fig.data if t.mode == "markers+text")
     assert marker.y[0] == pytest.approx(volumes * min(afr * spread, 0.5))
+
+
+# ---- CloudFront logs (issue 19) -----------------------------------------------------------------
+
+ONCE = settings(max_examples=1, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@cache
+def _log_file(lines: int = 3000, seed: int = 5) -> str:
+    from cloudgeo.traffic import synthetic_cloudfront_log
+
+    path = os.path.join(tempfile.mkdtemp(prefix="cloudgeo-props-"), f"l{lines}-{seed}.log.gz")
+    return synthetic_cloudfront_log(path, lines=lines, seed=seed)
+
+
+@cache
+def _log_frame() -> pd.DataFrame:
+    from cloudgeo.traffic import read_cloudfront_logs
+
+    out: pd.DataFrame = read_cloudfront_logs(_log_file())
+    return out
+
+
+@covers("traffic.synthetic_cloudfront_log", "traffic.read_cloudfront_logs", "traffic.write_cloudfront_log")
+@SLOW
+@given(st.integers(1, 300), st.integers(0, 10**6))
+def test_generated_log_reads_back_and_rewrites_identically(lines: int, seed: int) -> None:
+    from cloudgeo.traffic import read_cloudfront_logs, synthetic_cloudfront_log, write_cloudfront_log
+
+    for name in (
+        "traffic.synthetic_cloudfront_log",
+        "traffic.read_cloudfront_logs",
+        "traffic.write_cloudfront_log",
+    ):
+        count(name)
+    folder = tempfile.mkdtemp(prefix="cloudgeo-props-")
+    first = read_cloudfront_logs(
+        synthetic_cloudfront_log(f"{folder}/a.log", lines=lines, seed=seed), fields="all"
+    )
+    assert len(first) == lines
+    assert first["timestamp"].is_monotonic_increasing or lines > 1
+    again = read_cloudfront_logs(write_cloudfront_log(first, f"{folder}/b.log.gz"), fields="all")
+    pd.testing.assert_frame_equal(again, first, check_categorical=False)
+
+
+@covers("traffic.read_cloudfront_logs", "traffic.synthetic_cloudfront_log", kind="invalid")
+@FAST
+@given(st.text(max_size=40), st.integers(-5, 0))
+def test_log_reader_rejects_what_is_not_a_log(text: str, lines: int) -> None:
+    from cloudgeo.traffic import read_cloudfront_logs, synthetic_cloudfront_log
+
+    count("traffic.read_cloudfront_logs", "invalid")
+    count("traffic.synthetic_cloudfront_log", "invalid")
+    assume(not text.lstrip().startswith(("#Version:", "{")))
+    path = os.path.join(tempfile.mkdtemp(prefix="cloudgeo-props-"), "junk.log")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    must_reject("traffic.read_cloudfront_logs", lambda: read_cloudfront_logs(path))
+    must_reject("traffic.synthetic_cloudfront_log", lambda: synthetic_cloudfront_log(path, lines=lines))
+
+
+@covers("traffic.write_cloudfront_log", kind="invalid")
+@FAST
+@given(st.sampled_from(["-", "a\tb", "x\ny"]))
+def test_log_writer_refuses_what_cannot_be_read_back(value: str) -> None:
+    from cloudgeo.traffic import write_cloudfront_log
+
+    frame = _log_frame().head(3).assign(method=value)
+    path = os.path.join(tempfile.mkdtemp(prefix="cloudgeo-props-"), "w.log")
+    must_reject("traffic.write_cloudfront_log", lambda: write_cloudfront_log(frame, path))
+
+
+@covers("traffic.edge_traffic", "traffic.population_from_logs")
+@SLOW
+@given(st.integers(1, 3000), st.booleans())
+def test_edge_traffic_totals_and_order(n: int, by_hour: bool) -> None:
+    from cloudgeo.traffic import edge_traffic, population_from_logs
+
+    count("traffic.edge_traffic")
+    count("traffic.population_from_logs")
+    logs = _log_frame().head(n)
+    t = edge_traffic(logs, by_hour=by_hour)
+    assert t["requests"].sum() == n
+    assert t["bytes"].sum() == logs["bytes"].sum()
+    assert t["hit_ratio"].between(0, 1).all()
+    ok = t["ttfb_p50_s"].notna()
+    assert (t.loc[ok, "ttfb_p50_s"] <= t.loc[ok, "ttfb_p90_s"]).all()
+    assert population_from_logs(logs)["weight"].sum() == pytest.approx(n)
+
+
+@covers("traffic.edge_traffic", "traffic.population_from_logs", kind="invalid")
+@FAST
+@given(st.sampled_from(["edge_city", "edge_lat", "result_type", "bytes", "time_taken_s"]))
+def test_log_analyses_reject_frames_without_their_columns(column: str) -> None:
+    from cloudgeo.traffic import edge_traffic, population_from_logs
+
+    logs = _log_frame().head(50).drop(columns=column)
+    must_reject("traffic.edge_traffic", lambda: edge_traffic(logs))
+    must_reject("traffic.population_from_logs", lambda: population_from_logs(logs))
+
+
+@covers("traffic.compare_cdn_with_logs", "traffic.miss_fetch_legs_ms")
+@ONCE
+@given(st.sampled_from(["us-east-1", "eu-west-1", "ap-southeast-1"]))
+def test_cdn_check_fits_a_line_through_the_misses(origin: str) -> None:
+    from cloudgeo.traffic import compare_cdn_with_logs, miss_fetch_legs_ms
+
+    count("traffic.compare_cdn_with_logs")
+    count("traffic.miss_fetch_legs_ms")
+    check = compare_cdn_with_logs(_log_frame(), origin, min_misses=5)
+    assert check.edges >= 2
+    assert np.isfinite(check.scale)
+    legs = miss_fetch_legs_ms(C.load_edge_locations().head(5), origin)
+    assert (legs[["rtt_edge_rec_ms", "rtt_rec_origin_ms"]] >= 0).all().all()
+
+
+@covers("traffic.compare_cdn_with_logs", "traffic.miss_fetch_legs_ms", kind="invalid")
+@FAST
+@given(st.text(max_size=12))
+def test_cdn_check_rejects_unknown_origins(origin: str) -> None:
+    from cloudgeo.traffic import compare_cdn_with_logs, miss_fetch_legs_ms
+
+    assume(origin not in C.load_regions(include_unannounced=True).index)
+    must_reject(
+        "traffic.miss_fetch_legs_ms", lambda: miss_fetch_legs_ms(C.load_edge_locations().head(2), origin)
+    )
+    must_reject("traffic.compare_cdn_with_logs", lambda: compare_cdn_with_logs(_log_frame(), origin))
+
+
+@covers("report.build_logs_report", "report.write_logs_report")
+@ONCE
+@given(st.integers(1, 2))
+def test_logs_report_has_its_three_sections(k: int) -> None:
+    from cloudgeo import report
+
+    count("report.build_logs_report")
+    count("report.write_logs_report")
+    path = os.path.join(tempfile.mkdtemp(prefix="cloudgeo-props-"), "r.html")
+    text = report.write_logs_report(path, _log_frame(), placement_k=k).read_text(encoding="utf-8")
+    for anchor in ("traffic", "cdn-check", "placement"):
+        assert f'<section id="{anchor}">' in text
+
+
+@covers("report.build_logs_report", "report.write_logs_report", kind="invalid")
+@FAST
+@given(st.integers(-3, 0))
+def test_logs_report_rejects_bad_k(k: int) -> None:
+    from cloudgeo import report
+
+    must_reject("report.build_logs_report", lambda: report.build_logs_report(_log_frame(), placement_k=k))
+    must_reject(
+        "report.write_logs_report",
+        lambda: report.write_logs_report("/tmp/cg.html", _log_frame(), placement_k=k),
+    )

@@ -350,7 +350,7 @@ def test_state_classes_validate_fields() -> None:
 
 
 def test_replace_figure_updates_in_place_and_drops_stale_properties() -> None:
-    from cloudgeo.widgets import _replace_figure
+    from cloudgeo.widgets._base import replace_figure as _replace_figure
 
     fw = go.FigureWidget(layout={"template": "plotly_white"})
     first = go.Figure(
@@ -408,7 +408,7 @@ def test_explorer_figures_keep_the_cloudgeo_template(
 ) -> None:
     import plotly.io as pio
 
-    from cloudgeo._plotstyle import TEMPLATE
+    from cloudgeo.plotting.style import TEMPLATE
 
     ex: widgets.Explorer = request.getfixturevalue(name)
     # the whole template, not one colour that plotly's default template shares with it
@@ -442,13 +442,14 @@ def _shown(fig: go.Figure) -> tuple[list[dict[str, object]], dict[str, object]]:
 def test_figure_updates_send_only_changes_but_show_the_new_figure(small_users: pd.DataFrame) -> None:
     # only changed properties are re-sent, so after any sequence of changes the widget must
     # show exactly what a fresh render of the current state draws (nothing stale, nothing lost)
-    from cloudgeo import _plotstyle
+    from cloudgeo.plotting import style as _plotstyle
+    from cloudgeo.widgets.placement import render_placement
 
     ex = widgets.placement_explorer(small_users)
     for name, value in (("k", 2), ("k", 4), ("objective", "worst"), ("method", "exact"), ("k", 1)):
         ex.controls[name].value = value
         with _plotstyle.template_deferred():
-            _, (fresh,) = widgets._render_placement(ex.state, ex.context)
+            _, (fresh,) = render_placement(ex.state, ex.context)
         assert _shown(ex.figure) == _shown(fresh)
     lat = widgets.latency_explorer(small_users)
     for name, value in (("regions", ("us-east-1", "eu-west-1")), ("access", "dsl"), ("cloudfront", True)):
@@ -462,7 +463,8 @@ def test_figure_updates_send_only_changes_but_show_the_new_figure(small_users: p
 def test_same_compares_plotly_json_values() -> None:
     import numpy as np
 
-    same = widgets._same
+    from cloudgeo.widgets._base import same_json as same
+
     assert same({"a": np.array([1.0, 2.0]), "b": [1, "x"]}, {"a": np.array([1.0, 2.0]), "b": [1, "x"]})
     assert not same(np.array([1.0, 2.0]), np.array([1.0, 3.0]))
     assert not same(np.array([1.0, 2.0]), [1.0, 2.0])

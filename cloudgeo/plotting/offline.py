@@ -8,21 +8,28 @@ package ``plotly.js`` of the bundled version by ``scripts/extract_topojson.py``)
 
 - injects it as ``window.PlotlyGeoAssets`` into HTML (:func:`to_offline_html`) and notebooks
   (:func:`enable_offline_maps`);
-- points kaleido at the vendored folder for PNG/SVG/PDF export (:func:`export_figure`), with a
-  local chromium only (never a browser download).
+- exports PNG/SVG/PDF through kaleido's public API (:func:`export_figure`) with a local
+  chromium only (never a browser download), started with :data:`CHROMIUM_OFFLINE_FLAGS` (no
+  background calls to Google services), MathJax off and the vendored base map.
 
 The public names are re-exported by :mod:`cloudgeo.plotting`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import concurrent.futures
 import functools
 import html
 import importlib.util
 import json
 import os
 import re
+import shlex
 import shutil
+import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,11 +38,13 @@ from cloudgeo._data import data_dir
 from cloudgeo.errors import InvalidInputError, InvalidTypeError, MissingDependencyError
 
 __all__ = [
+    "CHROMIUM_OFFLINE_FLAGS",
     "IMAGE_FORMATS",
     "OFFLINE_CONFIG",
     "enable_offline_maps",
     "export_figure",
     "export_figures",
+    "chromium_launcher",
     "find_chromium",
     "geo_assets_script",
     "geo_topojson_names",
@@ -464,9 +473,75 @@ def _prepare(fig: object, what: str) -> dict[str, Any]:
     return d
 
 
-def _server_running(kaleido: Any) -> bool:
-    server = getattr(kaleido, "_global_server", None)
-    return bool(server is not None and server.is_running())
+#: Chromium switches added to kaleido's own for every export: no background requests to
+#: Google services (accounts, component and safe-browsing updates, sync, metrics, pings), and
+#: every host name resolves to "not found" inside the browser, so nothing is even looked up
+#: (an export reads only local files: the page, plotly.js and the vendored base map).
+CHROMIUM_OFFLINE_FLAGS = (
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--metrics-recording-only",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--no-pings",
+    "--no-first-run",
+)
+
+_LAUNCHERS: dict[str, str] = {}
+_LAUNCHERS_LOCK = threading.Lock()
+
+
+def chromium_launcher(browser: str) -> str:
+    """Return an executable that starts ``browser`` with :data:`CHROMIUM_OFFLINE_FLAGS` first.
+
+    kaleido (through choreographer) starts the browser it is given with its own flags, which
+    leave background networking on. The launcher is a two-line POSIX shell script, written once
+    per browser and process to a private temporary folder; on Windows the browser itself is
+    returned (no shell to put in front of it).
+
+    Parameters
+    ----------
+    browser : str
+        A chromium/chrome executable, e.g. from :func:`find_chromium`.
+
+    Returns
+    -------
+    str
+        Path of the launcher (or of ``browser`` on Windows).
+    """
+    if os.name == "nt":
+        return browser
+    with _LAUNCHERS_LOCK:
+        found = _LAUNCHERS.get(browser)
+        if found is not None and Path(found).is_file():
+            return found
+        folder = Path(tempfile.mkdtemp(prefix="cloudgeo-chromium-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        launcher = folder / "chromium"
+        flags = " ".join(shlex.quote(f) for f in CHROMIUM_OFFLINE_FLAGS)
+        launcher.write_text(f'#!/bin/sh\nexec {shlex.quote(browser)} {flags} "$@"\n', encoding="utf-8")
+        launcher.chmod(0o700)
+        _LAUNCHERS[browser] = str(launcher)
+        return str(launcher)
+
+
+def _kaleido_options(browser: str) -> dict[str, Any]:
+    """Options of the private :class:`kaleido.Kaleido` of one export: local browser, no MathJax CDN."""
+    return {"path": chromium_launcher(browser), "mathjax": False}
+
+
+def _run_export(kaleido: Any, function: str, *args: Any, **kwargs: Any) -> Any:
+    """Run one of kaleido's public async export functions to completion in a worker thread.
+
+    The worker thread has its own event loop (a notebook's is already running) and the export
+    its own browser, so a kaleido server the user started is neither used nor disturbed.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudgeo-export") as pool:
+        return pool.submit(asyncio.run, getattr(kaleido, function)(*args, **kwargs)).result()
 
 
 def export_figure(
@@ -480,7 +555,8 @@ def export_figure(
 ) -> Path:
     """Write a figure as PNG, SVG, PDF, JPEG or WebP, offline (geo maps included).
 
-    Uses kaleido with a local chromium (see :func:`find_chromium`) and the vendored base map.
+    Uses kaleido's public API with a local chromium (see :func:`find_chromium`) started with
+    :data:`CHROMIUM_OFFLINE_FLAGS`, MathJax off and the vendored base map: nothing is fetched.
 
     Parameters
     ----------
@@ -517,10 +593,14 @@ def export_figure(
     d = _prepare(fig, "fig")
     kaleido = _require_kaleido()
     browser = find_chromium()
-    kwargs: dict[str, Any] = {"opts": _opts(d, fmt, width, height, scale), "topojson": _topojson_url()}
-    if not _server_running(kaleido):
-        kwargs["kopts"] = {"path": browser}
-    data = kaleido.calc_fig_sync(d, **kwargs)
+    data = _run_export(
+        kaleido,
+        "calc_fig",
+        d,
+        _opts(d, fmt, width, height, scale),
+        topojson=_topojson_url(),
+        kopts=_kaleido_options(browser),
+    )
     out.write_bytes(data)
     return out
 
@@ -581,8 +661,7 @@ def export_figures(
         }
         for n, d in dicts.items()
     ]
-    kwargs: dict[str, Any] = {"cancel_on_error": True}
-    if not _server_running(kaleido):
-        kwargs["kopts"] = {"path": browser}
-    kaleido.write_fig_from_object_sync(specs, **kwargs)
+    _run_export(
+        kaleido, "write_fig_from_object", specs, kopts=_kaleido_options(browser), cancel_on_error=True
+    )
     return paths

@@ -1,18 +1,32 @@
-"""Helpers shared by the public chart modules (``plotting`` and ``_plot_decisions``).
+"""Helpers shared by the chart modules of :mod:`cloudgeo.plotting` (maps and decisions).
 
-Owns the seeded, weight-proportional sample of users drawn on a map and the check of the
-``max_points`` argument, so that neither chart module imports the other.
+Owns the seeded, weight-proportional sample of users drawn on a map, the check of the
+``max_points`` argument and the read of a result's attribute, so that no chart module imports
+another.
 """
 
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import numpy as np
 
 from cloudgeo._validate import check_int
+from cloudgeo.errors import InvalidTypeError
 
-__all__ = ["check_max_points", "sample_rows"]
+__all__ = ["check_max_points", "result_attr", "sample_rows"]
+
+
+_PLACEMENT_RESULT = "the PlacementResult from cloudgeo.placement.optimize_placement"
+
+
+def result_attr(result: object, name: str, expected: str = _PLACEMENT_RESULT) -> Any:
+    """Return ``result.<name>``, or raise InvalidTypeError saying which result to pass."""
+    if not hasattr(result, name):
+        msg = f"result has no {name!r} (got {type(result).__name__}); pass {expected}."
+        raise InvalidTypeError(msg)
+    return getattr(result, name)
 
 
 def check_max_points(max_points: object) -> int:

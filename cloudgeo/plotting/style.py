@@ -242,6 +242,7 @@ def users_trace(lat: np.ndarray, lon: np.ndarray, marker: dict[str, Any], hover:
 
 
 def col(df: pd.DataFrame, *names: str) -> pd.Series | None:
+    """Return the first of the columns ``names`` that ``df`` has (None if it has none)."""
     for n in names:
         if n in df.columns:
             return df[n]
@@ -249,6 +250,7 @@ def col(df: pd.DataFrame, *names: str) -> pd.Series | None:
 
 
 def labels(df: pd.DataFrame, *names: str) -> list[str]:
+    """Return hover labels from the first column of ``names`` that ``df`` has (else its index)."""
     found = col(df, *names)
     if found is None:
         return [str(i) for i in df.index]
@@ -261,6 +263,7 @@ def labels_of(values: pd.Series) -> list[str]:
 
 
 def fmt_date(value: object) -> str:
+    """Format a date as ``YYYY-MM-DD`` (``"unknown"`` for None or NaN)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "unknown"
     try:
