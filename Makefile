@@ -3,15 +3,17 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.cloudgeo-installed
+LOWEST ?= .venv-lowest
+LOWEST_STAMP := $(LOWEST)/.cloudgeo-installed
 REPORT ?= out/cloudgeo-report.html
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-.PHONY: report test lint venv browser-deps notebooks lab clean
+.PHONY: report test lint docs test-lowest venv browser-deps notebooks lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,export,dev,dask]"
+	$(BIN)/python -m pip install --quiet -e ".[test,export,dev,dask,docs]"
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -34,9 +36,27 @@ test: $(STAMP) browser-deps
 	$(BIN)/pytest $(NBVAL) notebooks
 
 lint: $(STAMP)
-	$(BIN)/ruff check cloudgeo tests benchmarks scripts
-	$(BIN)/ruff format --check cloudgeo
+	$(BIN)/ruff check cloudgeo tests benchmarks scripts docs
+	$(BIN)/ruff format --check cloudgeo docs
 	$(BIN)/mypy
+
+## The API reference and the tutorials as a site (offline, warnings are errors): docs/_build/html
+docs: $(STAMP)
+	$(BIN)/sphinx-build -b html -E -W --keep-going -q docs docs/_build/html
+	$(BIN)/python docs/check_site.py docs/_build/html
+	@echo "docs: file://$(CURDIR)/docs/_build/html/index.html"
+
+## The fast tests against the oldest dependency versions pyproject.toml allows (the floors)
+$(LOWEST_STAMP): pyproject.toml scripts/lowest_constraints.py
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) scripts/lowest_constraints.py > $(LOWEST)/constraints.txt
+	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/constraints.txt -e ".[test]"
+	touch $(LOWEST_STAMP)
+
+test-lowest: $(LOWEST_STAMP)
+	$(LOWEST)/bin/python -m pip freeze | grep -iE "^($$(cut -d= -f1 $(LOWEST)/constraints.txt | paste -sd'|'))=="
+	$(LOWEST)/bin/pytest tests -m "not slow and not browser" -q
 
 ## Re-run the tutorials and store their outputs (after a deliberate change of numbers).
 notebooks: $(STAMP)
@@ -48,4 +68,4 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = "0" ] && echo --allow-root ) $(LAB_ARGS)
 
 clean:
-	rm -rf $(VENV) out dist build
+	rm -rf $(VENV) $(LOWEST) out dist build docs/_build docs/api docs/tutorials docs/_generated_static

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +75,31 @@ def test_import_is_lazy_and_never_imports_widgets() -> None:
     first, second = out.stdout.strip().splitlines()
     assert first == "[]"
     assert second == "False False"
+
+
+def test_version_is_written_in_one_place() -> None:
+    import tomllib
+
+    root = PACKAGE.parent
+    meta = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in meta["project"], "the version lives in cloudgeo/__init__.py only"
+    assert "version" in meta["project"]["dynamic"]
+    source = meta["tool"]["hatch"]["version"]["path"]
+    assert (root / source).resolve() == Path(cloudgeo.__file__).resolve()
+    # hatch's regex source: exactly one `__version__ = "..."` assignment, equal to the runtime value
+    found = re.findall(r'^__version__\s*=\s*["\']([^"\']+)["\']', (root / source).read_text(), re.MULTILINE)
+    assert found == [cloudgeo.__version__]
+    assert re.fullmatch(r"\d+\.\d+\.\d+([.-]?(a|b|rc|dev|post)\d*)*", cloudgeo.__version__)
+    # nothing else in the package or the docs writes the number down
+    pattern = re.compile(re.escape(cloudgeo.__version__))
+    others = [
+        p.relative_to(root)
+        for p in [*(root / "cloudgeo").rglob("*.py"), root / "pyproject.toml", *(root / "docs").glob("*.py")]
+        if p.resolve() != Path(cloudgeo.__file__).resolve()
+        and p.exists()
+        and pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert others == []
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,10 @@ counts = {
     "lookup_iad12": catalog.lookup_edge_location("IAD12")["city"].iloc[0],
     "lookup_lgw_listed": bool(catalog.lookup_edge_location("LGW3")["listed"].iloc[0]),
 }
-print(json.dumps({"file": cloudgeo.__file__, "data_dir": str(_data.data_dir()), "counts": counts}))
+import importlib.metadata
+versions = [cloudgeo.__version__, importlib.metadata.version("cloudgeo")]
+print(json.dumps({"file": cloudgeo.__file__, "data_dir": str(_data.data_dir()), "counts": counts,
+                  "versions": versions}))
 """
 
 
@@ -97,6 +100,9 @@ def test_wheel_in_fresh_venv_loads_every_dataset(tmp_path: Path) -> None:
     pkg_file = Path(result["file"]).resolve()
     assert env_dir.resolve() in pkg_file.parents, pkg_file
     assert Path(result["data_dir"]).resolve() == pkg_file.parent / "data"
+    version, installed = result["versions"]
+    assert installed == version, f"wheel metadata says {installed}, cloudgeo.__version__ {version}"
+    assert wheels[0].name.startswith(f"cloudgeo-{version}-")
     counts = result["counts"]
     assert counts["regions"] == 39
     assert counts["regions_2019"] == 22

@@ -167,6 +167,7 @@ _PRESET_REFERENCES = """
     * Route 53 HealthCheckConfig: RequestInterval 30 s (default), FailureThreshold 3.
     * AZ and region availabilities are illustrative assumptions: AWS publishes no outage rates.
       0.9995 (about 4.4 h a year) per AZ and 0.9999 (about 53 min a year) per region.
+
     SLA figures are contract floors, not measured availabilities.
 """
 

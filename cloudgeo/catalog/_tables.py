@@ -77,7 +77,7 @@ def _to_bool(df: pd.DataFrame, col: str, problems: list[str]) -> pd.Series:
         problems.append(
             f"{col} must be True/False in row(s) {list(df.index[bad][:5])}: {list(df[col][bad][:5])}"
         )
-    return s.fillna(False).astype(bool)
+    return s.eq(True)  # unparsed rows are reported above; eq, not fillna: no object downcast
 
 
 def _to_date(df: pd.DataFrame, col: str, problems: list[str]) -> pd.Series:

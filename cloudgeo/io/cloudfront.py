@@ -522,9 +522,10 @@ def _plain_column(table: Any, column: str, info: LogFile) -> Any:
         return pd.Categorical.from_codes(
             codes, categories=pd.Index(values.dictionary.to_pylist(), dtype="str")
         )
-    return pd.array(
+    # through a Series: pandas 2.2's pd.array(..., dtype="str") turns None into the text "None"
+    return pd.Series(
         values.to_pylist() if values.null_count else values.to_numpy(zero_copy_only=False), dtype="str"
-    )
+    ).array
 
 
 # --------------------------------------------------------------------------------------------
