@@ -564,7 +564,8 @@ A p90 objective minimises the RTT of the user at the 90th percentile and nobody 
 mixes of the same countries show both sides of that. With 8 % of the users in Japan, they lie
 beyond the 90th percentile, so the p90 answer ignores them (the same region as the mean's, Japan
 left where it is). With 10 %, the 90th percentile falls on them, and the p90 answer moves the
-one region west, roughly doubling the US users' RTT to bring the Japanese down. The table and
+one region west, raising the US users' RTT (here from about 49 to 68 ms) to bring the Japanese
+down. The table and
 the figure give each user group's mean RTT under each answer: pick the objective that matches
 the promise you make (a mean for typical users, a percentile for "9 in 10 users within X").""",
     ),
