@@ -705,26 +705,41 @@ def _placement_summary_frame(summary: pd.Series) -> pd.DataFrame:
     return frame
 
 
-def _placement_section(users: pd.DataFrame, as_of: _dt.date, k: int) -> _Section:
+def _mean_placement_section(
+    users: pd.DataFrame, as_of: _dt.date, k: int, *, section: _Section, lead: str, figure_id: str
+) -> _Section:
+    """Fill ``section`` with the mean-RTT placement of ``k`` standard-partition regions.
+
+    ``lead`` is the opening sentence; ``{k}``, ``{n}`` (candidate count) and ``{sites}`` (the
+    chosen regions, escaped) are filled in.
+    """
     from cloudgeo import catalog, placement, plotting
 
-    sec = _Section("placement", f"A recommended placement: {k} regions for the world's users")
     candidates = catalog.load_regions(as_of=as_of)
     if "partition" in candidates.columns:
         candidates = candidates[candidates["partition"] == "aws"]
     result = placement.optimize_placement(users, candidates, k, objective="mean")
     sites = ", ".join(_e(_region_label(candidates, s)) for s in result.sites)
-    sec.paragraphs.append(
-        f"<p>Choosing {k} of the {len(candidates)} regions of the standard partition to minimise the "
-        f"population-weighted mean round-trip time of the world's users gives <b>{sites}</b>.</p>"
+    section.paragraphs.append(lead.format(k=k, n=len(candidates), sites=sites))
+    section.paragraphs.append(_table(_placement_summary_frame(result.summary)))
+    section.figures[figure_id] = plotting.plot_placement(result, users, candidates, max_points=_MAP_POINTS)
+    return section
+
+
+def _placement_section(users: pd.DataFrame, as_of: _dt.date, k: int) -> _Section:
+    return _mean_placement_section(
+        users,
+        as_of,
+        k,
+        section=_Section("placement", f"A recommended placement: {k} regions for the world's users"),
+        lead=(
+            "<p>Choosing {k} of the {n} regions of the standard partition to minimise the "
+            "population-weighted mean round-trip time of the world's users gives <b>{sites}</b>.</p>"
+            '<p class="note">Population-weighted round-trip time of the world\'s users to their '
+            "nearest chosen region, and the share of users within each threshold.</p>"
+        ),
+        figure_id="cg-placement",
     )
-    sec.paragraphs.append(
-        '<p class="note">Population-weighted round-trip time of the world\'s users to their '
-        "nearest chosen region, and the share of users within each threshold.</p>"
-    )
-    sec.paragraphs.append(_table(_placement_summary_frame(result.summary)))
-    sec.figures["cg-placement"] = plotting.plot_placement(result, users, candidates, max_points=_MAP_POINTS)
-    return sec
 
 
 def _sections(
@@ -1041,24 +1056,18 @@ def _cdn_check_section(source: Callable[[], object], origin: str) -> _Section:
 
 
 def _logs_placement_section(users: pd.DataFrame, as_of: _dt.date, k: int) -> _Section:
-    from cloudgeo import catalog, placement, plotting
-
-    sec = _Section("placement", f"Where to place the origin: {k} region(s) for your users")
-    candidates = catalog.load_regions(as_of=as_of)
-    if "partition" in candidates.columns:
-        candidates = candidates[candidates["partition"] == "aws"]
-    result = placement.optimize_placement(users, candidates, k, objective="mean")
-    sites = ", ".join(_e(_region_label(candidates, s)) for s in result.sites)
-    sec.paragraphs.append(
-        f"<p>For the users your logs reveal (each edge's requests spread over the cities of its "
-        f"catchment by population, an approximation), the region(s) minimising the "
-        f"request-weighted mean round-trip time: <b>{sites}</b>.</p>"
+    return _mean_placement_section(
+        users,
+        as_of,
+        k,
+        section=_Section("placement", f"Where to place the origin: {k} region(s) for your users"),
+        lead=(
+            "<p>For the users your logs reveal (each edge's requests spread over the cities of its "
+            "catchment by population, an approximation), the region(s) minimising the "
+            "request-weighted mean round-trip time: <b>{sites}</b>.</p>"
+        ),
+        figure_id="cg-logs-placement",
     )
-    sec.paragraphs.append(_table(_placement_summary_frame(result.summary)))
-    sec.figures["cg-logs-placement"] = plotting.plot_placement(
-        result, users, candidates, max_points=_MAP_POINTS
-    )
-    return sec
 
 
 def build_logs_report(
