@@ -165,23 +165,23 @@ def _serve_hub_users(
 
     A hub user's best site is the one its hub reaches fastest (``select="distance"``: its
     nearest site), unless a site in its own country is faster directly
-    (:func:`_serve_domestic`). Rows go in chunks of ``_CHUNK`` (bounded temporaries).
-    ``out`` is ``(idx, gc, path)`` holding the direct search's results.
+    (:func:`_search_domestic`, :func:`_keep_domestic`). Rows go in chunks of ``_CHUNK``
+    (bounded temporaries). ``out`` is ``(idx, gc, path)`` holding the direct search's results
+    (``select="rtt"``: filled here for hub users, among their own country's sites).
     """
     sa, so, site_cc = sites
     idx, gc, path = out
     sv = unit_vectors_trusted(sa, so)
-    cache: dict[int, _Routing] = {}
     hub_rows = np.flatnonzero(terms.hub >= 0)
+    if select == "rtt":
+        _search_domestic(m, hub_rows, terms.country[hub_rows], site_cc, la, lo, (sa, so), out)
     for start in range(0, hub_rows.size, _CHUNK):
         rows = hub_rows[start : start + _CHUNK]
         legs = _hub_legs(m, terms.hub[rows], la[rows], lo[rows], sa, so)
         # a hub user's traffic enters the backbone at the hub: its best site is the hub's
         pick = idx[rows] if select == "distance" else np.argmin(legs.per_hub_km, axis=1)[legs.row]
         via = legs.leg_km + legs.per_hub_km[legs.row, pick]
-        keep = _serve_domestic(
-            m, rows, terms.country[rows], site_cc, la, lo, (sa, so), select, out, via, cache
-        )
+        keep = _keep_domestic(rows, terms.country[rows], site_cc, select, out, via)
         hub = ~keep
         rows, pick = rows[hub], pick[hub]
         idx[rows] = pick
@@ -189,7 +189,7 @@ def _serve_hub_users(
         gc[rows] = _chord_km(legs.user_vectors[hub], sv[pick])
 
 
-def _serve_domestic(
+def _search_domestic(
     m: LatencyModel,
     rows: npt.NDArray[np.intp],
     user_cc: npt.NDArray[np.intp],
@@ -197,41 +197,55 @@ def _serve_domestic(
     la: FloatArray,
     lo: FloatArray,
     sites: tuple[FloatArray, FloatArray],
-    select: str,
     direct: tuple[npt.NDArray[np.intp], FloatArray, FloatArray],
-    via_km: FloatArray,
-    cache: dict[int, _Routing],
-) -> npt.NDArray[np.bool_]:
-    """Which hub users (``rows``) reach a site in their own country faster directly.
+) -> None:
+    """Find the shortest direct path of each hub user (``rows``) to a domestic site, in place.
 
-    Domestic traffic stays in the country (:func:`cloudgeo.latency.enduser.site_countries`).
-    ``direct`` (``idx, gc, path`` over all users) holds the direct search's result for every
-    hub user whose country ``user_cc`` has a site (``select="distance"``: the nearest site, for
-    every user); a user whose best direct site is abroad but shorter than its hub path is
-    searched again among its own country's sites (rare; updated in place). Returns, per row,
-    whether its direct path to a domestic site is shorter than its hub path ``via_km``
-    (``select="distance"``: only if the nearest site is domestic). ``cache`` keeps the
-    per-country routings between calls.
+    Domestic traffic stays in the country, so only a domestic site can beat the hub path
+    directly: each country's users are searched among that country's sites (few; one k-d
+    tree and one routing per country) and ``direct`` (``idx, gc, path`` over all users) gets
+    the result. Users whose country has no site are left alone.
     """
     from scipy.spatial import cKDTree
 
     idx, gc, path = direct
     home = np.isin(user_cc, site_cc[site_cc >= 0])
-    at_home = site_cc[idx[rows]] == user_cc
-    if select == "rtt":
-        # the best direct site is abroad (rare): a domestic one is no shorter, so it can beat
-        # the hub path only if the foreign one does
-        again = home & ~at_home & (path[rows] < via_km)
-        for c in np.unique(user_cc[again]):
-            sub = rows[again & (user_cc == c)]
-            own = np.flatnonzero(site_cc == c)
-            if int(c) not in cache:
-                cache[int(c)] = _routing(m, sites[0][own], sites[1][own])
-            rt_c = cache[int(c)]
-            found = _direct_paths(m, rt_c, cKDTree(rt_c.site_vectors), la[sub], lo[sub], select)
-            idx[sub], gc[sub], path[sub] = own[found.site], found.distance_km, found.path_km
-        at_home = home & (at_home | again)
-    keep: npt.NDArray[np.bool_] = home & at_home & (path[rows] < via_km)
+    rows, user_cc = rows[home], user_cc[home]
+    if rows.size == 0:
+        return
+    order = np.argsort(user_cc, kind="stable")
+    countries, starts = np.unique(user_cc[order], return_index=True)
+    ends = np.append(starts[1:], order.size)
+    for c, a, b in zip(countries.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        sub = rows[order[a:b]]
+        own = np.flatnonzero(site_cc == c)
+        rt_c = _routing(m, sites[0][own], sites[1][own])
+        found = _direct_paths(m, rt_c, cKDTree(rt_c.site_vectors), la[sub], lo[sub], "rtt")
+        idx[sub], gc[sub], path[sub] = own[found.site], found.distance_km, found.path_km
+
+
+def _keep_domestic(
+    rows: npt.NDArray[np.intp],
+    user_cc: npt.NDArray[np.intp],
+    site_cc: npt.NDArray[np.intp],
+    select: str,
+    direct: tuple[npt.NDArray[np.intp], FloatArray, FloatArray],
+    via_km: FloatArray,
+) -> npt.NDArray[np.bool_]:
+    """Which hub users (``rows``) reach a site in their own country faster directly.
+
+    Domestic traffic stays in the country (:func:`cloudgeo.latency.enduser.site_countries`).
+    ``direct`` (``idx, gc, path`` over all users) holds, for every hub user whose country
+    ``user_cc`` has a site, its shortest direct path to a domestic site (``select="rtt"``,
+    :func:`_search_domestic`) or its nearest site (``select="distance"``). Returns, per row,
+    whether that path is shorter than its hub path ``via_km`` (``select="distance"``: only if
+    the nearest site is domestic).
+    """
+    idx, _, path = direct
+    home = np.isin(user_cc, site_cc[site_cc >= 0])
+    if select == "distance":
+        home &= site_cc[idx[rows]] == user_cc
+    keep: npt.NDArray[np.bool_] = home & (path[rows] < via_km)
     return keep
 
 
@@ -512,9 +526,9 @@ def _user_latency_frame(
         so = sites["lon"].to_numpy(dtype=float)
         site_cc = site_countries(sa, so)
     if hubs and select == "rtt":
-        # direct search: users routed from where they are, and hub users whose country has a
-        # site (domestic traffic may be faster directly); other hub users are served below
-        search = np.flatnonzero((terms.hub < 0) | np.isin(terms.country, site_cc[site_cc >= 0]))
+        # direct search: users routed from where they are; hub users are served below (those
+        # whose country has a site are searched among its sites: domestic traffic)
+        search = np.flatnonzero(terms.hub < 0)
         served = _direct_paths(m, rt, tree, la[search], lo[search], select)
         # the full arrays only after the search (peak memory)
         idx = np.zeros(n, dtype=np.intp)
