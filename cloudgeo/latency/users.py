@@ -213,7 +213,9 @@ def _search_domestic(
     rows, user_cc = rows[home], user_cc[home]
     if rows.size == 0:
         return
-    order = np.argsort(user_cc, kind="stable")
+    # country positions fit 16 bits (~250 countries): numpy sorts those by radix (fast)
+    small = user_cc.astype(np.int16) if user_cc.max() < 2**15 else user_cc
+    order = np.argsort(small, kind="stable")
     countries, starts = np.unique(user_cc[order], return_index=True)
     ends = np.append(starts[1:], order.size)
     for c, a, b in zip(countries.tolist(), starts.tolist(), ends.tolist(), strict=True):
