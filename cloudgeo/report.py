@@ -291,15 +291,6 @@ def _latency_section(
 
 #: Round-trip thresholds of the country-group table. [ms]
 _GROUP_THRESHOLDS_MS = (20, 50, 100)
-_CONTINENTS = {
-    "AF": "Africa",
-    "AN": "Antarctica",
-    "AS": "Asia",
-    "EU": "Europe",
-    "NA": "North America",
-    "OC": "Oceania",
-    "SA": "South America",
-}
 
 
 def _access_sentence() -> str:
@@ -322,9 +313,10 @@ def _access_sentence() -> str:
 def _shares_by_group(users: pd.DataFrame, results: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Share of users [%] within 20/50/100 ms per continent (country group) and deployment."""
     from cloudgeo import latency, population
+    from cloudgeo.price_classes import CONTINENT_NAMES
 
     cont = population.load_country_population()["continent"]
-    group = users["country_code"].map(cont).map(_CONTINENTS).fillna("other")
+    group = users["country_code"].map(cont).map(CONTINENT_NAMES).fillna("other")
     cols: dict[str, pd.Series] = {}
     for label, df in results.items():
         short = label.split(":", 1)[0]
